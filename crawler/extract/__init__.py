@@ -1,0 +1,33 @@
+"""Page in, Article out: no crawling, no storage, no clock (the fetch time is an input).
+
+``extract_article`` runs the three stages that the Scrapy item pipelines also run one by
+one: ``read_page`` (structured data, portal selectors, generic fallback), ``clean_article``
+(Indonesian boilerplate) and ``normalise_article`` (dates, counts, hashes).
+"""
+
+from __future__ import annotations
+
+from parsel import Selector
+
+from crawler.extract.clean import clean_article
+from crawler.extract.normalise import normalise_article
+from crawler.extract.page import read_page
+from crawler.items import Article
+from crawler.portals import Portal, portal_for_url
+
+__all__ = ["extract_article", "read_page", "clean_article", "normalise_article"]
+
+
+def extract_article(
+    page: str | bytes | Selector,
+    url: str,
+    *,
+    portal: Portal | None = None,
+    fetched_at: str | None = None,
+) -> Article:
+    """Extract one article. ``portal`` defaults to the declared portal owning ``url``;
+    ``fetched_at`` (UTC ISO 8601) is the time relative dates are read against."""
+    portal = portal or portal_for_url(url)
+    article = read_page(page, url, portal=portal, fetched_at=fetched_at)
+    article = clean_article(article, portal.site_name if portal else None)
+    return normalise_article(article, portal.timezone if portal else "Asia/Jakarta")

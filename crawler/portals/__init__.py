@@ -1,0 +1,97 @@
+"""Portals as data.
+
+A portal is declared in one small module of this package, ``crawler/portals/<name>.py``,
+holding one ``PORTAL = Portal(...)``. The shared crawling and extraction code reads only
+these declarations; nothing else in arsip knows a portal by name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """CSS selectors for what structured data does not give. Each is optional; a
+    missing or failing selector falls back to the generic path."""
+
+    title: str | None = None
+    body: str | None = None
+    """The element holding the article text; its block children become paragraphs."""
+    date: str | None = None
+    """An element whose text is the page's date line (``Senin, 15 September 2025 | 14:32``)."""
+    authors: str | None = None
+    editor: str | None = None
+    section: str | None = None
+    tags: str | None = None
+
+
+@dataclass(frozen=True)
+class Portal:
+    name: str
+    """Short name, also the spider's name and module name (``tangselpos``)."""
+    home: str
+    """Home page URL on the real site."""
+    domains: tuple[str, ...]
+    """Host names that belong to the portal (``www.`` and bare forms both)."""
+    site_name: str
+    """How the portal names itself in titles (``TangselPos.id``): stripped from titles."""
+    article_url: str
+    """Regular expression searched in an URL's path that marks an article page."""
+    listing_url: str | None = None
+    """Regular expression (path + query) of listing pages worth following (sections, paging)."""
+    sitemaps: tuple[str, ...] = ()
+    listings: tuple[str, ...] = ()
+    """Listing pages to start from (home page, sections)."""
+    timezone: str = "Asia/Jakarta"
+    """IANA zone for times printed without a zone."""
+    selectors: Selectors = field(default_factory=Selectors)
+    remove: tuple[str, ...] = ()
+    """CSS selectors of elements inside the body to drop before reading its text."""
+
+    def owns(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.domains)
+
+    def is_article(self, url: str) -> bool:
+        return self.owns(url) and re.search(self.article_url, urlsplit(url).path) is not None
+
+    def is_listing(self, url: str) -> bool:
+        if not self.listing_url or not self.owns(url):
+            return False
+        parts = urlsplit(url)
+        target = parts.path + ("?" + parts.query if parts.query else "")
+        return re.search(self.listing_url, target) is not None
+
+
+@cache
+def all_portals() -> dict[str, Portal]:
+    """Every declared portal by name, in name order."""
+    found: dict[str, Portal] = {}
+    for module_info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        portal = getattr(module, "PORTAL", None)
+        if isinstance(portal, Portal):
+            found[portal.name] = portal
+    return dict(sorted(found.items()))
+
+
+def get_portal(name: str) -> Portal:
+    try:
+        return all_portals()[name]
+    except KeyError:
+        known = ", ".join(all_portals())
+        raise KeyError(f"unknown portal {name!r} (known: {known})") from None
+
+
+def portal_for_url(url: str) -> Portal | None:
+    """The declared portal whose domains hold the URL's host, or None."""
+    for portal in all_portals().values():
+        if portal.owns(url):
+            return portal
+    return None

@@ -1,0 +1,143 @@
+"""The archive's SQLite file: connection settings and versioned schema migrations.
+
+Migrations are numbered functions applied in order inside one transaction each; the
+database's ``PRAGMA user_version`` records the last one applied, so opening an old
+archive with a newer arsip upgrades it in place and opening it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(func: Migration) -> Migration:
+    MIGRATIONS.append(func)
+    return func
+
+
+@migration
+def m001_articles(db: sqlite_utils.Database) -> None:
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,
+            "portal": str,
+            "section": str,
+            "title": str,
+            "description": str,
+            "authors": str,  # JSON list
+            "editor": str,
+            "published_at": str,
+            "published_local": str,
+            "published_raw": str,
+            "published_source": str,
+            "published_has_time": int,
+            "modified_at": str,
+            "dateline": str,
+            "body": str,
+            "word_count": int,
+            "tags": str,  # JSON list
+            "image_url": str,
+            "language": str,
+            "press_release": int,
+            "press_release_phrase": str,
+            "republished_from": str,
+            "content_hash": str,
+            "duplicate_of": int,
+            "cluster_id": int,
+            "revision": int,
+            "first_seen_at": str,
+            "last_seen_at": str,
+            "crawl_run_id": int,
+        },
+        pk="id",
+        not_null={"url", "portal", "revision", "first_seen_at", "last_seen_at"},
+        defaults={"revision": 1, "press_release": 0, "language": "id"},
+        foreign_keys=[("duplicate_of", "articles", "id")],
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["portal", "published_at"])
+    db["articles"].create_index(["published_at"])
+    db["articles"].create_index(["content_hash"])
+
+    db["article_urls"].create(
+        {"url_key": str, "url": str, "article_id": int, "first_seen_at": str},
+        pk="url_key",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_urls"].create_index(["article_id"])
+
+    db["article_revisions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "revision": int,
+            "title": str,
+            "body": str,
+            "content_hash": str,
+            "replaced_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_revisions"].create_index(["article_id", "revision"], unique=True)
+
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "portal": str,
+            "started_at": str,
+            "finished_at": str,
+            "finish_reason": str,
+            "mirror": str,
+            "new": int,
+            "updated": int,
+            "unchanged": int,
+            "duplicate": int,
+            "dropped": int,
+            "stats": str,  # JSON: Scrapy's crawl stats
+        },
+        pk="id",
+    )
+    # Full-text search over title and body. unicode61 folds case and diacritics;
+    # no porter stemming, which is English.
+    db["articles"].enable_fts(
+        ["title", "body"],
+        fts_version="FTS5",
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
+
+
+def apply_migrations(db: sqlite_utils.Database) -> int:
+    """Bring the schema up to date; returns the schema version."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db.atomic():
+            step(db)
+            db.execute(f"PRAGMA user_version = {number:d}")
+    return len(MIGRATIONS)
+
+
+def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
+    """Open (and create or upgrade) an archive. WAL lets readers (search, serve) work
+    while a crawl writes; ``busy_timeout`` makes brief lock waits invisible."""
+    if readonly:
+        uri = f"file:{Path(path).resolve()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True)
+        conn.execute("PRAGMA busy_timeout = 10000")
+        return sqlite_utils.Database(conn)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 10000")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA foreign_keys = ON")
+    apply_migrations(db)
+    return db

@@ -1,0 +1,124 @@
+"""The Article item: what arsip knows about one news article.
+
+One dataclass, every field documented with its format. Extraction fills the page
+fields; cleaning moves boilerplate into its fields; normalisation turns date strings
+into instants; the archive fills the bookkeeping fields (``content_hash``,
+``first_seen_at``, ``last_seen_at``, ``revision``).
+
+Times are ISO 8601 strings, never naive: ``published_at`` in UTC with a ``Z`` suffix
+(``2025-09-16T02:12:00Z``), ``published_local`` with the portal's offset
+(``2025-09-16T09:12:00+07:00``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+
+@dataclass
+class Article:
+    url: str
+    """Canonical URL of the article on the real portal (``https://www.tangselpos.id/detail/...``),
+    never the mirror's or a tracking variant."""
+
+    portal: str
+    """Portal name as declared in ``crawler.portals`` (``tangselpos``), or the host name
+    for pages of unknown portals."""
+
+    title: str | None = None
+    """Headline as the portal shows it, without the `` - Portal`` suffix; whitespace folded."""
+
+    body: str | None = None
+    """Clean article text: paragraphs separated by one blank line (``\\n\\n``), no feed
+    lines, read-also lines, credits, sign-offs or ad markers, dateline prefix removed."""
+
+    section: str | None = None
+    """The portal's section (rubrik) as it names it: ``Pos Banten``, ``TangselCity``."""
+
+    description: str | None = None
+    """The page's summary (og:description / meta description), as given."""
+
+    authors: list[str] = field(default_factory=list)
+    """Reporters/writers, in page order, each a display name (``Rizki Maulana``)."""
+
+    editor: str | None = None
+    """The editor named in a credit line (``Editor : Iskandar Nasution``)."""
+
+    published_at: str | None = None
+    """First publication instant in UTC, ``YYYY-MM-DDTHH:MM:SSZ``. When the page gives
+    only a day (``Senin (15/9/2025)``) it is local midnight of that day, in UTC, and
+    ``published_has_time`` is false."""
+
+    published_local: str | None = None
+    """The same instant with the portal's offset, ``YYYY-MM-DDTHH:MM:SS+07:00``."""
+
+    published_raw: str | None = None
+    """The string the publication time was read from, as found on the page."""
+
+    published_source: str | None = None
+    """Where ``published_raw`` came from: ``jsonld``, ``meta``, ``time`` (an HTML
+    ``<time datetime>``), ``text`` (the page's date line or an in-body day mention),
+    ``relative`` (``16 jam yang lalu`` against ``fetched_at``) or ``url``."""
+
+    published_has_time: bool | None = None
+    """False when the source gave a day but no time of day."""
+
+    modified_at: str | None = None
+    """Last modification instant in UTC (``YYYY-MM-DDTHH:MM:SSZ``), when the page says."""
+
+    dateline: str | None = None
+    """Place that opens the body (``SERANG`` from ``SERANG - ...``), upper case as printed."""
+
+    tags: list[str] = field(default_factory=list)
+    """The portal's tags/keywords for the article, in page order."""
+
+    image_url: str | None = None
+    """Absolute URL of the lead image."""
+
+    language: str = "id"
+    """BCP 47 language code of the text."""
+
+    press_release: bool = False
+    """True when the text says it comes from a press release; the text is kept."""
+
+    press_release_phrase: str | None = None
+    """The phrase that marked it (``melalui siaran pers yang diterima tangselpos.id``)."""
+
+    republished_from: str | None = None
+    """Where the article first ran, from a note like ``Artikel ini telah tayang di
+    Kompas.com dengan judul "..."``, as the note names it."""
+
+    word_count: int = 0
+    """Number of words (``\\w+`` tokens) in ``body``."""
+
+    content_hash: str | None = None
+    """SHA-256 (hex) of the normalised body (case, whitespace and punctuation folded):
+    equal for the same text under any URL."""
+
+    fetched_at: str | None = None
+    """When the page was fetched, UTC ``YYYY-MM-DDTHH:MM:SSZ``; relative dates are read
+    against it."""
+
+    first_seen_at: str | None = None
+    """Set by the archive: the first fetch that stored this article (UTC, as above)."""
+
+    last_seen_at: str | None = None
+    """Set by the archive: the latest fetch that saw this article (UTC, as above)."""
+
+    revision: int | None = None
+    """Set by the archive: 1 for the first version, +1 each time title or body changed."""
+
+    date_hints: list[tuple[str, str]] = field(default_factory=list)
+    """Working field, not stored: ``(source, raw string)`` date candidates found on the
+    page, most trusted first. Normalisation picks the first that parses."""
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored fields as a plain dict (no working fields)."""
+        record = asdict(self)
+        record.pop("date_hints")
+        return record
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return [f.name for f in fields(cls) if f.name != "date_hints"]

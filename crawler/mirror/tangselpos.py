@@ -1,0 +1,280 @@
+"""A tangselpos.id-like sample site, rendered from ``sites/tangselpos/articles.json``.
+
+The markup follows what is known of the real portal (DOMAIN.md): articles at
+``/detail/<id>/<slug>``, images under ``/storage/YYYY/MM/<slug>-DDMMYYYY-HHMMSS.jpg``,
+a related-news feed (``TangselCity | 16 jam yang lalu``) inside the text container,
+a date line, JSON-LD on most pages but not all. Boilerplate the articles' data lists
+under ``inserts`` is placed inside the text where a real page shows it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from html import escape
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from crawler.mirror.server import Page, Site
+
+HOSTS = ("www.tangselpos.id", "tangselpos.id")
+BASE = "https://www.tangselpos.id"
+PER_PAGE = 5
+SITEMAP_SIZE = 20
+DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+MONTHS = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+    "September", "Oktober", "November", "Desember",
+]  # fmt: skip
+# The feed lines of the seed article's page, as the real site showed them.
+SEED_FEED = [
+    ("TangselCity", "16 jam yang lalu"), ("TangselCity", "2 hari yang lalu"),
+    ("TangselCity", "1 hari yang lalu"), ("Olahraga", "2 hari yang lalu"),
+    ("Olahraga", "2 hari yang lalu"), ("TangselCity", "17 jam yang lalu"),
+    ("TangselCity", "6 jam yang lalu"), ("Olahraga", "2 hari yang lalu"),
+    ("Olahraga", "2 hari yang lalu"), ("Pos Banten", "2 hari yang lalu"),
+]  # fmt: skip
+AGES = ["baru saja", "5 menit yang lalu", "59 menit lalu", "6 jam yang lalu", "Kemarin",
+        "16 jam yang lalu", "1 hari yang lalu", "2 hari yang lalu", "3 hari yang lalu"]  # fmt: skip
+SEED_ID = 51234
+
+
+def load_articles(path: str | Path | None = None) -> list[dict[str, Any]]:
+    source = Path(path) if path else files("crawler.mirror") / "sites/tangselpos/articles.json"
+    articles = json.loads(source.read_text(encoding="utf-8"))
+    return sorted(articles, key=lambda a: a["published"], reverse=True)
+
+
+def section_slug(section: str) -> str:
+    return section.lower().replace(" ", "-")
+
+
+def article_path(article: dict[str, Any]) -> str:
+    return f"/detail/{article['id']}/{article['slug']}"
+
+
+def date_line(published: datetime) -> str:
+    """``Selasa, 16 September 2025 | 09:12 WIB``"""
+    day = DAYS[published.weekday()]
+    return (
+        f"{day}, {published.day} {MONTHS[published.month - 1]} {published.year}"
+        f" | {published:%H:%M} WIB"
+    )
+
+
+def image_url(article: dict[str, Any]) -> str:
+    when = datetime.fromisoformat(article["published"])
+    return f"{BASE}/storage/{when:%Y/%m}/{article['slug']}-{when:%d%m%Y-%H%M%S}.jpg"
+
+
+def _layout(title: str, head: str, main: str, sections: list[str]) -> bytes:
+    nav = "".join(
+        f'<li><a href="/kategori/{section_slug(s)}">{escape(s)}</a></li>' for s in sections
+    )
+    return f"""<!DOCTYPE html>
+<html lang="id">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title>
+{head}
+</head>
+<body>
+<header class="site-header"><a class="logo" href="/">TangselPos.id</a>
+<nav><ul class="menu"><li><a href="/">Home</a></li>{nav}</ul></nav></header>
+<main class="container">
+{main}
+</main>
+<footer class="site-footer"><p>&copy; 2025 TangselPos.id. Semua hak dilindungi.</p>
+<p><a href="/redaksi">Redaksi</a> | <a href="/pedoman-media-siber">Pedoman Media Siber</a></p>
+</footer>
+</body>
+</html>
+""".encode()
+
+
+def _json_ld(article: dict[str, Any]) -> str:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": BASE + article_path(article)},
+        "headline": article["title"],
+        "image": [image_url(article)],
+        "datePublished": article["published"],
+        "dateModified": article["published"],
+        "articleSection": article["section"],
+        "keywords": ", ".join(article.get("tags") or []),
+        "author": (
+            [{"@type": "Person", "name": article["author"]}]
+            if article.get("author")
+            else {"@type": "Organization", "name": "Redaksi TangselPos"}
+        ),
+        "publisher": {"@type": "Organization", "name": "TangselPos.id"},
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
+    return f'<script type="application/ld+json">{text}</script>'
+
+
+def _paragraphs(article: dict[str, Any]) -> list[str]:
+    """Body paragraphs as the page shows them: dateline prefix, inserts, sign-off."""
+    paragraphs = [escape(p) for p in article["paragraphs"]]
+    if article.get("dateline"):
+        paragraphs[0] = f"<strong>{escape(article['dateline'])}</strong> - {paragraphs[0]}"
+    if article.get("signoff"):
+        paragraphs[-1] += escape(article["signoff"])
+    blocks = [f"<p>{p}</p>" for p in paragraphs]
+    for insert in sorted(article.get("inserts") or [], key=lambda i: -i["after"]):
+        blocks.insert(min(insert["after"], len(blocks)), _insert_block(insert["text"]))
+    return blocks
+
+
+def _insert_block(text: str) -> str:
+    lowered = text.lower()
+    if lowered.startswith(("baca", "**baca", "lihat", "pilihan")):
+        return f'<p class="baca-juga"><strong>{escape(text)}</strong></p>'
+    if text.isupper():
+        return f'<div class="ads-label">{escape(text)}</div>'
+    return f"<p>{escape(text)}</p>"
+
+
+def _feed(article: dict[str, Any], others: list[dict[str, Any]]) -> str:
+    if article["id"] == SEED_ID:
+        pairs = SEED_FEED
+        targets = [o for o in others if o["id"] != SEED_ID][: len(pairs)]
+    else:
+        targets = [o for o in others if o["id"] != article["id"]][:6]
+        pairs = [(o["section"], AGES[(article["id"] + i) % len(AGES)]) for i, o in enumerate(targets)]
+    items = []
+    for (section, age), target in zip(pairs, targets, strict=False):
+        items.append(
+            f'<div class="box-feed"><a href="{article_path(target)}">'
+            f'<img src="{image_url(target)}" alt="{escape(target["title"])}"></a>'
+            f'<div class="feed-meta"><a href="/kategori/{section_slug(section)}">'
+            f"{escape(section)}</a> | {escape(age)}</div></div>"
+        )
+    return "\n".join(items)
+
+
+def render_article(article: dict[str, Any], others: list[dict[str, Any]], sections: list[str]) -> bytes:
+    published = datetime.fromisoformat(article["published"])
+    url = BASE + article_path(article)
+    head = [
+        f'<link rel="canonical" href="{url}">',
+        f'<meta name="description" content="{escape(article["paragraphs"][0][:150])}">',
+        f'<meta property="og:title" content="{escape(article["title"])}">',
+        f'<meta property="og:type" content="article">',
+        f'<meta property="og:url" content="{url}">',
+        f'<meta property="og:image" content="{image_url(article)}">',
+    ]
+    with_structured = article.get("jsonld", True)
+    if with_structured:
+        head.append(f'<meta property="article:published_time" content="{article["published"]}">')
+        head.append(_json_ld(article))
+    # Pages without structured data that mention their day in the text show no date
+    # line either: the day in the text is all a reader (and arsip) gets.
+    show_date = with_structured or not article.get("body_date")
+    author = article.get("author")
+    byline = (
+        f'<span class="detail-author">Penulis: <a href="/penulis/{author.lower().replace(" ", "-")}">'
+        f"{escape(author)}</a></span>"
+        if author
+        else ""
+    )
+    if article.get("editor"):
+        byline += f' <span class="detail-editor">Editor: {escape(article["editor"])}</span>'
+    date_html = f'<span class="detail-date">{date_line(published)}</span>' if show_date else ""
+    tags = "".join(
+        f'<a href="/tag/{escape(t.lower().replace(" ", "-"))}">{escape(t)}</a>'
+        for t in article.get("tags") or []
+    )
+    main = f"""<ol class="breadcrumb"><li><a href="/">Home</a></li>
+<li><a href="/kategori/{section_slug(article["section"])}">{escape(article["section"])}</a></li></ol>
+<article class="detail">
+<h1 class="detail-title">{escape(article["title"])}</h1>
+<div class="detail-meta">{byline} {date_html}</div>
+<figure class="detail-image"><img src="{image_url(article)}" alt="{escape(article["title"])}">
+<figcaption>{escape(article["title"])}. (Foto: Dok. TangselPos)</figcaption></figure>
+<div class="detail-text">
+{chr(10).join(_paragraphs(article))}
+<div class="related-feed">
+{_feed(article, others)}
+</div>
+</div>
+<div class="detail-tags">{tags}</div>
+</article>"""
+    return _layout(f"{article['title']} - TangselPos.id", "\n".join(head), main, sections)
+
+
+def _card(article: dict[str, Any]) -> str:
+    published = datetime.fromisoformat(article["published"])
+    return (
+        f'<div class="card"><a class="card-title" href="{article_path(article)}">'
+        f"{escape(article['title'])}</a>"
+        f'<span class="card-meta">{escape(article["section"])} | {date_line(published)}</span></div>'
+    )
+
+
+def render_listing(
+    title: str, path: str, articles: list[dict[str, Any]], page: int, sections: list[str]
+) -> bytes:
+    pages = max(1, -(-len(articles) // PER_PAGE))
+    shown = articles[(page - 1) * PER_PAGE : page * PER_PAGE]
+    links = []
+    if page > 1:
+        prev = path if page == 2 else f"{path}?page={page - 1}"
+        links.append(f'<a rel="prev" href="{prev}">&laquo; Sebelumnya</a>')
+    if page < pages:
+        links.append(f'<a rel="next" href="{path}?page={page + 1}">Selanjutnya &raquo;</a>')
+    main = (
+        f'<h1 class="listing-title">{escape(title)}</h1>\n'
+        + "\n".join(_card(a) for a in shown)
+        + f'\n<div class="pagination">{" ".join(links)}</div>'
+    )
+    return _layout(f"{title} - TangselPos.id", "", main, sections)
+
+
+def render_sitemaps(articles: list[dict[str, Any]]) -> dict[str, Page]:
+    index = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"<sitemap><loc>{BASE}/sitemap-news.xml</loc></sitemap>\n</sitemapindex>\n"
+    )
+    entries = "".join(
+        f"<url><loc>{BASE}{article_path(a)}</loc><lastmod>{a['published']}</lastmod></url>\n"
+        for a in articles[:SITEMAP_SIZE]
+    )
+    news = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{entries}</urlset>\n"
+    )
+    xml = "application/xml; charset=utf-8"
+    return {
+        "/sitemap.xml": Page(index.encode(), xml),
+        "/sitemap-news.xml": Page(news.encode(), xml),
+    }
+
+
+def build_site(articles: list[dict[str, Any]] | None = None) -> Site:
+    """Every page of the sample site, rendered once."""
+    articles = load_articles() if articles is None else articles
+    sections = list(dict.fromkeys(a["section"] for a in articles))
+    pages: dict[str, Page] = {
+        "/robots.txt": Page(
+            f"User-agent: *\nDisallow: /cari\nSitemap: {BASE}/sitemap.xml\n".encode(),
+            "text/plain; charset=utf-8",
+        ),
+        **render_sitemaps(articles),
+    }
+    listings = [("Berita Terbaru", "/", articles)] + [
+        (s, f"/kategori/{section_slug(s)}", [a for a in articles if a["section"] == s])
+        for s in sections
+    ]
+    for title, path, chosen in listings:
+        for page in range(1, max(1, -(-len(chosen) // PER_PAGE)) + 1):
+            target = path if page == 1 else f"{path}?page={page}"
+            pages[target] = Page(render_listing(title, path, chosen, page, sections))
+    for article in articles:
+        pages[article_path(article)] = Page(render_article(article, articles, sections))
+    return Site(hosts=HOSTS, pages=pages)

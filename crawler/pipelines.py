@@ -1,0 +1,102 @@
+"""Item pipelines: clean -> normalise -> validate -> store.
+
+Each stage is a thin wrapper over a pure function of ``crawler.extract`` or a call into
+``archive``; ``crawler.extract.extract_article`` runs the same stages outside Scrapy.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from archive.store import Archive
+from crawler.extract.clean import clean_article
+from crawler.extract.normalise import normalise_article
+from crawler.items import Article
+
+logger = logging.getLogger(__name__)
+
+
+class _PortalStage:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    @property
+    def portal(self):
+        return getattr(self.crawler.spider, "portal", None)
+
+
+class CleanPipeline(_PortalStage):
+    """Boilerplate out of title and body; credits, dateline, press-release flag in."""
+
+    def process_item(self, item: Article) -> Article:
+        return clean_article(item, self.portal.site_name if self.portal else None)
+
+
+class NormalisePipeline(_PortalStage):
+    """Date strings to UTC and local instants; word count and content hash."""
+
+    def process_item(self, item: Article) -> Article:
+        return normalise_article(item, self.portal.timezone if self.portal else "Asia/Jakarta")
+
+
+class ValidatePipeline:
+    """Articles without a title or a body are not stored (logged with the reason)."""
+
+    def process_item(self, item: Article) -> Article:
+        missing = [name for name in ("title", "body") if not getattr(item, name)]
+        if missing:
+            raise DropItem(f"no {' and no '.join(missing)} in {item.url}")
+        return item
+
+
+class StorePipeline:
+    """Writes each article into the archive named by ``ARSIP_DB`` (one transaction each)
+    and records the run in ``crawl_runs``."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.path = crawler.settings.get("ARSIP_DB")
+        self.mirror = crawler.settings.get("ARSIP_MIRROR")
+        self.counts: Counter[str] = Counter()
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        # The finish reason is known only once the spider has closed.
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.archive = Archive(self.path)
+        self.run_id = self.archive.start_run(self.crawler.spider.name, self.mirror)
+
+    def spider_closed(self, spider, reason: str) -> None:
+        if self.archive is None or self.run_id is None:
+            return
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        self.archive.finish_run(self.run_id, self.counts, reason, stats)
+        self.archive.close()
+        self.archive = None
+        logger.info("archive %s: %s", self.path, dict(self.counts))
+
+    def item_dropped(self, item, response, exception, **kwargs) -> None:
+        self.counts["dropped"] += 1
+
+    def process_item(self, item: Article) -> Article:
+        assert self.archive is not None
+        outcome, article_id = self.archive.store(item.to_record(), run_id=self.run_id)
+        self.counts[outcome] += 1
+        if self.crawler.stats:
+            self.crawler.stats.inc_value(f"arsip/articles/{outcome}")
+        return item

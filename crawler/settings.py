@@ -1,0 +1,56 @@
+"""Scrapy settings for arsip: polite by default.
+
+Every arsip setting can be given on the command line (``scrapy crawl tangselpos -s
+ARSIP_DB=news.db``) or through the environment variable of the same name.
+"""
+
+import os
+
+BOT_NAME = "arsip"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Where articles are stored (one SQLite file).
+ARSIP_DB = os.environ.get("ARSIP_DB", "arsip.db")
+# Base URL of an offline mirror (``http://127.0.0.1:8642``): when set, every request goes
+# there with the real host in the Host header, and responses keep the real URLs.
+ARSIP_MIRROR = os.environ.get("ARSIP_MIRROR") or None
+# A page where portal operators can learn what arsip is and reach whoever runs it.
+ARSIP_CONTACT = os.environ.get("ARSIP_CONTACT", "https://github.com/arsip-id/arsip")
+
+# -- politeness ----------------------------------------------------------------------
+USER_AGENT = f"arsip/0.1 (news archiver; +{ARSIP_CONTACT})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0  # seconds between requests to one host, as a start
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+if ARSIP_MIRROR:
+    # The mirror is our own server on loopback: no one to be polite to.
+    DOWNLOAD_DELAY = 0
+    AUTOTHROTTLE_ENABLED = False
+    CONCURRENT_REQUESTS_PER_DOMAIN = 8
+
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.middlewares.MirrorDownloadHandler",
+    "https": "crawler.middlewares.MirrorDownloadHandler",
+}
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.CleanPipeline": 100,
+    "crawler.pipelines.NormalisePipeline": 200,
+    "crawler.pipelines.ValidatePipeline": 300,
+    "crawler.pipelines.StorePipeline": 900,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
