@@ -1,0 +1,42 @@
+"""Shared fixtures: the offline mirror on loopback, archive paths, the CLI as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler.mirror.server import MirrorServer, default_sites
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DATA = Path(__file__).resolve().parent / "sample_data"
+
+
+@pytest.fixture(scope="session")
+def mirror():
+    """The sample sites served on 127.0.0.1 (a random free port) for the whole session."""
+    with MirrorServer(default_sites(), log=None) as server:
+        yield server
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "archive.db"
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 120):
+    """Run the installed ``arsip`` command in a child process, as a user would."""
+    arsip = Path(sys.executable).with_name("arsip")
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("ARSIP_DB", None) if env is None or "ARSIP_DB" not in env else None
+    return subprocess.run(
+        [str(arsip), *args],
+        cwd=cwd or ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
