@@ -139,14 +139,14 @@ _DATE_RE = re.compile(
     rf"""
       (?<![a-z])(?:{_WEEKDAY_ALT})(?![a-z])\s*,?\s*\(?\s*
           (?P<wd_d>\d{{1,2}})/(?P<wd_m>\d{{1,2}})(?:/(?P<wd_y>\d{{4}}|\d{{2}}))?(?![\d/])
-    | (?<![\d.:/-])(?P<ymd_y>(?:19|20)\d\d)(?P<ymd_s>[/.-])(?P<ymd_m>\d{{1,2}})
+    | (?<![\d.:/-])(?P<ymd_y>\d{{4}})(?P<ymd_s>[/.-])(?P<ymd_m>\d{{1,2}})
           (?P=ymd_s)(?P<ymd_d>\d{{1,2}})(?![\d/])
     | (?<![\d.:/-])(?P<dmy_d>\d{{1,2}})(?P<dmy_s>[/.-])(?P<dmy_m>\d{{1,2}})
           (?P=dmy_s)(?P<dmy_y>\d{{4}}|\d{{2}})(?![\d/])
     | (?<![\d.:])(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?[\s-]*(?P<dm_m>{_MONTH_ALT})(?![a-z])\.?
-          (?:[\s,/-]*(?P<dm_y>(?:19|20)\d\d)(?![\d:]))?
+          (?:[\s,/-]*(?P<dm_y>\d{{4}})(?![\d:]))?
     | (?<![a-z])(?P<md_m>{_MONTH_ALT})(?![a-z])\.?\s*(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?
-          ,?\s*(?P<md_y>(?:19|20)\d\d)(?![\d:])
+          ,?\s*(?P<md_y>\d{{4}})(?![\d:])
     """,
     re.I | re.X,
 )
@@ -165,6 +165,7 @@ _ZONE_RE = re.compile(
 # A bare numeric offset is only trusted right after the time ("08:00 +0700").
 _OFFSET_RE = re.compile(r"\s*(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2})(?!\d)")
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_MONTH_WORD_RE = re.compile(rf"(?<![a-z])(?:{_MONTH_ALT})(?![a-z])", re.I)
 
 # In-body mentions: "Senin (15/9/2025)", "Kamis (19/9)", "Jum'at (13/02/26)",
 # "Senin, 15 September 2025".  A weekday is required: a bare "8 Oktober 2025" in a
@@ -175,7 +176,7 @@ _BODY_RE = re.compile(
     (?:
         \(\s*(?P<d>\d{{1,2}})(?P<sep>[/.-])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<y>\d{{4}}|\d{{2}}))?\s*\)
       | [,(]\s*(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH_ALT})(?![a-z])\.?
-        (?:,?\s+(?P<y2>(?:19|20)\d\d)(?!\d))?
+        (?:,?\s+(?P<y2>\d{{4}})(?!\d))?
     )
     """,
     re.I | re.X,
@@ -444,7 +445,10 @@ def parse_date(
         except (ValueError, OverflowError):
             value = None
         if value is not None:
-            value = value if value.tzinfo is not None else value.replace(tzinfo=zone)
+            # Plain stdlib zones rather than dateutil's tzutc/tzoffset, like every other path.
+            offset = value.utcoffset()
+            fixed = zone if offset is None else UTC if not offset else timezone(offset)
+            value = value.replace(tzinfo=fixed)
             return ParsedDate(value, raw, source, True) if _accept(value, now, raw) else None
 
     for m in _DATE_RE.finditer(norm):
@@ -468,8 +472,9 @@ def parse_date(
         value = _combine(local.date(), tm, _explicit_zone(norm, tm.end() if tm else None) or zone)
         return ParsedDate(value, raw, "relative", tm is not None)
 
-    # Only try dateutil when a full year is present: it would read "Halaman 1/2" as 1 Feb.
-    if _YEAR_RE.search(norm):
+    # Only try dateutil on a month name plus a full year: it would read "Halaman 1/2" as
+    # 1 Feb, and "11/25/2015" month first, which Indonesian portals never mean.
+    if _YEAR_RE.search(norm) and _MONTH_WORD_RE.search(norm):
         found = _dateutil_fallback(norm, zone)
         if found is not None and _accept(found[0], now, raw):
             return ParsedDate(found[0], raw, source, found[1])
