@@ -206,8 +206,7 @@ RELATIVE_RE: re.Pattern[str] = re.compile(
     rf"""
       (?:(?P<num>\d{{1,4}})|(?<![a-z])(?P<word>{_alternation(list(_NUMBER_WORDS))}))
           \s*(?P<unit>{_alternation(list(_UNITS))})\s+(?:yang\s+|yg\s+)?(?:lalu|ago|silam)(?![a-z])
-    | (?<![a-z])(?P<yesterday>kemarin|kmrn|yesterday)(?![a-z])
-    | (?<![a-z])(?P<today>hari\s+ini|today)(?![a-z])
+    | (?<![a-z])(?P<yesterday>kemarin(?P<lusa>\s+lusa)?|kmrn|yesterday)(?![a-z])
     | (?<![a-z])(?P<now>baru\s+saja|barusan|just\s+now)(?![a-z])
     """,
     re.I | re.X,
@@ -215,6 +214,16 @@ RELATIVE_RE: re.Pattern[str] = re.compile(
 # A whole related-news feed line: "TangselCity | 16 jam yang lalu", bare "Kemarin",
 # or a section glued on without space ("Serba-Serbi7 hari ago").  The glued prefix
 # must end in a letter touching the digit, so "terjadi 2 hari lalu" is not a feed line.
+# "Hari ini, 08:15 WIB".  Not part of RELATIVE_RE: "Berita Hari Ini" is a heading, so
+# "today" counts only together with a clock time.
+_TODAY_RE = re.compile(r"(?<![a-z])(?P<today>hari\s+ini|today)(?![a-z])", re.I)
+# What may follow a relative phrase in a date string: a time and zone, punctuation.
+# Anything else means prose ("Warga yang datang kemarin mengaku puas"), not a date.
+_RELATIVE_TAIL_RE = re.compile(
+    r"[\s,.;:|()-]*(?:(?:pukul|pkl)\.?\s*)?(?:\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?"
+    r"\s*(?:WITA|WIT|WIB)?[\s.,)]*",
+    re.I,
+)
 _FEED_LINE_RE = re.compile(
     rf"""
     \s*(?:[^|\n]{{1,40}}?\s*[|\u2022\u00b7]\s*|[a-z][\w&.'-]*(?:\ [\w&.'-]+){{0,3}}(?<=[a-z]))?
@@ -365,13 +374,15 @@ def _combine(day: date, tm: re.Match[str] | None, zone: tzinfo) -> datetime:
 
 
 def _relative_delta(m: re.Match[str]) -> tuple[timedelta | relativedelta, bool]:
-    """(delta to subtract from now, whether it is finer than a day) for a RELATIVE_RE match."""
+    """(delta to subtract from now, whether it is finer than a day) for a RELATIVE_RE or
+    _TODAY_RE match."""
+    g = m.groupdict()
+    if g.get("today"):
+        return timedelta(0), False
     if m["now"]:
         return timedelta(0), True
-    if m["today"]:
-        return timedelta(0), False
-    if m["yesterday"]:
-        return timedelta(days=1), False
+    if m["yesterday"]:  # "kemarin lusa" is the day before yesterday
+        return timedelta(days=2 if m["lusa"] else 1), False
     count = int(m["num"]) if m["num"] else _NUMBER_WORDS[m["word"].lower()]
     unit = _UNITS[m["unit"].lower()]
     return relativedelta(**{unit: count}), unit in _SUBDAY_UNITS
@@ -381,9 +392,9 @@ def parse_relative(text: str, now: datetime) -> datetime | None:
     """Relative phrase -> ``now`` minus its delta, or None.
 
     Understands ``16 jam yang lalu``, ``sejam yang lalu``, ``2 hari lalu``,
-    ``5 menit yang lalu``, ``kemarin``, ``baru saja``, ``7 hari ago``,
-    ``1 minggu yang lalu`` (weeks), ``2 bulan lalu`` and ``setahun lalu`` (calendar
-    months/years), ``30 detik yang lalu``, English ``3 hours ago``, and a section name
+    ``5 menit yang lalu``, ``kemarin``, ``kemarin lusa`` (2 days), ``baru saja``,
+    ``7 hari ago``, ``1 minggu yang lalu`` (weeks), ``2 bulan lalu`` and ``setahun lalu``
+    (calendar months/years), ``30 detik yang lalu``, English ``3 hours ago``, and a section name
     glued before the number (``Serba-Serbi7 hari ago``).  ``now`` should be the fetch
     time; its zone is kept.
     """
@@ -460,6 +471,12 @@ def parse_date(
         return ParsedDate(value, raw, source, tm is not None) if _accept(value, now, raw) else None
 
     rel = RELATIVE_RE.search(norm)
+    if rel and not _RELATIVE_TAIL_RE.fullmatch(norm, rel.end()):
+        rel = None
+    if rel is None:
+        today = _TODAY_RE.search(norm)
+        if today and _TIME_RE.search(norm) and _RELATIVE_TAIL_RE.fullmatch(norm, today.end()):
+            rel = today
     if rel:
         delta, subday = _relative_delta(rel)
         base = now - delta
