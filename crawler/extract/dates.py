@@ -162,8 +162,9 @@ _ZONE_RE = re.compile(
     r"(?:\s*(?P<sign>[+-])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?(?!\d))?",
     re.I,
 )
-# A bare numeric offset is only trusted right after the time ("08:00 +0700").
-_OFFSET_RE = re.compile(r"\s*(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2})(?!\d)")
+# A bare numeric offset is only trusted right after the time ("08:00 +0700").  A minus
+# with a colon is a time range ("10:15-10:45"), not UTC-10:45.
+_OFFSET_RE = re.compile(r"\s*(?P<sign>[+-])(?P<oh>\d{2})(?P<colon>:?)(?P<om>\d{2})(?!\d)")
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _MONTH_WORD_RE = re.compile(rf"(?<![a-z])(?:{_MONTH_ALT})(?![a-z])", re.I)
 
@@ -211,9 +212,6 @@ RELATIVE_RE: re.Pattern[str] = re.compile(
     """,
     re.I | re.X,
 )
-# A whole related-news feed line: "TangselCity | 16 jam yang lalu", bare "Kemarin",
-# or a section glued on without space ("Serba-Serbi7 hari ago").  The glued prefix
-# must end in a letter touching the digit, so "terjadi 2 hari lalu" is not a feed line.
 # "Hari ini, 08:15 WIB".  Not part of RELATIVE_RE: "Berita Hari Ini" is a heading, so
 # "today" counts only together with a clock time.
 _TODAY_RE = re.compile(r"(?<![a-z])(?P<today>hari\s+ini|today)(?![a-z])", re.I)
@@ -224,6 +222,9 @@ _RELATIVE_TAIL_RE = re.compile(
     r"\s*(?:WITA|WIT|WIB)?[\s.,)]*",
     re.I,
 )
+# A whole related-news feed line: "TangselCity | 16 jam yang lalu", bare "Kemarin",
+# or a section glued on without space ("Serba-Serbi7 hari ago").  The glued prefix
+# must end in a letter touching the digit, so "terjadi 2 hari lalu" is not a feed line.
 _FEED_LINE_RE = re.compile(
     rf"""
     \s*(?:[^|\n]{{1,40}}?\s*[|\u2022\u00b7]\s*|[a-z][\w&.'-]*(?:\ [\w&.'-]+){{0,3}}(?<=[a-z]))?
@@ -314,7 +315,7 @@ def _explicit_zone(text: str, time_end: int | None) -> tzinfo | None:
         return UTC if name in ("utc", "gmt") else _ZONES.get(name)
     if time_end is not None:
         m = _OFFSET_RE.match(text, time_end)
-        if m:
+        if m and not (m["sign"] == "-" and m["colon"]):
             return _offset_zone(m["sign"], m["oh"], m["om"])
     return None
 
