@@ -72,9 +72,7 @@ def crawl(
             f"unknown portal {', '.join(unknown)} (known: {', '.join(all_portals())})",
             param_hint="PORTALS",
         )
-    results = run_crawl(
-        names, db_path, mirror=mirror, max_articles=max_articles, verbose=verbose
-    )
+    results = run_crawl(names, db_path, mirror=mirror, max_articles=max_articles, verbose=verbose)
     failed = False
     for result in results:
         click.echo(result.summary_line())
@@ -98,7 +96,9 @@ def mirror(port: int, host: str) -> None:
     from crawler.mirror.server import MirrorServer, default_sites
 
     server = MirrorServer(default_sites(), host=host, port=port)
-    click.echo(f"arsip mirror serving {', '.join(s.hosts[0] for s in server.sites)} at {server.url}")
+    click.echo(
+        f"arsip mirror serving {', '.join(s.hosts[0] for s in server.sites)} at {server.url}"
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -146,7 +146,9 @@ def demo(db_path: Path) -> None:
 
 
 @cli.command()
-@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
+@click.argument(
+    "page", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False
+)
 @click.option("--url", help="The page's real URL (selects portal rules).")
 @click.option(
     "--batch",

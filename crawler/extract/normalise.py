@@ -8,8 +8,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from archive.dedup import content_hash
-from crawler.extract.dates import JAKARTA, ParsedDate, find_body_date, parse_date
-from crawler.extract.dates import to_local_iso, to_utc_iso
+from crawler.extract.dates import (
+    JAKARTA,
+    ParsedDate,
+    find_body_date,
+    parse_date,
+    to_local_iso,
+    to_utc_iso,
+)
 from crawler.items import Article
 
 logger = logging.getLogger(__name__)

@@ -144,7 +144,9 @@ def _feed(article: dict[str, Any], others: list[dict[str, Any]]) -> str:
         targets = [o for o in others if o["id"] != SEED_ID][: len(pairs)]
     else:
         targets = [o for o in others if o["id"] != article["id"]][:6]
-        pairs = [(o["section"], AGES[(article["id"] + i) % len(AGES)]) for i, o in enumerate(targets)]
+        pairs = [
+            (o["section"], AGES[(article["id"] + i) % len(AGES)]) for i, o in enumerate(targets)
+        ]
     items = []
     for (section, age), target in zip(pairs, targets, strict=False):
         items.append(
@@ -156,14 +158,16 @@ def _feed(article: dict[str, Any], others: list[dict[str, Any]]) -> str:
     return "\n".join(items)
 
 
-def render_article(article: dict[str, Any], others: list[dict[str, Any]], sections: list[str]) -> bytes:
+def render_article(
+    article: dict[str, Any], others: list[dict[str, Any]], sections: list[str]
+) -> bytes:
     published = datetime.fromisoformat(article["published"])
     url = BASE + article_path(article)
     head = [
         f'<link rel="canonical" href="{url}">',
         f'<meta name="description" content="{escape(article["paragraphs"][0][:150])}">',
         f'<meta property="og:title" content="{escape(article["title"])}">',
-        f'<meta property="og:type" content="article">',
+        '<meta property="og:type" content="article">',
         f'<meta property="og:url" content="{url}">',
         f'<meta property="og:image" content="{image_url(article)}">',
     ]

@@ -1,0 +1,71 @@
+"""The commands a user meets first: demo, mirror, search, extract."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import SAMPLE_DATA, run_cli
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_demo_archives_and_searches_offline(tmp_path):
+    result = run_cli("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "demo.db").exists()
+    assert "holds 26 articles" in result.stdout
+    assert "Andra Soni Ajak Influencer" in result.stdout
+    assert "[Andra] [Soni]" in result.stdout  # the highlighted search snippet
+    again = run_cli("demo", cwd=tmp_path)
+    assert "0 new" in again.stdout and "holds 26 articles" in again.stdout
+
+
+def test_mirror_serves_and_logs_one_line_per_request():
+    port = free_port()
+    arsip = Path(sys.executable).with_name("arsip")
+    with subprocess.Popen(
+        [str(arsip), "mirror", "--port", str(port)], stdout=subprocess.PIPE, text=True
+    ) as server:
+        try:
+            assert "serving" in server.stdout.readline()
+            for _ in range(50):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/sitemap.xml") as answer:
+                        page = answer.read()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            assert b"<sitemapindex" in page
+            line = server.stdout.readline()
+            assert "GET www.tangselpos.id/sitemap.xml 200" in line
+        finally:
+            server.terminate()
+
+
+def test_extract_one_saved_page():
+    case = SAMPLE_DATA / "tangselpos/seed"
+    url = json.loads((case / "inputs/HttpResponse-info.json").read_text())["url"]
+    result = run_cli(
+        "extract", str(case / "inputs/HttpResponse-body.html"), "--url", url,
+        "--fetched-at", "2025-09-16T03:00:00Z",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    article = json.loads(result.stdout)
+    assert article["dateline"] == "SERANG"
+    assert article["published_local"] == "2025-09-16T09:12:00+07:00"
+
+
+def test_search_without_archive_is_a_clear_error(tmp_path):
+    result = run_cli("search", "banjir", "--db", str(tmp_path / "none.db"))
+    assert result.returncode == 1
+    assert "no archive at" in result.stderr
