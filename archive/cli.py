@@ -85,17 +85,38 @@ def crawl(
 @cli.command()
 @click.option("--port", type=click.IntRange(0, 65535), default=8642, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-def mirror(port: int, host: str) -> None:
+@click.option(
+    "--fault",
+    "faults",
+    multiple=True,
+    metavar="PATTERN=KIND[:ARG][xN]",
+    help="Misbehave on matching paths (glob), e.g. '/detail/*=status:503x2'. Repeatable.",
+)
+@click.option(
+    "--fault-rate", type=click.FloatRange(0, 1), default=0.0, help="Random faults on this share."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of random faults.")
+def mirror(port: int, host: str, faults: tuple[str, ...], fault_rate: float, seed: int) -> None:
     """Serve the sample portal sites until stopped (Ctrl-C), one log line per request.
+
+    Faults (for reliability testing) are listed in crawler/mirror/faults.py: status,
+    retry-after, reset, stall, truncate, charset, charset-reverse, binary, huge,
+    gzip-bomb, xml-bomb, redirect-loop, trap.
 
     \b
     Example:
         arsip mirror --port 8642 &
         arsip crawl --mirror http://127.0.0.1:8642 --db test.db
+        arsip mirror --fault '/detail/51234/*=status:503x1' --fault-rate 0.1 --seed 7
     """
+    from crawler.mirror.faults import FaultPlan
     from crawler.mirror.server import MirrorServer, default_sites
 
-    server = MirrorServer(default_sites(), host=host, port=port)
+    try:
+        plan = FaultPlan.from_specs(list(faults), rate=fault_rate, seed=seed)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--fault") from None
+    server = MirrorServer(default_sites(), host=host, port=port, faults=plan)
     click.echo(
         f"arsip mirror serving {', '.join(s.hosts[0] for s in server.sites)} at {server.url}"
     )

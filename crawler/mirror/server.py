@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TextIO
 
+from crawler.mirror.faults import FaultPlan, serve_fault
+
 
 @dataclass
 class Page:
@@ -46,12 +48,16 @@ class MirrorServer(ThreadingHTTPServer):
         host: str = "127.0.0.1",
         port: int = 0,
         log: TextIO | None = sys.stdout,
+        faults: FaultPlan | None = None,
     ):
         self.sites = list(sites)
         if not self.sites:
             raise ValueError("the mirror needs at least one site")
         self.by_host = {h: site for site in self.sites for h in site.hosts}
         self.log = log
+        self.faults = faults
+        # Set on stop, so that stalled answers end with the server.
+        self.stopping = threading.Event()
         self._log_lock = threading.Lock()
         self.requests = 0
         super().__init__((host, port), _Handler)
@@ -72,6 +78,7 @@ class MirrorServer(ThreadingHTTPServer):
         return self
 
     def stop(self) -> None:
+        self.stopping.set()
         self.shutdown()
         self.server_close()
 
@@ -102,18 +109,25 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         site = self.server.site_for(self.headers.get("Host"))
-        page = site.get(self.path) or Page(b"<h1>404 Tidak ditemukan</h1>", status=404)
-        self.send_response(page.status)
-        self.send_header("Content-Type", page.content_type)
-        self.send_header("Content-Length", str(len(page.body)))
-        for name, value in page.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if send_body:
-            self.wfile.write(page.body)
+        page = site.get(self.path)
+        fault = self.server.faults.pick(self.path) if self.server.faults else None
+        if fault:
+            status, size = serve_fault(self, fault, page, self.path)
+        else:
+            page = page or Page(b"<h1>404 Tidak ditemukan</h1>", status=404)
+            status, size = page.status, len(page.body)
+            self.send_response(page.status)
+            self.send_header("Content-Type", page.content_type)
+            self.send_header("Content-Length", str(len(page.body)))
+            for name, value in page.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if send_body:
+                self.wfile.write(page.body)
         stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        note = f" fault={fault.kind}" if fault else ""
         self.server.log_line(
-            f"{stamp} {self.command} {site.hosts[0]}{self.path} {page.status} {len(page.body)}"
+            f"{stamp} {self.command} {site.hosts[0]}{self.path} {status} {size}{note}"
         )
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002

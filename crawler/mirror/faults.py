@@ -1,0 +1,245 @@
+"""Fault injection for the offline mirror: the ways real portals misbehave, on demand.
+
+A ``FaultPlan`` maps paths (glob patterns over path + query) to faults, and can also
+inject faults at random with a seed, so a reliability test is repeatable. Each fault can
+be limited to its first N hits, after which the page is served normally: "the portal
+was down for a while" and a later run archives what was missed.
+
+Kinds:
+
+``status``         an HTTP error (``status``, default 503)
+``retry-after``    429 with ``Retry-After: <seconds>``
+``reset``          the connection is reset before any answer
+``stall``          headers, then silence for ``seconds`` (past the client's timeout)
+``truncate``       half the body, then the connection closes (Content-Length promised more)
+``charset``        the page encoded as windows-1252 but labelled utf-8
+``charset-reverse`` the page in utf-8 but labelled windows-1252
+``binary``         random bytes served as text/html
+``huge``           a body of ``size`` bytes (default 20 MiB), over the crawler's limit
+``gzip-bomb``      ``Content-Encoding: gzip``, a few MiB that inflate to ``size`` (1 GiB)
+``xml-bomb``       an XML entity-expansion ("billion laughs") document
+``redirect-loop``  302 to itself, for ever
+``trap``           a listing page linking to the next one, for ever (?page=N+1)
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import gzip
+import io
+import random
+import re
+import socket
+import struct
+import threading
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
+
+if TYPE_CHECKING:
+    from crawler.mirror.server import Page, _Handler
+
+KINDS = (
+    "status", "retry-after", "reset", "stall", "truncate", "charset", "charset-reverse",
+    "binary", "huge", "gzip-bomb", "xml-bomb", "redirect-loop", "trap",
+)  # fmt: skip
+_SPEC = re.compile(r"(?P<kind>[a-z-]+)(?::(?P<arg>[\d.]+))?(?:x(?P<times>\d+))?")
+# Kinds drawn by random injection: the ones that a later run can recover from.
+RANDOM_KINDS = ("status", "retry-after", "reset", "truncate", "stall")
+
+
+@dataclass
+class Fault:
+    kind: str
+    status: int = 503
+    seconds: float = 1.0
+    """Retry-After value for ``retry-after``; silence for ``stall``."""
+    size: int = 20 * 1024 * 1024
+    """Body size for ``huge``; inflated size for ``gzip-bomb``."""
+    times: int | None = None
+    """Fire on the first N hits only (None: always)."""
+    hits: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r} (kinds: {', '.join(KINDS)})")
+
+    def fires(self) -> bool:
+        self.hits += 1
+        return self.times is None or self.hits <= self.times
+
+    @classmethod
+    def parse(cls, spec: str) -> tuple[str, Fault]:
+        """``PATTERN=KIND[:ARG][xN]`` -> (pattern, fault). ARG is the status for
+        ``status``, seconds for ``retry-after``/``stall``, bytes for ``huge``/``gzip-bomb``.
+
+        >>> Fault.parse("/detail/*=status:500x2")[1].times
+        2
+        """
+        pattern, sep, rest = spec.partition("=")
+        match = _SPEC.fullmatch(rest)
+        if not sep or not pattern or not match:
+            raise ValueError(f"fault {spec!r}: expected PATTERN=KIND[:ARG][xN]")
+        fault = cls(match["kind"], times=int(match["times"]) if match["times"] else None)
+        if arg := match["arg"]:
+            if fault.kind == "status":
+                fault.status = int(arg)
+            elif fault.kind in ("huge", "gzip-bomb"):
+                fault.size = int(arg)
+            else:
+                fault.seconds = float(arg)
+        return pattern, fault
+
+
+@dataclass
+class FaultPlan:
+    rules: list[tuple[str, Fault]] = field(default_factory=list)
+    rate: float = 0.0
+    """Share of other requests that get a random fault from RANDOM_KINDS."""
+    seed: int = 0
+    stall_seconds: float = 3.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _random: random.Random | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_specs(
+        cls, specs: list[str], rate: float = 0.0, seed: int = 0, stall_seconds: float = 3.0
+    ) -> FaultPlan:
+        return cls([Fault.parse(s) for s in specs], rate, seed, stall_seconds)
+
+    def pick(self, target: str) -> Fault | None:
+        """The fault for a request to ``target`` (path + query), or None to serve it."""
+        with self._lock:
+            for pattern, fault in self.rules:
+                if fnmatch.fnmatchcase(target, pattern):
+                    return fault if fault.fires() else None
+            if self.rate and not target.endswith("robots.txt"):
+                if self._random is None:
+                    self._random = random.Random(self.seed)
+                if self._random.random() < self.rate:
+                    kind = self._random.choice(RANDOM_KINDS)
+                    return Fault(kind, seconds=self.stall_seconds if kind == "stall" else 1.0)
+        return None
+
+
+def serve_fault(handler: _Handler, fault: Fault, page: Page | None, target: str) -> tuple[int, int]:
+    """Answer a request with ``fault``; returns (status, bytes sent) for the log."""
+    kind = fault.kind
+    if kind == "reset":
+        # SO_LINGER 0: close() sends RST instead of FIN, as a crashed server would.
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        handler.close_connection = True
+        return 0, 0
+    if kind == "status":
+        return _send(handler, fault.status, b"<h1>Server error</h1>")
+    if kind == "retry-after":
+        return _send(handler, 429, b"Too many requests", {"Retry-After": f"{fault.seconds:g}"})
+    if kind == "redirect-loop":
+        return _send(handler, 302, b"", {"Location": target})
+    if kind == "trap":
+        query = parse_qs(urlsplit(target).query)
+        number = int(query.get("page", ["1"])[0]) + 1
+        path = urlsplit(target).path
+        body = f'<html><body><a rel="next" href="{path}?page={number}">Berikutnya</a></body></html>'
+        return _send(handler, 200, body.encode())
+    if kind == "xml-bomb":
+        return _send(handler, 200, XML_BOMB, content_type="application/xml")
+    if kind == "binary":
+        noise = random.Random(len(target)).randbytes(64 * 1024)
+        return _send(handler, 200, noise)
+    if kind == "huge":
+        return _send_stream(handler, fault.size)
+    if kind == "gzip-bomb":
+        return _send(handler, 200, gzip_bomb(fault.size), {"Content-Encoding": "gzip"})
+
+    body = page.body if page else b"<h1>404</h1>"
+    status = page.status if page else 404
+    content_type = page.content_type if page else "text/html; charset=utf-8"
+    if kind == "stall":
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.flush()
+        handler.server.stopping.wait(fault.seconds)
+        handler.close_connection = True
+        return status, 0
+    if kind == "truncate":
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body[: len(body) // 2])
+        handler.close_connection = True
+        return status, len(body) // 2
+    if kind == "charset":
+        text = body.decode("utf-8", "replace")
+        return _send(handler, status, text.encode("windows-1252", "replace"))
+    if kind == "charset-reverse":
+        return _send(handler, status, body, content_type="text/html; charset=windows-1252")
+    raise AssertionError(kind)
+
+
+def _send(
+    handler: _Handler,
+    status: int,
+    body: bytes,
+    headers: dict[str, str] | None = None,
+    content_type: str = "text/html; charset=utf-8",
+) -> tuple[int, int]:
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    if handler.command != "HEAD":
+        handler.wfile.write(body)
+    return status, len(body)
+
+
+def _send_stream(handler: _Handler, size: int) -> tuple[int, int]:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(size))
+    handler.end_headers()
+    chunk = b"<p>" + b"isi " * 16_000 + b"</p>\n"
+    sent = 0
+    try:
+        while sent < size:
+            part = chunk[: size - sent]
+            handler.wfile.write(part)
+            sent += len(part)
+    except OSError:  # the client gave up at its size limit, as it should
+        handler.close_connection = True
+    return 200, sent
+
+
+@cache
+def gzip_bomb(size: int) -> bytes:
+    """``size`` zero bytes, gzip-compressed (about 1 KiB per MiB)."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as packed:
+        block = b"\0" * (1024 * 1024)
+        for _ in range(size // len(block)):
+            packed.write(block)
+        packed.write(b"\0" * (size % len(block)))
+    return out.getvalue()
+
+
+XML_BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&lol9;</loc></url></urlset>
+"""

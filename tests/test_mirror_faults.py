@@ -1,0 +1,120 @@
+"""The mirror misbehaves exactly as asked: each fault kind, seen from a plain HTTP client."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import socket
+
+import pytest
+
+from crawler.mirror.faults import Fault, FaultPlan
+from crawler.mirror.server import MirrorServer, default_sites
+
+SEED = "/detail/51234/andra-soni-ajak-influencer-berperan-dukung-pembangunan-di-banten"
+
+
+@pytest.fixture
+def serve():
+    servers = []
+
+    def start(*specs: str, **kwargs) -> MirrorServer:
+        plan = FaultPlan.from_specs(list(specs), **kwargs)
+        server = MirrorServer(default_sites(), log=None, faults=plan).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def get(server: MirrorServer, path: str, timeout: float = 5.0):
+    host, port = server.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": "www.tangselpos.id"})
+        answer = conn.getresponse()
+        return answer.status, dict(answer.getheaders()), answer.read()
+    finally:
+        conn.close()
+
+
+def test_spec_parsing():
+    pattern, fault = Fault.parse("/detail/*=status:500x2")
+    assert (pattern, fault.kind, fault.status, fault.times) == ("/detail/*", "status", 500, 2)
+    assert Fault.parse("/x=retry-after:30")[1].seconds == 30
+    for bad in ("/x", "=status", "/x=explode", "/x=status:abc"):
+        with pytest.raises(ValueError):
+            Fault.parse(bad)
+
+
+def test_status_fault_fires_n_times_then_serves(serve):
+    server = serve(f"{SEED}=status:503x2")
+    assert get(server, SEED)[0] == 503
+    assert get(server, SEED)[0] == 503
+    status, _, body = get(server, SEED)
+    assert status == 200 and b"Andra Soni" in body
+
+
+def test_retry_after(serve):
+    status, headers, _ = get(serve("/=retry-after:7"), "/")
+    assert status == 429 and headers["Retry-After"] == "7"
+
+
+def test_reset(serve):
+    with pytest.raises((ConnectionError, http.client.HTTPException)):
+        get(serve("/=reset"), "/")
+
+
+def test_stall_outlasts_the_client_timeout(serve):
+    with pytest.raises((TimeoutError, socket.timeout)):
+        get(serve("/=stall:1"), "/", timeout=0.3)
+
+
+def test_truncate(serve):
+    with pytest.raises(http.client.IncompleteRead):
+        get(serve(f"{SEED}=truncate"), SEED)
+
+
+def test_charset_mislabel(serve):
+    _, headers, body = get(serve(f"{SEED}=charset"), SEED)
+    assert "utf-8" in headers["Content-Type"]
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+
+
+def test_gzip_bomb_inflates_far_beyond_its_size(serve):
+    _, headers, body = get(serve("/=gzip-bomb:20000000"), "/")
+    assert headers["Content-Encoding"] == "gzip"
+    assert len(body) < 200_000
+    assert len(gzip.decompress(body)) == 20_000_000
+
+
+def test_redirect_loop_and_trap(serve):
+    server = serve("/loop=redirect-loop", "/kategori/*=trap")
+    status, headers, _ = get(server, "/loop")
+    assert status == 302 and headers["Location"] == "/loop"
+    _, _, body = get(server, "/kategori/x?page=41")
+    assert b"?page=42" in body
+
+
+def test_xml_bomb_is_served(serve):
+    _, _, body = get(serve("/sitemap.xml=xml-bomb"), "/sitemap.xml")
+    assert b"<!ENTITY lol9" in body
+
+
+def test_random_faults_repeat_with_the_same_seed(serve):
+    def pattern(seed: int) -> list[int]:
+        server = serve(rate=0.5, seed=seed, stall_seconds=0.3)
+        statuses = []
+        for _ in range(12):
+            try:
+                statuses.append(get(server, "/", timeout=0.2)[0])
+            except (OSError, http.client.HTTPException):
+                statuses.append(0)
+        return statuses
+
+    first, second = pattern(3), pattern(3)
+    assert first == second
+    assert set(first) != {200}
