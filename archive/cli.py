@@ -96,7 +96,19 @@ def crawl(
     "--fault-rate", type=click.FloatRange(0, 1), default=0.0, help="Random faults on this share."
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of random faults.")
-def mirror(port: int, host: str, faults: tuple[str, ...], fault_rate: float, seed: int) -> None:
+@click.option(
+    "--articles",
+    type=click.IntRange(min=1),
+    help="Serve N generated articles instead of the sample site (for benchmarks).",
+)
+def mirror(
+    port: int,
+    host: str,
+    faults: tuple[str, ...],
+    fault_rate: float,
+    seed: int,
+    articles: int | None,
+) -> None:
     """Serve the sample portal sites until stopped (Ctrl-C), one log line per request.
 
     Faults (for reliability testing) are listed in crawler/mirror/faults.py: status,
@@ -116,7 +128,14 @@ def mirror(port: int, host: str, faults: tuple[str, ...], fault_rate: float, see
         plan = FaultPlan.from_specs(list(faults), rate=fault_rate, seed=seed)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--fault") from None
-    server = MirrorServer(default_sites(), host=host, port=port, faults=plan)
+    if articles:
+        from crawler.mirror.generate import generated_articles
+        from crawler.mirror.tangselpos import build_site
+
+        sites = [build_site(generated_articles(articles, seed=seed))]
+    else:
+        sites = default_sites()
+    server = MirrorServer(sites, host=host, port=port, faults=plan)
     click.echo(
         f"arsip mirror serving {', '.join(s.hosts[0] for s in server.sites)} at {server.url}"
     )
