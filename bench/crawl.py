@@ -112,7 +112,8 @@ def main() -> None:
             f"{arsip_rate:7.1f} pages/s  peak RSS {arsip['rss']:6.0f} MB"
             f"  ({arsip['articles']} articles stored)"
         )
-        print(f"throughput ratio arsip/bare: {arsip_rate / bare_rate:.2f} (target >= 0.7)")
+        print(f"result: crawl throughput arsip/bare = {arsip_rate / bare_rate:.2f} (target >= 0.7)")
+        print(f"result: crawl pages/s, {args.articles} articles = {arsip_rate:.0f}")
         if args.memory_articles:
             mirror, url = start_mirror(args.memory_articles)
             try:
@@ -120,10 +121,13 @@ def main() -> None:
             finally:
                 mirror.terminate()
                 mirror.wait()
+            growth = args.memory_articles / args.articles
             print(
-                f"arsip crawl   {args.memory_articles} articles: peak RSS {big['rss']:.0f} MB "
-                f"(target < 400 MB); vs {args.articles}: {big['rss'] / arsip['rss']:.2f}x RSS "
-                f"for {args.memory_articles / args.articles:.1f}x articles"
+                f"result: peak RSS, {args.memory_articles} articles = {big['rss']:.0f} MB (target < 400 MB)"
+            )
+            print(
+                f"result: RSS growth for {growth:.0f}x articles = "
+                f"{big['rss'] / arsip['rss']:.2f}x (target: flat)"
             )
 
 

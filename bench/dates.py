@@ -117,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         for w in dp_wrong:
             print("   dateparser miss:", w)
     print(f"speed ratio dateparser/arsip: {dp_us / us:.1f}x")
+    print(f"result: date accuracy arsip = {acc:.3f} (dateparser {dp_acc:.3f})")
+    print(f"result: date parsing speed vs dateparser = {dp_us / us:.1f}x (target >= 10x)")
     return 0
 
 

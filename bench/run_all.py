@@ -1,0 +1,77 @@
+"""Run every benchmark and write one summary (markdown) to bench/RESULTS.md.
+
+Each bench script prints its own report; lines of the form
+
+    result: <figure> = <value> (target <target>)
+
+are collected into the summary table. ``--quick`` runs smaller sizes.
+
+    python bench/run_all.py            # the sizes the issues name (takes a while)
+    python bench/run_all.py --quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULT = re.compile(r"^result: (?P<figure>.+?) = (?P<value>.+?)(?: \(target (?P<target>.+)\))?$")
+
+# (script, full-size arguments, quick arguments)
+BENCHES = [
+    ("dates.py", [], []),
+    ("extract_quality.py", [], ["--limit", "150"]),
+    ("archive.py", ["--articles", "100000"], ["--articles", "10000"]),
+    ("incremental.py", [], []),
+    ("crawl.py", ["--articles", "5000", "--memory-articles", "20000"], ["--articles", "1000"]),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run every benchmark; write bench/RESULTS.md")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes")
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+
+    rows: list[tuple[str, str, str, str]] = []
+    reports: list[str] = []
+    for script, full, quick in BENCHES:
+        path = HERE / script
+        if not path.exists():
+            continue
+        cmd = [sys.executable, str(path), *(quick if args.quick else full)]
+        print(f"$ {' '.join(cmd[1:])}", flush=True)
+        started = time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE.parent)
+        seconds = time.perf_counter() - started
+        output = done.stdout + (
+            f"\n[exit {done.returncode}]\n{done.stderr[-2000:]}" if done.returncode else ""
+        )
+        print(output, flush=True)
+        reports.append(f"### {script} ({seconds:.0f} s)\n\n```\n{output.strip()}\n```\n")
+        for line in done.stdout.splitlines():
+            match = RESULT.match(line.strip())
+            if match:
+                rows.append((script, match["figure"], match["value"], match["target"] or ""))
+
+    header = (
+        f"# Benchmark results\n\nMeasured {datetime.now(UTC):%Y-%m-%d} on {os.cpu_count()} cores "
+        f"({platform.machine()}, Python {platform.python_version()})"
+        f"{', quick sizes' if args.quick else ''}. Regenerate with `make bench`.\n\n"
+        "| bench | figure | value | target |\n|---|---|---|---|\n"
+    )
+    table = "".join(f"| {s} | {f} | {v} | {t} |\n" for s, f, v, t in rows)
+    args.output.write_text(header + table + "\n## Reports\n\n" + "\n".join(reports))
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
