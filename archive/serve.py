@@ -20,37 +20,21 @@ from typing import Any
 
 DATABASE_NAME = "archive"
 
+# Datasette lists column descriptions above the table, so only the columns whose
+# meaning is not obvious from their name are described, to keep results in view.
 ARTICLE_COLUMNS = {
-    "id": "Article number in this archive (stable; `arsip show ID`).",
-    "url": "Canonical URL on the portal (first seen); other URLs are in article_urls.",
-    "portal": "Portal name (tangselpos) or host name for unknown portals.",
-    "section": "The portal's section (rubrik), as the portal names it.",
-    "title": "Headline without the portal's name.",
-    "description": "The page's own summary (og:description).",
-    "authors": "Reporters and writers, JSON list in page order.",
-    "editor": "Editor named in the credit line.",
     "published_at": "First publication, UTC, YYYY-MM-DDTHH:MM:SSZ.",
     "published_local": "First publication in the portal's time, e.g. +07:00 (WIB).",
-    "published_raw": "The text the publication time was read from.",
     "published_source": "Where it was read: jsonld, meta, time, text, relative or url.",
     "published_has_time": "0 when the page gave a day but no time of day.",
-    "modified_at": "Last modification the page declares, UTC.",
-    "dateline": "Place that opens the text (SERANG).",
     "body": "Clean text; paragraphs separated by a blank line.",
-    "word_count": "Words in body.",
-    "tags": "The portal's tags, JSON list.",
-    "image_url": "Lead image.",
-    "language": "BCP 47 language code.",
     "press_release": "1 when the text says it comes from a press release.",
-    "press_release_phrase": "The phrase that said so.",
-    "republished_from": "Where the article first ran, as a republication note names it.",
     "content_hash": "SHA-256 of the normalised body: equal for the same text anywhere.",
     "duplicate_of": "The earlier article with exactly the same text, if any.",
     "cluster_id": "Near-duplicate cluster: articles sharing it are versions of one release.",
     "revision": "1 for the first version, +1 each time the title or body changed.",
     "first_seen_at": "First fetch that stored the article, UTC.",
     "last_seen_at": "Latest fetch that saw the article, UTC.",
-    "crawl_run_id": "The crawl run that last wrote the article.",
 }
 
 QUERIES: dict[str, dict[str, str]] = {
@@ -195,7 +179,9 @@ def metadata() -> dict[str, Any]:
 
 SETTINGS = {
     # Bodies are long; a table page should stay scannable.
-    "truncate_cells_html": 240,
+    "truncate_cells_html": 160,
+    # The configured facets are the useful ones; suggestions list every date column.
+    "suggest_facets": False,
     "default_facet_size": 15,
 }
 
