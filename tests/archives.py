@@ -1,7 +1,7 @@
 """An archive for the analyst's commands: the mirror crawled by the real spider (26
 tangselpos articles), plus a second portal written through ``Archive.store`` with the
 cases analysts meet: a press release run by two portals (one near-duplicate cluster),
-an exact copy, a revised article, an article seen under a mobile URL, accented text,
+an exact copy, a revised article, an article seen under an older URL, accented text,
 and a story published just after midnight WIB (still the previous day in UTC).
 """
 
@@ -63,7 +63,7 @@ EXTRA = [
     ),
 ]
 REVISED_URL = "https://www.bantennews.co.id/jadwal-car-free-day"
-MOBILE_URL = "https://m.bantennews.co.id/jadwal-car-free-day?utm_source=wa"
+OLD_SLUG_URL = "https://www.bantennews.co.id/cfd-kota-serang"
 
 
 def build_analyst_archive(path: Path, mirror_url: str) -> dict[str, int]:
@@ -86,7 +86,7 @@ def build_analyst_archive(path: Path, mirror_url: str) -> dict[str, int]:
         archive.store(
             {**revised, "title": "Jadwal Car Free Day Kota Serang Berubah",
              "body": "Car free day dipindah ke Jalan Veteran mulai pekan depan."},
-            seen_at="2025-09-19T02:00:00Z", fetched_url=MOBILE_URL,
+            seen_at="2025-09-19T02:00:00Z", fetched_url=OLD_SLUG_URL,
         )  # fmt: skip
         # Level-3 clustering is the store's job; here the cluster is written as it
         # would leave it, so that the analyst's side can be tested on its own.
