@@ -365,7 +365,7 @@ def export(
         db.close()
     if output is not None:
         partial.replace(output)  # a failed export never leaves a half file under FILE
-        click.echo(f"exported {count} articles to {output}", err=True)
+        click.echo(f"exported {count} article{'' if count == 1 else 's'} to {output}", err=True)
 
 
 class _NoProgress:
