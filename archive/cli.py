@@ -219,27 +219,8 @@ def extract(page: Path | None, url: str | None, batch: Path | None, fetched_at: 
 # -- the archive --------------------------------------------------------------------
 
 
-@cli.command()
-@click.argument("query")
-@db_option()
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-def search(query: str, db_path: Path, limit: int, as_json: bool) -> None:
-    """Full-text search over titles and bodies, best matches first.
+# The analyst's commands (search, show, export, stats, serve) live in their own module.
+from archive.cli_analyst import COMMANDS as ANALYST_COMMANDS  # noqa: E402
 
-    \b
-    Example:
-        arsip search "Andra Soni" --db news.db
-    """
-    if not db_path.exists():
-        raise click.ClickException(f"no archive at {db_path}")
-    rows = search_articles(db_path, query, limit=limit)
-    for row in rows:
-        if as_json:
-            click.echo(json.dumps(row, ensure_ascii=False))
-        else:
-            click.echo(f"{row['published_local'] or '':<27} {row['portal']:<12} {row['title']}")
-            click.echo(f"    {row['url']}")
-            click.echo(f"    {row['snippet']}")
-    if not rows and not as_json:
-        click.echo("no matches", err=True)
+for command in ANALYST_COMMANDS:
+    cli.add_command(command)

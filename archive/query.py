@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from archive.db import open_db
-
-
-def fts_query(text: str) -> str:
-    """A user's words as a safe FTS5 query: every word must occur (quoted, so FTS
-    operators and punctuation in the input are plain text)."""
-    words = re.findall(r"\w+", text)
-    return " ".join(f'"{w}"' for w in words)
+from archive.search import ArticleFilter, search
 
 
 def search_articles(db_path: str | Path, text: str, *, limit: int = 20) -> list[dict[str, Any]]:
-    """Articles matching every word of ``text``, best first, with a highlighted snippet."""
-    query = fts_query(text)
-    if not query:
-        return []
+    """Articles matching ``text`` (the search language of ``archive.search``), best first,
+    with a highlighted snippet."""
     db = open_db(db_path, readonly=True)
     try:
-        rows = db.execute(
-            """
-            SELECT a.id, a.url, a.portal, a.section, a.title, a.published_at, a.published_local,
-                   snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet
-            FROM articles_fts
-            JOIN articles a ON a.id = articles_fts.rowid
-            WHERE articles_fts MATCH ?
-            ORDER BY bm25(articles_fts, 5.0, 1.0)
-            LIMIT ?
-            """,
-            [query, limit],
-        )
-        columns = [c[0] for c in rows.description]
-        return [dict(zip(columns, row, strict=True)) for row in rows.fetchall()]
+        return search(db, ArticleFilter(query=text), limit=limit)
     finally:
         db.close()
 

@@ -1,0 +1,474 @@
+"""The analyst's commands: ``search``, ``show``, ``export``, ``stats`` and ``serve``.
+
+A thin click layer over ``archive.search``, ``archive.export``, ``archive.stats`` and
+``archive.serve``. The archive is only ever opened read-only here. User errors (a
+malformed query, a bad date, an unknown portal) are reported by click with exit code 2;
+a missing archive or article with exit code 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+import sqlite_utils
+from tabulate import tabulate
+
+from archive.db import open_db
+from archive.export import MissingExtra
+from archive.search import ArticleFilter, QuerySyntaxError, parse_when, portals_in
+
+# -- shared options ---------------------------------------------------------------------
+
+
+def archive_option(func: Callable) -> Callable:
+    """``--db``: an existing archive (these commands never create one)."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default="arsip.db",
+        show_default=True,
+        envvar="ARSIP_DB",
+        help="The archive file (SQLite); also $ARSIP_DB.",
+    )(func)
+
+
+def output_options(*formats: str, default: str = "table") -> Callable[[Callable], Callable]:
+    """``--format``, shared by the commands that print rows (sqlite-utils style)."""
+
+    def decorate(func: Callable) -> Callable:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        )(func)
+
+    return decorate
+
+
+def filter_options(func: Callable) -> Callable:
+    """The filters shared by search, export and stats; the command receives them
+    already checked as an ``ArticleFilter`` factory in ``where``."""
+    options = [
+        click.option("--portal", "portals", multiple=True, metavar="NAME",
+                     help="Only this portal (repeatable)."),
+        click.option("--section", "sections", multiple=True, metavar="NAME",
+                     help="Only this section, any case (repeatable)."),
+        click.option("--since", metavar="DATE",
+                     help="Published on or after (YYYY-MM-DD or ISO 8601; WIB unless --utc)."),
+        click.option("--until", metavar="DATE",
+                     help="Published on or before (a day includes the whole day)."),
+        click.option("--utc", is_flag=True,
+                     help="Read --since/--until (and stats' days) in UTC instead of WIB."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def open_archive(db_path: Path) -> sqlite_utils.Database:
+    """The archive at ``db_path``, read-only; a clear error when it is not one."""
+    if not db_path.exists():
+        raise click.ClickException(f"no archive at {db_path}")
+    db = open_db(db_path, readonly=True)
+    try:
+        db.execute("SELECT id FROM articles LIMIT 1").fetchall()
+    except sqlite3.DatabaseError:
+        db.close()
+        raise click.ClickException(f"{db_path} is not an arsip archive") from None
+    return db
+
+
+def build_filter(
+    db: sqlite_utils.Database,
+    *,
+    portals: tuple[str, ...],
+    sections: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    utc: bool,
+    query: str | None = None,
+) -> ArticleFilter:
+    """Check the user's filters and turn them into an ``ArticleFilter``; every problem
+    is a click usage error (exit code 2) naming the option."""
+    if portals:
+        from crawler.portals import all_portals
+
+        known = sorted(set(portals_in(db)) | set(all_portals()))
+        unknown = [p for p in portals if p not in known]
+        if unknown:
+            raise click.BadParameter(
+                f"unknown portal {', '.join(map(repr, unknown))} (known: {', '.join(known)})",
+                param_hint="'--portal'",
+            )
+    bounds: dict[str, str | None] = {}
+    for name, value in (("since", since), ("until", until)):
+        try:
+            bounds[name] = parse_when(value, end=name == "until", utc=utc) if value else None
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint=f"'--{name}'") from None
+    try:
+        return ArticleFilter(
+            portals=portals, sections=sections, query=query,
+            since=bounds["since"], until=bounds["until"],
+        )  # fmt: skip
+    except QuerySyntaxError as error:
+        raise click.BadParameter(str(error), param_hint="'QUERY'") from None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--since'/'--until'") from None
+
+
+def quiet_broken_pipe(func: Callable) -> Callable:
+    """``arsip export | head`` is normal use: a closed pipe ends the output silently."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except BrokenPipeError:
+            # Point stdout at devnull so the interpreter's final flush does not complain.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
+
+    return wrapper
+
+
+def emit_rows(rows: list[dict[str, Any]], fmt: str, *, table: Callable[[], str]) -> None:
+    """Print ``rows`` as csv (header first), json (one list), jsonl or a text table."""
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        if rows:
+            writer.writerow(rows[0].keys())
+        writer.writerows(row.values() for row in rows)
+    else:
+        click.echo(table())
+
+
+# -- search -----------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("query")
+@archive_option
+@filter_options
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Best N matches.")  # fmt: skip
+@output_options("table", "csv", "json", "jsonl")
+@quiet_broken_pipe
+def search(
+    query: str, db_path: Path, portals: tuple[str, ...], sections: tuple[str, ...],
+    since: str | None, until: str | None, utc: bool, limit: int, fmt: str,
+) -> None:  # fmt: skip
+    """Full-text search over titles and bodies, best matches first (bm25, title
+    weighted), each with a snippet where the matched words are in [brackets].
+
+    \b
+    QUERY syntax (case and diacritics do not matter):
+      banjir pamulang     both words, anywhere in title or body
+      "andra soni"        the exact phrase
+      banjir OR longsor   either word (OR in capitals)
+      -hoaks, NOT hoaks   without the word (with at least one word to find)
+      vaksin*             words starting with vaksin
+      (banjir OR longsor) tangsel   grouping
+
+    \b
+    Example:
+        arsip search '"andra soni" -influencer' --db news.db
+        arsip search 'banjir OR hujan' --since 2025-09-01 --format json --db news.db
+    """
+    from archive.search import search as run_search
+
+    db = open_archive(db_path)
+    try:
+        where = build_filter(db, portals=portals, sections=sections, since=since,
+                             until=until, utc=utc, query=query)  # fmt: skip
+        rows = run_search(db, where, limit=limit)
+    finally:
+        db.close()
+
+    def table() -> str:
+        return tabulate(
+            [[r["id"], r["published_local"] or "", r["portal"], r["section"] or "",
+              r["title"], r["snippet"]] for r in rows],
+            headers=["id", "published", "portal", "section", "title", "snippet"],
+            maxcolwidths=[None, None, None, 14, 40, 60], tablefmt="simple",
+        )  # fmt: skip
+
+    if rows or fmt != "table":
+        emit_rows(rows, fmt, table=table)
+    if not rows:
+        click.echo("no matches", err=True)
+
+
+# -- show -------------------------------------------------------------------------------
+
+
+def _article_text(article: dict[str, Any]) -> str:
+    def line(label: str, value: Any) -> str | None:
+        return f"{label:<15}{value}" if value not in (None, "", []) else None
+
+    published = article["published_local"]
+    if published and article["published_at"]:
+        published = f"{published}  ({article['published_at']})"
+    head = [
+        f"#{article['id']}  {article['title'] or '(no title)'}",
+        line("url", article["url"]),
+        line("portal", article["portal"]),
+        line("section", article["section"]),
+        line("published", published),
+        line("authors", ", ".join(article["authors"] or [])),
+        line("editor", article["editor"]),
+        line("dateline", article["dateline"]),
+        line("tags", ", ".join(article["tags"] or [])),
+        line(
+            "press release", article["press_release_phrase"] if article["press_release"] else None
+        ),
+        line("revision", article["revision"]),
+        line("seen", f"{article['first_seen_at']} .. {article['last_seen_at']}"),
+        line("duplicate of", f"#{article['duplicate_of']}" if article["duplicate_of"] else None),
+    ]
+    parts = ["\n".join(h for h in head if h)]
+    parts.append(
+        "URLs:\n" + "\n".join(f"  {u['url']}  (first seen {u['first_seen_at']})"
+                              for u in article["urls"])  # fmt: skip
+        if article["urls"] else "URLs: none recorded"
+    )  # fmt: skip
+    if article["revisions"]:
+        parts.append(
+            "Earlier revisions:\n"
+            + "\n".join(
+                f"  {r['revision']}  replaced {r['replaced_at']}  {r['title']}"
+                for r in article["revisions"]
+            )
+        )
+    related = [("Same cluster", article["cluster"]), ("Exact copies", article["copies"])]
+    for label, rows in related:
+        if rows:
+            parts.append(
+                f"{label} (cluster {article['cluster_id']}):"
+                if label == "Same cluster"
+                else f"{label}:"
+            )
+            parts[-1] += "".join(
+                f"\n  #{r['id']:<6} {r['portal']:<14} {r['published_local'] or '(no date)':<26} {r['title']}"
+                for r in rows
+            )
+    parts.append(article["body"] or "(no text)")
+    return "\n\n".join(parts)
+
+
+@click.command()
+@click.argument("article")
+@archive_option
+@output_options("text", "json", default="text")
+def show(article: str, db_path: Path, fmt: str) -> None:
+    """Show one ARTICLE, by id or by any URL it was seen under: its fields and text,
+    every URL, earlier revisions, and the other articles of its near-duplicate cluster.
+
+    \b
+    Example:
+        arsip show 19 --db news.db
+        arsip show 'https://m.tangselpos.id/detail/51234/x?utm_source=fb' --format json
+    """
+    from archive.search import article_record, find_article_id
+
+    db = open_archive(db_path)
+    try:
+        article_id = find_article_id(db, article)
+        if article_id is None:
+            kind = "id" if article.strip().isdigit() else "URL"
+            raise click.ClickException(f"no article with {kind} {article} in {db_path}")
+        record = article_record(db, article_id)
+    finally:
+        db.close()
+    if fmt == "json":
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_article_text(record))
+
+
+# -- export -----------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("query", required=False)
+@archive_option
+@filter_options
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), default="csv",
+              show_default=True, help="Output format.")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (default: standard output; required for parquet).")  # fmt: skip
+@quiet_broken_pipe
+def export(
+    query: str | None, db_path: Path, portals: tuple[str, ...], sections: tuple[str, ...],
+    since: str | None, until: str | None, utc: bool, fmt: str, output: Path | None,
+) -> None:  # fmt: skip
+    """Write every article (or those matching QUERY and the filters) with all its
+    columns, oldest first, streaming: memory stays flat for any archive size. A
+    progress bar shows on a terminal. Parquet needs the `parquet` extra.
+
+    \b
+    Example:
+        arsip export --portal tangselpos --since 2025-09-01 --db news.db > articles.csv
+        arsip export banjir --format parquet -o banjir.parquet --db news.db
+    """
+    from archive.export import write_csv, write_jsonl, write_parquet
+    from archive.search import article_columns, count_articles, iter_articles
+
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet needs --output FILE (Parquet is not a stream)")
+    db = open_archive(db_path)
+    try:
+        where = build_filter(db, portals=portals, sections=sections, since=since,
+                             until=until, utc=utc, query=query)  # fmt: skip
+        columns = article_columns(db)
+        names = [name for name, _ in columns]
+        show_progress = sys.stderr.isatty()
+        total = count_articles(db, where) if show_progress else 0
+        partial = output.with_name(output.name + ".part") if output else None
+        with click.progressbar(
+            length=total, label=f"Exporting {total} articles", file=sys.stderr,
+        ) if show_progress else _NoProgress() as bar:  # fmt: skip
+            rows = _counted(iter_articles(db, where), bar.update)
+            try:
+                if fmt == "parquet":
+                    count = write_parquet(rows, columns, str(partial))
+                elif partial is not None:
+                    with partial.open("w", encoding="utf-8", newline="") as out:
+                        count = (write_csv if fmt == "csv" else write_jsonl)(rows, names, out)
+                else:
+                    count = (write_csv if fmt == "csv" else write_jsonl)(rows, names, sys.stdout)
+            except MissingExtra as error:
+                raise click.ClickException(str(error)) from None
+            except BaseException:
+                if partial is not None:
+                    partial.unlink(missing_ok=True)
+                raise
+    finally:
+        db.close()
+    if output is not None:
+        partial.replace(output)  # a failed export never leaves a half file under FILE
+        click.echo(f"exported {count} article{'' if count == 1 else 's'} to {output}", err=True)
+
+
+class _NoProgress:
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def update(self, steps: int) -> None:
+        pass
+
+
+def _counted(
+    rows: Iterable[dict[str, Any]], step: Callable[[int], None]
+) -> Iterable[dict[str, Any]]:
+    for row in rows:
+        yield row
+        step(1)
+
+
+# -- stats ------------------------------------------------------------------------------
+
+
+@click.command()
+@archive_option
+@filter_options
+@output_options("table", "json")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png",
+              help="Also draw articles per day per portal into a PNG (needs the `plot` extra).")  # fmt: skip
+def stats(
+    db_path: Path, portals: tuple[str, ...], sections: tuple[str, ...], since: str | None,
+    until: str | None, utc: bool, fmt: str, plot: Path | None,
+) -> None:  # fmt: skip
+    """Articles per portal, per section and per day (local days, WIB; UTC with --utc).
+
+    \b
+    Example:
+        arsip stats --since 2025-09-01 --db news.db
+        arsip stats --plot per-day.png --format json --db news.db
+    """
+    from archive.stats import article_stats, day_table, plot_per_day
+
+    db = open_archive(db_path)
+    try:
+        where = build_filter(db, portals=portals, sections=sections, since=since,
+                             until=until, utc=utc)  # fmt: skip
+        facts = article_stats(db, where, utc=utc)
+    finally:
+        db.close()
+    if plot is not None:
+        zone = "UTC" if utc else "local"
+        try:
+            plot_per_day(
+                facts["per_day"], plot, title=f"Articles per day ({zone} days), {db_path.name}"
+            )
+        except MissingExtra as error:
+            raise click.ClickException(str(error)) from None
+    if fmt == "json":
+        click.echo(json.dumps(facts, ensure_ascii=False, indent=2))
+    else:
+        undated = f", {facts['undated']} without a date" if facts["undated"] else ""
+        click.echo(f"{facts['articles']} articles{undated}\n")
+        click.echo(tabulate(
+            [list(r.values()) for r in facts["per_portal"]],
+            headers=["portal", "articles", "first published (UTC)", "last published (UTC)"],
+        ))  # fmt: skip
+        click.echo()
+        click.echo(tabulate([list(r.values()) for r in facts["per_section"]],
+                            headers=["portal", "section", "articles"]))  # fmt: skip
+        click.echo()
+        headers, rows = day_table(facts["per_day"])
+        click.echo(tabulate(rows, headers=headers))
+    if plot is not None:
+        click.echo(f"plot written to {plot}", err=True)
+
+
+# -- serve ------------------------------------------------------------------------------
+
+
+@click.command()
+@archive_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; 0.0.0.0 exposes the archive to the network.")  # fmt: skip
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+def serve(db_path: Path, host: str, port: int) -> None:
+    """Browse and search the archive in Datasette, read-only, until stopped (Ctrl-C).
+    Tables are described, articles searchable, faceted by portal, section, tag and
+    day, with stored queries: who ran a release, articles per day, revisions.
+
+    \b
+    Example:
+        arsip serve --db news.db --port 8001
+        # then open http://127.0.0.1:8001/archive/articles?_search=banjir
+    """
+    from archive.serve import ArchiveBusy
+    from archive.serve import serve as run_server
+
+    open_archive(db_path).close()  # fail here, not in the browser, on a non-archive
+    try:
+        run_server(db_path, host=host, port=port)
+    except ArchiveBusy as error:
+        raise click.ClickException(str(error)) from None
+
+
+COMMANDS = (search, show, export, stats, serve)

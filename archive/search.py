@@ -1,0 +1,472 @@
+"""Finding articles: the search language, the shared filters, and one article's record.
+
+The search language is a small, documented subset of what people type into web search
+boxes, translated into an FTS5 query in which every word is a quoted string, so nothing
+the user types is ever read as FTS5 syntax or SQL:
+
+==========================  ===================================================
+``banjir pamulang``         both words occur (title or body), in any order
+``"andra soni"``            the phrase, words adjacent and in this order
+``banjir OR longsor``       either word (``OR`` in capitals)
+``-hujan`` / ``NOT hujan``  the word does not occur (needs a positive word too)
+``vaksin*``                 words starting with ``vaksin``
+``(banjir OR longsor) -hoaks``  parentheses group
+==========================  ===================================================
+
+``OR`` binds tighter than the implicit "and" between words, as in web search:
+``banjir tangsel OR serpong`` means banjir and (tangsel or serpong). Case and
+diacritics are folded by the index (``kesehatan`` finds ``kesehatán``).
+
+Times: filters take instants as UTC strings ``YYYY-MM-DDTHH:MM:SSZ`` (the format of
+``articles.published_at``), so comparisons are plain string comparisons on an index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
+
+import sqlite_utils
+
+from archive.dedup import canonical_url
+
+WIB = timezone(timedelta(hours=7), "WIB")
+MAX_QUERY_LENGTH = 1000
+MAX_NESTING = 10
+
+
+class QuerySyntaxError(ValueError):
+    """A search query that the language cannot read; the message says where and why."""
+
+
+# -- the search language ----------------------------------------------------------------
+
+# A bare word: letters/digits, optionally joined by inner punctuation that belongs to
+# Indonesian text (covid-19, 80.000, Jum'at, 15/9), optionally ending in * (prefix).
+_WORD = re.compile(r"\w+(?:[-.'/,&]\w+)*(\*)?")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class _Token:
+    kind: str  # word, phrase, or, and, not, minus, lparen, rparen
+    text: str
+    column: int  # 1-based position in the query, for messages
+    prefix: bool = False
+
+
+def _tokenise(query: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    pos = 0
+    while pos < len(query):
+        char = query[pos]
+        if char.isspace():
+            pos = _SPACE.match(query, pos).end()
+            continue
+        column = pos + 1
+        if char == '"':
+            end = query.find('"', pos + 1)
+            if end < 0:
+                raise QuerySyntaxError(
+                    f'unbalanced quote at column {column}: close the phrase with another "'
+                )
+            text = query[pos + 1 : end]
+            if not re.search(r"\w", text):
+                raise QuerySyntaxError(f"empty phrase at column {column}: put words inside quotes")
+            pos = end + 1
+            prefix = query.startswith("*", pos)
+            pos += prefix
+            tokens.append(_Token("phrase", text, column, prefix))
+            continue
+        if char in "()":
+            tokens.append(_Token("lparen" if char == "(" else "rparen", char, column))
+            pos += 1
+            continue
+        if char == "-":
+            tokens.append(_Token("minus", char, column))
+            pos += 1
+            continue
+        word = _WORD.match(query, pos)
+        if word is None:
+            if char == "*":
+                raise QuerySyntaxError(
+                    f"'*' at column {column} must end a word (prefix search: vaksin*)"
+                )
+            raise QuerySyntaxError(
+                f"unexpected character {char!r} at column {column}; "
+                'put punctuation inside a "quoted phrase" to search for the words around it'
+            )
+        text = word.group(0)
+        pos = word.end()
+        if pos < len(query) and not (query[pos].isspace() or query[pos] in '()"'):
+            if text.endswith("*"):
+                raise QuerySyntaxError(
+                    f"'*' at column {pos} must end a word (prefix search: vaksin*)"
+                )
+            bad = query[pos]
+            raise QuerySyntaxError(
+                f"unexpected character {bad!r} at column {pos + 1}; "
+                'put punctuation inside a "quoted phrase" to search for the words around it'
+            )
+        if text in ("OR", "AND", "NOT"):
+            tokens.append(_Token(text.lower(), text, column))
+        else:
+            prefix = text.endswith("*")
+            tokens.append(_Token("word", text.rstrip("*"), column, prefix))
+    return tokens
+
+
+def _quote(text: str, prefix: bool) -> str:
+    # FTS5 strings are double-quoted with "" for a literal quote; the tokenizer then
+    # splits the string into words, so punctuation inside is harmless.
+    return '"' + text.replace('"', '""') + '"' + (" *" if prefix else "")
+
+
+class _Parser:
+    """Recursive descent over the tokens; produces a fully parenthesised FTS5 query so
+    that FTS5's own precedence (NOT > AND > OR) never applies to the user's words."""
+
+    def __init__(self, tokens: list[_Token]):
+        self.tokens = tokens
+        self.pos = 0
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> _Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def parse(self) -> str:
+        expr = self.sequence(depth=0)
+        token = self.peek()
+        if token is not None:  # only a stray ')' stops a top-level sequence
+            raise QuerySyntaxError(f"unbalanced ')' at column {token.column}")
+        return expr
+
+    def sequence(self, depth: int) -> str:
+        """Clauses joined by (implicit or explicit) AND; each may be negated."""
+        positive: list[str] = []
+        negative: list[str] = []
+        start = self.peek()
+        while (token := self.peek()) is not None and token.kind != "rparen":
+            if token.kind == "and":
+                self.take()
+                if not positive and not negative or self.peek() is None:
+                    raise QuerySyntaxError(f"AND at column {token.column} needs a word each side")
+                continue
+            negated = token.kind in ("not", "minus")
+            if negated:
+                self.take()
+                following = self.peek()
+                if following is None or following.kind not in ("word", "phrase", "lparen"):
+                    name = "NOT" if token.kind == "not" else "'-'"
+                    raise QuerySyntaxError(
+                        f"{name} at column {token.column} must be followed by a word, "
+                        "a phrase or a group"
+                    )
+            (negative if negated else positive).append(self.alternatives(depth))
+        if not positive:
+            if negative:
+                raise QuerySyntaxError(
+                    "a query needs at least one word to find, not only words to exclude"
+                )
+            if start is not None:
+                raise QuerySyntaxError(f"empty parentheses at column {start.column}")
+            raise QuerySyntaxError("empty query: give at least one word")
+        expr = " AND ".join(positive)
+        if len(positive) > 1 and (negative or depth):
+            expr = f"({expr})"
+        for excluded in negative:
+            expr = f"{expr} NOT {excluded}"
+        return f"({expr})" if negative and depth else expr
+
+    def alternatives(self, depth: int) -> str:
+        options = [self.atom(depth)]
+        while (token := self.peek()) is not None and token.kind == "or":
+            self.take()
+            following = self.peek()
+            if following is None or following.kind not in ("word", "phrase", "lparen"):
+                raise QuerySyntaxError(f"OR at column {token.column} needs a word each side")
+            options.append(self.atom(depth))
+        return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
+
+    def atom(self, depth: int) -> str:
+        token = self.peek()
+        if token is None:
+            raise QuerySyntaxError("the query ends too early")
+        if token.kind in ("word", "phrase"):
+            self.take()
+            return _quote(token.text, token.prefix)
+        if token.kind == "lparen":
+            if depth >= MAX_NESTING:
+                raise QuerySyntaxError(f"too many nested parentheses (at most {MAX_NESTING})")
+            self.take()
+            inner = self.sequence(depth + 1)
+            closing = self.peek()
+            if closing is None or closing.kind != "rparen":
+                raise QuerySyntaxError(f"unbalanced '(' at column {token.column}")
+            self.take()
+            return inner if inner.startswith("(") else f"({inner})"
+        if token.kind in ("or", "and"):
+            raise QuerySyntaxError(f"{token.text} at column {token.column} needs a word each side")
+        raise QuerySyntaxError(f"unexpected {token.text!r} at column {token.column}")
+
+
+def fts_query(query: str) -> str:
+    """Translate a query in the search language (see the module docstring) into an FTS5
+    MATCH expression in which every user word is a quoted string.
+
+    >>> fts_query('banjir -hoaks "andra soni" vaksin*')
+    '("banjir" AND "andra soni" AND "vaksin" *) NOT "hoaks"'
+
+    Raises ``QuerySyntaxError`` with a message naming the column of the problem.
+    """
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QuerySyntaxError(f"query longer than {MAX_QUERY_LENGTH} characters")
+    tokens = _tokenise(query)
+    if not tokens:
+        raise QuerySyntaxError("empty query: give at least one word")
+    return _Parser(tokens).parse()
+
+
+# -- dates ------------------------------------------------------------------------------
+
+
+def parse_when(text: str, *, end: bool = False, utc: bool = False) -> str:
+    """A ``--since``/``--until`` value as a UTC instant ``YYYY-MM-DDTHH:MM:SSZ``.
+
+    Accepts a day ``YYYY-MM-DD`` or an ISO 8601 date-time (``2025-09-16T09:00``,
+    ``2025-09-16 09:00:00+07:00``, ``...Z``). Without an offset it is read in WIB
+    (UTC+07:00), or in UTC when ``utc`` is true. With ``end`` the result is the first
+    instant *after* the given time: the next day's midnight for a day, one second later
+    for a date-time, so that ``published_at < result`` includes the whole of it.
+
+    Raises ``ValueError`` with a message for anything else.
+    """
+    value = text.strip()
+    zone = UTC if utc else WIB
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            day = date.fromisoformat(value)
+            instant = datetime.combine(day, time(0), zone)
+            if end:
+                instant += timedelta(days=1)
+        elif re.fullmatch(
+            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", value
+        ):
+            instant = datetime.fromisoformat(value)
+            if instant.tzinfo is None:
+                instant = instant.replace(tzinfo=zone)
+            instant = instant.replace(microsecond=0)
+            if end:
+                instant += timedelta(seconds=1)
+        else:
+            raise ValueError
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a date: use YYYY-MM-DD or an ISO 8601 time such as "
+            "2025-09-16T09:00 (read in WIB unless it has an offset or --utc is given)"
+        ) from None
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- filters ----------------------------------------------------------------------------
+
+
+@dataclass
+class ArticleFilter:
+    """Which articles a search, an export or the stats look at. Empty means all.
+
+    ``since`` is inclusive and ``until`` exclusive, both UTC instants as returned by
+    ``parse_when`` (an article without a publication time is left out when either is
+    set). ``portals`` and ``sections`` match exactly, sections ignoring case.
+    ``query`` is in the search language.
+    """
+
+    portals: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    query: str | None = None
+    _fts: str | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.query is not None:
+            self._fts = fts_query(self.query)
+        if self.since and self.until and self.since >= self.until:
+            raise ValueError("--since must be before --until")
+
+    def where(self, alias: str = "a") -> tuple[str, list[Any]]:
+        """SQL conditions over ``articles AS alias`` (joined with ``articles_fts`` when
+        there is a query) and their parameters; never any user text in the SQL."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.portals:
+            clauses.append(f"{alias}.portal IN ({', '.join('?' for _ in self.portals)})")
+            params.extend(self.portals)
+        if self.sections:
+            marks = ", ".join("?" for _ in self.sections)
+            clauses.append(f"{alias}.section COLLATE NOCASE IN ({marks})")
+            params.extend(self.sections)
+        if self.since:
+            clauses.append(f"{alias}.published_at >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append(f"{alias}.published_at < ?")
+            params.append(self.until)
+        if self._fts:
+            clauses.append("articles_fts MATCH ?")
+            params.append(self._fts)
+        return (" AND ".join(clauses) or "1"), params
+
+    def source(self, alias: str = "a") -> str:
+        """The FROM clause matching ``where``."""
+        if self._fts:
+            return f"articles_fts JOIN articles {alias} ON {alias}.id = articles_fts.rowid"
+        return f"articles {alias}"
+
+
+SEARCH_COLUMNS = (
+    "id", "published_local", "published_at", "portal", "section", "title", "url",
+    "snippet", "rank",
+)  # fmt: skip
+
+
+def search(
+    db: sqlite_utils.Database, where: ArticleFilter, *, limit: int = 20
+) -> list[dict[str, Any]]:
+    """The best ``limit`` articles for ``where.query``, best first.
+
+    Ranked by bm25 with the title weighted five times the body (``rank``: lower is
+    better); ``snippet`` is a dozen words around the match from the title or body,
+    matched words in ``[brackets]``.
+    """
+    if not where.query:
+        raise ValueError("search needs a query")
+    conditions, params = where.where()
+    cursor = db.execute(
+        f"""
+        SELECT a.id, a.published_local, a.published_at, a.portal, a.section, a.title, a.url,
+               snippet(articles_fts, -1, '[', ']', ' … ', 12) AS snippet,
+               round(bm25(articles_fts, 5.0, 1.0), 3) AS rank
+        FROM {where.source()}
+        WHERE {conditions}
+        ORDER BY bm25(articles_fts, 5.0, 1.0), a.id
+        LIMIT ?
+        """,
+        [*params, limit],
+    )
+    rows = [dict(zip(SEARCH_COLUMNS, row, strict=True)) for row in cursor]
+    for row in rows:
+        row["snippet"] = (row["snippet"] or "").strip()
+    return rows
+
+
+def article_columns(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """``(name, declared type)`` of every column of ``articles``, in table order."""
+    return [(row[1], row[2].upper()) for row in db.execute("PRAGMA table_info(articles)")]
+
+
+def count_articles(db: sqlite_utils.Database, where: ArticleFilter) -> int:
+    conditions, params = where.where()
+    sql = f"SELECT count(*) FROM {where.source()} WHERE {conditions}"
+    return int(db.execute(sql, params).fetchone()[0])
+
+
+def iter_articles(db: sqlite_utils.Database, where: ArticleFilter) -> Iterator[dict[str, Any]]:
+    """Every matching article as a dict of all ``articles`` columns, oldest publication
+    first (undated last), one row at a time from the cursor: memory stays flat however
+    large the archive."""
+    conditions, params = where.where()
+    names = [name for name, _ in article_columns(db)]
+    select = ", ".join(f"a.{name}" for name in names)
+    cursor = db.execute(
+        f"SELECT {select} FROM {where.source()} WHERE {conditions}"
+        " ORDER BY a.published_at IS NULL, a.published_at, a.id",
+        params,
+    )
+    for row in cursor:
+        yield dict(zip(names, row, strict=True))
+
+
+def portals_in(db: sqlite_utils.Database) -> list[str]:
+    return [row[0] for row in db.execute("SELECT DISTINCT portal FROM articles ORDER BY portal")]
+
+
+# -- one article ------------------------------------------------------------------------
+
+
+def find_article_id(db: sqlite_utils.Database, key: str) -> int | None:
+    """The id of the article named by ``key``: a number is an id; anything else is an
+    URL, looked up by its canonical form among every URL seen for an article."""
+    key = key.strip()
+    if key.isdigit():
+        found = db.execute("SELECT id FROM articles WHERE id = ?", [int(key)]).fetchone()
+        return int(found[0]) if found else None
+    found = db.execute(
+        "SELECT article_id FROM article_urls WHERE url_key = ?", [canonical_url(key)]
+    ).fetchone()
+    if found is None:  # an article stored before its URL was recorded
+        found = db.execute("SELECT id FROM articles WHERE url = ?", [key]).fetchone()
+    return int(found[0]) if found else None
+
+
+def _rows(cursor: Any) -> list[dict[str, Any]]:
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def article_record(db: sqlite_utils.Database, article_id: int) -> dict[str, Any]:
+    """One article with everything the archive knows about it: every column of
+    ``articles`` (``authors`` and ``tags`` as lists), plus
+
+    - ``urls``: every URL seen for it (``url``, ``first_seen_at``), oldest first;
+    - ``revisions``: earlier versions (``revision``, ``title``, ``body``,
+      ``content_hash``, ``replaced_at``), oldest first;
+    - ``cluster``: the other articles with the same ``cluster_id`` (``id``, ``portal``,
+      ``published_at``, ``published_local``, ``title``, ``url``), earliest first;
+    - ``copies``: articles whose ``duplicate_of`` is this one (same fields).
+    """
+    (article,) = _rows(db.execute("SELECT * FROM articles WHERE id = ?", [article_id]))
+    for name in ("authors", "tags"):
+        with contextlib.suppress(json.JSONDecodeError):  # else keep what is stored
+            article[name] = json.loads(article[name]) if article.get(name) else []
+    article["urls"] = _rows(
+        db.execute(
+            "SELECT url, first_seen_at FROM article_urls WHERE article_id = ?"
+            " ORDER BY first_seen_at, url",
+            [article_id],
+        )
+    )
+    article["revisions"] = _rows(
+        db.execute(
+            "SELECT revision, title, body, content_hash, replaced_at FROM article_revisions"
+            " WHERE article_id = ? ORDER BY revision",
+            [article_id],
+        )
+    )
+    related = "id, portal, published_at, published_local, title, url"
+    article["cluster"] = (
+        _rows(
+            db.execute(
+                f"SELECT {related} FROM articles WHERE cluster_id = ? AND id != ?"
+                " ORDER BY published_at IS NULL, published_at, id",
+                [article["cluster_id"], article_id],
+            )
+        )
+        if article.get("cluster_id") is not None
+        else []
+    )
+    article["copies"] = _rows(
+        db.execute(
+            f"SELECT {related} FROM articles WHERE duplicate_of = ? ORDER BY id", [article_id]
+        )
+    )
+    return article

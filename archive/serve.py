@@ -1,0 +1,331 @@
+"""``arsip serve``: the archive in Datasette, read-only, with the analyst's questions
+as stored queries.
+
+The archive is opened immutable (SQLite ``immutable=1``): Datasette cannot write it,
+and counts are computed once at start. Immutable readers do not look at a write-ahead
+log, so ``serve`` first folds a leftover ``-wal`` file into the database (what any
+SQLite connection does on close) and refuses to serve while a crawl is writing.
+
+Published days in facets are the portal's local days (the date part of
+``published_local``): Datasette's own date facet would use SQLite's ``date()``, which
+converts ``+07:00`` times to UTC and files a 06:00 WIB story under the previous day.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+DATABASE_NAME = "archive"
+
+# Datasette lists column descriptions above the table, so only the columns whose
+# meaning is not obvious from their name are described, to keep results in view.
+ARTICLE_COLUMNS = {
+    "published_at": "First publication, UTC, YYYY-MM-DDTHH:MM:SSZ.",
+    "published_local": "First publication in the portal's time, e.g. +07:00 (WIB).",
+    "published_source": "Where it was read: jsonld, meta, time, text, relative or url.",
+    "published_has_time": "0 when the page gave a day but no time of day.",
+    "body": "Clean text; paragraphs separated by a blank line.",
+    "press_release": "1 when the text says it comes from a press release.",
+    "content_hash": "SHA-256 of the normalised body: equal for the same text anywhere.",
+    "duplicate_of": "The earlier article with exactly the same text, if any.",
+    "cluster_id": "Near-duplicate cluster: articles sharing it are versions of one release.",
+    "revision": "1 for the first version, +1 each time the title or body changed.",
+    "first_seen_at": "First fetch that stored the article, UTC.",
+    "last_seen_at": "Latest fetch that saw the article, UTC.",
+}
+
+QUERIES: dict[str, dict[str, str]] = {
+    "release_cluster": {
+        "title": "Who ran this release, and when",
+        "description": (
+            "The articles sharing a near-duplicate cluster (or the exact text) with the "
+            "given article, earliest first: which portals ran a press release and when. "
+            "article_id is a number from the articles table."
+        ),
+        "sql": """
+select a.id, a.portal, a.published_local, a.published_at, a.title, a.url,
+       a.duplicate_of, a.cluster_id
+from articles a
+where a.id = cast(:article_id as integer)
+   or a.duplicate_of = cast(:article_id as integer)
+   or a.cluster_id = (select cluster_id from articles where id = cast(:article_id as integer))
+order by a.published_at is null, a.published_at, a.id
+""".strip(),
+    },
+    "largest_clusters": {
+        "title": "Largest near-duplicate clusters",
+        "description": "Clusters with articles from several portals, largest first.",
+        "sql": """
+select cluster_id, count(*) as articles, count(distinct portal) as portals,
+       group_concat(distinct portal) as portal_names,
+       min(published_at) as first_published, max(published_at) as last_published,
+       (select title from articles f where f.cluster_id = a.cluster_id
+        order by f.published_at is null, f.published_at, f.id limit 1) as earliest_title
+from articles a
+where cluster_id is not null
+group by cluster_id
+having count(*) > 1
+order by portals desc, articles desc, first_published
+""".strip(),
+    },
+    "articles_per_day": {
+        "title": "Articles per day per portal",
+        "description": "Days are the portal's local days (WIB for most portals).",
+        "sql": """
+select substr(published_local, 1, 10) as day, portal, count(*) as articles
+from articles
+where published_local is not null
+group by day, portal
+order by day desc, portal
+""".strip(),
+    },
+    "article_revisions": {
+        "title": "Revisions of an article",
+        "description": (
+            "Every version of one article, oldest first; the last row is the current "
+            "text (replaced_at empty). article_id is a number from the articles table."
+        ),
+        "sql": """
+select revision, title, replaced_at, content_hash, length(body) as body_characters, body
+from article_revisions
+where article_id = cast(:article_id as integer)
+union all
+select revision, title, null, content_hash, length(body), body
+from articles
+where id = cast(:article_id as integer)
+order by revision
+""".strip(),
+    },
+}
+
+
+def metadata() -> dict[str, Any]:
+    """Datasette metadata (0.65 ``metadata.json`` layout) for an archive served under
+    the name ``archive``."""
+    return {
+        "title": "arsip",
+        "description": "Archive of Indonesian regional news, read-only.",
+        "databases": {
+            DATABASE_NAME: {
+                "description": "Articles once each, with their URLs, history and clusters.",
+                "tables": {
+                    "articles": {
+                        "title": "Articles",
+                        "description": (
+                            "One row per article. Search folds case and diacritics; "
+                            "facets show portal, section, tags and the local day."
+                        ),
+                        "fts_table": "articles_fts",
+                        "fts_pk": "id",
+                        "searchmode": "escaped",
+                        "sort_desc": "published_at",
+                        "label_column": "title",
+                        "facets": [
+                            "portal",
+                            "section",
+                            {"local_day": "published_local"},
+                            {"array": "tags"},
+                        ],
+                        "columns": ARTICLE_COLUMNS,
+                    },
+                    "article_urls": {
+                        "title": "Article URLs",
+                        "description": "Every URL seen for an article (mobile, AMP, tracking).",
+                        "columns": {
+                            "url_key": "The URL in canonical form (the lookup key).",
+                            "url": "The URL as seen.",
+                            "article_id": "The article it leads to.",
+                            "first_seen_at": "When arsip first saw it, UTC.",
+                        },
+                    },
+                    "article_revisions": {
+                        "title": "Article revisions",
+                        "description": "Earlier versions of articles whose title or body changed.",
+                        "columns": {
+                            "article_id": "The article.",
+                            "revision": "The version number this text had.",
+                            "title": "Its title then.",
+                            "body": "Its text then.",
+                            "content_hash": "Hash of that text.",
+                            "replaced_at": "When a changed version replaced it, UTC.",
+                        },
+                    },
+                    "crawl_runs": {
+                        "title": "Crawl runs",
+                        "description": "One row per portal per crawl, with its counts.",
+                        "sort_desc": "started_at",
+                        "columns": {
+                            "portal": "The portal crawled.",
+                            "started_at": "Start, UTC.",
+                            "finished_at": "End, UTC.",
+                            "finish_reason": "Why Scrapy stopped.",
+                            "new": "Articles stored for the first time.",
+                            "updated": "Articles whose title or body changed.",
+                            "unchanged": "Articles seen again unchanged.",
+                            "duplicate": "New URLs whose text was already archived.",
+                            "dropped": "Pages rejected by validation.",
+                            "stats": "Scrapy's crawl statistics, JSON.",
+                        },
+                    },
+                },
+                "queries": QUERIES,
+            }
+        },
+    }
+
+
+SETTINGS = {
+    # Bodies are long; a table page should stay scannable.
+    "truncate_cells_html": 160,
+    # The configured facets are the useful ones; suggestions list every date column.
+    "suggest_facets": False,
+    "default_facet_size": 15,
+}
+
+
+def _local_day_facet_class() -> type:
+    """A Datasette facet on the date part of a text column (``YYYY-MM-DD...``),
+    selecting with ``column__startswith=day``: local days, unlike the built-in date
+    facet. Built lazily so that importing this module does not import Datasette."""
+    from datasette.database import QueryInterrupted
+    from datasette.facets import DateFacet
+    from datasette.utils import (
+        escape_sqlite,
+        path_with_added_args,
+        path_with_removed_args,
+    )
+
+    class LocalDayFacet(DateFacet):
+        type = "local_day"
+
+        async def suggest(self) -> list:
+            return []
+
+        async def facet_results(self) -> tuple[list, list]:
+            results: list = []
+            timed_out: list = []
+            args = dict(self.get_querystring_pairs())
+            size = self.get_facet_size()
+            for source_and_config in self.get_configs():
+                config = source_and_config["config"]
+                column = config.get("column") or config["simple"]
+                day = f"substr({escape_sqlite(column)}, 1, 10)"
+                sql = (
+                    f"select {day} as value, count(*) as count from ({self.sql})"
+                    f" where {escape_sqlite(column)} is not null"
+                    f" group by value order by value desc limit {size + 1}"
+                )
+                try:
+                    rows = await self.ds.execute(
+                        self.database, sql, self.params, truncate=False,
+                        custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                    )  # fmt: skip
+                except QueryInterrupted:
+                    timed_out.append(column)
+                    continue
+                key = f"{column}__startswith"
+                values = []
+                for row in rows.rows[:size]:
+                    selected = args.get(key) == row["value"]
+                    toggle = (path_with_removed_args if selected else path_with_added_args)(
+                        self.request, {key: row["value"]}
+                    )
+                    values.append(
+                        {
+                            "value": row["value"],
+                            "label": row["value"],
+                            "count": row["count"],
+                            "toggle_url": self.ds.absolute_url(self.request, toggle),
+                            "selected": selected,
+                        }
+                    )
+                results.append(
+                    {
+                        "name": column,
+                        "type": self.type,
+                        "results": values,
+                        "hideable": source_and_config["source"] != "metadata",
+                        "toggle_url": path_with_removed_args(
+                            self.request, {"_facet_local_day": column}
+                        ),
+                        "truncated": len(rows) > size,
+                    }
+                )
+            return results, timed_out
+
+    return LocalDayFacet
+
+
+class _Plugin:
+    """arsip's Datasette hooks, registered once per process."""
+
+    def __init__(self) -> None:
+        from datasette import hookimpl
+
+        facet_class = _local_day_facet_class()
+
+        class Hooks:
+            @staticmethod
+            @hookimpl
+            def register_facet_classes() -> list:
+                return [facet_class]
+
+        self.hooks = Hooks
+
+
+def _register_plugin() -> None:
+    from datasette.plugins import pm
+
+    if pm.get_plugin("arsip") is None:
+        pm.register(_Plugin().hooks, name="arsip")
+
+
+class ArchiveBusy(RuntimeError):
+    """The archive is being written; an immutable reader would see a torn state."""
+
+
+def settle_wal(path: Path) -> None:
+    """Fold a leftover write-ahead log into the database file so an immutable reader
+    sees every committed article; the articles themselves do not change. Raises
+    ``ArchiveBusy`` while another process holds the archive for writing."""
+    wal = Path(f"{path}-wal")
+    if not wal.exists() or wal.stat().st_size == 0:
+        return
+    conn = sqlite3.connect(path, timeout=2)
+    try:
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError as error:
+        raise ArchiveBusy(
+            f"the archive is in use ({error}); try again when the crawl ends"
+        ) from None
+    finally:
+        conn.close()
+    if busy:
+        raise ArchiveBusy("a crawl is writing the archive; serve it when the crawl ends")
+
+
+def make_datasette(path: Path) -> Any:
+    """A Datasette instance serving ``path`` immutable as ``/archive`` with arsip's
+    metadata and facets."""
+    from datasette.app import Datasette
+    from datasette.database import Database
+
+    _register_plugin()
+    ds = Datasette(metadata=metadata(), settings=SETTINGS)
+    ds.add_database(Database(ds, path=str(path), is_mutable=False), name=DATABASE_NAME)
+    return ds
+
+
+def serve(path: Path, *, host: str = "127.0.0.1", port: int = 8001) -> None:
+    """Serve the archive until interrupted (Ctrl-C)."""
+    import uvicorn
+
+    settle_wal(path)
+    ds = make_datasette(path)
+    print(
+        f"arsip serve: http://{host}:{port}/{DATABASE_NAME}/articles", file=sys.stderr, flush=True
+    )
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1)

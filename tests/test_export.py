@@ -1,0 +1,110 @@
+"""arsip export: CSV, JSON lines and Parquet that pandas reads, streamed, with a
+progress bar only on a terminal."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.archives import build_analyst_archive, file_digest
+from tests.conftest import ROOT, run_cli
+
+
+@pytest.fixture(scope="module")
+def archive(mirror, tmp_path_factory):
+    path = tmp_path_factory.mktemp("export") / "news.db"
+    return path, build_analyst_archive(path, mirror.url)
+
+
+def test_csv_to_stdout_reads_in_pandas(archive):
+    path, _ = archive
+    result = run_cli("export", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
+    frame = pd.read_csv(io.StringIO(result.stdout))
+    assert len(frame) == 31
+    assert {"id", "url", "portal", "title", "body", "published_at", "authors"} <= set(frame.columns)
+    assert list(frame["published_at"].dropna()) == sorted(frame["published_at"].dropna())
+    assert (
+        frame.loc[frame["title"].str.startswith("Andra Soni"), "authors"].item()
+        == '["Rizki Maulana"]'
+    )
+
+
+def test_jsonl_with_query_and_filters(archive, tmp_path):
+    path, ids = archive
+    out = tmp_path / "banjir.jsonl"
+    result = run_cli("export", "banjir", "--portal", "bantennews", "--format", "jsonl",
+                     "--output", str(out), "--db", str(path))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"exported 2 articles to {out}" in result.stderr
+    frame = pd.read_json(out, lines=True)
+    assert sorted(frame["id"]) == sorted([ids["release"], ids["copy"]])
+    assert frame.loc[frame["id"] == ids["release"], "tags"].item() == ["Banjir", "Lebak"]
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_parquet_reads_in_pandas_with_types(archive, tmp_path):
+    path, ids = archive
+    out = tmp_path / "september.parquet"
+    result = run_cli("export", "--format", "parquet", "-o", str(out), "--since", "2025-09-17",
+                     "--until", "2025-09-30", "--db", str(path))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    frame = pd.read_parquet(out)
+    assert frame["published_local"].str[:10].between("2025-09-17", "2025-09-30").all()
+    assert ids["accented"] in set(frame["id"])  # 06:30 WIB on the 17th counts as the 17th
+    assert str(frame["id"].dtype) == "int64" and str(frame["revision"].dtype) == "int64"
+    release = frame.loc[frame["id"] == ids["release"]]
+    assert list(release["authors"].item()) == ["Siti Rahma"]
+    empty = tmp_path / "none.parquet"
+    run_cli("export", "zzzzzz", "--format", "parquet", "-o", str(empty), "--db", str(path))
+    assert len(pd.read_parquet(empty)) == 0 and "title" in pd.read_parquet(empty).columns
+
+
+def test_parquet_needs_a_file_and_bad_filters_are_usage_errors(archive, tmp_path):
+    path, _ = archive
+    before = file_digest(path)
+    to_stdout = run_cli("export", "--format", "parquet", "--db", str(path))
+    assert to_stdout.returncode == 2 and "--format parquet needs --output FILE" in to_stdout.stderr
+    for args, message in [
+        (["'; DROP TABLE articles; --"], "Invalid value for 'QUERY'"),
+        (["--since", "yesterdayish"], "Invalid value for '--since'"),
+        (["--portal", "nope"], "unknown portal 'nope'"),
+    ]:
+        result = run_cli("export", *args, "--db", str(path), "-o", str(tmp_path / "x.csv"))
+        assert result.returncode == 2, (args, result.stderr)
+        assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "x.csv").exists()
+    assert file_digest(path) == before
+
+
+def test_progress_bar_on_a_terminal(archive, tmp_path):
+    path, _ = archive
+    out = tmp_path / "all.csv"
+    leader, follower = pty.openpty()
+    arsip = Path(sys.executable).with_name("arsip")
+    with subprocess.Popen(
+        [str(arsip), "export", "-o", str(out), "--db", str(path)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=follower,
+    ) as process:  # fmt: skip
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closes when the process ends
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert process.wait(timeout=60) == 0
+    os.close(leader)
+    assert b"Exporting 31 articles" in seen and b"100%" in seen
+    assert len(pd.read_csv(out)) == 31

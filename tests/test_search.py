@@ -1,0 +1,215 @@
+"""arsip search: the query language, filters, formats, and hostile input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cli import cli
+from archive.search import QuerySyntaxError, fts_query, parse_when
+from tests.archives import build_analyst_archive, file_digest
+from tests.conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def archive(mirror, tmp_path_factory):
+    path = tmp_path_factory.mktemp("search") / "news.db"
+    ids = build_analyst_archive(path, mirror.url)
+    return path, ids
+
+
+def search(archive, *args: str):
+    path, _ = archive
+    return CliRunner().invoke(cli, ["search", *args, "--db", str(path)])
+
+
+def titles(result) -> list[str]:
+    assert result.exit_code == 0, result.output
+    return [row["title"] for row in json.loads(result.stdout)]
+
+
+# -- the language, pure ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("banjir", '"banjir"'),
+        ("banjir pamulang", '"banjir" AND "pamulang"'),
+        ('"andra soni"', '"andra soni"'),
+        ("banjir OR longsor", '("banjir" OR "longsor")'),
+        ("banjir tangsel OR serpong", '"banjir" AND ("tangsel" OR "serpong")'),
+        ("banjir -hoaks", '"banjir" NOT "hoaks"'),
+        ("banjir NOT hoaks", '"banjir" NOT "hoaks"'),
+        ("vaksin*", '"vaksin" *'),
+        ("(banjir OR longsor) -hoaks", '("banjir" OR "longsor") NOT "hoaks"'),
+        ("a -(b c)", '"a" NOT ("b" AND "c")'),
+        ("banjir AND lebak", '"banjir" AND "lebak"'),
+        ("covid-19 Jum'at", '"covid-19" AND "Jum\'at"'),
+        ('"say ""hi"""', None),  # quotes cannot nest: a clear error, checked below
+        ("and or not", '"and" AND "or" AND "not"'),  # lower case: plain words
+    ],
+)
+def test_query_language_translates_to_quoted_fts5(query, expected):
+    if expected is None:
+        with pytest.raises(QuerySyntaxError):
+            fts_query(query)
+    else:
+        assert fts_query(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"andra soni', "unbalanced quote at column 1"),
+        ("OR", "OR at column 1 needs a word each side"),
+        ("banjir OR", "OR at column 8 needs a word each side"),
+        ("AND banjir", "AND at column 1"),
+        ("NOT banjir", "not only words to exclude"),
+        ("-banjir", "not only words to exclude"),
+        ("*", "'*' at column 1 must end a word"),
+        ("ban*jir", "'*' at column 4 must end a word"),
+        ("(banjir", "unbalanced '(' at column 1"),
+        ("banjir)", "unbalanced ')' at column 7"),
+        ("()", "empty parentheses"),
+        ('""', "empty phrase"),
+        ("", "empty query"),
+        ("title:banjir", "unexpected character ':' at column 6"),
+        ("'; DROP TABLE articles; --", 'unexpected character "\'" at column 1'),
+        ("banjir; DELETE FROM articles", "unexpected character ';' at column 7"),
+        ("a -- b", "'-' at column 3 must be followed by a word"),
+        ("(" * 11 + "a" + ")" * 11, "too many nested parentheses"),
+        ("kata " * 300, "longer than 1000 characters"),
+    ],
+)
+def test_malformed_queries_say_where(query, message):
+    with pytest.raises(QuerySyntaxError, match=None) as error:
+        fts_query(query)
+    assert message in str(error.value)
+
+
+def test_dates_are_wib_days_unless_utc_or_offset():
+    assert parse_when("2025-09-17") == "2025-09-16T17:00:00Z"
+    assert parse_when("2025-09-17", end=True) == "2025-09-17T17:00:00Z"
+    assert parse_when("2025-09-17", utc=True) == "2025-09-17T00:00:00Z"
+    assert parse_when("2025-09-17T06:00") == "2025-09-16T23:00:00Z"
+    assert parse_when("2025-09-17T06:00:00+08:00") == "2025-09-16T22:00:00Z"
+    assert parse_when("2025-09-17T06:00:00Z", end=True) == "2025-09-17T06:00:01Z"
+    for bad in ("yesterdayish", "2025-02-30", "17/09/2025", "2025-09-17T25:00", ""):
+        with pytest.raises(ValueError, match="is not a date"):
+            parse_when(bad)
+
+
+# -- the command -------------------------------------------------------------------------
+
+
+def test_search_ranks_title_matches_first_and_highlights(archive):
+    result = search(archive, "hujan", "--format", "json")
+    rows = json.loads(result.stdout)
+    # Three titles hold the word; they come before the articles with it in the body only.
+    in_title = ["hujan" in r["title"].lower().replace(",", "").split() for r in rows]
+    assert in_title == [True] * 3 + [False] * (len(rows) - 3) and len(rows) > 3
+    assert all("[hujan]" in r["snippet"].lower() for r in rows)
+    assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
+
+
+def test_search_phrases_or_not_prefix(archive):
+    assert titles(search(archive, '"andra soni"', "--format", "json")) == [
+        "Andra Soni Ajak Influencer Berperan Dukung Pembangunan di Banten"
+    ]
+    either = set(titles(search(archive, "kebakaran OR korsleting", "--format", "json")))
+    assert either == {"Kebakaran Hanguskan Tiga Kios di Ciputat, Diduga Akibat Korsleting"}
+    without = titles(search(archive, "banjir -lebak", "--format", "json"))
+    assert without and not any("Lebak" in t for t in without)
+    prefix = titles(search(archive, "vaksin*", "--format", "json"))
+    assert {"Pemprov Banten Targetkan 95 Ribu Siswi Terima Vaksin HPV",
+            "Vaksinasi HPV Serentak Sasar Siswi SD di Pamulang"} <= set(prefix)  # fmt: skip
+
+
+def test_search_folds_diacritics_both_ways(archive):
+    expected = ["Layanan Kesehatán Gratis di Puskesmas Cipocok"]
+    assert titles(search(archive, "kesehatan gratis", "--format", "json")) == expected
+    assert titles(search(archive, "KESEHATÁN lansia", "--format", "json")) == expected
+
+
+def test_search_filters_portal_section_and_wib_days(archive):
+    lebak = titles(search(archive, "banjir lebak", "--portal", "bantennews", "--format", "json"))
+    assert set(lebak) == {"Pemprov Banten Salurkan Bantuan untuk Korban Banjir Lebak",
+                          "Salinan: Bantuan Banjir Lebak"}  # fmt: skip
+    assert titles(search(archive, "banjir", "--section", "pos banten", "--format", "json")) == [
+        "Bantuan Banjir Lebak Mulai Disalurkan"
+    ]
+    # Published 06:30 WIB on the 17th, which is the 16th in UTC.
+    wib = titles(search(archive, "kesehatan", "--since", "2025-09-17", "--until", "2025-09-17",
+                        "--format", "json"))  # fmt: skip
+    assert wib == ["Layanan Kesehatán Gratis di Puskesmas Cipocok"]
+    utc = search(archive, "kesehatan", "--since", "2025-09-17", "--until", "2025-09-17",
+                 "--utc", "--format", "json")  # fmt: skip
+    assert utc.exit_code == 0 and json.loads(utc.stdout) == []
+    assert titles(search(archive, "kesehatan", "--since", "2025-09-16T23:00:00Z",
+                         "--until", "2025-09-17T06:30", "--format", "json"))  # fmt: skip
+
+
+def test_search_formats(archive):
+    table = search(archive, '"andra soni"')
+    assert table.exit_code == 0
+    assert table.stdout.splitlines()[0].split() == [
+        "id",
+        "published",
+        "portal",
+        "section",
+        "title",
+        "snippet",
+    ]
+    assert "[Andra Soni]" in table.stdout
+    rows = list(csv.DictReader(io.StringIO(search(archive, "banjir", "--format", "csv").stdout)))
+    assert rows and set(rows[0]) >= {"id", "url", "title", "snippet", "published_at", "rank"}
+    lines = search(archive, "banjir", "--limit", "2", "--format", "jsonl").stdout.splitlines()
+    assert len(lines) == 2 and all(json.loads(line)["portal"] for line in lines)
+    none = search(archive, "zzzzzz")
+    assert none.exit_code == 0 and none.stdout == "" and "no matches" in none.stderr
+
+
+HOSTILE = [
+    (["'; DROP TABLE articles; --"], "Invalid value for 'QUERY'"),
+    (['"banjir'], "unbalanced quote"),
+    (["OR"], "OR at column 1"),
+    (["*"], "must end a word"),
+    (["banjir", "--since", "yesterdayish"], "Invalid value for '--since'"),
+    (["banjir", "--until", "2025-13-01"], "Invalid value for '--until'"),
+    (["banjir", "--since", "2025-10-01", "--until", "2025-09-01"], "--since must be before"),
+    (["banjir", "--portal", "kompas"], "unknown portal 'kompas'"),
+    (["banjir", "--portal", "x' OR 1=1 --"], "unknown portal"),
+    (["banjir", "--limit", "0"], "Invalid value for '--limit'"),
+    (["banjir", "--format", "xml"], "Invalid value for '--format'"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), HOSTILE)
+def test_hostile_input_is_a_clear_usage_error_and_changes_nothing(archive, args, message):
+    path, _ = archive
+    before = file_digest(path)
+    result = run_cli("search", *args, "--db", str(path))
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert file_digest(path) == before
+
+
+def test_section_text_never_reaches_sql(archive):
+    result = search(archive, "banjir", "--section", "x' OR '1'='1", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+def test_search_without_archive_or_with_a_stranger_file(tmp_path):
+    missing = run_cli("search", "banjir", "--db", str(tmp_path / "none.db"))
+    assert missing.returncode == 1 and "no archive at" in missing.stderr
+    stranger = tmp_path / "notes.db"
+    stranger.write_text("not a database")
+    result = run_cli("search", "banjir", "--db", str(stranger))
+    assert result.returncode == 1 and "is not an arsip archive" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,175 @@
+"""arsip serve: Datasette over the archive, read-only, checked over real HTTP and in a
+real headless browser (Debian chromium)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from archive.cli_analyst import serve as serve_command
+from tests.archives import build_analyst_archive, file_digest
+from tests.conftest import ROOT
+
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return json.load(answer)
+
+
+@pytest.fixture(scope="module")
+def server(mirror, tmp_path_factory):
+    """``arsip serve`` on a free port, stopped (and reaped) whatever the tests do."""
+    path = tmp_path_factory.mktemp("serve") / "news.db"
+    ids = build_analyst_archive(path, mirror.url)
+    before = file_digest(path)
+    port = free_port()
+    arsip = Path(sys.executable).with_name("arsip")
+    process = subprocess.Popen(
+        [str(arsip), "serve", "--db", str(path), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            if process.poll() is not None:
+                pytest.fail(f"arsip serve exited: {process.stderr.read()}")
+            try:
+                get_json(f"{base}/-/versions.json")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("arsip serve did not answer within 15 s")
+        yield base, ids
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+    assert file_digest(path) == before  # served read-only: the archive is untouched
+
+
+def test_search_through_the_json_api(server):
+    base, _ = server
+    rows = get_json(f"{base}/archive/articles.json?_search=banjir&_shape=array&_col=title")
+    assert {r["title"] for r in rows} == {
+        "Hujan Deras Semalaman, Perumahan di Pamulang Terendam Banjir 50 Sentimeter",
+        "Pemprov Banten Salurkan Bantuan untuk Korban Banjir Lebak",
+        "Bantuan Banjir Lebak Mulai Disalurkan",
+        "Salinan: Bantuan Banjir Lebak",
+    }
+    folded = get_json(f"{base}/archive/articles.json?_search=kesehatan+lansia&_shape=array")
+    assert [r["title"] for r in folded] == ["Layanan Kesehatán Gratis di Puskesmas Cipocok"]
+    # Datasette's escaped search mode: FTS syntax is plain text, never an error page.
+    hostile = urllib.parse.quote('"; DROP TABLE articles; -- NEAR(')
+    assert get_json(f"{base}/archive/articles.json?_search={hostile}&_shape=array") == []
+
+
+def test_read_only_with_metadata_and_local_day_facets(server):
+    base, ids = server
+    databases = {d["name"]: d for d in get_json(f"{base}/-/databases.json")}
+    assert databases["archive"]["is_mutable"] is False
+    meta = get_json(f"{base}/-/metadata.json")
+    tables = meta["databases"]["archive"]["tables"]
+    assert (
+        tables["articles"]["title"] == "Articles"
+        and tables["articles"]["fts_table"] == "articles_fts"
+    )
+    assert "published_local" in tables["articles"]["columns"]
+    page = get_json(f"{base}/archive/articles.json?_facet_size=50")
+    facets = page["facet_results"]
+    assert {"portal", "section", "published_local", "tags"} <= set(facets)
+    days = {f["value"]: f["count"] for f in facets["published_local"]["results"]}
+    assert days["2025-09-17"] == 2 and days["2025-09-20"] == 3  # WIB days, not UTC
+    chosen = get_json(
+        f"{base}/archive/articles.json?published_local__startswith=2025-09-17&_shape=array"
+    )
+    assert {r["id"] for r in chosen} >= {ids["accented"]}
+
+
+def test_stored_queries_answer_the_analysts_questions(server):
+    base, ids = server
+    cluster = get_json(
+        f"{base}/archive/release_cluster.json?article_id={ids['rewrite']}&_shape=array"
+    )
+    assert [(r["id"], r["portal"]) for r in cluster] == [
+        (ids["release"], "bantennews"), (ids["rewrite"], "tangselpos"), (ids["copy"], "bantennews"),
+    ]  # fmt: skip
+    revisions = get_json(
+        f"{base}/archive/article_revisions.json?article_id={ids['revised']}&_shape=array"
+    )
+    assert [(r["revision"], r["replaced_at"]) for r in revisions] == [
+        (1, "2025-09-19T02:00:00Z"), (2, None),
+    ]  # fmt: skip
+    per_day = get_json(f"{base}/archive/articles_per_day.json?_shape=array&_size=max")
+    assert {"day": "2025-09-20", "portal": "bantennews", "articles": 2} in per_day
+    largest = get_json(f"{base}/archive/largest_clusters.json?_shape=array")
+    assert largest[0]["cluster_id"] == ids["release"] and largest[0]["portals"] == 2
+
+
+def test_serve_binds_loopback_by_default():
+    host = next(p for p in serve_command.params if p.name == "host")
+    assert host.default == "127.0.0.1"
+
+
+@pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="needs Debian chromium and chromium-driver (apt-get install chromium chromium-driver)",
+)
+def test_search_a_word_through_the_web_page(server, tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, _ = server
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=1280,1600"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    try:
+        driver.set_page_load_timeout(30)
+        driver.get(f"{base}/archive/articles")
+        box = driver.find_element(By.CSS_SELECTOR, "input[name=_search]")
+        box.send_keys("banjir lebak", Keys.ENTER)
+        WebDriverWait(driver, 15).until(expected_conditions.url_contains("_search="))
+        WebDriverWait(driver, 15).until(
+            expected_conditions.text_to_be_present_in_element((By.TAG_NAME, "h3"), "banjir lebak")
+        )
+        heading = driver.find_element(By.TAG_NAME, "h3").text
+        assert heading.startswith('3 rows where search matches "banjir lebak"'), heading
+        cells = {c.text for c in driver.find_elements(By.CSS_SELECTOR, "td.col-title")}
+        assert cells == {
+            "Pemprov Banten Salurkan Bantuan untuk Korban Banjir Lebak",
+            "Bantuan Banjir Lebak Mulai Disalurkan",
+            "Salinan: Bantuan Banjir Lebak",
+        }
+        driver.save_screenshot(str(tmp_path / "search.png"))
+    finally:
+        driver.quit()
