@@ -317,3 +317,9 @@ def search(query: str, db_path: Path, limit: int, as_json: bool) -> None:
             click.echo(f"    {row['snippet']}")
     if not rows and not as_json:
         click.echo("no matches", err=True)
+
+
+# -- operator commands (archive/cli_ops.py) -----------------------------------------
+from archive.cli_ops import health  # noqa: E402
+
+cli.add_command(health)

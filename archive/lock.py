@@ -118,3 +118,18 @@ def read_holder(path: Path) -> dict[str, Any]:
         return json.loads(text) if text else {}
     except (OSError, ValueError):
         return {}
+
+
+def lock_is_held(db_path: str | Path) -> bool:
+    """Whether a live process holds the crawl lock of the archive (a crawl is running).
+    Only probes: the lock file is not changed."""
+    path = lock_path(db_path)
+    if not path.exists():
+        return False
+    with open(path, encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return False

@@ -9,7 +9,7 @@ Crawling is incremental: the archive (``ARSIP_DB``) is the memory. Sitemaps and 
 pages are always fetched; an article page only when its URL is not archived yet, when
 its sitemap ``lastmod`` is newer than its last fetch, or when it was first seen less than
 ``refresh_days`` ago (to catch edits). Paging through a listing stops after
-``LISTING_OVERLAP`` pages that hold only archived articles. ``since`` bounds a first
+``LISTING_OVERLAP`` pages that hold no article to fetch. ``since`` bounds a first
 run or a backfill: articles whose sitemap ``lastmod`` or listing date is older are not
 fetched, and paging stops at a listing page whose dated articles are all older.
 """
@@ -135,7 +135,9 @@ class PortalSpider(scrapy.Spider):
         for url, listed in articles.items():
             request = next(self._article_request(url, listed=listed), None)
             if request is not None:
-                fresh = fresh or request.meta.get("arsip_reason") == "new"
+                # New articles, or ones inside the --refresh-days window: what lies
+                # on the next page may be wanted too.
+                fresh = True
                 yield request
         dated = [d for d in articles.values() if d is not None]
         stale = 0 if fresh else response.meta.get("stale_pages", 0) + 1
