@@ -72,7 +72,10 @@ class PortalSpider(scrapy.Spider):
             datetime.now(UTC) - timedelta(days=int(refresh_days)) if refresh_days else None
         )
         self.known: KnownArticles | None = None
-        self.decided: set[str] = set()
+        self.requested: set[str] = set()
+        self.skipped: dict[str, str] = {}
+        """Canonical URL -> the stat it was counted under when skipped."""
+        self._skip_reason = "skipped_known"
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -184,15 +187,25 @@ class PortalSpider(scrapy.Spider):
         self, url: str, *, lastmod: datetime | None = None, listed: datetime | None = None
     ) -> Iterator[scrapy.Request]:
         """A request for the article at ``url`` if the archive needs it (see the module
-        docstring); each URL is decided once per run."""
+        docstring). A URL is requested at most once per run; one skipped where it was
+        found without a date (a listing) is decided again where a ``lastmod`` comes
+        with it (the sitemap)."""
         key = canonical_url(url)
-        if key in self.decided:
+        if key in self.requested:
             return
-        self.decided.add(key)
-        self._stat("article_links")
+        if key not in self.skipped:
+            self._stat("article_links")
         reason = self._fetch_reason(url, lastmod, listed)
-        if reason is None or self._budget_spent():
+        if reason is None:
+            if key not in self.skipped:
+                self.skipped[key] = self._skip_reason
+                self._stat(self._skip_reason)
             return
+        if self._budget_spent():
+            return
+        if key in self.skipped:
+            self._stat(self.skipped.pop(key), -1)
+        self.requested.add(key)
         self.articles_requested += 1
         self._stat(f"requested/{reason}")
         yield scrapy.Request(url, callback=self.parse_article, meta={"arsip_reason": reason})
@@ -204,14 +217,14 @@ class PortalSpider(scrapy.Spider):
         if known is None:
             when = lastmod or listed
             if self.since and when and when < self.since:
-                self._stat("skipped_before_since")
+                self._skip_reason = "skipped_before_since"
                 return None
             return "new"
         if lastmod and lastmod > known.last_seen_at:
             return "modified"
         if self.refresh_after and known.first_seen_at >= self.refresh_after:
             return "refresh"
-        self._stat("skipped_known")
+        self._skip_reason = "skipped_known"
         return None
 
     def parse_article(self, response: Response) -> Iterator[Article]:
