@@ -134,14 +134,12 @@ class PortalSpider(scrapy.Spider):
                     articles[url] = self._listed_date(response, link) if self.since else None
             elif self.portal.is_listing(url):
                 listings.append(url)
-        fresh = False
         for url, listed in articles.items():
-            request = next(self._article_request(url, listed=listed), None)
-            if request is not None:
-                # New articles, or ones inside the --refresh-days window: what lies
-                # on the next page may be wanted too.
-                fresh = True
-                yield request
+            yield from self._article_request(url, listed=listed)
+        # A page holding an article this run fetches (new, edited, inside the
+        # --refresh-days window; requested from here or elsewhere) may have more on the
+        # next page; a page of articles the archive already has ends the paging.
+        fresh = any(canonical_url(url) in self.requested for url in articles)
         dated = [d for d in articles.values() if d is not None]
         stale = 0 if fresh else response.meta.get("stale_pages", 0) + 1
         if self.since and dated and max(dated) < self.since:
