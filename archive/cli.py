@@ -142,6 +142,8 @@ def crawl(
         )
     if not names:
         raise click.UsageError("no enabled portal to crawl")
+    if log_file:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
     lock = CrawlLock(db_path)
     try:
         if wait and not quiet:
