@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -42,44 +43,159 @@ def cli() -> None:
 # -- crawling -----------------------------------------------------------------------
 
 
+# Exit statuses of ``arsip crawl`` (docs/readme-ops.md); 2 is click's usage error.
+EXIT_OK = 0
+EXIT_PORTAL_FAILED = 1
+EXIT_LOCKED = 3
+EXIT_ARCHIVE_ERROR = 4
+
+
+def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+07:00])"
+        ) from None
+    return value
+
+
 @cli.command()
 @click.argument("portals", nargs=-1)
 @db_option()
+@click.option(
+    "--since",
+    metavar="DATE",
+    callback=_since,
+    help="Skip articles older than DATE (sitemap lastmod, listing dates) and stop paging "
+    "past it: the limit of a first run or a backfill. YYYY-MM-DD, portal's time zone.",
+)
+@click.option(
+    "--max-pages",
+    "max_articles",
+    type=click.IntRange(min=1),
+    help="Fetch at most N article pages per portal in this run.",
+)
+@click.option("--max-articles", "max_articles", type=click.IntRange(min=1), hidden=True)
+@click.option(
+    "--refresh-days",
+    type=click.IntRange(min=1),
+    help="Also re-fetch articles first archived in the last N days, to catch edits "
+    "(a changed article gets a new revision).",
+)
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="When another crawl holds the archive, wait for it instead of exiting (status 3).",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append Scrapy's INFO log to this file.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures (for cron).")
 @click.option("--mirror", metavar="URL", help="Crawl an offline mirror (http://127.0.0.1:N).")
-@click.option("--max-articles", type=click.IntRange(min=1), help="Stop after N article pages.")
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's INFO log on stderr.")
 def crawl(
     portals: tuple[str, ...],
     db_path: Path,
-    mirror: str | None,
+    since: str | None,
     max_articles: int | None,
+    refresh_days: int | None,
+    wait: bool,
+    log_file: Path | None,
+    quiet: bool,
+    mirror: str | None,
     verbose: bool,
 ) -> None:
-    """Crawl PORTALS (default: every declared portal) into the archive.
+    """Crawl PORTALS (default: every enabled portal) into the archive, in one process.
+
+    Incremental: articles already in the archive are not fetched again (unless their
+    sitemap lastmod is newer, or --refresh-days covers them). One crawl per archive at a
+    time (a lock on DB.lock).
+
+    \b
+    Exit status:
+      0  every portal ran
+      1  a portal failed outright (named on stderr); the others were archived
+      2  usage error (unknown portal, bad option)
+      3  another crawl is running on this archive
+      4  the archive could not be opened or written
 
     \b
     Example:
-        arsip crawl tangselpos --db news.db
-        arsip crawl --mirror http://127.0.0.1:8642 --db test.db
+        arsip crawl --db news.db --quiet --log-file crawl.log
+        arsip crawl tangselpos --db news.db --since 2025-09-01 --max-pages 500
     """
-    from crawler.portals import all_portals
+    from archive.lock import CrawlLock, LockHeld, describe
+    from crawler.portals import all_portals, enabled_portals
     from crawler.run import run_crawl
 
-    names = list(portals) or list(all_portals())
+    names = list(portals) or enabled_portals()
     unknown = [n for n in names if n not in all_portals()]
     if unknown:
         raise click.BadParameter(
             f"unknown portal {', '.join(unknown)} (known: {', '.join(all_portals())})",
             param_hint="PORTALS",
         )
-    results = run_crawl(names, db_path, mirror=mirror, max_articles=max_articles, verbose=verbose)
+    if not names:
+        raise click.UsageError("no enabled portal to crawl")
+    if log_file:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+    lock = CrawlLock(db_path)
+    try:
+        if wait and not quiet:
+            click.echo(f"arsip: waiting for the crawl lock {lock.path} ...", err=True)
+        lock.acquire(wait=None if wait else 0.0)
+    except LockHeld as held:
+        click.echo(f"arsip: {held}; not crawling (use --wait to wait for it)", err=True)
+        sys.exit(EXIT_LOCKED)
+    except OSError as error:
+        click.echo(f"arsip: cannot create the lock file {lock.path}: {error}", err=True)
+        sys.exit(EXIT_ARCHIVE_ERROR)
+    try:
+        if lock.stale and not quiet:
+            click.echo(
+                f"arsip: taking over the lock of a crawl that did not end cleanly "
+                f"({describe(lock.stale)})",
+                err=True,
+            )
+        try:
+            _check_archive(db_path)
+        except Exception as error:
+            click.echo(f"arsip: cannot use the archive {db_path}: {error}", err=True)
+            sys.exit(EXIT_ARCHIVE_ERROR)
+        results = run_crawl(
+            names,
+            db_path,
+            mirror=mirror,
+            max_articles=max_articles,
+            since=since,
+            refresh_days=refresh_days,
+            verbose=verbose,
+            quiet=quiet,
+            log_file=log_file,
+        )
+    finally:
+        lock.release()
     failed = False
     for result in results:
-        click.echo(result.summary_line())
+        if not quiet:
+            click.echo(result.summary_line())
         if not result.ok:
             failed = True
             click.echo(f"arsip: portal {result.portal} failed: {result.problem}", err=True)
-    sys.exit(1 if failed else 0)
+    sys.exit(EXIT_PORTAL_FAILED if failed else EXIT_OK)
+
+
+def _check_archive(db_path: Path) -> None:
+    """Open (create or upgrade) the archive once before crawling, so that a bad file is
+    one clear message rather than an error per portal."""
+    from archive.db import open_db
+
+    open_db(db_path).close()
 
 
 @cli.command()
@@ -129,10 +245,10 @@ def mirror(
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--fault") from None
     if articles:
-        from crawler.mirror.generate import generated_articles
+        from crawler.mirror.generated import generate_articles
         from crawler.mirror.tangselpos import build_site
 
-        sites = [build_site(generated_articles(articles, seed=seed))]
+        sites = [build_site(generate_articles(articles, hours_apart=0.75))]
     else:
         sites = default_sites()
     server = MirrorServer(sites, host=host, port=port, faults=plan)
@@ -224,3 +340,9 @@ from archive.cli_analyst import COMMANDS as ANALYST_COMMANDS  # noqa: E402
 
 for command in ANALYST_COMMANDS:
     cli.add_command(command)
+
+
+# -- operator commands (archive/cli_ops.py) -----------------------------------------
+from archive.cli_ops import health  # noqa: E402
+
+cli.add_command(health)

@@ -116,6 +116,27 @@ def m001_articles(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration
+def m003_run_log(db: sqlite_utils.Database) -> None:
+    """The run log: what each crawl of a portal cost and yielded, for ``arsip health``.
+
+    Counts are per run and portal. ``statuses`` is a JSON object of HTTP status ->
+    responses (``{"200": 41, "503": 2}``). Coverage columns are shares (0.0-1.0) of the
+    article pages read in the run (stored or dropped) that had a title, a publication
+    date, a body of more than 50 words, an author; NULL when no article page was read.
+    ``failure`` says why the portal failed outright (NULL when it ran).
+    """
+    db["crawl_runs"].add_column("invocation", str)
+    for name in ("requests", "responses", "errors", "exceptions", "article_pages",
+                 "skipped_known", "articles_seen"):  # fmt: skip
+        db["crawl_runs"].add_column(name, int)
+    db["crawl_runs"].add_column("statuses", str)
+    for name in ("coverage_title", "coverage_date", "coverage_body", "coverage_author"):
+        db["crawl_runs"].add_column(name, float)
+    db["crawl_runs"].add_column("failure", str)
+    db["crawl_runs"].create_index(["portal", "started_at"])
+
+
 def apply_migrations(db: sqlite_utils.Database) -> int:
     """Bring the schema up to date; returns the schema version."""
     version = db.execute("PRAGMA user_version").fetchone()[0]

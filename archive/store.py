@@ -20,6 +20,7 @@ import sqlite_utils
 
 from archive.db import open_db
 from archive.dedup import canonical_url, content_hash
+from archive.runlog import run_log_columns
 
 # Columns copied from an Article record into ``articles``.
 ARTICLE_COLUMNS = (
@@ -76,6 +77,7 @@ class Archive:
                     "finish_reason": reason,
                     **{k: counts.get(k, 0) for k in (*Outcome, "dropped")},
                     "stats": json.dumps(stats, default=str, sort_keys=True),
+                    **run_log_columns(stats, reason),
                 },
             )
 

@@ -4,23 +4,43 @@ worked, so that cron sees a dead portal in the exit status."""
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from archive.runlog import portal_problem
+from crawler.portals import get_portal
+from crawler.spiders.portal import PortalSpider
+
 
 def crawl_settings(
-    db_path: str | Path, *, mirror: str | None = None, verbose: bool = False
+    db_path: str | Path,
+    *,
+    mirror: str | None = None,
+    verbose: bool = False,
+    quiet: bool = False,
+    log_file: str | Path | None = None,
 ) -> Settings:
+    """Project settings with the command's choices on top. The log: Scrapy's INFO log
+    into ``log_file`` when given (appended); on stderr, warnings (INFO with ``verbose``,
+    nothing with ``quiet``)."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     overrides: dict[str, Any] = {
         "ARSIP_DB": str(db_path),
-        "LOG_LEVEL": "INFO" if verbose else "WARNING",
+        "LOG_LEVEL": "INFO" if verbose else "CRITICAL" if quiet else "WARNING",
+        "ARSIP_INVOCATION": (
+            f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} {socket.gethostname()}:{os.getpid()}"
+        ),
     }
+    if log_file:
+        overrides.update(LOG_FILE=str(log_file), LOG_FILE_APPEND=True, LOG_LEVEL="INFO")
     if mirror:
         overrides.update(
             ARSIP_MIRROR=mirror,
@@ -42,19 +62,17 @@ class PortalResult:
         return int(self.stats.get(f"arsip/articles/{outcome}", 0))
 
     @property
+    def requests(self) -> int:
+        return int(self.stats.get("downloader/request_count", 0))
+
+    @property
     def responses(self) -> int:
         return int(self.stats.get("downloader/response_count", 0))
 
     @property
     def problem(self) -> str | None:
-        reason = self.stats.get("finish_reason")
-        if reason not in (None, "finished", "closespider_itemcount", "closespider_pagecount"):
-            return f"crawl ended with {reason}"
-        ok_pages = int(self.stats.get("downloader/response_status_count/200", 0))
-        if ok_pages == 0:
-            errors = self.stats.get("downloader/exception_count", 0)
-            return f"no page could be fetched ({errors} connection errors)"
-        return None
+        """Why the portal failed outright (see ``archive.runlog.portal_problem``)."""
+        return portal_problem(self.stats)
 
     @property
     def ok(self) -> bool:
@@ -66,8 +84,18 @@ class PortalResult:
             f"{self.portal}: {self.count('new')} new, {self.count('updated')} updated, "
             f"{self.count('unchanged')} unchanged, {self.count('duplicate')} duplicate, "
             f"{int(self.stats.get('item_dropped_count', 0))} dropped; "
-            f"{self.responses} responses in {seconds:.1f}s"
+            f"{int(self.stats.get('arsip/skipped_known', 0))} archived articles skipped; "
+            f"{self.requests} requests in {seconds:.1f}s"
         )
+
+
+def spider_class(process: CrawlerProcess, name: str) -> type[PortalSpider] | str:
+    """The portal's spider: its own class when arsip has one (by name), else the shared
+    PortalSpider bound to the declaration (portals added with ``ARSIP_PORTALS_MODULE``)."""
+    if name in process.spider_loader.list():
+        return name
+    portal = get_portal(name)
+    return type(f"{name.title()}Spider", (PortalSpider,), {"name": name, "portal": portal})
 
 
 def run_crawl(
@@ -76,15 +104,26 @@ def run_crawl(
     *,
     mirror: str | None = None,
     max_articles: int | None = None,
+    since: str | None = None,
+    refresh_days: int | None = None,
     verbose: bool = False,
+    quiet: bool = False,
+    log_file: str | Path | None = None,
 ) -> list[PortalResult]:
     """Crawl the named portals into ``db_path``; blocks until all are done. Scrapy's
-    reactor runs once per process, so call this once per process."""
-    process = CrawlerProcess(crawl_settings(db_path, mirror=mirror, verbose=verbose))
+    reactor runs once per process, so call this once per process. ``since`` is an ISO
+    8601 date or instant; ``max_articles`` bounds the article pages fetched per portal."""
+    settings = crawl_settings(
+        db_path, mirror=mirror, verbose=verbose, quiet=quiet, log_file=log_file
+    )
+    process = CrawlerProcess(settings)
     crawlers = []
     for name in portals:
-        crawler = process.create_crawler(name)
-        process.crawl(crawler, max_articles=max_articles)
+        crawler = process.create_crawler(spider_class(process, name))
+        process.crawl(crawler, max_articles=max_articles, since=since, refresh_days=refresh_days)
         crawlers.append((name, crawler))
     process.start()
-    return [PortalResult(name, dict(crawler.stats.get_stats())) for name, crawler in crawlers]
+    return [
+        PortalResult(name, dict(crawler.stats.get_stats()) if crawler.stats else {})
+        for name, crawler in crawlers
+    ]

@@ -19,6 +19,8 @@ ARSIP_MIRROR = os.environ.get("ARSIP_MIRROR") or None
 ARSIP_CONTACT = os.environ.get("ARSIP_CONTACT", "https://github.com/arsip-id/arsip")
 
 # -- politeness ----------------------------------------------------------------------
+# On by default; docs/readme-ops.md explains each. A portal may ask for more
+# (``crawl_delay`` / ``concurrency`` in its declaration).
 USER_AGENT = f"arsip/0.1 (news archiver; +{ARSIP_CONTACT})"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
@@ -29,6 +31,14 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# 429/503 retries wait as long as Retry-After asks, up to this many seconds (a longer
+# wait: the page is left for the next run); a 429 without the header waits the default.
+ARSIP_RETRY_AFTER_MAX = float(os.environ.get("ARSIP_RETRY_AFTER_MAX", "120"))
+ARSIP_RETRY_AFTER_DEFAULT = 5.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+}
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 COOKIES_ENABLED = False
@@ -44,6 +54,8 @@ DOWNLOAD_HANDLERS = {
     "http": "crawler.middlewares.MirrorDownloadHandler",
     "https": "crawler.middlewares.MirrorDownloadHandler",
 }
+
+EXTENSIONS = {"crawler.extensions.RunLogStats": 500}
 
 ITEM_PIPELINES = {
     "crawler.pipelines.CleanPipeline": 100,

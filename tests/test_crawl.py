@@ -31,12 +31,15 @@ def rows(db_path: Path, sql: str, *params):
 
 @pytest.fixture(scope="module")
 def crawled(mirror, tmp_path_factory):
-    """One crawl of the mirror, then a second one over the same pages."""
+    """One crawl of the mirror, then a second one that re-fetches every article (they
+    were all first seen within the last 30 days), so the history rules apply."""
     db_path = tmp_path_factory.mktemp("crawl") / "news.db"
     first = run_cli("crawl", "tangselpos", "--mirror", mirror.url, "--db", str(db_path))
     assert first.returncode == 0, first.stderr
     before = rows(db_path, "SELECT * FROM articles ORDER BY id")
-    second = run_cli("crawl", "tangselpos", "--mirror", mirror.url, "--db", str(db_path))
+    second = run_cli(
+        "crawl", "tangselpos", "--refresh-days", "30", "--mirror", mirror.url, "--db", str(db_path)
+    )
     assert second.returncode == 0, second.stderr
     after = rows(db_path, "SELECT * FROM articles ORDER BY id")
     return {"db": db_path, "first": first, "second": second, "before": before, "after": after}

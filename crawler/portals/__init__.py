@@ -3,11 +3,16 @@
 A portal is declared in one small module of this package, ``crawler/portals/<name>.py``,
 holding one ``PORTAL = Portal(...)``. The shared crawling and extraction code reads only
 these declarations; nothing else in arsip knows a portal by name.
+
+Portals declared outside arsip (private ones, or test portals) are added by naming their
+modules in the ``ARSIP_PORTALS_MODULE`` environment variable (comma-separated importable
+module names); each module holds a ``PORTAL`` or a ``PORTALS`` list.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import re
 from dataclasses import dataclass, field
@@ -53,6 +58,13 @@ class Portal:
     selectors: Selectors = field(default_factory=Selectors)
     remove: tuple[str, ...] = ()
     """CSS selectors of elements inside the body to drop before reading its text."""
+    enabled: bool = True
+    """False: ``arsip crawl`` without portal names skips it (it can still be named)."""
+    crawl_delay: float | None = None
+    """Seconds between requests to this portal, when it asks for more than the default
+    (``DOWNLOAD_DELAY``, 1 s); a command-line setting still wins."""
+    concurrency: int | None = None
+    """Parallel requests to this portal's host (``CONCURRENT_REQUESTS_PER_DOMAIN``)."""
 
     def owns(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
@@ -78,7 +90,18 @@ def all_portals() -> dict[str, Portal]:
         portal = getattr(module, "PORTAL", None)
         if isinstance(portal, Portal):
             found[portal.name] = portal
+    for name in filter(None, (os.environ.get("ARSIP_PORTALS_MODULE") or "").split(",")):
+        module = importlib.import_module(name.strip())
+        declared = [getattr(module, "PORTAL", None), *getattr(module, "PORTALS", ())]
+        for portal in declared:
+            if isinstance(portal, Portal):
+                found[portal.name] = portal
     return dict(sorted(found.items()))
+
+
+def enabled_portals() -> list[str]:
+    """Names of the portals a crawl without names covers."""
+    return [name for name, portal in all_portals().items() if portal.enabled]
 
 
 def get_portal(name: str) -> Portal:

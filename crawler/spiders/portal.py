@@ -4,39 +4,109 @@ A portal spider only names its portal; this class reads the declaration
 (``crawler.portals``): it starts from the portal's sitemaps and listing pages, follows
 listing pages and pagination that match ``listing_url``, and parses pages that match
 ``article_url`` into raw Articles for the item pipelines.
+
+Crawling is incremental: the archive (``ARSIP_DB``) is the memory. Sitemaps and listing
+pages are always fetched; an article page only when its URL is not archived yet, when
+its sitemap ``lastmod`` is newer than its last fetch, or when it was first seen less than
+``refresh_days`` ago (to catch edits). Paging through a listing stops after
+``LISTING_OVERLAP`` pages that hold no article to fetch. ``since`` bounds a first
+run or a backfill: articles whose sitemap ``lastmod`` or listing date is older are not
+fetched, and paging stops at a listing page whose dated articles are all older.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from scrapy.utils.sitemap import Sitemap
 
+from archive.dedup import canonical_url
+from archive.known import KnownArticles
+from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
 from crawler.items import Article
 from crawler.portals import Portal
+
+LISTING_OVERLAP = 1
+"""Listing pages holding only archived articles that are still paged through (so that
+an article pushed down by a burst of new ones is not missed)."""
+UNBOUNDED = 10**6
+
+
+def parse_since(value: str | date | datetime | None, tz: str) -> datetime | None:
+    """``2025-09-01`` (local midnight in ``tz``) or an ISO 8601 instant -> aware UTC."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(tz))
+    return value.astimezone(UTC)
 
 
 class PortalSpider(scrapy.Spider):
     portal: Portal
 
-    def __init__(self, *args: Any, max_articles: int | str | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        max_articles: int | str | None = None,
+        since: str | date | datetime | None = None,
+        refresh_days: int | str | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.max_articles = int(max_articles) if max_articles else None
         self.articles_requested = 0
         self.allowed_domains = list(self.portal.domains)
+        self.since = parse_since(since, self.portal.timezone)
+        self.refresh_after = (
+            datetime.now(UTC) - timedelta(days=int(refresh_days)) if refresh_days else None
+        )
+        self.known: KnownArticles | None = None
+        self.requested: set[str] = set()
+        self.skipped: dict[str, str] = {}
+        """Canonical URL -> the stat it was counted under when skipped."""
+        self._skip_reason = "skipped_known"
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """The portal's own politeness (``crawl_delay``, ``concurrency``) over the
+        project defaults; settings given on the command line still win."""
+        super().update_settings(settings)
+        portal = getattr(cls, "portal", None)
+        if portal is not None and portal.crawl_delay is not None:
+            settings.set("DOWNLOAD_DELAY", portal.crawl_delay, priority="spider")
+        if portal is not None and portal.concurrency:
+            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", portal.concurrency, priority="spider")
+
+    def _stat(self, key: str, count: int = 1) -> None:
+        if self.crawler.stats:
+            self.crawler.stats.inc_value(f"arsip/{key}", count)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.known = KnownArticles(self.settings.get("ARSIP_DB"))
+        if self.crawler.stats and self.settings.get("ARSIP_INVOCATION"):
+            self.crawler.stats.set_value("arsip/invocation", self.settings["ARSIP_INVOCATION"])
         for url in self.portal.sitemaps:
             yield scrapy.Request(url, callback=self.parse_sitemap)
         for url in self.portal.listings:
-            yield scrapy.Request(url, callback=self.parse_listing)
+            yield scrapy.Request(url, callback=self.parse_listing, meta={"stale_pages": 0})
+
+    def closed(self, reason: str) -> None:
+        if self.known is not None:
+            self.known.close()
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        self._stat("pages_ok")
         try:
             sitemap = Sitemap(response.body)
         except Exception:  # lxml raises several kinds on malformed XML
@@ -44,25 +114,119 @@ class PortalSpider(scrapy.Spider):
             return
         for entry in sitemap:
             url = entry.get("loc", "")
+            lastmod = self._instant(entry.get("lastmod"))
             if sitemap.type == "sitemapindex":
+                # A sitemap last changed before --since holds nothing newer.
+                if self.since and lastmod and lastmod < self.since:
+                    continue
                 yield response.follow(url, callback=self.parse_sitemap)
             elif self.portal.is_article(url):
-                yield from self._article_request(response, url)
+                yield from self._article_request(url, lastmod=lastmod)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        for href in response.css("a::attr(href)").getall():
-            url = response.urljoin(href)
+        self._stat("pages_ok")
+        articles: dict[str, datetime | None] = {}
+        listings: list[str] = []
+        for link in response.css("a[href]"):
+            url = response.urljoin(link.attrib["href"])
             if self.portal.is_article(url):
-                yield from self._article_request(response, url)
+                if url not in articles or articles[url] is None:
+                    articles[url] = self._listed_date(response, link) if self.since else None
             elif self.portal.is_listing(url):
-                yield scrapy.Request(url, callback=self.parse_listing)
-
-    def _article_request(self, response: Response, url: str) -> Iterator[scrapy.Request]:
-        if self.max_articles is not None and self.articles_requested >= self.max_articles:
+                listings.append(url)
+        for url, listed in articles.items():
+            yield from self._article_request(url, listed=listed)
+        # A page holding an article this run fetches (new, edited, inside the
+        # --refresh-days window; requested from here or elsewhere) may have more on the
+        # next page; a page of articles the archive already has ends the paging.
+        fresh = any(canonical_url(url) in self.requested for url in articles)
+        dated = [d for d in articles.values() if d is not None]
+        stale = 0 if fresh else response.meta.get("stale_pages", 0) + 1
+        if self.since and dated and max(dated) < self.since:
+            stale = UNBOUNDED  # every dated article here is older than --since
+        if self._budget_spent() or stale > LISTING_OVERLAP:
             return
+        for url in listings:
+            yield scrapy.Request(url, callback=self.parse_listing, meta={"stale_pages": stale})
+
+    def _listed_date(self, response: Response, link: Any) -> datetime | None:
+        """The date printed beside an article link on a listing page (its card): read
+        from the nearest enclosing element that holds no other article link."""
+        url = response.urljoin(link.attrib["href"])
+        node = link
+        for _ in range(3):
+            parents = node.xpath("..")
+            if not parents:
+                return None
+            node = parents[0]
+            others = {response.urljoin(h) for h in node.css("a::attr(href)").getall()} - {url}
+            if any(self.portal.is_article(other) for other in others):
+                return None
+            found = parse_date(" ".join(node.css("::text").getall()), tz=self.portal.timezone)
+            if found is not None:
+                return found.value.astimezone(UTC)
+        return None
+
+    def _instant(self, value: str | None) -> datetime | None:
+        if not value:
+            return None
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=ZoneInfo(self.portal.timezone))
+        return parsed.astimezone(UTC)
+
+    def _budget_spent(self) -> bool:
+        return self.max_articles is not None and self.articles_requested >= self.max_articles
+
+    def _article_request(
+        self, url: str, *, lastmod: datetime | None = None, listed: datetime | None = None
+    ) -> Iterator[scrapy.Request]:
+        """A request for the article at ``url`` if the archive needs it (see the module
+        docstring). A URL is requested at most once per run; one skipped where it was
+        found without a date (a listing) is decided again where a ``lastmod`` comes
+        with it (the sitemap)."""
+        key = canonical_url(url)
+        if key in self.requested:
+            return
+        if key not in self.skipped:
+            self._stat("article_links")
+        reason = self._fetch_reason(url, lastmod, listed)
+        if reason is None:
+            if key not in self.skipped:
+                self.skipped[key] = self._skip_reason
+                self._stat(self._skip_reason)
+            return
+        if self._budget_spent():
+            return
+        if key in self.skipped:
+            self._stat(self.skipped.pop(key), -1)
+        self.requested.add(key)
         self.articles_requested += 1
-        yield scrapy.Request(url, callback=self.parse_article)
+        self._stat(f"requested/{reason}")
+        yield scrapy.Request(url, callback=self.parse_article, meta={"arsip_reason": reason})
+
+    def _fetch_reason(
+        self, url: str, lastmod: datetime | None, listed: datetime | None
+    ) -> str | None:
+        known = self.known.get(url) if self.known else None
+        if known is None:
+            when = lastmod or listed
+            if self.since and when and when < self.since:
+                self._skip_reason = "skipped_before_since"
+                return None
+            return "new"
+        if lastmod and lastmod > known.last_seen_at:
+            return "modified"
+        if self.refresh_after and known.first_seen_at >= self.refresh_after:
+            return "refresh"
+        self._skip_reason = "skipped_known"
+        return None
 
     def parse_article(self, response: Response) -> Iterator[Article]:
+        self._stat("pages_ok")
+        self._stat("article_pages")
         fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         yield read_page(response.selector, response.url, portal=self.portal, fetched_at=fetched_at)

@@ -1,0 +1,52 @@
+"""Operator commands: ``arsip health``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from archive.cli import db_option
+
+
+@click.command()
+@db_option()
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Flag a portal with no new article (or no crawl) in this many days.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON report (for monitoring).")
+def health(db_path: Path, days: int, as_json: bool) -> None:
+    """Check each portal's latest crawls against its history; exit 1 when anything is
+    flagged (a failed last run, no new articles, a field's coverage falling, errors
+    rising), so that cron mails it.
+
+    \b
+    Example:
+        arsip health --db news.db --days 2
+        arsip health --db news.db --json
+    """
+    from archive.health import check_health, health_report
+    from crawler.portals import enabled_portals
+
+    if not db_path.exists():
+        raise click.ClickException(f"no archive at {db_path}")
+    results = check_health(db_path, days=days, portals=enabled_portals())
+    if as_json:
+        click.echo(json.dumps(health_report(results, days), ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            last = result.last_run or {}
+            state = "OK" if result.ok else "FLAGGED"
+            click.echo(
+                f"{result.portal:<14} {state:<8} last run {last.get('started_at') or 'never'}, "
+                f"{last.get('new') or 0} new; newest article {result.newest_article_at or '-'}"
+            )
+            for flag in result.flags:
+                click.echo(f"  ! {flag.kind}: {flag.message}")
+    sys.exit(0 if all(r.ok for r in results) else 1)

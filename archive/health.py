@@ -1,0 +1,215 @@
+"""``arsip health``: what an operator must know about each portal, from the run log.
+
+Each portal's latest runs (``crawl_runs``) are compared with its earlier ones, and a
+flag is raised for:
+
+* ``last_run_failed``: the latest run failed outright (its ``failure``), or never
+  finished and no crawl is running now (killed).
+* ``no_recent_run``: no run started in the last ``days`` days (is cron still running?).
+* ``no_new_articles``: no article was first archived in the last ``days`` days.
+* ``coverage_drop``: the share of article pages with a title, a date, a body over 50
+  words or an author fell by ``COVERAGE_DROP`` or more against the portal's history
+  (the usual sign of a template change). The latest sample pools the newest runs until
+  it holds ``MIN_ARTICLES`` article pages; the history pools up to ``HISTORY_RUNS``
+  runs before it.
+* ``error_rate``: the share of requests that ended in an HTTP error status (400+) or a
+  connection error reached ``ERROR_RATE`` and rose by ``ERROR_RISE`` over the history.
+* ``never_crawled``: an enabled portal with no run at all.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from archive.known import parse_utc
+from archive.lock import lock_is_held
+from archive.runlog import COVERAGE_FIELDS
+
+MIN_ARTICLES = 5
+HISTORY_RUNS = 30
+COVERAGE_DROP = 0.25
+ERROR_RATE = 0.2
+ERROR_RISE = 0.1
+COVERAGE_NAMES = {
+    "title": "title",
+    "date": "publication date",
+    "body": "body over 50 words",
+    "author": "author",
+}
+
+
+@dataclass
+class Flag:
+    kind: str
+    message: str
+
+
+@dataclass
+class PortalHealth:
+    portal: str
+    flags: list[Flag] = field(default_factory=list)
+    last_run: dict[str, Any] | None = None
+    newest_article_at: str | None = None
+    """When the portal's newest article was first archived (UTC)."""
+    coverage: dict[str, float | None] = field(default_factory=dict)
+    """Latest sample's coverage per field (0.0-1.0)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.flags
+
+
+def _rows(conn: sqlite3.Connection, sql: str, *params: Any) -> list[dict[str, Any]]:
+    conn.row_factory = sqlite3.Row
+    return [dict(r) for r in conn.execute(sql, params)]
+
+
+def _error_rate(run: dict[str, Any]) -> tuple[int, int]:
+    """(failed requests, requests) of one run."""
+    statuses = json.loads(run.get("statuses") or "{}")
+    failed = sum(n for code, n in statuses.items() if code.isdigit() and int(code) >= 400)
+    return failed + int(run.get("exceptions") or 0), int(run.get("requests") or 0)
+
+
+def _pooled_coverage(runs: list[dict[str, Any]], name: str) -> tuple[float | None, int]:
+    seen = sum(int(r["articles_seen"] or 0) for r in runs if r[f"coverage_{name}"] is not None)
+    if not seen:
+        return None, 0
+    have = sum(
+        float(r[f"coverage_{name}"]) * int(r["articles_seen"] or 0)
+        for r in runs
+        if r[f"coverage_{name}"] is not None
+    )
+    return have / seen, seen
+
+
+def _split_latest(runs: list[dict[str, Any]]) -> tuple[list[dict], list[dict]]:
+    """Runs (newest first) -> (latest sample, history): the latest sample is the newest
+    runs up to MIN_ARTICLES article pages."""
+    seen = 0
+    for index, run in enumerate(runs):
+        seen += int(run["articles_seen"] or 0)
+        if seen >= MIN_ARTICLES:
+            return runs[: index + 1], runs[index + 1 : index + 1 + HISTORY_RUNS]
+    return runs, []
+
+
+def portal_health(
+    conn: sqlite3.Connection, db_path: Path, portal: str, days: int, now: datetime
+) -> PortalHealth:
+    health = PortalHealth(portal)
+    runs = _rows(
+        conn,
+        "SELECT * FROM crawl_runs WHERE portal = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+        portal,
+        HISTORY_RUNS * 4,
+    )
+    if not runs:
+        health.flags.append(Flag("never_crawled", "no crawl of this portal in the archive"))
+        return health
+    last = runs[0]
+    health.last_run = {
+        k: last.get(k)
+        for k in (
+            "id",
+            "started_at",
+            "finished_at",
+            "finish_reason",
+            "new",
+            "updated",
+            "requests",
+            "failure",
+        )  # fmt: skip
+    }
+    newest = conn.execute(
+        "SELECT max(first_seen_at) FROM articles WHERE portal = ?", [portal]
+    ).fetchone()[0]
+    health.newest_article_at = newest
+    since = now - timedelta(days=days)
+
+    if last["failure"]:
+        health.flags.append(Flag("last_run_failed", f"the last run failed: {last['failure']}"))
+    elif not last["finished_at"] and not lock_is_held(db_path):
+        health.flags.append(
+            Flag("last_run_failed", f"the last run (started {last['started_at']}) never finished")
+        )
+    if parse_utc(last["started_at"]) < since:
+        health.flags.append(
+            Flag("no_recent_run", f"no crawl in {days} days (last {last['started_at']})")
+        )
+    if newest is None or parse_utc(newest) < since:
+        health.flags.append(
+            Flag(
+                "no_new_articles",
+                f"no new article in {days} days (newest first archived {newest or 'never'})",
+            )
+        )
+
+    finished = [r for r in runs if r["finished_at"]]
+    latest, history = _split_latest(finished)
+    for name in COVERAGE_FIELDS:
+        now_share, now_seen = _pooled_coverage(latest, name)
+        before, before_seen = _pooled_coverage(history, name)
+        health.coverage[name] = None if now_share is None else round(now_share, 4)
+        if now_share is None or before is None or before_seen < MIN_ARTICLES:
+            continue
+        if now_seen >= MIN_ARTICLES and before - now_share >= COVERAGE_DROP:
+            health.flags.append(
+                Flag(
+                    "coverage_drop",
+                    f"{COVERAGE_NAMES[name]} found on {now_share:.0%} of the latest "
+                    f"{now_seen} article pages, {before:.0%} before: template change?",
+                )
+            )
+
+    if finished:
+        failed, requests = _error_rate(finished[0])
+        rate = failed / requests if requests else 0.0
+        past = [_error_rate(r) for r in finished[1 : 1 + HISTORY_RUNS]]
+        past_requests = sum(r for _, r in past)
+        baseline = sum(f for f, _ in past) / past_requests if past_requests else 0.0
+        if requests and rate >= ERROR_RATE and rate >= baseline + ERROR_RISE:
+            health.flags.append(
+                Flag(
+                    "error_rate",
+                    f"{rate:.0%} of the last run's {requests} requests failed "
+                    f"({baseline:.0%} before)",
+                )
+            )
+    return health
+
+
+def check_health(
+    db_path: str | Path,
+    *,
+    days: int = 3,
+    portals: list[str] | None = None,
+    now: datetime | None = None,
+) -> list[PortalHealth]:
+    """Health of every portal in the run log, plus ``portals`` (the enabled ones, which
+    are flagged when never crawled). ``now`` (aware) defaults to the current time."""
+    db_path = Path(db_path)
+    now = now or datetime.now(UTC)
+    conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        logged = [r[0] for r in conn.execute("SELECT DISTINCT portal FROM crawl_runs")]
+        names = sorted(set(logged) | set(portals or ()))
+        return [portal_health(conn, db_path, name, days, now) for name in names]
+    finally:
+        conn.close()
+
+
+def health_report(results: list[PortalHealth], days: int) -> dict[str, Any]:
+    """The ``--json`` form: ``{"ok", "checked_at", "days", "portals": [...]}``."""
+    return {
+        "ok": all(r.ok for r in results),
+        "checked_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "days": days,
+        "portals": [{**asdict(r), "ok": r.ok} for r in results],
+    }

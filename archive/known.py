@@ -1,0 +1,74 @@
+"""The archive as the crawler's memory: which article URLs are already archived, and
+when each article was first seen and last fetched.
+
+Incremental crawling asks this for every article link it discovers, so a lookup is one
+indexed query on ``article_urls`` (by canonical URL key) joined to ``articles``; nothing
+is loaded up front, so an archive of years costs no memory.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archive.dedup import canonical_url
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    article_id: int
+    first_seen_at: datetime
+    """When the article was first archived (UTC, aware)."""
+    last_seen_at: datetime
+    """When its page was last fetched (UTC, aware)."""
+
+
+def parse_utc(value: str) -> datetime:
+    """``2025-09-16T02:12:00Z`` (or any ISO 8601 form) -> aware UTC datetime."""
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+class KnownArticles:
+    """Read-only view of the archive at ``path`` (an archive that does not exist yet
+    knows nothing)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._conn: sqlite3.Connection | None = None
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._conn is None:
+            if not self.path.exists():
+                return None
+            conn = sqlite3.connect(f"file:{self.path.resolve()}?mode=ro", uri=True)
+            conn.execute("PRAGMA busy_timeout = 10000")
+            if not conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'article_urls'"
+            ).fetchone():
+                conn.close()
+                return None
+            self._conn = conn
+        return self._conn
+
+    def get(self, url: str) -> KnownArticle | None:
+        conn = self._connection()
+        if conn is None:
+            return None
+        row = conn.execute(
+            "SELECT a.id, a.first_seen_at, a.last_seen_at FROM article_urls u"
+            " JOIN articles a ON a.id = u.article_id WHERE u.url_key = ?",
+            [canonical_url(url)],
+        ).fetchone()
+        if row is None:
+            return None
+        return KnownArticle(int(row[0]), parse_utc(row[1]), parse_utc(row[2]))
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

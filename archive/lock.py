@@ -1,0 +1,135 @@
+"""One crawl at a time per archive: an exclusive lock on ``<archive>.lock``.
+
+The lock is an OS-level ``flock`` held on the open lock file for as long as the crawl
+runs. The kernel releases it when the process ends in any way (exit, crash, SIGKILL,
+power loss of the process), so a lock can never outlive its holder and needs no
+clean-up. The file's content (``pid``, ``host``, ``started_at`` as JSON) only tells
+the next run who holds it, or who held it last: a file whose lock is free but whose
+content names a holder is the mark of a run that did not end cleanly ("stale"), and is
+taken over. The lock file must live on a local file system (flock over NFS is not
+reliable), which is where SQLite wants its file anyway.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+
+class LockHeld(Exception):
+    """Another live process holds the archive's crawl lock."""
+
+    def __init__(self, path: Path, holder: dict[str, Any]):
+        self.path = path
+        self.holder = holder
+        who = describe(holder)
+        super().__init__(f"another crawl is running on this archive ({who}; lock {path})")
+
+
+def describe(holder: dict[str, Any]) -> str:
+    if not holder:
+        return "holder unknown"
+    return (
+        f"pid {holder.get('pid', '?')} on {holder.get('host', '?')}, "
+        f"started {holder.get('started_at', '?')}"
+    )
+
+
+def lock_path(db_path: str | Path) -> Path:
+    return Path(f"{db_path}.lock")
+
+
+@dataclass
+class CrawlLock:
+    """The crawl lock of the archive at ``db_path``.
+
+    ``acquire()`` raises :class:`LockHeld` when another process holds it (or waits up to
+    ``wait`` seconds for it; ``wait=None`` waits forever). ``stale`` is the previous
+    holder's record when the lock was taken over from a run that did not release it.
+    """
+
+    db_path: str | Path
+    stale: dict[str, Any] | None = None
+    _file: TextIO | None = None
+
+    @property
+    def path(self) -> Path:
+        return lock_path(self.db_path)
+
+    def acquire(self, wait: float | None = 0.0, poll: float = 0.5) -> CrawlLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # "a+" neither truncates (the holder's record stays readable) nor fails.
+        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held open)
+        deadline = None if wait is None else time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    holder = read_holder(self.path)
+                    handle.close()
+                    raise LockHeld(self.path, holder) from None
+                time.sleep(poll)
+        previous = read_holder(self.path)
+        # A record left behind means its writer never released it: it was killed.
+        self.stale = previous or None
+        handle.seek(0)
+        handle.truncate()
+        record = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        handle.write(json.dumps(record) + "\n")
+        handle.flush()
+        self._file = handle
+        return self
+
+    def release(self) -> None:
+        if self._file is None:
+            return
+        # Empty the record first: an empty file marks a clean end, not a stale lock.
+        self._file.seek(0)
+        self._file.truncate()
+        self._file.flush()
+        fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+        self._file.close()
+        self._file = None
+
+    def __enter__(self) -> CrawlLock:
+        return self.acquire() if self._file is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def read_holder(path: Path) -> dict[str, Any]:
+    """The record in a lock file ({} when empty or unreadable)."""
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+        return json.loads(text) if text else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def lock_is_held(db_path: str | Path) -> bool:
+    """Whether a live process holds the crawl lock of the archive (a crawl is running).
+    Only probes: the lock file is not changed."""
+    path = lock_path(db_path)
+    if not path.exists():
+        return False
+    with open(path, encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return False

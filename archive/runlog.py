@@ -1,0 +1,87 @@
+"""The run log: one ``crawl_runs`` row per run and portal, read from Scrapy's crawl stats.
+
+The crawler puts its own counters into the stats under ``arsip/`` (see
+``crawler.extensions.RunLogStats`` and ``crawler.spiders.portal``); this module turns a
+finished crawl's stats into the row's columns and decides whether the portal failed
+outright, the same way for the exit status of ``arsip crawl`` and for ``arsip health``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+# Finish reasons of a crawl that ran to its end (possibly cut short on purpose).
+NORMAL_FINISH = {"finished", "closespider_itemcount", "closespider_pagecount"}
+COVERAGE_FIELDS = ("title", "date", "body", "author")
+"""Fields whose coverage is logged: ``body`` means a body of more than 50 words."""
+
+
+def _int(stats: Mapping[str, Any], key: str) -> int:
+    return int(stats.get(key, 0) or 0)
+
+
+def statuses(stats: Mapping[str, Any]) -> dict[str, int]:
+    """HTTP status -> number of responses (robots.txt included)."""
+    prefix = "downloader/response_status_count/"
+    return {k[len(prefix) :]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
+def portal_problem(stats: Mapping[str, Any], reason: str | None = None) -> str | None:
+    """Why a portal's crawl failed outright, or None when it ran.
+
+    Failed outright means: the crawl did not finish normally; or no page of the portal
+    (sitemap, listing, article) could be read (DNS failure, refused connections, every
+    answer an error status); or pages were read but no article link was found in any of
+    them (the listing markup changed); or article pages were read and none yielded an
+    article (extraction broken). A quiet day (no new article) is not a failure.
+    """
+    reason = reason or stats.get("finish_reason")
+    if reason not in (None, *NORMAL_FINISH):
+        return f"crawl ended with {reason}"
+    pages_ok = _int(stats, "arsip/pages_ok")
+    if pages_ok == 0:
+        exceptions = _int(stats, "downloader/exception_count")
+        codes = {k: v for k, v in statuses(stats).items() if not k.startswith("2")}
+        detail = f"{exceptions} connection errors"
+        if codes:
+            detail += ", statuses " + ", ".join(f"{k}: {v}" for k, v in codes.items())
+        if _int(stats, "robotstxt/forbidden"):
+            detail += f", {_int(stats, 'robotstxt/forbidden')} forbidden by robots.txt"
+        return f"no page could be read ({detail})"
+    if _int(stats, "arsip/article_links") == 0:
+        return f"no article link found in {pages_ok} sitemap and listing pages"
+    article_pages = _int(stats, "arsip/article_pages")
+    if (
+        article_pages
+        and _int(stats, "arsip/coverage/seen") - _int(stats, "item_dropped_count") <= 0
+    ):
+        return f"extraction broken: {article_pages} article pages read, no article stored"
+    return None
+
+
+def coverage(stats: Mapping[str, Any]) -> dict[str, float | None]:
+    """Field -> share of the run's article pages that had it (None without pages)."""
+    seen = _int(stats, "arsip/coverage/seen")
+    return {
+        name: (round(_int(stats, f"arsip/coverage/{name}") / seen, 4) if seen else None)
+        for name in COVERAGE_FIELDS
+    }
+
+
+def run_log_columns(stats: Mapping[str, Any], reason: str | None = None) -> dict[str, Any]:
+    """The ``crawl_runs`` columns (migration m003) for a finished crawl's stats."""
+    return {
+        "invocation": stats.get("arsip/invocation"),
+        "requests": _int(stats, "downloader/request_count"),
+        "responses": _int(stats, "downloader/response_count"),
+        "statuses": json.dumps(statuses(stats)),
+        "errors": _int(stats, "log_count/ERROR"),
+        "exceptions": _int(stats, "downloader/exception_count"),
+        "article_pages": _int(stats, "arsip/article_pages"),
+        "skipped_known": _int(stats, "arsip/skipped_known"),
+        "articles_seen": _int(stats, "arsip/coverage/seen"),
+        **{f"coverage_{k}": v for k, v in coverage(stats).items()},
+        "failure": portal_problem(stats, reason),
+    }

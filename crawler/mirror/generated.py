@@ -1,0 +1,88 @@
+"""Generated articles for larger or altered sample sites (tests and benchmarks).
+
+``generate_articles`` writes article dicts in the shape of ``sites/tangselpos/
+articles.json`` (what ``crawler.mirror.tangselpos.build_site`` renders): any number of
+them, newest first, each with its own text, and optionally without any date markup
+(no JSON-LD, no date meta, no date line), as a portal's pages look after a template
+change has dropped the date.
+
+Words come from the sample articles' own vocabulary, drawn at random with a seed, so
+extraction, cleaning, the full-text index and near-duplicate detection see realistic
+Indonesian tokens and lengths, and no two generated articles are near-duplicates.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from crawler.mirror.tangselpos import load_articles
+
+SECTIONS = ("TangselCity", "Pos Banten", "Olahraga", "Ekonomi")
+PLACES = ("SERPONG", "PAMULANG", "CIPUTAT", "SERANG", "CILEGON", "PONDOK AREN")
+AUTHORS = ("Nur Aisyah", "Rizki Maulana", "Dedi Kurniawan", None)
+
+
+@cache
+def _vocabulary() -> tuple[str, ...]:
+    text = " ".join(p for article in load_articles() for p in article["paragraphs"])
+    return tuple(sorted(set(re.findall(r"[A-Za-z]{2,}", text))))
+
+
+def _paragraphs(rng: random.Random, words: tuple[str, ...], target: int) -> list[str]:
+    paragraphs: list[str] = []
+    while sum(len(p.split()) for p in paragraphs) < target:
+        sentences = (
+            " ".join(rng.choices(words, k=rng.randint(8, 20))).capitalize() + "."
+            for _ in range(rng.randint(2, 4))
+        )
+        paragraphs.append(" ".join(sentences))
+    return paragraphs
+
+
+def generate_articles(
+    count: int,
+    *,
+    first_id: int = 70000,
+    newest: datetime | None = None,
+    hours_apart: float = 3.0,
+    dated: bool = True,
+    words: tuple[int, int] = (300, 600),
+) -> list[dict[str, Any]]:
+    """``count`` article dicts, newest first: ids ``first_id``, ``first_id + 1``, ...,
+    published ``hours_apart`` hours apart ending at ``newest`` (default: 2025-09-16
+    08:00 WIB), bodies of ``words`` (min, max) words. The text depends only on the id.
+    ``dated=False`` renders pages without any date markup."""
+    newest = newest or datetime(2025, 9, 16, 8, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    vocabulary = _vocabulary()
+    articles = []
+    for n in range(count):
+        number = first_id + n
+        rng = random.Random(number)
+        place = PLACES[n % len(PLACES)]
+        title_words = rng.choices(vocabulary, k=rng.randint(6, 10))
+        articles.append(
+            {
+                "id": number,
+                "slug": "-".join(w.lower() for w in title_words) + f"-{number}",
+                "section": SECTIONS[n % len(SECTIONS)],
+                "title": " ".join(w.capitalize() for w in title_words),
+                "published": (newest - timedelta(hours=hours_apart * n)).isoformat(),
+                "author": AUTHORS[n % len(AUTHORS)],
+                "editor": "Irwan Setiawan",
+                "dateline": place,
+                "paragraphs": _paragraphs(rng, vocabulary, rng.randint(*words)),
+                "signoff": "(red)",
+                "press_release": None,
+                "tags": [rng.choice(vocabulary).capitalize(), place.title()],
+                "inserts": [],
+                # No JSON-LD and a "day in the text" page without the day: no date at all.
+                "jsonld": dated,
+                "body_date": None if dated else "-",
+            }
+        )
+    return articles
