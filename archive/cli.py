@@ -48,12 +48,14 @@ def cli() -> None:
 @click.option("--mirror", metavar="URL", help="Crawl an offline mirror (http://127.0.0.1:N).")
 @click.option("--max-articles", type=click.IntRange(min=1), help="Stop after N article pages.")
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's INFO log on stderr.")
+@click.option("--no-pages", is_flag=True, help="Do not keep raw pages (ARSIP_KEEP_PAGES=0).")
 def crawl(
     portals: tuple[str, ...],
     db_path: Path,
     mirror: str | None,
     max_articles: int | None,
     verbose: bool,
+    no_pages: bool,
 ) -> None:
     """Crawl PORTALS (default: every declared portal) into the archive.
 
@@ -72,7 +74,10 @@ def crawl(
             f"unknown portal {', '.join(unknown)} (known: {', '.join(all_portals())})",
             param_hint="PORTALS",
         )
-    results = run_crawl(names, db_path, mirror=mirror, max_articles=max_articles, verbose=verbose)
+    pages = False if no_pages else None  # None: the ARSIP_KEEP_PAGES setting decides
+    results = run_crawl(
+        names, db_path, mirror=mirror, max_articles=max_articles, verbose=verbose, keep_pages=pages
+    )
     failed = False
     for result in results:
         click.echo(result.summary_line())
@@ -203,3 +208,11 @@ def search(query: str, db_path: Path, limit: int, as_json: bool) -> None:
             click.echo(f"    {row['snippet']}")
     if not rows and not as_json:
         click.echo("no matches", err=True)
+
+
+# -- the archive's own commands (archive/cli_archive.py) -----------------------------
+from archive.cli_archive import duplicates, import_, reextract  # noqa: E402
+
+cli.add_command(reextract)
+cli.add_command(duplicates)
+cli.add_command(import_)

@@ -13,7 +13,11 @@ from scrapy.settings import Settings
 
 
 def crawl_settings(
-    db_path: str | Path, *, mirror: str | None = None, verbose: bool = False
+    db_path: str | Path,
+    *,
+    mirror: str | None = None,
+    verbose: bool = False,
+    keep_pages: bool | None = None,
 ) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -21,6 +25,8 @@ def crawl_settings(
         "ARSIP_DB": str(db_path),
         "LOG_LEVEL": "INFO" if verbose else "WARNING",
     }
+    if keep_pages is not None:
+        overrides["ARSIP_KEEP_PAGES"] = keep_pages
     if mirror:
         overrides.update(
             ARSIP_MIRROR=mirror,
@@ -77,10 +83,13 @@ def run_crawl(
     mirror: str | None = None,
     max_articles: int | None = None,
     verbose: bool = False,
+    keep_pages: bool | None = None,
 ) -> list[PortalResult]:
     """Crawl the named portals into ``db_path``; blocks until all are done. Scrapy's
     reactor runs once per process, so call this once per process."""
-    process = CrawlerProcess(crawl_settings(db_path, mirror=mirror, verbose=verbose))
+    process = CrawlerProcess(
+        crawl_settings(db_path, mirror=mirror, verbose=verbose, keep_pages=keep_pages)
+    )
     crawlers = []
     for name in portals:
         crawler = process.create_crawler(name)
