@@ -14,7 +14,6 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -126,15 +125,25 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SHIFT = np.uint64(32)
 
 
-@lru_cache(maxsize=200_000)
-def _word_id(word: str) -> int:
-    return zlib.crc32(word.encode("utf-8"))
+_WORD_IDS: dict[str, int] = {}
+"""crc32 of each word seen, so that a text's word ids are one C-level lookup pass."""
+
+
+def _word_ids(words: list[str]) -> list[int]:
+    ids = list(map(_WORD_IDS.get, words))
+    if None in ids:
+        if len(_WORD_IDS) > 2_000_000:  # bounded memory over a long import
+            _WORD_IDS.clear()
+        for i, (word, known) in enumerate(zip(words, ids, strict=True)):
+            if known is None:
+                ids[i] = _WORD_IDS.setdefault(word, zlib.crc32(word.encode("utf-8")))
+    return ids  # type: ignore[return-value]
 
 
 def shingle_ids(words: list[str]) -> np.ndarray:
     """32-bit ids of the word 5-shingles (one id per distinct shingle, sorted). A text
     shorter than five words is one shingle."""
-    ids = np.fromiter((_word_id(w) for w in words), dtype=np.uint64, count=len(words))
+    ids = np.array(_word_ids(words), dtype=np.uint64)
     if len(ids) == 0:
         return ids
     n = max(len(ids) - SHINGLE + 1, 1)
@@ -170,21 +179,23 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return common / (len(a) + len(b) - common)
 
 
-def lead_dropped_hash(body: str | None) -> int | None:
+def lead_dropped_hash(body: str | None, words: list[str] | None = None) -> int | None:
     """Signed 64-bit hash of the normalised body without its first paragraph, or None
-    when that rest is shorter than MIN_TAIL_WORDS words. A press release that portals
-    republish under their own lead paragraph (dateline, "melalui siaran pers yang
-    diterima ...") keeps the same rest; in a short release the new lead alone can push
-    the Jaccard similarity of the whole text below NEAR_DUPLICATE_JACCARD."""
+    when the body has fewer than three paragraphs or that rest is shorter than
+    MIN_TAIL_WORDS words. A press release that portals republish under their own lead
+    paragraph (dateline, "melalui siaran pers yang diterima ...") keeps the same rest;
+    in a short release the new lead alone can push the Jaccard similarity of the whole
+    text below NEAR_DUPLICATE_JACCARD. ``words`` are ``body_words(body)`` when known."""
     if not body:
         return None
-    paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
+    paragraphs = [p for p in re.split(r"\n\s*\n", body.strip()) if p.strip()]
     if len(paragraphs) < 3:
         return None
-    words = body_words("\n\n".join(paragraphs[1:]))
-    if len(words) < MIN_TAIL_WORDS:
+    words = body_words(body) if words is None else words
+    rest = words[len(body_words(paragraphs[0])) :]
+    if len(rest) < MIN_TAIL_WORDS:
         return None
-    digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()
+    digest = hashlib.blake2b(" ".join(rest).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
 
 
@@ -206,7 +217,7 @@ def text_signature(body: str | None) -> TextSignature:
     digest = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
     shingles = shingle_ids(words)
     buckets = lsh_buckets(minhash(shingles)) if len(shingles) else []
-    lead = lead_dropped_hash(body)
+    lead = lead_dropped_hash(body, words)
     if lead is not None:
         buckets.append((LEAD_BAND, lead))
     return TextSignature(digest, shingles, buckets)
