@@ -98,6 +98,7 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures (for cron).")
 @click.option("--mirror", metavar="URL", help="Crawl an offline mirror (http://127.0.0.1:N).")
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's INFO log on stderr.")
+@click.option("--no-pages", is_flag=True, help="Do not keep raw pages (ARSIP_KEEP_PAGES=0).")
 def crawl(
     portals: tuple[str, ...],
     db_path: Path,
@@ -109,6 +110,7 @@ def crawl(
     quiet: bool,
     mirror: str | None,
     verbose: bool,
+    no_pages: bool,
 ) -> None:
     """Crawl PORTALS (default: every enabled portal) into the archive, in one process.
 
@@ -177,6 +179,7 @@ def crawl(
             verbose=verbose,
             quiet=quiet,
             log_file=log_file,
+            keep_pages=False if no_pages else None,
         )
     finally:
         lock.release()
@@ -346,3 +349,11 @@ for command in ANALYST_COMMANDS:
 from archive.cli_ops import health  # noqa: E402
 
 cli.add_command(health)
+
+
+# -- the archive's own commands (archive/cli_archive.py) -----------------------------
+from archive.cli_archive import duplicates, import_, reextract  # noqa: E402
+
+cli.add_command(reextract)
+cli.add_command(duplicates)
+cli.add_command(import_)

@@ -117,6 +117,53 @@ def m001_articles(db: sqlite_utils.Database) -> None:
 
 
 @migration
+def m002_clusters_pages(db: sqlite_utils.Database) -> None:
+    """Near-duplicate buckets, the cluster index, and the raw pages store."""
+    # LSH buckets of each article's MinHash signature (see archive.dedup): articles
+    # sharing a (band, bucket) are near-duplicate candidates. The primary key is the
+    # lookup index; a row is removed by recomputing its key from the old body.
+    db.execute(
+        """CREATE TABLE minhash_bands (
+            band INTEGER NOT NULL,
+            bucket INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            PRIMARY KEY (band, bucket, article_id)
+        ) WITHOUT ROWID"""
+    )
+    db["articles"].create_index(["cluster_id"])
+    db["articles"].create_index(["duplicate_of"])
+    db["pages"].create(
+        {
+            "id": int,
+            "url": str,  # the URL as fetched (real host, never the mirror's)
+            "fetched_at": str,  # UTC, YYYY-MM-DDTHH:MM:SSZ
+            "status": int,
+            "headers": str,  # JSON object: header name -> value
+            "body": bytes,  # zlib-compressed response body, as received
+            "body_sha256": str,  # of the uncompressed body
+            "size": int,  # uncompressed bytes
+            "article_id": int,
+            "crawl_run_id": int,
+        },
+        pk="id",
+        not_null={"url", "fetched_at", "body"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["pages"].create_index(["url", "body_sha256"])
+    db["pages"].create_index(["article_id", "fetched_at"])
+    # Re-index an article's text only when its text changes: re-seeing an article
+    # (last_seen_at) or joining a cluster must not rewrite its full-text entry.
+    db.execute('DROP TRIGGER IF EXISTS "articles_au"')
+    db.execute(
+        """CREATE TRIGGER "articles_au" AFTER UPDATE OF "title", "body" ON "articles" BEGIN
+  INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "body")
+    VALUES('delete', old.rowid, old."title", old."body");
+  INSERT INTO "articles_fts" (rowid, "title", "body") VALUES (new.rowid, new."title", new."body");
+END"""
+    )
+
+
+@migration
 def m003_run_log(db: sqlite_utils.Database) -> None:
     """The run log: what each crawl of a portal cost and yielded, for ``arsip health``.
 

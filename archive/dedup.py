@@ -1,7 +1,10 @@
-"""Deduplication keys: canonical URLs and content hashes.
+"""Deduplication keys: canonical URLs, content hashes and near-duplicate signatures.
 
 Level 1 (same article, other URL) folds URL variants to one canonical form; level 2
-(same text, other URL or portal) compares hashes of the normalised body.
+(same text, other URL or portal) compares hashes of the normalised body; level 3 (nearly
+the same text: a press release with a new lead paragraph or title) compares MinHash
+signatures of word 5-shingles, bucketed by LSH banding so that only articles sharing a
+bucket are ever compared.
 """
 
 from __future__ import annotations
@@ -9,42 +12,72 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import zlib
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import numpy as np
 from w3lib.url import canonicalize_url
 
-# Query parameters that never change what a page shows.
-TRACKING_PARAMS = re.compile(
-    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|ref|source|"
-    r"amp|outputtype|page|halaman)$",
+# -- level 1: canonical URLs ----------------------------------------------------------
+
+# Query parameters that never change which article a page shows: campaign tracking,
+# click ids, share markers, AMP switches and paging (``?page=all``, ``?page=2``: the
+# article is all of its pages).
+IGNORED_PARAMS = re.compile(
+    r"^(utm_\w*|fbclid|gclid|gclsrc|dclid|gbraid|wbraid|msclkid|yclid|twclid|ttclid|"
+    r"igshid|mc_cid|mc_eid|_ga|_gl|_hsenc|_hsmi|ref|ref_src|source|share|"
+    r"amp|outputtype|page|halaman|hal|single|showall)$",
     re.IGNORECASE,
+)
+# Host prefixes of the same site: www (www2, ...), mobile and AMP editions.
+HOST_PREFIX = re.compile(r"^(?:www\d*|m|mobile|amp)\.")
+# AMP paths: ``/amp/<path>``, ``<path>/amp``, ``<path>.amp`` (and ``.amp.html``).
+AMP_PATH = (
+    (re.compile(r"^/amp(?=/)"), ""),
+    (re.compile(r"/amp/?$"), "/"),
+    (re.compile(r"\.amp(?=(\.html?)?/?$)"), ""),
 )
 
 
 def canonical_url(url: str) -> str:
-    """One spelling per article URL: https, no ``www.``/``m.``/``amp.`` host prefix, no
-    tracking or paging parameters, no ``/amp`` suffix, no trailing slash, sorted query.
+    """One spelling per article URL (the key of ``article_urls``): https, lower-case host
+    without ``www.``/``m.``/``amp.``, no AMP path form, no tracking, AMP or paging
+    parameters, no trailing slash or fragment, the remaining query sorted.
 
-    >>> canonical_url("http://m.tangselpos.id/detail/1/x/?utm_source=fb&page=all")
+    >>> canonical_url("http://m.tangselpos.id/detail/1/x/amp/?utm_source=fb&page=all")
     'https://tangselpos.id/detail/1/x'
     """
     parts = urlsplit(canonicalize_url(url.strip()))
-    host = (parts.hostname or "").lower()
-    host = re.sub(r"^(www\d*|m|mobile|amp)\.", "", host)
+    host = HOST_PREFIX.sub("", (parts.hostname or "").lower().rstrip("."))
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
-    path = re.sub(r"/amp/?$", "/", parts.path)
+    path = parts.path
+    for pattern, replacement in AMP_PATH:
+        path = pattern.sub(replacement, path)
     path = path.rstrip("/") or "/"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    query = [(k, v) for k, v in query if not TRACKING_PARAMS.match(k)]
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    query = [(k, v) for k, v in query if not IGNORED_PARAMS.match(k)]
     return urlunsplit(("https", host, path, urlencode(sorted(query)), ""))
+
+
+# -- level 2: content hash ------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+
+
+def body_words(text: str) -> list[str]:
+    """The words of a text with case, accents and punctuation folded: what both the
+    content hash and the shingles are made of."""
+    text = unicodedata.normalize("NFKD", text).casefold()
+    if text.isascii():
+        return _WORD.findall(text)
+    return [w for w in _WORD.findall(text) if not unicodedata.combining(w[0])]
 
 
 def normalised_text(text: str) -> str:
     """Text with case, accents, punctuation and whitespace folded, for hashing."""
-    text = unicodedata.normalize("NFKD", text).casefold()
-    words = re.findall(r"\w+", text)
-    return " ".join(w for w in words if not unicodedata.combining(w[0]))
+    return " ".join(body_words(text))
 
 
 def content_hash(body: str | None) -> str | None:
@@ -52,3 +85,139 @@ def content_hash(body: str | None) -> str | None:
     if not body:
         return None
     return hashlib.sha256(normalised_text(body).encode("utf-8")).hexdigest()
+
+
+# -- level 3: near duplicates ---------------------------------------------------------
+
+SHINGLE = 5
+"""Words per shingle."""
+NUM_PERM = 64
+"""MinHash permutations per signature."""
+BANDS, ROWS = 16, 4
+"""LSH banding: BANDS bands of ROWS signature values. Two texts become candidates when
+one band agrees; the chance is ``1 - (1 - J**ROWS) ** BANDS``: 0.9998 at Jaccard 0.8,
+0.988 at 0.7, 0.64 at 0.5, 0.12 at 0.3. Every candidate is then checked exactly."""
+NEAR_DUPLICATE_JACCARD = 0.8
+"""Texts whose word 5-shingle sets have at least this Jaccard similarity are near
+duplicates."""
+LEAD_BAND = -1
+"""Band number of the "same text after the lead paragraph" bucket (see ``lead_dropped_hash``)."""
+MIN_TAIL_WORDS = 80
+"""A text after its lead paragraph must be at least this long to be matched on it alone."""
+
+assert BANDS * ROWS == NUM_PERM
+
+
+def _seeds(count: int, label: str) -> np.ndarray:
+    """Stable 64-bit odd multipliers/offsets derived from SHA-256 (never from a random
+    generator whose stream could change between library versions): stored buckets must
+    mean the same thing to every arsip version."""
+    values = [
+        int.from_bytes(hashlib.sha256(f"arsip-{label}-{i}".encode()).digest()[:8], "little") | 1
+        for i in range(count)
+    ]
+    return np.array(values, dtype=np.uint64)[:, None]
+
+
+_MUL = _seeds(NUM_PERM, "minhash-a")
+_ADD = _seeds(NUM_PERM, "minhash-b")
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_SHIFT = np.uint64(32)
+
+
+_WORD_IDS: dict[str, int] = {}
+"""crc32 of each word seen, so that a text's word ids are one C-level lookup pass."""
+
+
+def _word_ids(words: list[str]) -> list[int]:
+    ids = list(map(_WORD_IDS.get, words))
+    if None in ids:
+        if len(_WORD_IDS) > 2_000_000:  # bounded memory over a long import
+            _WORD_IDS.clear()
+        for i, (word, known) in enumerate(zip(words, ids, strict=True)):
+            if known is None:
+                ids[i] = _WORD_IDS.setdefault(word, zlib.crc32(word.encode("utf-8")))
+    return ids  # type: ignore[return-value]
+
+
+def shingle_ids(words: list[str]) -> np.ndarray:
+    """32-bit ids of the word 5-shingles (one id per distinct shingle, sorted). A text
+    shorter than five words is one shingle."""
+    ids = np.array(_word_ids(words), dtype=np.uint64)
+    if len(ids) == 0:
+        return ids
+    n = max(len(ids) - SHINGLE + 1, 1)
+    mixed = ids[:n].copy()
+    for k in range(1, min(SHINGLE, len(ids))):
+        mixed = mixed * _MIX + ids[k : k + n]
+    return np.unique(mixed >> _SHIFT)
+
+
+def minhash(shingles: np.ndarray) -> np.ndarray:
+    """NUM_PERM minimum hash values (uint64 below 2**32) of a shingle id set, with the
+    multiply-shift hash family ``(a * x + b) >> 32``."""
+    if len(shingles) == 0:
+        return np.zeros(NUM_PERM, dtype=np.uint64)
+    return ((_MUL * shingles + _ADD) >> _SHIFT).min(axis=1)
+
+
+def lsh_buckets(signature: np.ndarray) -> list[tuple[int, int]]:
+    """``(band, bucket)`` per band: the bucket is a signed 64-bit hash of the band's
+    values (an SQLite INTEGER)."""
+    bands = signature.astype("<u8").reshape(BANDS, ROWS)
+    return [
+        (band, int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=8).digest(), "little", signed=True))
+        for band, row in enumerate(bands)
+    ]  # fmt: skip
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard similarity of two sorted shingle id sets."""
+    if len(a) == 0 and len(b) == 0:
+        return 1.0
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    return common / (len(a) + len(b) - common)
+
+
+def lead_dropped_hash(body: str | None, words: list[str] | None = None) -> int | None:
+    """Signed 64-bit hash of the normalised body without its first paragraph, or None
+    when the body has fewer than three paragraphs or that rest is shorter than
+    MIN_TAIL_WORDS words. A press release that portals republish under their own lead
+    paragraph (dateline, "melalui siaran pers yang diterima ...") keeps the same rest;
+    in a short release the new lead alone can push the Jaccard similarity of the whole
+    text below NEAR_DUPLICATE_JACCARD. ``words`` are ``body_words(body)`` when known."""
+    if not body:
+        return None
+    paragraphs = [p for p in re.split(r"\n\s*\n", body.strip()) if p.strip()]
+    if len(paragraphs) < 3:
+        return None
+    words = body_words(body) if words is None else words
+    rest = words[len(body_words(paragraphs[0])) :]
+    if len(rest) < MIN_TAIL_WORDS:
+        return None
+    digest = hashlib.blake2b(" ".join(rest).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+@dataclass(frozen=True)
+class TextSignature:
+    """Everything the archive compares a body by."""
+
+    content_hash: str | None
+    shingles: np.ndarray
+    buckets: list[tuple[int, int]]
+    """LSH buckets, plus ``(LEAD_BAND, lead_dropped_hash)`` when the body has one."""
+
+
+def text_signature(body: str | None) -> TextSignature:
+    """Content hash, shingle set and LSH buckets of a body, from one pass over its words."""
+    if not body:
+        return TextSignature(None, np.zeros(0, dtype=np.uint64), [])
+    words = body_words(body)
+    digest = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+    shingles = shingle_ids(words)
+    buckets = lsh_buckets(minhash(shingles)) if len(shingles) else []
+    lead = lead_dropped_hash(body, words)
+    if lead is not None:
+        buckets.append((LEAD_BAND, lead))
+    return TextSignature(digest, shingles, buckets)

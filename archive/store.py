@@ -1,16 +1,20 @@
 """Writing articles into the archive: one row per article, every URL remembered,
-history kept.
+history kept, copies and near-copies linked, raw pages kept.
 
 ``Archive.store`` is the only way an article enters the database. It decides, in one
 transaction, whether the article is new, unchanged (only ``last_seen_at`` moves), updated
 (``revision`` + 1, the previous title and body kept in ``article_revisions``) or a copy
-of an article already stored under another URL (``duplicate_of``).
+of an article already stored under another URL (``duplicate_of``), and places it in its
+near-duplicate cluster (``cluster_id``). ``Archive.store_many`` does the same for a
+batch in one transaction, each article still all-or-nothing (a savepoint each).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -19,7 +23,16 @@ from typing import Any
 import sqlite_utils
 
 from archive.db import open_db
-from archive.dedup import canonical_url, content_hash
+from archive.dedup import (
+    LEAD_BAND,
+    NEAR_DUPLICATE_JACCARD,
+    TextSignature,
+    body_words,
+    canonical_url,
+    jaccard,
+    shingle_ids,
+    text_signature,
+)
 from archive.runlog import run_log_columns
 
 # Columns copied from an Article record into ``articles``.
@@ -90,10 +103,15 @@ class Archive:
         seen_at: str | None = None,
         fetched_url: str | None = None,
         run_id: int | None = None,
+        page: Mapping[str, Any] | None = None,
     ) -> tuple[Outcome, int]:
         """Store one article record (``Article.to_record()``); returns what happened and
-        the article's id. ``fetched_url`` is the URL the page was fetched under, when it
-        differs from the article's own (canonical) URL."""
+        the article's id.
+
+        ``fetched_url`` is the URL the page was fetched under, when it differs from the
+        article's own (canonical) URL; both are remembered in ``article_urls``. ``page``
+        is the raw response to keep with it (see ``store_page``). Everything happens in
+        one transaction (a savepoint inside ``store_many``'s batch)."""
         seen_at = seen_at or record.get("fetched_at") or utc_now()
         row = {col: record.get(col) for col in ARTICLE_COLUMNS}
         for col in JSON_COLUMNS:
@@ -101,22 +119,34 @@ class Archive:
         row["press_release"] = int(bool(row["press_release"]))
         if row["published_has_time"] is not None:
             row["published_has_time"] = int(bool(row["published_has_time"]))
-        row["content_hash"] = row["content_hash"] or content_hash(row["body"])
+        signature = text_signature(row["body"])
+        row["content_hash"] = signature.content_hash
         urls = dict.fromkeys(u for u in (record["url"], fetched_url) if u)
 
         with self.db.atomic():
             article_id = self._find(urls)
             if article_id is None:
-                outcome, article_id = self._insert(row, seen_at, run_id)
+                outcome, article_id = self._insert(row, signature, seen_at, run_id)
             else:
-                outcome = self._update(article_id, row, seen_at, run_id)
+                outcome = self._update(article_id, row, signature, seen_at, run_id)
             for url in urls:
                 self.db.execute(
                     "INSERT OR IGNORE INTO article_urls (url_key, url, article_id, first_seen_at)"
                     " VALUES (?, ?, ?, ?)",
                     [canonical_url(url), url, article_id, seen_at],
                 )
+            if page is not None:
+                self.store_page(page, article_id=article_id, run_id=run_id)
         return outcome, article_id
+
+    def store_many(
+        self, records: Iterable[Mapping[str, Any]], *, run_id: int | None = None
+    ) -> Iterator[tuple[Outcome, int]]:
+        """Store a batch of records in one transaction (much faster than one commit per
+        article); each article is still all-or-nothing. Yields as ``store`` returns."""
+        with self.db.atomic():
+            for record in records:
+                yield self.store(record, run_id=run_id)
 
     def _find(self, urls: Mapping[str, None]) -> int | None:
         for url in urls:
@@ -127,17 +157,24 @@ class Archive:
                 return int(found[0])
         return None
 
-    def _insert(self, row: dict[str, Any], seen_at: str, run_id: int | None) -> tuple[Outcome, int]:
-        original = None
-        if row["content_hash"]:
-            original = self.db.execute(
-                "SELECT id FROM articles WHERE content_hash = ? AND duplicate_of IS NULL"
-                " ORDER BY id LIMIT 1",
-                [row["content_hash"]],
-            ).fetchone()
+    def _original_of(self, digest: str | None, exclude: int | None = None) -> int | None:
+        """The first stored article with this text (level 2), if any."""
+        if not digest:
+            return None
+        found = self.db.execute(
+            "SELECT id FROM articles WHERE content_hash = ? AND duplicate_of IS NULL"
+            " AND id IS NOT ? ORDER BY id LIMIT 1",
+            [digest, exclude],
+        ).fetchone()
+        return int(found[0]) if found else None
+
+    def _insert(
+        self, row: dict[str, Any], signature: TextSignature, seen_at: str, run_id: int | None
+    ) -> tuple[Outcome, int]:
+        original = self._original_of(row["content_hash"])
         values = {
             **row,
-            "duplicate_of": original[0] if original else None,
+            "duplicate_of": original,
             "revision": 1,
             "first_seen_at": seen_at,
             "last_seen_at": seen_at,
@@ -148,10 +185,17 @@ class Archive:
         cursor = self.db.execute(
             f"INSERT INTO articles ({columns}) VALUES ({marks})", list(values.values())
         )
-        return (Outcome.DUPLICATE if original else Outcome.NEW), int(cursor.lastrowid)
+        article_id = int(cursor.lastrowid)
+        self._place(article_id, original, signature)
+        return (Outcome.DUPLICATE if original else Outcome.NEW), article_id
 
     def _update(
-        self, article_id: int, row: dict[str, Any], seen_at: str, run_id: int | None
+        self,
+        article_id: int,
+        row: dict[str, Any],
+        signature: TextSignature,
+        seen_at: str,
+        run_id: int | None,
     ) -> Outcome:
         current = self.db.execute(
             "SELECT title, body, content_hash, revision FROM articles WHERE id = ?", [article_id]
@@ -166,18 +210,187 @@ class Archive:
         self.db.execute(
             "INSERT INTO article_revisions (article_id, revision, title, body, content_hash,"
             " replaced_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [article_id, revision, title, body, old_hash, seen_at],
+            [article_id, revision, title, body, old_hash, utc_now()],
         )
         # The first URL stays the article's URL; the rest of the row takes the new version.
         values = {k: v for k, v in row.items() if k != "url"}
-        values.update(revision=revision + 1, last_seen_at=seen_at, crawl_run_id=run_id)
+        values.update(revision=revision + 1, crawl_run_id=run_id)
         assignments = ", ".join(f"{col} = ?" for col in values)
         self.db.execute(
-            f"UPDATE articles SET {assignments} WHERE id = ?", [*values.values(), article_id]
+            f"UPDATE articles SET {assignments}, last_seen_at = max(last_seen_at, ?) WHERE id = ?",
+            [*values.values(), seen_at, article_id],
         )
+        if old_hash != row["content_hash"]:
+            self._unplace(article_id, body)
+            original = self._original_of(row["content_hash"], exclude=article_id)
+            self.db.execute(
+                "UPDATE articles SET duplicate_of = ? WHERE id = ?", [original, article_id]
+            )
+            self._place(article_id, original, signature)
         return Outcome.UPDATED
+
+    # -- near-duplicate clusters --------------------------------------------------------
+
+    def _place(self, article_id: int, original: int | None, signature: TextSignature) -> None:
+        """Put a new or changed text into its cluster. An exact copy joins its original's
+        cluster and stores no buckets of its own (the original's stand for the text);
+        any other text is compared with the articles sharing one of its LSH buckets,
+        never with all articles."""
+        if original is not None:
+            self._join([article_id, original])
+            return
+        if not signature.buckets:
+            return
+        matches = self._near_duplicates(article_id, signature)
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO minhash_bands (band, bucket, article_id) VALUES (?, ?, ?)",
+            [(band, bucket, article_id) for band, bucket in signature.buckets],
+        )
+        if matches:
+            self._join([article_id, *matches])
+
+    def _near_duplicates(self, article_id: int, signature: TextSignature) -> list[int]:
+        """Candidates from shared buckets, kept when the exact Jaccard similarity of their
+        shingles reaches NEAR_DUPLICATE_JACCARD, or when their text after the lead
+        paragraph is the same (the ``LEAD_BAND`` bucket)."""
+        marks = ", ".join("(?, ?)" for _ in signature.buckets)
+        found = self.db.execute(
+            f"SELECT mb.article_id, max(mb.band = {LEAD_BAND}) FROM minhash_bands mb"
+            f" JOIN (VALUES {marks}) v ON mb.band = v.column1 AND mb.bucket = v.column2"
+            " WHERE mb.article_id != ? GROUP BY mb.article_id",
+            [*(x for pair in signature.buckets for x in pair), article_id],
+        ).fetchall()
+        matches = []
+        for candidate, same_rest in found:
+            if same_rest:
+                matches.append(candidate)
+                continue
+            (body,) = self.db.execute(
+                "SELECT body FROM articles WHERE id = ?", [candidate]
+            ).fetchone()
+            other = shingle_ids(body_words(body or ""))
+            if jaccard(signature.shingles, other) >= NEAR_DUPLICATE_JACCARD:
+                matches.append(candidate)
+        return matches
+
+    def _join(self, ids: list[int]) -> None:
+        """Merge these articles and every cluster they belong to into one cluster whose
+        id is its earliest article (by ``published_at``, then first stored)."""
+        marks = ", ".join("?" for _ in ids)
+        members = self.db.execute(
+            f"SELECT id FROM articles WHERE id IN ({marks}) OR cluster_id IN"
+            f" (SELECT cluster_id FROM articles WHERE id IN ({marks}) AND cluster_id IS NOT NULL)",
+            [*ids, *ids],
+        ).fetchall()
+        self._set_cluster([m[0] for m in members])
+
+    def _set_cluster(self, members: list[int]) -> None:
+        if len(members) < 2:
+            self.db.conn.executemany(
+                "UPDATE articles SET cluster_id = NULL WHERE id = ?", [(m,) for m in members]
+            )
+            return
+        marks = ", ".join("?" for _ in members)
+        (head,) = self.db.execute(
+            f"SELECT id FROM articles WHERE id IN ({marks})"
+            " ORDER BY published_at IS NULL, published_at, id LIMIT 1",
+            members,
+        ).fetchone()
+        self.db.execute(
+            f"UPDATE articles SET cluster_id = ? WHERE id IN ({marks}) AND cluster_id IS NOT ?",
+            [head, *members, head],
+        )
+
+    def _unplace(self, article_id: int, old_body: str | None) -> None:
+        """Take an article whose text changed out of its cluster and buckets. Copies
+        of its old text now point at the first of them, which takes over its buckets.
+        The rest of the cluster stays together (it is not re-split)."""
+        old = text_signature(old_body)
+        self.db.conn.executemany(
+            "DELETE FROM minhash_bands WHERE band = ? AND bucket = ? AND article_id = ?",
+            [(band, bucket, article_id) for band, bucket in old.buckets],
+        )
+        copies = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY id", [article_id]
+            ).fetchall()
+        ]
+        if copies:
+            heir = copies[0]
+            self.db.execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", [heir])
+            self.db.execute(
+                "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", [heir, article_id]
+            )
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO minhash_bands (band, bucket, article_id) VALUES (?, ?, ?)",
+                [(band, bucket, heir) for band, bucket in old.buckets],
+            )
+        (cluster,) = self.db.execute(
+            "SELECT cluster_id FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        if cluster is None:
+            return
+        self.db.execute("UPDATE articles SET cluster_id = NULL WHERE id = ?", [article_id])
+        rest = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM articles WHERE cluster_id = ?", [cluster]
+            ).fetchall()
+        ]
+        self._set_cluster(rest)
+
+    # -- raw pages --------------------------------------------------------------------
+
+    def store_page(
+        self,
+        page: Mapping[str, Any],
+        *,
+        article_id: int | None = None,
+        run_id: int | None = None,
+    ) -> int:
+        """Keep a fetched page, zlib-compressed. ``page`` has ``url``, ``body`` (bytes as
+        received), ``fetched_at`` (UTC ISO 8601), ``status`` and ``headers`` (a mapping of
+        names to values). A page already kept with the same bytes under the same URL only
+        gets its newer ``fetched_at`` (and its article); returns the page row's id."""
+        body: bytes = page["body"]
+        digest = hashlib.sha256(body).hexdigest()
+        fetched_at = page.get("fetched_at") or utc_now()
+        with self.db.atomic():
+            known = self.db.execute(
+                "SELECT id FROM pages WHERE url = ? AND body_sha256 = ? ORDER BY id DESC LIMIT 1",
+                [page["url"], digest],
+            ).fetchone()
+            if known:
+                self.db.execute(
+                    "UPDATE pages SET fetched_at = max(fetched_at, ?),"
+                    " article_id = coalesce(?, article_id) WHERE id = ?",
+                    [fetched_at, article_id, known[0]],
+                )
+                return int(known[0])
+            cursor = self.db.execute(
+                "INSERT INTO pages (url, fetched_at, status, headers, body, body_sha256, size,"
+                " article_id, crawl_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    page["url"],
+                    fetched_at,
+                    page.get("status"),
+                    json.dumps(dict(page.get("headers") or {}), ensure_ascii=False),
+                    zlib.compress(body, 6),
+                    digest,
+                    len(body),
+                    article_id,
+                    run_id,
+                ],
+            )
+            return int(cursor.lastrowid)
 
     # -- reading ----------------------------------------------------------------------
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
+def page_body(compressed: bytes) -> bytes:
+    """The original bytes of a ``pages.body``."""
+    return zlib.decompress(compressed)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+WORKING_FIELDS = ("date_hints", "raw_page")
+
 
 @dataclass
 class Article:
@@ -113,12 +115,18 @@ class Article:
     """Working field, not stored: ``(source, raw string)`` date candidates found on the
     page, most trusted first. Normalisation picks the first that parses."""
 
+    raw_page: dict[str, Any] | None = None
+    """Working field, not stored as a column: the response the article was read from,
+    for the archive's ``pages`` table: ``url`` (as fetched), ``status``, ``headers``
+    (name -> value), ``body`` (bytes as received), ``fetched_at`` (UTC, as above)."""
+
     def to_record(self) -> dict[str, Any]:
         """The stored fields as a plain dict (no working fields)."""
         record = asdict(self)
         record.pop("date_hints")
+        record.pop("raw_page")
         return record
 
     @classmethod
     def field_names(cls) -> list[str]:
-        return [f.name for f in fields(cls) if f.name != "date_hints"]
+        return [f.name for f in fields(cls) if f.name not in WORKING_FIELDS]

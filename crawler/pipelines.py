@@ -66,6 +66,7 @@ class StorePipeline:
         self.crawler = crawler
         self.path = crawler.settings.get("ARSIP_DB")
         self.mirror = crawler.settings.get("ARSIP_MIRROR")
+        self.keep_pages = crawler.settings.getbool("ARSIP_KEEP_PAGES", True)
         self.counts: Counter[str] = Counter()
         self.archive: Archive | None = None
         self.run_id: int | None = None
@@ -92,10 +93,21 @@ class StorePipeline:
 
     def item_dropped(self, item, response, exception, **kwargs) -> None:
         self.counts["dropped"] += 1
+        # A page nothing could be read from now may yield an article to a better
+        # extractor: keep it for ``arsip reextract``.
+        page = getattr(item, "raw_page", None)
+        if self.archive is not None and self.keep_pages and page:
+            self.archive.store_page(page, run_id=self.run_id)
 
     def process_item(self, item: Article) -> Article:
         assert self.archive is not None
-        outcome, article_id = self.archive.store(item.to_record(), run_id=self.run_id)
+        page = item.raw_page if self.keep_pages else None
+        outcome, article_id = self.archive.store(
+            item.to_record(),
+            run_id=self.run_id,
+            fetched_url=page["url"] if page else None,
+            page=page,
+        )
         self.counts[outcome] += 1
         if self.crawler.stats:
             self.crawler.stats.inc_value(f"arsip/articles/{outcome}")

@@ -26,6 +26,7 @@ def crawl_settings(
     verbose: bool = False,
     quiet: bool = False,
     log_file: str | Path | None = None,
+    keep_pages: bool | None = None,
 ) -> Settings:
     """Project settings with the command's choices on top. The log: Scrapy's INFO log
     into ``log_file`` when given (appended); on stderr, warnings (INFO with ``verbose``,
@@ -41,6 +42,8 @@ def crawl_settings(
     }
     if log_file:
         overrides.update(LOG_FILE=str(log_file), LOG_FILE_APPEND=True, LOG_LEVEL="INFO")
+    if keep_pages is not None:
+        overrides["ARSIP_KEEP_PAGES"] = keep_pages
     if mirror:
         overrides.update(
             ARSIP_MIRROR=mirror,
@@ -109,12 +112,19 @@ def run_crawl(
     verbose: bool = False,
     quiet: bool = False,
     log_file: str | Path | None = None,
+    keep_pages: bool | None = None,
 ) -> list[PortalResult]:
     """Crawl the named portals into ``db_path``; blocks until all are done. Scrapy's
     reactor runs once per process, so call this once per process. ``since`` is an ISO
-    8601 date or instant; ``max_articles`` bounds the article pages fetched per portal."""
+    8601 date or instant; ``max_articles`` bounds the article pages fetched per portal;
+    ``keep_pages`` None leaves the ARSIP_KEEP_PAGES setting to decide."""
     settings = crawl_settings(
-        db_path, mirror=mirror, verbose=verbose, quiet=quiet, log_file=log_file
+        db_path,
+        mirror=mirror,
+        verbose=verbose,
+        quiet=quiet,
+        log_file=log_file,
+        keep_pages=keep_pages,
     )
     process = CrawlerProcess(settings)
     crawlers = []

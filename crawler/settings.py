@@ -15,6 +15,10 @@ ARSIP_DB = os.environ.get("ARSIP_DB", "arsip.db")
 # Base URL of an offline mirror (``http://127.0.0.1:8642``): when set, every request goes
 # there with the real host in the Host header, and responses keep the real URLs.
 ARSIP_MIRROR = os.environ.get("ARSIP_MIRROR") or None
+# Keep every fetched article page (compressed) in the archive's ``pages`` table, so
+# that ``arsip reextract`` can re-run extraction without re-crawling. ``0`` turns it off.
+_OFF = ("0", "false", "no", "off")
+ARSIP_KEEP_PAGES = os.environ.get("ARSIP_KEEP_PAGES", "1").strip().lower() not in _OFF
 # A page where portal operators can learn what arsip is and reach whoever runs it.
 ARSIP_CONTACT = os.environ.get("ARSIP_CONTACT", "https://github.com/arsip-id/arsip")
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import time_machine
+
 from archive.store import Archive
 from tests.conftest import run_cli
 
@@ -83,18 +85,13 @@ def build_analyst_archive(path: Path, mirror_url: str) -> dict[str, int]:
             published_local="2025-09-18T08:00:00+07:00",
         )
         _, ids["revised"] = archive.store(revised, seen_at="2025-09-18T02:00:00Z")
-        archive.store(
-            {**revised, "title": "Jadwal Car Free Day Kota Serang Berubah",
-             "body": "Car free day dipindah ke Jalan Veteran mulai pekan depan."},
-            seen_at="2025-09-19T02:00:00Z", fetched_url=OLD_SLUG_URL,
-        )  # fmt: skip
-        # Level-3 clustering is the store's job; here the cluster is written as it
-        # would leave it, so that the analyst's side can be tested on its own.
-        archive.db.execute(
-            "UPDATE articles SET cluster_id = ? WHERE id IN (?, ?, ?)",
-            [ids["release"], ids["release"], ids["rewrite"], ids["copy"]],
-        )
-        archive.db.conn.commit()
+        # replaced_at is when the archive replaced the version: the clock, frozen here.
+        with time_machine.travel("2025-09-19T02:00:00Z", tick=False):
+            archive.store(
+                {**revised, "title": "Jadwal Car Free Day Kota Serang Berubah",
+                 "body": "Car free day dipindah ke Jalan Veteran mulai pekan depan."},
+                seen_at="2025-09-19T02:00:00Z", fetched_url=OLD_SLUG_URL,
+            )  # fmt: skip
     return ids
 
 

@@ -229,4 +229,19 @@ class PortalSpider(scrapy.Spider):
         self._stat("pages_ok")
         self._stat("article_pages")
         fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        yield read_page(response.selector, response.url, portal=self.portal, fetched_at=fetched_at)
+        article = read_page(
+            response.selector, response.url, portal=self.portal, fetched_at=fetched_at
+        )
+        # The archive keeps the page as received, so extraction can be re-run later
+        # without fetching it again.
+        article.raw_page = {
+            "url": response.url,
+            "status": response.status,
+            "headers": {
+                k.decode("latin-1"): b", ".join(v).decode("latin-1")
+                for k, v in response.headers.items()
+            },
+            "body": response.body,
+            "fetched_at": fetched_at,
+        }
+        yield article

@@ -1,0 +1,130 @@
+"""``arsip`` commands about the stored archive itself: re-extraction of kept pages,
+near-duplicate clusters, and importing articles from other tools."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+
+import click
+
+from archive.cli import db_option
+
+
+def _require_archive(db_path: Path) -> None:
+    if not db_path.exists():
+        raise click.ClickException(f"no archive at {db_path}")
+
+
+def _progressbar(length: int, label: str):
+    """A progress bar on stderr when it is a terminal; nothing in pipes and cron."""
+    if sys.stderr.isatty() and length:
+        return click.progressbar(length=length, label=label, file=sys.stderr)
+    return nullcontext(None)
+
+
+@click.command()
+@db_option()
+@click.option("--portal", metavar="NAME", help="Only pages of this portal.")
+def reextract(db_path: Path, portal: str | None) -> None:
+    """Re-run extraction over the raw pages kept in the archive and update articles
+    through the same dedup and history rules (a changed reading becomes a revision).
+
+    \b
+    Example:
+        arsip reextract --portal tangselpos --db news.db
+    """
+    from archive.reextract import reextract as run
+    from archive.reextract import summary_line
+    from crawler.portals import all_portals
+
+    _require_archive(db_path)
+    if portal and portal not in all_portals():
+        raise click.BadParameter(
+            f"unknown portal {portal} (known: {', '.join(all_portals())})", param_hint="--portal"
+        )
+    from archive.db import open_db
+
+    db = open_db(db_path)
+    total = db.execute("SELECT count(DISTINCT url) FROM pages").fetchone()[0]
+    db.close()
+    with _progressbar(total, "Re-extracting") as bar:
+        counts = run(db_path, portal=portal, progress=bar.update if bar else None)
+    click.echo(summary_line(counts))
+
+
+@click.command()
+@db_option()
+@click.option(
+    "--min-portals",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Only clusters that ran on at least N portals.",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+def duplicates(db_path: Path, min_portals: int, limit: int, output: str) -> None:
+    """The largest near-duplicate clusters (a press release and its republications):
+    for each, its portals, first and last publication time, and the earliest source.
+
+    \b
+    Example:
+        arsip duplicates --min-portals 3 --db news.db
+        arsip duplicates --format json --db news.db | jq '.[0].articles'
+    """
+    from archive.clusters import largest_clusters
+
+    _require_archive(db_path)
+    clusters = largest_clusters(db_path, min_portals=min_portals, limit=limit)
+    if output == "json":
+        click.echo(json.dumps(clusters, ensure_ascii=False, indent=2))
+        return
+    if not clusters:
+        click.echo("no near-duplicate clusters", err=True)
+        return
+    for cluster in clusters:
+        portals = ", ".join(cluster["portals"])
+        click.echo(
+            f"cluster {cluster['cluster_id']}: {cluster['size']} articles on"
+            f" {len(cluster['portals'])} portal(s) ({portals}),"
+            f" {cluster['first_published_at'] or '?'} .. {cluster['last_published_at'] or '?'}"
+        )
+        earliest = cluster["earliest"]
+        click.echo(f"  earliest: {earliest['portal']}: {earliest['title']}")
+        for article in cluster["articles"]:
+            copy = f" (copy of {article['duplicate_of']})" if article["duplicate_of"] else ""
+            click.echo(
+                f"  {article['published_at'] or '(no date)':<20} {article['portal']:<12}"
+                f" {article['url']}{copy}"
+            )
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option()
+def import_(source: Path, db_path: Path) -> None:
+    """Import articles from a JSON-lines FILE (one article per line, with arsip's
+    Article field names or in news-please's JSON output format) through the same dedup
+    and history rules as a crawl. Lines that cannot be articles are rejected with a
+    reason; the rest are imported.
+
+    \b
+    Example:
+        arsip import articles.jsonl --db news.db
+    """
+    from archive.importer import import_file
+
+    with _progressbar(source.stat().st_size, f"Importing {source.name}") as bar:
+        result = import_file(db_path, source, progress=bar.update if bar else None)
+    for number, reason in result.rejected_lines:
+        click.echo(f"{source}:{number}: rejected: {reason}", err=True)
+    click.echo(result.summary_line(source.name))

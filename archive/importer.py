@@ -1,0 +1,201 @@
+"""Importing articles written by other tools: a JSON-lines file, one article per line,
+either with arsip's Article field names or in news-please's JSON output format.
+
+Every line goes through the same stages as a crawled page where they apply (news-please
+text through Indonesian cleaning; every date through ``crawler.extract.dates``) and
+then through ``Archive.store``, so dedup, clusters and history rules are the crawl's.
+A line that cannot become an article is rejected with its reason; nothing else stops
+the import.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from archive.store import Archive, utc_now
+from crawler.extract.clean import clean_article
+from crawler.extract.dates import JAKARTA, parse_date, to_utc_iso
+from crawler.extract.normalise import normalise_article
+from crawler.items import Article
+from crawler.portals import portal_for_url
+
+BATCH = 500  # lines per transaction; each article is still all-or-nothing
+# news-please's JSON output (NewsArticle): these keys tell its lines from arsip's.
+NEWS_PLEASE_KEYS = {"maintext", "date_publish", "source_domain", "date_download", "title_page"}
+ARTICLE_FIELDS = set(Article.field_names())
+
+
+class Rejected(ValueError):
+    """A line that cannot become an article; the message is the reason."""
+
+
+@dataclass
+class ImportResult:
+    counts: Counter[str] = field(default_factory=Counter)
+    """Per outcome: ``new``, ``updated``, ``unchanged``, ``duplicate``, ``rejected``."""
+    reasons: Counter[str] = field(default_factory=Counter)
+    """Rejection reason -> number of lines."""
+    rejected_lines: list[tuple[int, str]] = field(default_factory=list)
+    """(line number, reason) of the first rejected lines."""
+
+    def summary_line(self, name: str) -> str:
+        c = self.counts
+        line = (
+            f"import {name}: {c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged,"
+            f" {c['duplicate']} duplicate, {c['rejected']} rejected"
+        )
+        if self.reasons:
+            line += " (" + ", ".join(f"{r}: {n}" for r, n in self.reasons.most_common()) + ")"
+        return line
+
+
+def import_file(
+    db_path: str | Path,
+    source: str | Path,
+    *,
+    now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import a JSON-lines file into the archive. ``now`` (aware) is the instant dates
+    are checked against (a publication date after it is rejected); ``progress`` is
+    called with the number of bytes read since its last call."""
+    now = now or datetime.now(UTC)
+    result = ImportResult()
+    with Archive(db_path) as archive, open(source, "rb") as lines:
+        done = False
+        numbered = enumerate(lines, start=1)
+        while not done:
+            read = 0
+            with archive.db.atomic():
+                for _ in range(BATCH):
+                    try:
+                        number, raw = next(numbered)
+                    except StopIteration:
+                        done = True
+                        break
+                    read += len(raw)
+                    if raw.strip():
+                        _import_line(archive, number, raw, now, result)
+            if progress and read:
+                progress(read)
+    return result
+
+
+def _import_line(
+    archive: Archive, number: int, raw: bytes, now: datetime, result: ImportResult
+) -> None:
+    try:
+        record = record_from_line(raw, now=now)
+    except Rejected as reason:
+        result.counts["rejected"] += 1
+        result.reasons[str(reason)] += 1
+        if len(result.rejected_lines) < 20:
+            result.rejected_lines.append((number, str(reason)))
+        return
+    outcome, _ = archive.store(record, seen_at=record.get("fetched_at") or utc_now())
+    result.counts[str(outcome)] += 1
+
+
+def record_from_line(raw: bytes | str, *, now: datetime) -> dict[str, Any]:
+    """One JSON line -> an Article record ready for ``Archive.store``; raises
+    ``Rejected`` with the reason when the line cannot be one."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise Rejected("not JSON") from None
+    if not isinstance(data, dict):
+        raise Rejected("not a JSON object")
+    url = data.get("url")
+    if not isinstance(url, str) or not url.strip():
+        raise Rejected("no url")
+    url = url.strip()
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        raise Rejected("not an http(s) URL")
+    if NEWS_PLEASE_KEYS & data.keys():
+        article, date_text = _from_news_please(data, url)
+    else:
+        article, date_text = _from_article_fields(data, url)
+    if not article.title:
+        raise Rejected("no title")
+    if not article.body:
+        raise Rejected("no body")
+    portal = portal_for_url(url)
+    timezone = portal.timezone if portal else JAKARTA
+    article.fetched_at = _instant(article.fetched_at, timezone, now) or to_utc_iso(now)
+    if date_text:
+        _check_not_future(date_text, timezone, now)
+        article.date_hints = [(data.get("published_source") or "meta", date_text)]
+    given_raw = data.get("published_raw")
+    article = normalise_article(article, timezone)
+    if date_text and not article.published_at:
+        raise Rejected("unreadable publication date")
+    if given_raw and isinstance(given_raw, str):
+        article.published_raw = given_raw
+    return article.to_record()
+
+
+def _from_news_please(data: dict[str, Any], url: str) -> tuple[Article, str | None]:
+    portal = portal_for_url(url)
+    domain = data.get("source_domain") or urlsplit(url).hostname or ""
+    text = data.get("maintext") or data.get("text") or ""
+    # news-please separates paragraphs with single newlines; arsip with blank lines.
+    paragraphs = [p.strip() for p in re.split(r"\n+", str(text)) if p.strip()]
+    article = Article(
+        url=url,
+        portal=portal.name if portal else re.sub(r"^www\.", "", str(domain).lower()),
+        title=_text(data.get("title")) or _text(data.get("title_page")),
+        body="\n\n".join(paragraphs) or None,
+        description=_text(data.get("description")),
+        authors=[a for a in (data.get("authors") or []) if isinstance(a, str) and a.strip()],
+        image_url=_text(data.get("image_url")),
+        language=_text(data.get("language")) or "id",
+        modified_at=_text(data.get("date_modify")),
+        fetched_at=_text(data.get("date_download")),
+    )
+    article = clean_article(article, portal.site_name if portal else None)
+    return article, _text(data.get("date_publish"))
+
+
+def _from_article_fields(data: dict[str, Any], url: str) -> tuple[Article, str | None]:
+    values = {k: v for k, v in data.items() if k in ARTICLE_FIELDS}
+    values.pop("content_hash", None)  # recomputed: the archive's own rule decides
+    for name in ("authors", "tags"):
+        if not isinstance(values.get(name, []), list):
+            raise Rejected(f"{name} is not a list")
+    portal = portal_for_url(url)
+    values["url"] = url
+    values["portal"] = values.get("portal") or (portal.name if portal else urlsplit(url).hostname)
+    try:
+        article = Article(**values)
+    except TypeError as error:
+        raise Rejected(f"bad fields ({error})") from None
+    date_text = _text(data.get("published_local") or data.get("published_at"))
+    return article, date_text or _text(data.get("published_raw"))
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _instant(text: str | None, timezone: str, now: datetime) -> str | None:
+    if not text:
+        return None
+    parsed = parse_date(text, tz=timezone, now=now)
+    return to_utc_iso(parsed.value) if parsed else None
+
+
+def _check_not_future(text: str, timezone: str, now: datetime) -> None:
+    """A date the parser reads only against a far-off "now" lies in the future."""
+    if parse_date(text, tz=timezone, now=now):
+        return
+    later = parse_date(text, tz=timezone, now=now + timedelta(days=365 * 50))
+    if later and later.value > now:
+        raise Rejected("publication date in the future")

@@ -1,0 +1,248 @@
+"""Benchmark the archive: ingest with all three dedup levels against a plain insert,
+near-duplicate recall and precision, scaling, and full-text search against LIKE.
+
+Usage: ``python bench/archive.py [--articles N] [--seed S] [--no-scale]`` from the
+repository root (N defaults to 100,000; the full run takes minutes).
+
+The archive is generated, seeded: bodies of 300-600 words (5-9 paragraphs) drawn
+from a Zipf-weighted vocabulary of made-up Indonesian-looking words; 10% of the articles
+are exact copies of others on another portal; 10% are planted press-release variants,
+in groups of 2-4 per release, each with its own lead paragraph (15-60 words) and title
+over the release's shared paragraphs. Printed, with the baseline run in this process:
+
+- ingest time through ``Archive.store_many`` (canonical URLs, content hash, MinHash/LSH
+  buckets and clusters, FTS index; batches of 1,000, each article all-or-nothing)
+  against ``sqlite_utils`` ``insert_all`` of the same rows into a plain table;
+- near-duplicate recall and precision over the planted groups, truth = Jaccard >= 0.8 on
+  word 5-shingles computed exactly for every pair inside each planted group (pairs across
+  groups share no text by construction); found = pairs sharing a ``cluster_id``;
+- ingest time of 2N articles against N (same generator);
+- the top 20 of an FTS5 query against a ``LIKE`` scan of the same rows (median of the
+  query words).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from a checkout, without installing
+
+import sqlite_utils  # noqa: E402
+
+from archive.dedup import body_words, jaccard, lead_dropped_hash, shingle_ids  # noqa: E402
+from archive.store import Archive  # noqa: E402
+
+PORTALS = ["tangselpos", "kabar6", "bantennews", "radarbanten", "tangerangnews", "biem",
+           "satelitnews", "bantenhits"]  # fmt: skip
+SYLLABLES = ["ba", "be", "bi", "bo", "bu", "ca", "ci", "da", "de", "di", "du", "ga", "gi", "gu", "ha", "ja", "ka", "ke", "ki", "ko", "ku", "la", "le", "li", "lu", "ma", "me", "mi", "mo", "mu", "na", "ne", "ni", "nu", "nya", "pa", "pe", "pi", "pu", "ra", "re", "ri", "ru", "sa", "se", "si", "su", "ta", "te", "ti", "tu", "wa", "wi", "ya"]  # fmt: skip
+
+
+class Generator:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        words = set()
+        while len(words) < 30_000:
+            words.add("".join(self.rng.choices(SYLLABLES, k=self.rng.randint(2, 4))))
+        self.vocab = sorted(words)
+        self.rng.shuffle(self.vocab)
+        # Zipf-like word frequencies, as in real text.
+        self.cum = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(self.vocab))))
+
+    def words(self, n: int) -> str:
+        return " ".join(self.rng.choices(self.vocab, cum_weights=self.cum, k=n))
+
+    def paragraph(self, n: int) -> str:
+        return self.words(n).capitalize() + "."
+
+    def paragraphs(self, total: int) -> list[str]:
+        count = self.rng.randint(5, 9)
+        sizes = [total // count] * count
+        return [self.paragraph(s) for s in sizes]
+
+
+def generate(n: int, seed: int) -> tuple[list[dict], list[list[int]]]:
+    """``n`` article rows and the planted groups (lists of row indexes)."""
+    gen = Generator(seed)
+    rows: list[dict] = []
+    groups: list[list[int]] = []
+    n_copies, n_variants = n // 10, n // 10
+    day = 0
+
+    def add(body: str, title: str, portal: str) -> int:
+        nonlocal day
+        day += 1
+        index = len(rows)
+        rows.append({
+            "url": f"https://www.{portal}.example.id/berita/{index}/{title[:30].replace(' ', '-')}",
+            "portal": portal, "section": "Berita", "title": title, "body": body,
+            "published_at": f"20{20 + (day // 40000) % 6}-0{1 + (day // 3300) % 9}-"
+                            f"{1 + (day // 120) % 28:02d}T{day % 24:02d}:00:00Z",
+            "word_count": len(body.split()), "language": "id",
+        })  # fmt: skip
+        return index
+
+    # Planted press releases: groups of 2-4 variants, each with its own lead and title.
+    while sum(len(g) for g in groups) < n_variants:
+        size = gen.rng.randint(2, 4)
+        shared = gen.paragraphs(gen.rng.randint(300, 600))
+        portals = gen.rng.sample(PORTALS, size)
+        group = []
+        for portal in portals:
+            lead = gen.paragraph(gen.rng.randint(15, 60))
+            group.append(add("\n\n".join([lead, *shared]), gen.words(9).title(), portal))
+        groups.append(group)
+    originals = []
+    while len(rows) < n - n_copies:
+        body = "\n\n".join(gen.paragraphs(gen.rng.randint(300, 600)))
+        originals.append(add(body, gen.words(9).title(), gen.rng.choice(PORTALS)))
+    # Exact copies on another portal (the same text, another URL and title).
+    for original in gen.rng.sample(originals, n - len(rows)):
+        source = rows[original]
+        portal = gen.rng.choice([p for p in PORTALS if p != source["portal"]])
+        copy = add(source["body"], gen.words(9).title(), portal)
+        groups.append([original, copy])
+    order = list(range(len(rows)))
+    gen.rng.shuffle(order)  # arrival order mixes everything
+    position = {old: new for new, old in enumerate(order)}
+    rows = [rows[i] for i in order]
+    groups = [[position[i] for i in g] for g in groups]
+    return rows, groups
+
+
+def ingest_arsip(rows: list[dict], path: Path) -> tuple[float, list[int]]:
+    start = time.perf_counter()
+    ids: list[int] = []
+    with Archive(path) as archive:
+        for start_at in range(0, len(rows), 1000):
+            batch = rows[start_at : start_at + 1000]
+            ids.extend(article_id for _, article_id in archive.store_many(batch))
+    return time.perf_counter() - start, ids
+
+
+def ingest_plain(rows: list[dict], path: Path, *, fts: bool = False) -> float:
+    """``insert_all`` into a plain table; with ``fts``, then the same FTS5 index arsip keeps."""
+    start = time.perf_counter()
+    db = sqlite_utils.Database(path)
+    db["articles"].insert_all(rows, batch_size=1000, pk="id")
+    if fts:
+        db["articles"].enable_fts(
+            ["title", "body"], fts_version="FTS5", tokenize="unicode61 remove_diacritics 2"
+        )
+    db.close()
+    return time.perf_counter() - start
+
+
+def near_duplicate_quality(rows, groups, ids, path) -> dict[str, float]:
+    truth, same_rest = set(), set()
+    for group in groups:
+        shingles = {i: shingle_ids(body_words(rows[i]["body"])) for i in group}
+        for a, b in itertools.combinations(group, 2):
+            pair = frozenset((ids[a], ids[b]))
+            if jaccard(shingles[a], shingles[b]) >= 0.8:
+                truth.add(pair)
+            lead = lead_dropped_hash(rows[a]["body"])
+            if lead is not None and lead == lead_dropped_hash(rows[b]["body"]):
+                same_rest.add(pair)
+    db = sqlite_utils.Database(path)
+    clusters = defaultdict(list)
+    for article_id, cluster in db.execute(
+        "SELECT id, cluster_id FROM articles WHERE cluster_id IS NOT NULL"
+    ).fetchall():
+        clusters[cluster].append(article_id)
+    db.close()
+    found = {frozenset(p) for m in clusters.values() for p in itertools.combinations(m, 2)}
+    hit = len(found & truth)
+    wider = truth | same_rest
+    return {
+        "truth_pairs": len(truth),
+        "found_pairs": len(found),
+        "recall": hit / len(truth) if truth else 1.0,
+        "precision": hit / len(found) if found else 1.0,
+        "precision_wider": len(found & wider) / len(found) if found else 1.0,
+        "recall_wider": len(found & wider) / len(wider) if wider else 1.0,
+    }
+
+
+def search_speed(path: Path, words: list[str]) -> tuple[float, float]:
+    db = sqlite_utils.Database(path)
+    fts, like = [], []
+    for word in words:
+        start = time.perf_counter()
+        db.execute(
+            "SELECT a.id, a.title FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts) LIMIT 20",
+            [f'"{word}"'],
+        ).fetchall()
+        fts.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        db.execute(
+            "SELECT id, title FROM articles WHERE title LIKE ? OR body LIKE ?"
+            " ORDER BY published_at DESC LIMIT 20",
+            [f"%{word}%", f"%{word}%"],
+        ).fetchall()
+        like.append(time.perf_counter() - start)
+    db.close()
+    return statistics.median(fts), statistics.median(like)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-scale", action="store_true", help="Skip the 2N ingest.")
+    args = parser.parse_args()
+    n = args.articles
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        start = time.perf_counter()
+        rows, groups = generate(n, args.seed)
+        words = sum(r["word_count"] for r in rows) / len(rows)
+        print(f"generated {n:,} articles (mean {words:.0f} words, {len(groups):,} planted "
+              f"groups) in {time.perf_counter() - start:.1f}s")  # fmt: skip
+
+        plain = ingest_plain(rows, tmp_path / "plain.db")
+        plain_fts = ingest_plain(rows, tmp_path / "plain_fts.db", fts=True)
+        arsip, ids = ingest_arsip(rows, tmp_path / "arsip.db")
+        print(
+            f"ingest {n:,}: plain sqlite-utils insert {plain:.1f}s "
+            f"({n / plain:,.0f}/s); arsip with 3 dedup levels + FTS {arsip:.1f}s "
+            f"({n / arsip:,.0f}/s); arsip speed = {plain / arsip:.2f} of plain "
+            f"(target >= 0.33)"
+        )
+        print(f"  against a plain insert plus the same FTS5 index ({plain_fts:.1f}s): "
+              f"{plain_fts / arsip:.2f} of its speed")  # fmt: skip
+
+        q = near_duplicate_quality(rows, groups, ids, tmp_path / "arsip.db")
+        print(
+            f"near duplicates (truth: Jaccard >= 0.8 on word 5-shingles, planted groups): "
+            f"{q['truth_pairs']:,} true pairs, {q['found_pairs']:,} found; "
+            f"recall {q['recall']:.3f}, precision {q['precision']:.3f} (targets >= 0.95)"
+        )
+        print(f"  counting 'same text after the lead paragraph' as true too: "
+              f"recall {q['recall_wider']:.3f}, precision {q['precision_wider']:.3f}")  # fmt: skip
+
+        gen = Generator(args.seed + 1)
+        query_words = [gen.vocab[i] for i in range(2000, 2020)]
+        fts, like = search_speed(tmp_path / "arsip.db", query_words)
+        print(f"search top 20 of {n:,}: FTS5 {fts * 1000:.2f} ms, LIKE scan {like * 1000:.0f} ms"
+              f" (median of {len(query_words)} words); FTS {like / fts:,.0f}x faster "
+              f"(target >= 100x)")  # fmt: skip
+
+        if not args.no_scale:
+            rows2, _ = generate(2 * n, args.seed)
+            arsip2, _ = ingest_arsip(rows2, tmp_path / "arsip2.db")
+            print(f"ingest {2 * n:,}: arsip {arsip2:.1f}s; {arsip2 / arsip:.2f}x the time of "
+                  f"{n:,} (target <= 2.5x)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
