@@ -5,6 +5,7 @@ the page says, in order of trust.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -15,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from parsel import Selector
 
+from crawler.extract.families import COMMON_REMOVE, FAMILIES, MIN_BODY_CHARS, Family
 from crawler.items import Article
 from crawler.portals import Portal
 
@@ -66,11 +68,8 @@ def read_page(
     meta = _meta(sel)
     selectors = portal.selectors if portal else None
 
-    title = (
-        _first_text(sel, selectors.title if selectors else None)
-        or fold(data.get("headline"))
-        or meta.get("og:title")
-        or fold(sel.css("title::text").get())
+    title = _first_text(sel, selectors.title if selectors else None) or headline(
+        sel, data, meta, url
     )
     canonical = sel.css('link[rel="canonical"]::attr(href)').get()
     article = Article(
@@ -104,11 +103,105 @@ def read_page(
     if data.get("dateModified"):
         article.modified_at = str(data["dateModified"])
 
-    paragraphs = _body_paragraphs(sel, portal)
+    paragraphs = _body_paragraphs(sel, portal) or family_paragraphs(sel)
     if not paragraphs:
         paragraphs = _fallback_paragraphs(sel, url)
+    if not paragraphs and isinstance(data.get("articleBody"), str):
+        paragraphs = [fold(p) for p in data["articleBody"].splitlines() if fold(p)]
     article.body = "\n\n".join(paragraphs) or None
     return article
+
+
+# -- headline -----------------------------------------------------------------------
+
+_TITLE_SEPARATORS = re.compile(r"\s+[-–—|:·•»]\s+")
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _site_keys(sel: Selector, meta: _Meta, url: str) -> tuple[str, str]:
+    labels = (urlsplit(url).hostname or "").lower().split(".")
+    # The registered name: "regional.kompas.com" -> "kompas", "x.pikiran-rakyat.com"
+    # -> "pikiranrakyat" (second-level suffixes like co.id skipped).
+    while len(labels) > 1 and labels[-1] in _SUFFIXES:
+        labels.pop()
+    return _letters(meta.get("og:site_name") or ""), _letters(labels[-1] if labels else "")
+
+
+_SUFFIXES = {"com", "co", "id", "net", "org", "or", "go", "ac", "web", "my", "news", "uk", "us"}
+
+
+def _is_site_like(text: str, site: str, host: str) -> bool:
+    key = _letters(text)
+    if not key:
+        return True
+    if site and (key == site or key in site):
+        return True
+    # "Kompas.com", "KOMPAS.com Regional", "Okezone": the site's name, maybe + a section.
+    return bool(host) and key.startswith(host) and len(text.split()) <= 3
+
+
+def strip_site_name(title: str, site: str, host: str) -> str:
+    """``Judul Berita - Kompas.com Regional`` -> ``Judul Berita``: leading or trailing
+    segments that name the site (og:site_name or the host) are dropped."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    seps = _TITLE_SEPARATORS.findall(title)
+
+    def site_like(part: str) -> bool:
+        return _is_site_like(part, site, host)
+
+    start, end = 0, len(parts)
+    while end - start > 1 and site_like(parts[end - 1]):
+        end -= 1
+    while end - start > 1 and site_like(parts[start]):
+        start += 1
+    kept = parts[start]
+    for sep, part in zip(seps[start : end - 1], parts[start + 1 : end], strict=True):
+        kept += sep + part
+    return kept
+
+
+def _compare_key(text: str) -> str:
+    text = html.unescape(text).replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def headline(sel: Selector, data: dict[str, Any], meta: _Meta, url: str) -> str:
+    """The headline as the page shows it.
+
+    An ``<h1>`` that agrees with the metadata titles (JSON-LD headline, og:title,
+    ``<title>``) wins; else the only long ``<h1>`` (section labels and logos are h1s
+    too); else the metadata title with the site's name cut off."""
+    site, host = _site_keys(sel, meta, url)
+    metadata = [
+        t
+        for t in (
+            fold(data.get("headline")),
+            meta.get("og:title"),
+            fold(sel.css("title::text").get()),
+        )
+        if t
+    ]
+    refs = [_compare_key(t) for t in metadata]
+    h1s = []
+    for node in sel.css("h1")[:5]:
+        text = fold(" ".join(node.css("::text").getall()))
+        if text and not _is_site_like(text, site, host):
+            h1s.append(text)
+    for text in h1s:
+        key = _compare_key(text)
+        if len(key) >= 12 and any(key in ref for ref in refs):
+            return text
+    long_h1s = list(dict.fromkeys(t for t in h1s if len(t.split()) >= 4))
+    if long_h1s and (len(long_h1s) == 1 or not metadata):
+        return long_h1s[0]
+    if metadata:
+        return strip_site_name(html.unescape(metadata[0]), site, host)
+    return h1s[0] if h1s else ""
 
 
 def _as_text(page: str | bytes) -> str:
@@ -258,9 +351,46 @@ def _date_hints(
         text = _first_text(sel, selectors.date)
         if text:
             yield "text", text
-    match = _URL_DATE.search(urlsplit(url).path)
-    if match:
-        yield "url", "-".join(match.groups())
+    url_day = _URL_DATE.search(urlsplit(url).path)
+    for text in _date_lines(sel):
+        yield "text", text
+    if url_day:
+        yield "url", "-".join(url_day.groups())
+
+
+# Elements whose class/id says they hold the page's date line ("date", "tanggal",
+# "publish", "posted", "time", "meta"); their short text is read by the date parser.
+_DATE_LINE_XPATH = (
+    "//*[self::div or self::span or self::p or self::time or self::li or self::small]"
+    "[contains(translate(concat(@class,' ',@id),'DATEUBLISHPOSTIMNG','dateublishpostimng'),'date')"
+    " or contains(translate(concat(@class,' ',@id),'PUBLISH','publish'),'publish')"
+    " or contains(translate(concat(@class,' ',@id),'TANGGAL','tanggal'),'tanggal')"
+    " or contains(translate(concat(@class,' ',@id),'POSTED','posted'),'posted')"
+    " or contains(translate(concat(@class,' ',@id),'TIME','time'),'time')]"
+)
+
+
+def _date_lines(sel: Selector, limit: int = 3) -> Iterator[str]:
+    """Short texts of date-like elements, those after the first ``<h1>`` first (the
+    article's own line sits under its headline; sidebars list other days)."""
+    h1 = sel.css("h1")
+    nodes = sel.xpath(_DATE_LINE_XPATH)
+    found = 0
+    seen: set[str] = set()
+    ordered = nodes
+    if h1:
+        following = {n.root for n in h1[0].xpath(_DATE_LINE_XPATH.replace("//", "following::", 1))}
+        ordered = [n for n in nodes if n.root in following] + [
+            n for n in nodes if n.root not in following
+        ]
+    for node in ordered:
+        text = fold(" ".join(node.css("::text").getall()))
+        if 6 <= len(text) <= 80 and any(ch.isdigit() for ch in text) and text not in seen:
+            seen.add(text)
+            yield text
+            found += 1
+            if found >= limit:
+                return
 
 
 # -- text ---------------------------------------------------------------------------
@@ -289,9 +419,7 @@ def _body_paragraphs(sel: Selector, portal: Portal | None) -> list[str]:
     nodes = sel.css(portal.selectors.body)
     if not nodes:
         return []
-    # Elements, not their id()s: lxml proxies are rebuilt on access, ids get reused.
-    dropped = {n.root for css in portal.remove for n in nodes[0].css(css)}
-    return block_lines(nodes[0].root, skip=dropped)
+    return _container_lines(nodes[0], portal.remove)
 
 
 def block_lines(root: etree._Element, skip: Collection[etree._Element] = ()) -> list[str]:
@@ -336,13 +464,39 @@ def block_lines(root: etree._Element, skip: Collection[etree._Element] = ()) -> 
     return lines
 
 
+def _container_lines(node: Selector, remove: Iterable[str]) -> list[str]:
+    # Elements, not their id()s: lxml proxies are rebuilt on access, ids get reused.
+    dropped = {n.root for css in remove for n in node.css(css)} - {node.root}
+    return block_lines(node.root, skip=dropped)
+
+
+def find_family(sel: Selector) -> tuple[Family, Selector] | None:
+    """The first markup family whose body container holds real text, with that
+    container; None when no family fits (the generic path then runs)."""
+    for family in FAMILIES:
+        for css in family.body:
+            for node in sel.css(css)[:3]:
+                text_length = sum(len(t.strip()) for t in node.css("::text").getall())
+                if text_length >= MIN_BODY_CHARS:
+                    return family, node
+    return None
+
+
+def family_paragraphs(sel: Selector) -> list[str]:
+    found = find_family(sel)
+    if not found:
+        return []
+    family, node = found
+    return _container_lines(node, (*COMMON_REMOVE, *family.remove))
+
+
 def _fallback_paragraphs(sel: Selector, url: str) -> list[str]:
-    """Generic main-text extraction for pages no selector fits (trafilatura)."""
+    """Generic main-text extraction for pages no selector fits (trafilatura, fed the
+    tree parsel already built: trafilatura copies it, so ``sel`` is untouched)."""
     import trafilatura
 
-    html = sel.get()
     text = trafilatura.extract(
-        html, url=url, include_comments=False, include_tables=False, deduplicate=False
+        sel.root, url=url, include_comments=False, include_tables=False, deduplicate=False
     )
     if not text:
         return []
