@@ -32,4 +32,5 @@ def extract_article(
     article = clean_article(article, portal.site_name if portal else None)
     if portal:
         return normalise_article(article, portal.timezone)
-    return normalise_article(article, "Asia/Jakarta", keep_page_offset=True)
+    # An Indonesian page of an undeclared portal is still read in Jakarta time.
+    return normalise_article(article, "Asia/Jakarta", keep_page_offset=article.language != "id")

@@ -26,10 +26,8 @@ _WORD = re.compile(r"\w+")
 
 def _local_iso(value: datetime, timezone: str, keep_page_offset: bool) -> str:
     offset = value.utcoffset()
-    if keep_page_offset and offset and value.tzinfo is not None:
-        fixed = dt_timezone(offset)
-        if not isinstance(value.tzinfo, ZoneInfo):
-            return value.astimezone(fixed).isoformat(timespec="seconds")
+    if keep_page_offset and offset is not None and not isinstance(value.tzinfo, ZoneInfo):
+        return value.astimezone(dt_timezone(offset)).isoformat(timespec="seconds")
     return to_local_iso(value, timezone)
 
 

@@ -66,6 +66,7 @@ def read_page(
     sel = page if isinstance(page, Selector) else Selector(text=_as_text(page))
     data = _structured_article(sel)
     meta = _meta(sel)
+    scan = _Scan(sel.root)
     selectors = portal.selectors if portal else None
 
     title = _first_text(sel, selectors.title if selectors else None) or headline(
@@ -78,6 +79,7 @@ def read_page(
         title=title or None,
         description=fold(data.get("description")) or meta.get("og:description") or None,
         fetched_at=fetched_at,
+        language=_language(sel),
     )
     if canonical and portal and portal.owns(urljoin(url, canonical)):
         article.url = urljoin(url, canonical)
@@ -99,11 +101,11 @@ def read_page(
     image = _image(data) or meta.get("og:image")
     article.image_url = urljoin(url, image) if image else None
 
-    article.date_hints = list(_date_hints(sel, data, meta, selectors, url))
+    article.date_hints = list(_date_hints(sel, scan, data, meta, selectors, url))
     if data.get("dateModified"):
         article.modified_at = str(data["dateModified"])
 
-    paragraphs = _body_paragraphs(sel, portal) or family_paragraphs(sel)
+    paragraphs = _body_paragraphs(sel, portal) or family_paragraphs(sel, scan)
     if not paragraphs:
         paragraphs = _fallback_paragraphs(sel, url)
     if not paragraphs and isinstance(data.get("articleBody"), str):
@@ -202,6 +204,13 @@ def headline(sel: Selector, data: dict[str, Any], meta: _Meta, url: str) -> str:
     if metadata:
         return strip_site_name(html.unescape(metadata[0]), site, host)
     return h1s[0] if h1s else ""
+
+
+def _language(sel: Selector) -> str:
+    """The page's declared language (``<html lang="en-US">`` -> ``en``), default ``id``."""
+    lang = sel.root.get("lang") if sel.root is not None else None
+    lang = lang or sel.css("meta[http-equiv=content-language]::attr(content)").get() or "id"
+    return lang.strip().split("-")[0].split("_")[0].lower() or "id"
 
 
 def _as_text(page: str | bytes) -> str:
@@ -337,7 +346,7 @@ META_DATE_NAMES = (
 
 
 def _date_hints(
-    sel: Selector, data: dict[str, Any], meta: _Meta, selectors: Any, url: str
+    sel: Selector, scan: _Scan, data: dict[str, Any], meta: _Meta, selectors: Any, url: str
 ) -> Iterator[tuple[str, str]]:
     if data.get("datePublished"):
         yield "jsonld", str(data["datePublished"])
@@ -352,44 +361,52 @@ def _date_hints(
         if text:
             yield "text", text
     url_day = _URL_DATE.search(urlsplit(url).path)
-    for text in _date_lines(sel):
+    for text in _date_lines(scan):
         yield "text", text
     if url_day:
         yield "url", "-".join(url_day.groups())
 
 
-# Elements whose class/id says they hold the page's date line ("date", "tanggal",
-# "publish", "posted", "time", "meta"); their short text is read by the date parser.
-_DATE_LINE_XPATH = (
-    "//*[self::div or self::span or self::p or self::time or self::li or self::small]"
-    "[contains(translate(concat(@class,' ',@id),'DATEUBLISHPOSTIMNG','dateublishpostimng'),'date')"
-    " or contains(translate(concat(@class,' ',@id),'PUBLISH','publish'),'publish')"
-    " or contains(translate(concat(@class,' ',@id),'TANGGAL','tanggal'),'tanggal')"
-    " or contains(translate(concat(@class,' ',@id),'POSTED','posted'),'posted')"
-    " or contains(translate(concat(@class,' ',@id),'TIME','time'),'time')]"
-)
+# Elements whose class/id says they hold the page's date line.
+_DATE_LINE_TAGS = {"div", "span", "p", "time", "li", "small", "abbr"}
+_DATE_LINE_NAME = re.compile(r"date|publish|tanggal|posted|time|waktu", re.I)
 
 
-def _date_lines(sel: Selector, limit: int = 3) -> Iterator[str]:
+class _Scan:
+    """What one pass over the tree tells: class and id tokens present (so that family
+    selectors are only tried when their classes exist) and date-line elements in
+    document order, with the position of the first ``<h1>``."""
+
+    def __init__(self, root: etree._Element):
+        self.tokens: set[str] = set()
+        self.date_nodes: list[tuple[int, etree._Element]] = []
+        self.h1_at: int | None = None
+        for index, node in enumerate(root.iter(tag=etree.Element)):
+            attrib = node.attrib
+            names = (attrib.get("class") or "") + " " + (attrib.get("id") or "")
+            if names.strip():
+                self.tokens.update(names.split())
+            tag = node.tag
+            if tag == "h1" and self.h1_at is None:
+                self.h1_at = index
+            elif tag in _DATE_LINE_TAGS and _DATE_LINE_NAME.search(names):
+                self.date_nodes.append((index, node))
+
+
+def _date_lines(scan: _Scan, limit: int = 3) -> Iterator[str]:
     """Short texts of date-like elements, those after the first ``<h1>`` first (the
     article's own line sits under its headline; sidebars list other days)."""
-    h1 = sel.css("h1")
-    nodes = sel.xpath(_DATE_LINE_XPATH)
-    found = 0
+    h1_at = scan.h1_at or 0
+    ordered = [n for i, n in scan.date_nodes if i > h1_at] + [
+        n for i, n in scan.date_nodes if i <= h1_at
+    ]
     seen: set[str] = set()
-    ordered = nodes
-    if h1:
-        following = {n.root for n in h1[0].xpath(_DATE_LINE_XPATH.replace("//", "following::", 1))}
-        ordered = [n for n in nodes if n.root in following] + [
-            n for n in nodes if n.root not in following
-        ]
     for node in ordered:
-        text = fold(" ".join(node.css("::text").getall()))
+        text = fold(" ".join(node.itertext()))
         if 6 <= len(text) <= 80 and any(ch.isdigit() for ch in text) and text not in seen:
             seen.add(text)
             yield text
-            found += 1
-            if found >= limit:
+            if len(seen) >= limit:
                 return
 
 
@@ -470,11 +487,19 @@ def _container_lines(node: Selector, remove: Iterable[str]) -> list[str]:
     return block_lines(node.root, skip=dropped)
 
 
-def find_family(sel: Selector) -> tuple[Family, Selector] | None:
+_CLASS_OR_ID = re.compile(r"[.#]([\w-]+)")
+
+
+def find_family(
+    sel: Selector, tokens: Collection[str] | None = None
+) -> tuple[Family, Selector] | None:
     """The first markup family whose body container holds real text, with that
-    container; None when no family fits (the generic path then runs)."""
+    container; None when no family fits (the generic path then runs). ``tokens``:
+    the class and id names of the page, when known, to skip selectors that cannot match."""
     for family in FAMILIES:
         for css in family.body:
+            if tokens is not None and not all(t in tokens for t in _CLASS_OR_ID.findall(css)):
+                continue
             for node in sel.css(css)[:3]:
                 text_length = sum(len(t.strip()) for t in node.css("::text").getall())
                 if text_length >= MIN_BODY_CHARS:
@@ -482,8 +507,8 @@ def find_family(sel: Selector) -> tuple[Family, Selector] | None:
     return None
 
 
-def family_paragraphs(sel: Selector) -> list[str]:
-    found = find_family(sel)
+def family_paragraphs(sel: Selector, scan: _Scan | None = None) -> list[str]:
+    found = find_family(sel, scan.tokens if scan else None)
     if not found:
         return []
     family, node = found
