@@ -144,10 +144,11 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
     has_outlet = bool(outlets) or "(" in prefix
     upper_place = bool(places) and places[0].replace(" ", "").replace(".", "").isupper()
     glued = not match.group(0)[0].isspace()
-    # detik prints the place in title case: ``Sukabumi - ``, ``Jakarta Selatan - ``.
+    # detik prints the place in title case: ``Sukabumi - ``. One word only: ``Warga
+    # Pamulang - yang terdampak...`` is a sentence.
     if not has_outlet and not upper_place and not glued and len(parts) == 1:
         words = prefix.split()
-        upper_place = len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words)
+        upper_place = len(words) == 1 and words[0][:1].isupper() and words[0][1:].islower()
     # A glued separator (``Kabar6-Warga``) only counts after an outlet name: ``PT KAI-X`` is text.
     if not (has_outlet or (upper_place and not glued)):
         return None, paragraph
