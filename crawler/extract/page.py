@@ -111,7 +111,31 @@ def read_page(
     if not paragraphs and isinstance(data.get("articleBody"), str):
         paragraphs = [fold(p) for p in data["articleBody"].splitlines() if fold(p)]
     article.body = "\n\n".join(paragraphs) or None
+    if not _has_usable_date(article):
+        found = _htmldate(sel, url)
+        if found:
+            article.date_hints.append(("htmldate", found))
     return article
+
+
+def _has_usable_date(article: Article) -> bool:
+    from crawler.extract.dates import find_body_date, parse_date
+
+    if any(parse_date(raw) for _, raw in article.date_hints):
+        return True
+    return bool(article.body and find_body_date(article.body))
+
+
+def _htmldate(sel: Selector, url: str) -> str | None:
+    """Last resort when the page gives no date arsip reads: htmldate (trafilatura's
+    date finder), quick search, original (not updated) date, as ``YYYY-MM-DD``."""
+    from htmldate import find_date
+
+    try:
+        return find_date(sel.root, url=url, extensive_search=False, original_date=True)
+    except Exception:  # a third-party heuristic must not cost the article
+        logger.debug("htmldate failed on %s", url, exc_info=True)
+        return None
 
 
 # -- headline -----------------------------------------------------------------------
@@ -393,6 +417,9 @@ class _Scan:
                 self.date_nodes.append((index, node))
 
 
+_UPDATED = re.compile(r"\b(updated|diperbarui|pembaruan|last modified|modified)\b", re.I)
+
+
 def _date_lines(scan: _Scan, limit: int = 3) -> Iterator[str]:
     """Short texts of date-like elements, those after the first ``<h1>`` first (the
     article's own line sits under its headline; sidebars list other days)."""
@@ -403,6 +430,8 @@ def _date_lines(scan: _Scan, limit: int = 3) -> Iterator[str]:
     seen: set[str] = set()
     for node in ordered:
         text = fold(" ".join(node.itertext()))
+        if _UPDATED.search(text):
+            continue  # a modification time, not the publication
         if 6 <= len(text) <= 80 and any(ch.isdigit() for ch in text) and text not in seen:
             seen.add(text)
             yield text
