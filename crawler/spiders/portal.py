@@ -17,8 +17,12 @@ from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.extract.page import read_page
+from crawler.extract.paging import next_page_url
 from crawler.items import Article
 from crawler.portals import Portal
+
+MAX_ARTICLE_PAGES = 20
+"""Pages followed for one article at most (a pager that loops stops here)."""
 
 
 class PortalSpider(scrapy.Spider):
@@ -63,6 +67,25 @@ class PortalSpider(scrapy.Spider):
         self.articles_requested += 1
         yield scrapy.Request(url, callback=self.parse_article)
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    def parse_article(
+        self, response: Response, article: Article | None = None, pages: int = 1
+    ) -> Iterator[Article | scrapy.Request]:
+        """One article page; a multi-page article follows its pages (or its
+        ``?page=all`` view) and yields one Article with the bodies joined."""
         fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        yield read_page(response.selector, response.url, portal=self.portal, fetched_at=fetched_at)
+        page = read_page(response.selector, response.url, portal=self.portal, fetched_at=fetched_at)
+        if article is None or "page=all" in response.url:
+            if article is not None:  # the whole-article view replaces what we had
+                page.url = article.url
+            article = page
+        elif page.body:
+            article.body = "\n\n".join(b for b in (article.body, page.body) if b)
+        following = next_page_url(response.selector, response.url)
+        if following and pages < MAX_ARTICLE_PAGES:
+            yield response.follow(
+                following,
+                callback=self.parse_article,
+                cb_kwargs={"article": article, "pages": pages + 1},
+            )
+        else:
+            yield article
