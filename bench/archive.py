@@ -218,6 +218,7 @@ def main() -> None:
             f"({n / arsip:,.0f}/s); arsip speed = {plain / arsip:.2f} of plain "
             f"(target >= 0.33)"
         )
+        print(f"result: ingest speed vs plain insert = {plain / arsip:.2f} (target >= 0.33)")
         print(f"  against a plain insert plus the same FTS5 index ({plain_fts:.1f}s): "
               f"{plain_fts / arsip:.2f} of its speed")  # fmt: skip
 
@@ -227,6 +228,8 @@ def main() -> None:
             f"{q['truth_pairs']:,} true pairs, {q['found_pairs']:,} found; "
             f"recall {q['recall']:.3f}, precision {q['precision']:.3f} (targets >= 0.95)"
         )
+        print(f"result: near-duplicate recall = {q['recall']:.3f} (target >= 0.95)")
+        print(f"result: near-duplicate precision = {q['precision']:.3f} (target >= 0.95)")
         print(f"  counting 'same text after the lead paragraph' as true too: "
               f"recall {q['recall_wider']:.3f}, precision {q['precision_wider']:.3f}")  # fmt: skip
 
@@ -236,12 +239,14 @@ def main() -> None:
         print(f"search top 20 of {n:,}: FTS5 {fts * 1000:.2f} ms, LIKE scan {like * 1000:.0f} ms"
               f" (median of {len(query_words)} words); FTS {like / fts:,.0f}x faster "
               f"(target >= 100x)")  # fmt: skip
+        print(f"result: FTS top-20 speed vs LIKE scan = {like / fts:,.0f}x (target >= 100x)")
 
         if not args.no_scale:
             rows2, _ = generate(2 * n, args.seed)
             arsip2, _ = ingest_arsip(rows2, tmp_path / "arsip2.db")
             print(f"ingest {2 * n:,}: arsip {arsip2:.1f}s; {arsip2 / arsip:.2f}x the time of "
                   f"{n:,} (target <= 2.5x)")  # fmt: skip
+            print(f"result: ingest time 2N vs N = {arsip2 / arsip:.2f}x (target <= 2.5x)")
 
 
 if __name__ == "__main__":

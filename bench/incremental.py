@@ -78,6 +78,7 @@ def main() -> None:
         print(f"{label:<34} {requests:>8} {pages:>8} {seconds:>8.1f}")
     ratio = second[0] / first[0]
     print(f"second / first requests: {ratio:.1%} (target <= 5%)")
+    print(f"result: second run requests / first run = {ratio:.1%} (target <= 5%)")
 
 
 if __name__ == "__main__":

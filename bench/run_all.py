@@ -28,7 +28,7 @@ RESULT = re.compile(r"^result: (?P<figure>.+?) = (?P<value>.+?)(?: \(target (?P<
 # (script, full-size arguments, quick arguments)
 BENCHES = [
     ("dates.py", [], []),
-    ("extract_quality.py", [], ["--limit", "150"]),
+    ("extract_quality.py", [], ["--limit", "150"]),  # needs ARSIP_EVAL_MANIFESTS
     ("archive.py", ["--articles", "100000"], ["--articles", "10000"]),
     ("incremental.py", [], []),
     ("crawl.py", ["--articles", "5000", "--memory-articles", "20000"], ["--articles", "1000"]),

@@ -53,7 +53,8 @@ class Article:
     ``published_has_time`` is false."""
 
     published_local: str | None = None
-    """The same instant with the portal's offset, ``YYYY-MM-DDTHH:MM:SS+07:00``."""
+    """The same instant with the portal's offset, ``YYYY-MM-DDTHH:MM:SS+07:00``; for a
+    page of no declared portal that is not in Indonesian, the offset the page gave."""
 
     published_raw: str | None = None
     """The string the publication time was read from, as found on the page."""
@@ -61,7 +62,8 @@ class Article:
     published_source: str | None = None
     """Where ``published_raw`` came from: ``jsonld``, ``meta``, ``time`` (an HTML
     ``<time datetime>``), ``text`` (the page's date line or an in-body day mention),
-    ``relative`` (``16 jam yang lalu`` against ``fetched_at``) or ``url``."""
+    ``relative`` (``16 jam yang lalu`` against ``fetched_at``), ``url``, or ``htmldate``
+    (the last resort, a day only)."""
 
     published_has_time: bool | None = None
     """False when the source gave a day but no time of day."""

@@ -117,3 +117,45 @@ def test_republication_note_moves_to_field():
 )
 def test_title_suffix(title, expected):
     assert clean_title(title, "TangselPos.id") == expected
+
+
+TEXT = "Warga memadati lokasi sejak pagi untuk mengikuti kegiatan tersebut."
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        "Kemacetan di Jalan Raya Cisoka-Adiyasa.(din)",
+        "(@TangerangNews / Rangga Agung Zuliansyah)",
+        "Dapatkan update berita pilihan dan breaking news setiap hari dari Kompas.com. Mari "
+        'bergabung di Grup Telegram "Kompas.com News Update", caranya klik link '
+        "https://t.me/kompascomupdate, kemudian join.",
+        "Simak juga Video 'Banjir Rendam Ratusan Rumah di Serang':",
+        "[Gambas:Video 20detik]",
+        "SCROLL TO RESUME CONTENT",
+        "Halaman 1/2",
+        "Berita Terkait",
+        "Serba-Serbi7 hari ago",
+    ],
+)
+def test_boilerplate_between_paragraphs_is_dropped(noise: str) -> None:
+    assert clean_lines([TEXT, noise, TEXT]).paragraphs == [TEXT, TEXT]
+
+
+def test_inline_read_also_is_cut_mid_paragraph() -> None:
+    line = "Harga cabai naik. Baca juga: Pasar Murah Digelar di Serang. Pedagang mengeluh."
+    assert clean_lines([line]).paragraphs == ["Harga cabai naik. Pedagang mengeluh."]
+
+
+def test_caption_shape_in_last_paragraph_is_a_signoff_not_dropped() -> None:
+    assert clean_lines([TEXT, "Kegiatan berakhir pukul 12.00.(din)"]).paragraphs == [
+        TEXT,
+        "Kegiatan berakhir pukul 12.00.",
+    ]
+
+
+def test_republished_note_leaves_body() -> None:
+    note = 'Artikel ini telah tayang di Kompas.com dengan judul "Banjir Surut"'
+    cleaned = clean_lines([TEXT, note])
+    assert cleaned.paragraphs == [TEXT]
+    assert cleaned.republished_from == "Kompas.com"

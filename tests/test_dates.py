@@ -150,13 +150,13 @@ def test_body_date_skips_weekdayless_event_date() -> None:
 @pytest.mark.parametrize(
     ("text", "reference", "expected"),
     [
-        ("Kamis (19/9) lalu", datetime(2025, 9, 25, tzinfo=WIB), date(2025, 9, 19)),
-        ("Kamis (19/9)", datetime(2025, 9, 18, 12, tzinfo=WIB), date(2025, 9, 19)),
+        ("Jumat (19/9) lalu", datetime(2025, 9, 25, tzinfo=WIB), date(2025, 9, 19)),
+        ("Jumat (19/9)", datetime(2025, 9, 18, 12, tzinfo=WIB), date(2025, 9, 19)),
         ("Kamis (19/9)", datetime(2025, 9, 17, 12, tzinfo=WIB), date(2024, 9, 19)),
         ("Rabu (31/12)", datetime(2026, 1, 2, 9, tzinfo=WIB), date(2025, 12, 31)),
         ("Jum'at (13/02/26) pagi", datetime(2026, 2, 14, tzinfo=WIB), date(2026, 2, 13)),
         ("Jum\u2019at (13/02/26)", datetime(2026, 2, 14, tzinfo=WIB), date(2026, 2, 13)),
-        ("Sabtu (29/2)", datetime(2026, 3, 5, tzinfo=WIB), date(2024, 2, 29)),
+        ("Kamis (29/2)", datetime(2026, 3, 5, tzinfo=WIB), date(2024, 2, 29)),
         ("ujarnya, Senin, 15 September 2025.", NOW, date(2025, 9, 15)),
         ("pada Selasa (16 September 2025) malam", NOW, date(2025, 9, 16)),
         ("kata dia, Minggu, 2 November di Serang", NOW, date(2025, 11, 2)),
@@ -281,3 +281,31 @@ def test_iso_output() -> None:
     )
     with pytest.raises(ValueError):
         to_utc_iso(datetime(2025, 9, 15))
+
+
+# A year-less mention with a weekday takes the most recent year whose calendar puts
+# that day on that weekday, searching back from the reference.
+LATE_2026 = datetime(2026, 11, 26, 9, 0, tzinfo=WIB)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kamis (18/9)", date(2025, 9, 18)),  # 18/9/2026 is a Friday
+        ("Jumat (18/9)", date(2026, 9, 18)),
+        ("Jum'at (18/9)", date(2026, 9, 18)),
+        ("Senin (18/9)", date(2023, 9, 18)),
+        ("Selasa (25/11)", date(2025, 11, 25)),
+        ("Rabu (26/11)", date(2025, 11, 26)),  # 26/11/2026 is a Thursday
+        ("Kamis (26/11)", date(2026, 11, 26)),
+        ("Sabtu (29/2)", date(2020, 2, 29)),
+    ],
+)
+def test_body_date_yearless_weekday_picks_matching_year(text: str, expected: date) -> None:
+    got = find_body_date(f"kata dia, {text}.", reference=LATE_2026)
+    assert got is not None and got.value.date() == expected
+
+
+def test_parse_date_yearless_weekday_picks_matching_year() -> None:
+    got = parse_date("Kamis (18/9)", now=LATE_2026)
+    assert got is not None and got.value.date() == date(2025, 9, 18)

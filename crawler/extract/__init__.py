@@ -30,4 +30,7 @@ def extract_article(
     portal = portal or portal_for_url(url)
     article = read_page(page, url, portal=portal, fetched_at=fetched_at)
     article = clean_article(article, portal.site_name if portal else None)
-    return normalise_article(article, portal.timezone if portal else "Asia/Jakarta")
+    if portal:
+        return normalise_article(article, portal.timezone)
+    # An Indonesian page of an undeclared portal is still read in Jakarta time.
+    return normalise_article(article, "Asia/Jakarta", keep_page_offset=article.language != "id")

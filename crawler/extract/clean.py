@@ -21,7 +21,7 @@ _I = re.IGNORECASE
 _DROP_LINES = [
     # Read-also / see-also, with or without bold markers and colon spacing.
     re.compile(r"^[*_\s]*(baca|lihat|simak|cek)\s+(juga|pula|selengkapnya)\b\s*[:\-–]?", _I),
-    re.compile(r"^[*_\s]*berita\s+terkait\s*[:\-–]", _I),
+    re.compile(r"^[*_\s]*berita\s+(terkait|lainnya|pilihan)\s*([:\-–]|$)", _I),
     # Follow / subscribe calls.
     re.compile(r"^(follow|ikuti|gabung|bergabung)\b.{0,120}\b(google news|whatsapp|telegram|"
                r"instagram|channel|saluran)", _I),
@@ -50,6 +50,10 @@ _INLINE_READ_ALSO = re.compile(
     r"\s*[*_]*\b(baca|lihat)\s+juga\s*:\s*[^.!?\n]{3,160}[.!?]?[*_]*", _I
 )
 
+# A photo caption left in the text flow: a short line whose last sentence is glued to
+# the photographer's initials, ``Kemacetan di Jalan Raya Cisoka-Adiyasa.(din)``.
+_CAPTION = re.compile(r"^[^\n]{5,200}[.!]\((?:[a-z]{2,5}|[A-Z]{2,5})\)$")
+
 _CREDIT = re.compile(
     r"^(?P<role>penulis|reporter|pewarta|wartawan|kontributor|editor|redaktur|penyunting|"
     r"sumber|foto|laporan wartawan [^:|]+)\s*:\s*(?P<names>[^|]+)$",
@@ -75,7 +79,7 @@ _ACRONYM = re.compile(r"\(([A-Z0-9]{2,8})\)\s*$")
 _DATELINE_SEP = re.compile(r"\s*(?:--|[-–—])\s*")
 _OUTLET = re.compile(
     r"(\.(?:com|id|co|net|tv|news)\b|^(antara|banpos|kompas|tempo|detik|cnn|kabar6|"
-    r"tribun|okezone|liputan6|suara|viva|inews|radar|rmol)\b)",
+    r"tribun|okezone|liputan6|suara|viva|inews|radar|rmol|kabar\s+\w+|pikiran\s+rakyat)\b)",
     _I,
 )
 
@@ -140,6 +144,11 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
     has_outlet = bool(outlets) or "(" in prefix
     upper_place = bool(places) and places[0].replace(" ", "").replace(".", "").isupper()
     glued = not match.group(0)[0].isspace()
+    # detik prints the place in title case: ``Sukabumi - ``. One word only: ``Warga
+    # Pamulang - yang terdampak...`` is a sentence.
+    if not has_outlet and not upper_place and not glued and len(parts) == 1:
+        words = prefix.split()
+        upper_place = len(words) == 1 and words[0][:1].isupper() and words[0][1:].islower()
     # A glued separator (``Kabar6-Warga``) only counts after an outlet name: ``PT KAI-X`` is text.
     if not (has_outlet or (upper_place and not glued)):
         return None, paragraph
@@ -163,6 +172,12 @@ def clean_lines(lines: list[str]) -> Cleaned:
         line = _INLINE_READ_ALSO.sub("", line).strip()
         if line:
             result.paragraphs.append(line)
+    # Captions end in initials like sign-offs do; only the last paragraph is a sign-off.
+    result.paragraphs = [
+        p
+        for i, p in enumerate(result.paragraphs)
+        if i == len(result.paragraphs) - 1 or not (_CAPTION.match(p) and len(p.split()) <= 25)
+    ]
 
     _strip_signoff(result.paragraphs)
     if result.paragraphs:
@@ -213,10 +228,17 @@ def _strip_signoff(paragraphs: list[str]) -> None:
         paragraphs.pop()
 
 
+def _fold_key(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
 def clean_article(article: Article, site_name: str | None = None) -> Article:
     """The cleaning stage: a new Article with clean title and body and the moved fields."""
-    lines = (article.body or "").split("\n\n")
-    cleaned = clean_lines([ln for block in lines for ln in block.split("\n")])
+    lines = [ln for block in (article.body or "").split("\n\n") for ln in block.split("\n")]
+    # Generic extraction often starts with the headline itself.
+    if lines and article.title and _fold_key(lines[0]) == _fold_key(article.title):
+        lines = lines[1:]
+    cleaned = clean_lines(lines)
     authors = article.authors or cleaned.authors
     return replace(
         article,

@@ -137,7 +137,7 @@ _ISO_RE = re.compile(
 # md = Januari 07, 2026 (Blogger) or October 5, 2025.
 _DATE_RE = re.compile(
     rf"""
-      (?<![a-z])(?:{_WEEKDAY_ALT})(?![a-z])\s*,?\s*\(?\s*
+      (?<![a-z])(?P<wd_n>{_WEEKDAY_ALT})(?![a-z])\s*,?\s*\(?\s*
           (?P<wd_d>\d{{1,2}})/(?P<wd_m>\d{{1,2}})(?:/(?P<wd_y>\d{{4}}|\d{{2}}))?(?![\d/])
     | (?<![\d.:/-])(?P<ymd_y>\d{{4}})(?P<ymd_s>[/.-])(?P<ymd_m>\d{{1,2}})
           (?P=ymd_s)(?P<ymd_d>\d{{1,2}})(?![\d/])
@@ -173,7 +173,7 @@ _MONTH_WORD_RE = re.compile(rf"(?<![a-z])(?:{_MONTH_ALT})(?![a-z])", re.I)
 # body is as often a future event as the publication day.
 _BODY_RE = re.compile(
     rf"""
-    (?<![a-z])(?:{_WEEKDAY_ALT})(?![a-z])\s*
+    (?<![a-z])(?P<wd>{_WEEKDAY_ALT})(?![a-z])\s*
     (?:
         \(\s*(?P<d>\d{{1,2}})(?P<sep>[/.-])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<y>\d{{4}}|\d{{2}}))?\s*\)
       | [,(]\s*(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH_ALT})(?![a-z])\.?
@@ -283,15 +283,24 @@ def _expand_year(year: str, now: datetime) -> int:
     return y
 
 
-def _resolve_yearless(month: int, day: int, reference: datetime) -> date | None:
-    """The most recent ``day``/``month`` not after reference + 1 day (local dates)."""
+def _resolve_yearless(
+    month: int, day: int, reference: datetime, weekday: str | None = None
+) -> date | None:
+    """The most recent ``day``/``month`` not after reference + 1 day (local dates).
+
+    With a ``weekday`` name (``Kamis (18/9)``) the year is the most recent one in which
+    that day falls on that weekday: a mention read a year later still finds its year
+    (reference 2026-11-26: ``Kamis (18/9)`` is 2025-09-18, 18/9/2026 being a Friday).
+    None when no year in the last 28 (one full weekday cycle) fits."""
     limit = (reference + FUTURE_SLACK).date()
-    for year in range(limit.year, limit.year - 9, -1):  # 9 years covers any 29 Feb
+    wanted = _INFO.weekday(weekday) if weekday else None
+    span = 29 if wanted is not None else 9  # 9 years cover any 29 Feb
+    for year in range(limit.year, limit.year - span, -1):
         try:
             candidate = date(year, month, day)
         except ValueError:
             continue
-        if candidate <= limit:
+        if candidate <= limit and (wanted is None or candidate.weekday() == wanted):
             return candidate
     return None
 
@@ -328,7 +337,9 @@ def _date_from_match(m: re.Match[str], now: datetime) -> date | None:
             day, month = int(g["wd_d"]), int(g["wd_m"])
             if g["wd_y"]:
                 return date(_expand_year(g["wd_y"], now), month, day)
-            return _resolve_yearless(month, day, now) if 1 <= month <= 12 else None
+            if not 1 <= month <= 12:
+                return None
+            return _resolve_yearless(month, day, now, g["wd_n"])
         if g["ymd_y"]:
             return date(int(g["ymd_y"]), int(g["ymd_m"]), int(g["ymd_d"]))
         if g["dmy_d"]:
@@ -526,7 +537,9 @@ def find_body_date(
             if year:
                 found: date | None = date(_expand_year(year, local_ref), month, day)
             else:
-                found = _resolve_yearless(month, day, local_ref) if 1 <= month <= 12 else None
+                found = (
+                    _resolve_yearless(month, day, local_ref, m["wd"]) if 1 <= month <= 12 else None
+                )
         except (ValueError, TypeError):
             continue
         if found is None:

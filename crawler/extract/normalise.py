@@ -6,6 +6,8 @@ import logging
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from datetime import timezone as dt_timezone
+from zoneinfo import ZoneInfo
 
 from archive.dedup import content_hash
 from crawler.extract.dates import (
@@ -20,6 +22,13 @@ from crawler.items import Article
 
 logger = logging.getLogger(__name__)
 _WORD = re.compile(r"\w+")
+
+
+def _local_iso(value: datetime, timezone: str, keep_page_offset: bool) -> str:
+    offset = value.utcoffset()
+    if keep_page_offset and offset is not None and not isinstance(value.tzinfo, ZoneInfo):
+        return value.astimezone(dt_timezone(offset)).isoformat(timespec="seconds")
+    return to_local_iso(value, timezone)
 
 
 def parse_instant(value: str | None) -> datetime | None:
@@ -37,18 +46,37 @@ def publication_date(article: Article, timezone: str = JAKARTA) -> ParsedDate | 
     """The first date hint that parses, else an in-body day mention
     (``Senin (15/9/2025)``), read against the fetch time."""
     now = parse_instant(article.fetched_at) or datetime.now(UTC)
+    url_days = {raw[:10] for source, raw in article.date_hints if source == "url"}
     for source, raw in article.date_hints:
         parsed = parse_date(raw, tz=timezone, now=now, source=source)
-        if parsed:
-            return parsed
-        logger.debug("date hint %s=%r of %s not understood", source, raw, article.url)
+        if not parsed:
+            logger.debug("date hint %s=%r of %s not understood", source, raw, article.url)
+            continue
+        # A page's date line that disagrees with the day in its own URL is some other
+        # story's (a sidebar's): the URL wins.
+        if source == "text" and url_days:
+            day = parsed.value.astimezone(_as_zone(timezone)).date().isoformat()
+            if day not in url_days:
+                continue
+        return parsed
     if article.body:
         return find_body_date(article.body, tz=timezone, reference=now)
     return None
 
 
-def normalise_article(article: Article, timezone: str = JAKARTA) -> Article:
-    """The normalisation stage: published_* fields, modified_at, word count, hash."""
+def _as_zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def normalise_article(
+    article: Article, timezone: str = JAKARTA, *, keep_page_offset: bool = False
+) -> Article:
+    """The normalisation stage: published_* fields, modified_at, word count, hash.
+
+    ``timezone`` is the portal's zone, used for times printed without one and for
+    ``published_local``. With ``keep_page_offset`` (pages of no declared portal),
+    ``published_local`` keeps a non-UTC offset the page itself gave (``-05:00``), so
+    that the local day is the page's own."""
     published = publication_date(article, timezone)
     updates: dict = {
         "word_count": len(_WORD.findall(article.body or "")),
@@ -57,7 +85,7 @@ def normalise_article(article: Article, timezone: str = JAKARTA) -> Article:
     if published:
         updates.update(
             published_at=to_utc_iso(published.value),
-            published_local=to_local_iso(published.value, timezone),
+            published_local=_local_iso(published.value, timezone, keep_page_offset),
             published_raw=published.raw,
             published_source=published.source,
             published_has_time=published.has_time,

@@ -30,6 +30,7 @@ from archive.dedup import canonical_url
 from archive.known import KnownArticles
 from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
+from crawler.extract.paging import next_page_url
 from crawler.items import Article
 from crawler.portals import Portal
 
@@ -50,6 +51,10 @@ def parse_since(value: str | date | datetime | None, tz: str) -> datetime | None
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(tz))
     return value.astimezone(UTC)
+
+
+MAX_ARTICLE_PAGES = 20
+"""Pages followed for one article at most (a pager that loops stops here)."""
 
 
 class PortalSpider(scrapy.Spider):
@@ -225,23 +230,42 @@ class PortalSpider(scrapy.Spider):
         self._skip_reason = "skipped_known"
         return None
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    def parse_article(
+        self, response: Response, article: Article | None = None, pages: int = 1
+    ) -> Iterator[Article | scrapy.Request]:
+        """One article page; a multi-page article follows its pages (or its
+        ``?page=all`` view) and yields one Article with the bodies joined."""
         self._stat("pages_ok")
-        self._stat("article_pages")
+        if pages == 1:
+            self._stat("article_pages")
         fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        article = read_page(
-            response.selector, response.url, portal=self.portal, fetched_at=fetched_at
-        )
-        # The archive keeps the page as received, so extraction can be re-run later
-        # without fetching it again.
-        article.raw_page = {
-            "url": response.url,
-            "status": response.status,
-            "headers": {
-                k.decode("latin-1"): b", ".join(v).decode("latin-1")
-                for k, v in response.headers.items()
-            },
-            "body": response.body,
-            "fetched_at": fetched_at,
-        }
-        yield article
+        page = read_page(response.selector, response.url, portal=self.portal, fetched_at=fetched_at)
+        if article is None:
+            # The archive keeps the first page as received, so extraction can be re-run
+            # later without fetching it again.
+            page.raw_page = {
+                "url": response.url,
+                "status": response.status,
+                "headers": {
+                    k.decode("latin-1"): b", ".join(v).decode("latin-1")
+                    for k, v in response.headers.items()
+                },
+                "body": response.body,
+                "fetched_at": fetched_at,
+            }
+            article = page
+        elif "page=all" in response.url:
+            # The whole-article view replaces what the first page gave.
+            page.url, page.raw_page = article.url, article.raw_page
+            article = page
+        elif page.body:
+            article.body = "\n\n".join(b for b in (article.body, page.body) if b)
+        following = next_page_url(response.selector, response.url)
+        if following and pages < MAX_ARTICLE_PAGES:
+            yield response.follow(
+                following,
+                callback=self.parse_article,
+                cb_kwargs={"article": article, "pages": pages + 1},
+            )
+        else:
+            yield article

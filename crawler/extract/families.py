@@ -1,0 +1,94 @@
+"""Markup families: what many portals share because they run the same CMS, theme or
+network template. Pure data, read by ``crawler.extract.page``.
+
+A family is recognised by its markup, never by host name: the first family whose
+``body`` selector finds an element holding at least ``MIN_BODY_CHARS`` characters of
+text wins, and that element (minus the family's ``remove`` list and ``COMMON_REMOVE``)
+is the article body. A page no family fits goes to the generic path (trafilatura).
+Each selector list is ordered newest markup first; older template generations stay
+listed because archives of old articles still serve them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    body: tuple[str, ...]
+    """CSS selectors of the element holding the article text, first match wins."""
+    remove: tuple[str, ...] = ()
+    """CSS selectors (inside the body) of elements that are never article text."""
+    next_page: tuple[str, ...] = ()
+    """CSS selectors of the link to the next page of the same article."""
+
+
+MIN_BODY_CHARS = 200
+"""A body container with less text than this is a teaser or an empty template slot."""
+
+# Inside any body container: scripts, ads, share bars, embedded related-news boxes.
+COMMON_REMOVE = (
+    "script", "style", "noscript", "iframe", "form", "figure figcaption", "figure",
+    "[class*=share]", "[class*=social]", "[class*=related]", "[class*=baca-juga]",
+    "[class*=bacajuga]", "[class*=advert]", "[id*=div-gpt-ad]", "[class*=ads-]",
+    "[class~=ads]", "[class*=newsletter]",
+)  # fmt: skip
+
+FAMILIES: tuple[Family, ...] = (
+    Family(
+        name="detik",
+        body=(".detail__body-text", "#detikdetailtext"),
+        remove=(".parallaxindetail", ".linksisip", "table.linksisip", ".detail__body-tag",
+                ".staticdetail_container", ".sisip_embed_sosmed", ".embed", ".video-20detik",
+                ".detail__long-nav", ".nav"),
+        next_page=(".detail__long-nav a[rel=next]", ".detail__anchor-numb a.next"),
+    ),
+    Family(
+        name="kompas",
+        body=(".read__content", ".kcm-read-text", ".div-read"),
+        remove=("[class^=inject-baca-juga]", ".ads-on-body", ".kompasidRec", ".read__paging"),
+        next_page=(".paging__link--next",),
+    ),
+    Family(
+        name="tribun",
+        body=("div.side-article.txt-article", "div.txt-article"),
+        remove=("p.baca", "blockquote.summary-article", ".ads-placeholder", ".mb10.f16.ln24",
+                "[id^=ads]"),
+        next_page=(".paging a.next", "#paginga a[rel=next]"),
+    ),
+    Family(
+        name="pikiran-rakyat",
+        body=("article.read__content", "div.read__article"),
+        remove=(".read__also", ".read__info", ".ads"),
+        next_page=(".paging__link--next",),
+    ),
+    Family(
+        name="antara",
+        body=(".wrap__article-detail-content", ".post-content", "#content_news"),
+        remove=(".baca-juga", ".text-muted", ".adsbygoogle"),
+    ),
+    Family(
+        name="okezone",
+        body=("#contentx", ".read__content-body"),
+        remove=(".box-gnews", ".detads"),
+    ),
+    Family(
+        name="liputan6",
+        body=(".article-content-body__item-content",),
+        remove=(".baca-juga-collections", ".article-content-body__item-title"),
+    ),
+    Family(
+        name="wordpress-newspaper",  # tagDiv Newspaper theme
+        body=("div.td-post-content",),
+        remove=(".td-a-rec", ".td-post-sharing", ".jp-relatedposts", ".sharedaddy"),
+    ),
+    Family(
+        name="wordpress-jnews",
+        body=(".jeg_post_content .content-inner", ".jeg_inner_content .content-inner"),
+        remove=(".jeg_post_tags", ".jnews_inline_related_post", ".jeg_ad", ".jeg_share_button",
+                ".jeg_pagination_nextprev"),
+    ),
+)  # fmt: skip
+"""Families in the order they are tried."""

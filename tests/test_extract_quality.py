@@ -1,0 +1,45 @@
+"""Quality gate: body F1 on the development sets must not fall below pinned floors.
+
+Skipped unless ``ARSIP_EVAL_MANIFESTS`` names them (``:``-separated manifest files or
+folders holding ``<set>/manifest.jsonl``; the sets are not shipped with arsip). Only the Indonesian set and a fixed sample
+of the general set are scored, to keep the suite fast; ``bench/extract_quality.py``
+prints the full figures. The floors sit a little under what arsip reaches, so a change
+that loses article text fails here."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler.extract.quality import arsip_extractor, load_manifest, run, summarise
+
+# Set folder name -> (body F1 floor, every n-th page scored).
+FLOORS = {"indo": (0.85, 1), "wcxb-dev": (0.88, 8)}
+
+
+def _manifests() -> dict[str, Path]:
+    places = os.environ.get("ARSIP_EVAL_MANIFESTS")
+    roots = [Path(p) for p in places.split(":")] if places else []
+    found: dict[str, Path] = {}
+    for root in roots:
+        candidates = [root] if root.is_file() else sorted(root.glob("*/manifest.jsonl"))
+        for manifest in candidates:
+            found[manifest.parent.name] = manifest
+    return {name: path for name, path in found.items() if name in FLOORS}
+
+
+MANIFESTS = _manifests()
+
+
+@pytest.mark.skipif(not MANIFESTS, reason="ARSIP_EVAL_MANIFESTS names no evaluation set")
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_body_f1_floor(name: str) -> None:
+    if name not in MANIFESTS:
+        pytest.skip(f"{name} not present")
+    floor, step = FLOORS[name]
+    entries = load_manifest(MANIFESTS[name])[::step]
+    summary = summarise(list(run(arsip_extractor(), entries, time.perf_counter)))
+    assert summary.f1 >= floor, f"{name}: body F1 {summary.f1:.3f} < floor {floor}"
