@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,21 +11,12 @@ from pathlib import Path
 import pytest
 
 from crawler.mirror.tangselpos import load_articles
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, rows, run_cli
 
 SEED_URL = (
     "https://www.tangselpos.id/detail/51234/"
     "andra-soni-ajak-influencer-berperan-dukung-pembangunan-di-banten"
 )
-
-
-def rows(db_path: Path, sql: str, *params):
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")
