@@ -65,6 +65,16 @@ class Portal:
     (``DOWNLOAD_DELAY``, 1 s); a command-line setting still wins."""
     concurrency: int | None = None
     """Parallel requests to this portal's host (``CONCURRENT_REQUESTS_PER_DOMAIN``)."""
+    family: str = "custom"
+    """The markup family the declaration is built on (``wordpress``,
+    ``wordpress-newspaper``, ``wordpress-jnews``, ``tribun``, ``pikiran-rakyat``,
+    ``generic``, ``custom``): shown by ``arsip portals``; extraction itself picks a family
+    by the page's markup, never by this name."""
+    feeds: tuple[str, ...] = ()
+    """RSS or Atom feeds to start from: their item links are read with ``article_url``."""
+    robots_sitemaps: bool = False
+    """Also read the ``Sitemap:`` lines of the portal's robots.txt (portals declared with
+    only a home page, whose sitemaps nobody has looked up)."""
 
     def owns(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
