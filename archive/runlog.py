@@ -43,9 +43,7 @@ def portal_problem(stats: Mapping[str, Any], reason: str | None = None) -> str |
     pages_ok = _int(stats, "arsip/pages_ok")
     if pages_ok == 0:
         refused = statuses(stats).get("403", 0)
-        if refused and _int(stats, "downloader/response_count") == refused + _int(
-            stats, "robotstxt/response_status_count/403"
-        ):
+        if refused and refused == _int(stats, "downloader/response_count"):
             # Some networks refuse non-browser agents; arsip does not pose as one.
             return (
                 f"refused by the portal: {refused} answers 403 Forbidden to arsip's user "
