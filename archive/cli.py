@@ -276,18 +276,26 @@ def demo(db_path: Path) -> None:
         arsip demo --db demo.db
     """
     from crawler.mirror.server import MirrorServer, default_sites
+    from crawler.portals import all_portals
     from crawler.run import run_crawl
 
     with MirrorServer(default_sites(), log=None) as server:
-        click.echo(f"Offline mirror of {server.sites[0].hosts[0]} running at {server.url}")
-        click.echo(f"Crawling it into {db_path} ...")
-        results = run_crawl(["tangselpos"], db_path, mirror=server.url)
+        hosts = [site.hosts[0] for site in server.sites]
+        click.echo(f"Offline mirror of {len(hosts)} portals running at {server.url}")
+        click.echo(f"Crawling them into {db_path} ...")
+        # Every declared portal the mirror serves, disabled ones too: it is our server.
+        served = [
+            name
+            for name, portal in all_portals().items()
+            if any(portal.owns(f"https://{host}/") for host in hosts)
+        ]
+        results = run_crawl(served, db_path, mirror=server.url)
     for result in results:
         click.echo(result.summary_line())
     facts = summary(db_path)
     click.echo(f"\nThe archive {db_path} holds {facts['articles']} articles:")
     for portal, count in facts["per_portal"]:
-        click.echo(f"  {portal:<12} {count:>5}")
+        click.echo(f"  {portal:<14} {count:>5}")
     click.echo("\nLatest articles:")
     for row in facts["latest"]:
         click.echo(f"  {row['published_local'] or '(no date)':<27} {row['title']}")

@@ -110,7 +110,13 @@ def all_portals() -> dict[str, Portal]:
 
 
 def enabled_portals() -> list[str]:
-    """Names of the portals a crawl without names covers."""
+    """Names of the portals a crawl without names covers (and ``arsip health`` expects
+    runs of): those declared ``enabled``, or, when the ``ARSIP_PORTALS`` environment
+    variable names some (comma-separated), exactly those that are declared: an
+    installation that archives only part of the region says so there."""
+    chosen = [n.strip() for n in (os.environ.get("ARSIP_PORTALS") or "").split(",") if n.strip()]
+    if chosen:
+        return [name for name in all_portals() if name in chosen]
     return [name for name, portal in all_portals().items() if portal.enabled]
 
 
