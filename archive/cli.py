@@ -365,3 +365,10 @@ from archive.cli_archive import duplicates, import_, reextract  # noqa: E402
 cli.add_command(reextract)
 cli.add_command(duplicates)
 cli.add_command(import_)
+
+
+# -- portal commands (archive/cli_portals.py) ----------------------------------------
+from archive.cli_portals import add_portal, portals  # noqa: E402
+
+cli.add_command(portals)
+cli.add_command(add_portal)

@@ -6,7 +6,10 @@ these declarations; nothing else in arsip knows a portal by name.
 
 Portals declared outside arsip (private ones, or test portals) are added by naming their
 modules in the ``ARSIP_PORTALS_MODULE`` environment variable (comma-separated importable
-module names); each module holds a ``PORTAL`` or a ``PORTALS`` list.
+module names); each module holds a ``PORTAL`` or a ``PORTALS`` list. Portals added with
+``arsip add-portal`` live in the operator's portals file (``crawler.portals.config``).
+
+Declarations are built on one base per markup family (``crawler.portals.base``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import importlib
 import os
 import pkgutil
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urlsplit
@@ -106,6 +110,16 @@ def all_portals() -> dict[str, Portal]:
         for portal in declared:
             if isinstance(portal, Portal):
                 found[portal.name] = portal
+    from crawler.portals.config import load_portals_file, portals_file
+
+    for portal in load_portals_file():
+        if portal.name in found:
+            print(
+                f"arsip: {portals_file()}: portal {portal.name} is declared already; left out",
+                file=sys.stderr,
+            )
+            continue
+        found[portal.name] = portal
     return dict(sorted(found.items()))
 
 
