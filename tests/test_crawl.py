@@ -14,6 +14,7 @@ import pytest
 from crawler.mirror.tangselpos import load_articles
 from crawler.portals import all_portals
 from tests.conftest import ROOT, run_cli
+from tests.mirror_data import mirror_articles, mismatches
 
 SEED_URL = (
     "https://www.tangselpos.id/detail/51234/"
@@ -80,19 +81,11 @@ def test_seed_article_row(crawled):
 
 def test_every_article_matches_the_mirror_data(crawled):
     """Body, title, dateline and credits of each stored article equal the clean text the
-    mirror's pages were rendered from (inserts, feed lines and sign-offs removed)."""
+    mirror's pages were rendered from (inserts, feed lines and sign-offs removed); the
+    same check runs for every portal in tests/test_portals.py."""
     stored = {r["url"]: r for r in crawled["before"]}
-    for article in load_articles():
-        row = stored[f"https://www.tangselpos.id/detail/{article['id']}/{article['slug']}"]
-        assert row["body"] == "\n\n".join(article["paragraphs"]), article["id"]
-        assert row["title"] == article["title"]
-        assert row["dateline"] == article["dateline"], article["id"]
-        assert row["editor"] == article["editor"], article["id"]
-        assert json.loads(row["authors"]) == ([article["author"]] if article["author"] else [])
-        if article["press_release"]:
-            assert article["press_release"] in row["press_release_phrase"]
-        else:
-            assert row["press_release"] == 0, article["id"]
+    for url, article in mirror_articles("tangselpos"):
+        assert mismatches(stored[url], article, "tangselpos") == {}, article["id"]
 
 
 def test_second_crawl_adds_nothing_and_moves_last_seen(crawled):
