@@ -106,6 +106,13 @@ def portals_env(tmp_path: Path) -> dict[str, str]:
     }
 
 
+@pytest.fixture(autouse=True)
+def one_portal_installation(monkeypatch):
+    """These tests follow one portal's runs (plus the operator's own, when declared): an
+    installation that archives only those (``ARSIP_PORTALS``), whatever else arsip ships."""
+    monkeypatch.setenv("ARSIP_PORTALS", "tangselpos,kabarkota")
+
+
 # -- incremental runs ---------------------------------------------------------------
 
 
