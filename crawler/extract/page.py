@@ -219,6 +219,16 @@ def _compare_key(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
+_DISPLAY_MARKS = re.compile(r"\s*[:?!]")
+
+
+def _is_bare_of(title: str, shown: str) -> bool:
+    """``title`` is ``shown`` without some of its colons, question and exclamation marks."""
+    if title == shown or len(title) >= len(shown):
+        return False
+    return fold(_DISPLAY_MARKS.sub("", title)) == fold(_DISPLAY_MARKS.sub("", shown))
+
+
 def headline(sel: Selector, data: dict[str, Any], meta: _Meta, url: str) -> str:
     """The headline as the page shows it.
 
@@ -244,7 +254,10 @@ def headline(sel: Selector, data: dict[str, Any], meta: _Meta, url: str) -> str:
     for text in h1s:
         key = _compare_key(text)
         if len(key) >= 12 and any(key in ref for ref in refs):
-            return text
+            # The page's h1 may add a colon or question mark for display that the
+            # publisher's own headline (JSON-LD, og:title) does not have: theirs wins.
+            bare = [t for t in map(html.unescape, metadata[:2]) if _is_bare_of(t, text)]
+            return bare[0] if bare else text
     long_h1s = list(dict.fromkeys(t for t in h1s if len(t.split()) >= 4))
     if long_h1s and (len(long_h1s) == 1 or not metadata):
         return long_h1s[0]
