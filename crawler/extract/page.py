@@ -139,7 +139,11 @@ def _add_htmldate(article: Article, sel: Selector) -> None:
         return
     if not usable and article.body and _body_date(article.body):
         return
-    found = _htmldate(sel, article.url)
+    # The quick search first; the extensive one (costly: it reads every element and
+    # loads dateparser) only for pages where nothing else gave a date.
+    found = _htmldate(sel, article.url, extensive=False) or (
+        None if usable else _htmldate(sel, article.url, extensive=True)
+    )
     if found:
         hints.insert(0, ("htmldate", found))
 
@@ -150,12 +154,12 @@ def _body_date(body: str) -> bool:
     return find_body_date(body) is not None
 
 
-def _htmldate(sel: Selector, url: str) -> str | None:
-    """htmldate's extensive search for the original (not updated) date, ``YYYY-MM-DD``."""
+def _htmldate(sel: Selector, url: str, *, extensive: bool) -> str | None:
+    """htmldate's search for the original (not updated) date, ``YYYY-MM-DD``."""
     from htmldate import find_date
 
     try:
-        return find_date(sel.root, url=url, extensive_search=True, original_date=True)
+        return find_date(sel.root, url=url, extensive_search=extensive, original_date=True)
     except Exception:  # a third-party heuristic must not cost the article
         logger.debug("htmldate failed on %s", url, exc_info=True)
         return None
@@ -476,19 +480,12 @@ def _date_hints(
         yield "url", "-".join(url_day.groups())
 
 
-_LOWER = "translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-# The first <h1> and the date-line elements, in document order: one XPath run in C
-# (a Python pass over every element cost more than the rest of the page's reading).
-_SCAN_XPATH = etree.XPath(
-    "//h1 | //*[self::div or self::span or self::p or self::time or self::li or self::small"
-    " or self::abbr]["
-    + " or ".join(
-        f"contains({_LOWER}, '{word}')"
-        for word in ("date", "publish", "tanggal", "posted", "time", "waktu")
-    )
-    + "]"
-)
-_NAMES_XPATH = etree.XPath("//@class | //@id", smart_strings=False)
+# Elements whose class/id says they hold the page's date line.
+_DATE_LINE_TAGS = {"div", "span", "p", "time", "li", "small", "abbr"}
+_DATE_LINE_NAME = re.compile(r"date|publish|tanggal|posted|time|waktu", re.I)
+# The first <h1>s and every class and id value, in document order, from one XPath run
+# in C: a Python pass over every element cost more than all the rest of the reading.
+_SCAN_XPATH = etree.XPath("//h1 | //@class | //@id")
 
 
 class _Scan:
@@ -497,15 +494,21 @@ class _Scan:
     elements in document order, with the position of the first ``<h1>``."""
 
     def __init__(self, root: etree._Element):
-        self.tokens: set[str] = {token for names in _NAMES_XPATH(root) for token in names.split()}
+        self.tokens: set[str] = set()
         self.date_nodes: list[tuple[int, etree._Element]] = []
         self.h1_at: int | None = None
-        for index, node in enumerate(_SCAN_XPATH(root)):
-            if node.tag == "h1":
+        last = None
+        for index, found in enumerate(_SCAN_XPATH(root)):
+            if not isinstance(found, str):  # an <h1>
                 if self.h1_at is None:
                     self.h1_at = index
-            else:
-                self.date_nodes.append((index, node))
+                continue
+            self.tokens.update(found.split())
+            if _DATE_LINE_NAME.search(found):
+                node = found.getparent()  # type: ignore[attr-defined]
+                if node is not last and node.tag in _DATE_LINE_TAGS:
+                    self.date_nodes.append((index, node))
+                    last = node
 
 
 _UPDATED = re.compile(r"\b(updated|diperbarui|pembaruan|last modified|modified)\b", re.I)
