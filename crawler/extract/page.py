@@ -113,14 +113,14 @@ def read_page(
     article.body = "\n\n".join(paragraphs) or None
     if not article.language:
         article.language = guess_language(article.body)
-    _add_htmldate(article, sel)
+    _add_htmldate(article, sel, guess=portal is None)
     return article
 
 
 _STRUCTURED_SOURCES = ("jsonld", "meta", "time", "url")
 
 
-def _add_htmldate(article: Article, sel: Selector) -> None:
+def _add_htmldate(article: Article, sel: Selector, *, guess: bool) -> None:
     """Ask htmldate (trafilatura's date finder) only where arsip's own reading is weak.
 
     - No date arsip reads at all: htmldate's answer is the last hint.
@@ -128,7 +128,11 @@ def _add_htmldate(article: Article, sel: Selector) -> None:
       arsip's own hints are then date-like page lines, which on such pages are as often
       a sidebar's or a comment's; htmldate's search of the whole page is right more often
       (measured on the development sets), so its answer goes before those lines.
-      Indonesian date lines stay first: arsip's parser reads them, htmldate does not."""
+      Indonesian date lines stay first: arsip's parser reads them, htmldate does not.
+
+    ``guess`` (pages of no declared portal) allows htmldate's extensive search, which
+    takes any date-like text of the page; a declared portal's page without a date is
+    a template change that ``arsip health`` must see, not paper over."""
     from crawler.extract.dates import parse_date
 
     hints = article.date_hints
@@ -142,7 +146,7 @@ def _add_htmldate(article: Article, sel: Selector) -> None:
     # The quick search first; the extensive one (costly: it reads every element and
     # loads dateparser) only for pages where nothing else gave a date.
     found = _htmldate(sel, article.url, extensive=False) or (
-        None if usable else _htmldate(sel, article.url, extensive=True)
+        None if usable or not guess else _htmldate(sel, article.url, extensive=True)
     )
     if found:
         hints.insert(0, ("htmldate", found))
