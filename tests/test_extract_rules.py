@@ -1,0 +1,55 @@
+"""Rules of the page reader measured on the development sets, on pages written here."""
+
+from __future__ import annotations
+
+from crawler.extract import extract_article
+from crawler.extract.page import guess_language, read_page
+
+FETCHED = "2026-01-10T03:00:00Z"
+
+
+def _page(h1: str, headline: str, lang: str = ' lang="id"', extra: str = "") -> str:
+    return f"""<html{lang}><head><title>{headline} - Warta Contoh</title>
+<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{headline}",
+"datePublished": "2026-01-08T10:00:00+07:00"}}</script></head>
+<body><h1>{h1}</h1>{extra}<div class="isi"><p>{"Warga desa berkumpul di balai desa. " * 8}</p>
+<p>{"Kepala desa menyampaikan rencana pembangunan jalan. " * 6}</p></div></body></html>"""
+
+
+def test_h1_with_display_colon_gives_way_to_the_structured_headline() -> None:
+    page = _page("IHSG Hari Ini: Sempat Tembus 9.000?", "IHSG Hari Ini Sempat Tembus 9.000")
+    assert read_page(page, "https://warta.example/a").title == "IHSG Hari Ini Sempat Tembus 9.000"
+
+
+def test_h1_with_other_wording_keeps_the_h1() -> None:
+    page = _page("Mobile UX Design: The Ultimate Guide", "Mobile UX Design - The Ultimate Guide")
+    assert (
+        read_page(page, "https://warta.example/a").title == "Mobile UX Design: The Ultimate Guide"
+    )
+
+
+def test_language_guess() -> None:
+    assert guess_language("Warga yang datang di balai desa dan kepala desa itu juga") == "id"
+    assert guess_language("The people of the village and the mayor came to the hall with") == "en"
+    assert guess_language("") == "id"
+
+
+def test_undeclared_english_page_keeps_its_utc_day() -> None:
+    body = "<p>" + "The council met in the town hall and the mayor spoke to the residents. " * 6
+    page = f"""<html><head><meta property="article:published_time"
+content="2025-12-18T22:37:57Z"></head><body><h1>Council meets on the new road plan</h1>
+<div class="content">{body}</p></div></body></html>"""
+    article = extract_article(page, "https://news.example/council", fetched_at=FETCHED)
+    assert article.language == "en"
+    assert article.published_local and article.published_local.startswith("2025-12-18")
+
+
+def test_date_line_under_the_headline_is_read_as_text() -> None:
+    page = _page(
+        "Warga Berkumpul di Balai Desa Membahas Jalan",
+        "Warga Berkumpul di Balai Desa Membahas Jalan",
+        extra='<div class="post-date">Kamis, 8 Januari 2026 10:00 WIB</div>',
+    ).replace('"datePublished": "2026-01-08T10:00:00+07:00"', '"x": 1')
+    article = extract_article(page, "https://warta.example/b", fetched_at=FETCHED)
+    assert article.published_source == "text"
+    assert article.published_local == "2026-01-08T10:00:00+07:00"
