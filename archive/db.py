@@ -214,6 +214,22 @@ END"""
     )
 
 
+@migration
+def m005_rehash_buckets(db: sqlite_utils.Database) -> None:
+    """Recompute every ``minhash_bands`` row: word and bucket hashes became array
+    arithmetic (see archive.dedup), so buckets stored by earlier versions no longer
+    meet a new text's. Articles that are copies keep none (their original's stand)."""
+    from archive.dedup import text_signature  # numpy-heavy; only when migrating
+
+    db.execute("DELETE FROM minhash_bands")
+    rows = db.execute("SELECT id, body FROM articles WHERE duplicate_of IS NULL").fetchall()
+    for article_id, body in rows:
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO minhash_bands (band, bucket, article_id) VALUES (?, ?, ?)",
+            [(band, bucket, article_id) for band, bucket in text_signature(body).buckets],
+        )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> int:
     """Bring the schema up to date; returns the schema version."""
     version = db.execute("PRAGMA user_version").fetchone()[0]

@@ -26,10 +26,10 @@ import sqlite_utils
 from archive.db import open_db
 from archive.dedup import (
     TextSignature,
-    body_words,
     canonical_url,
     is_near_duplicate,
-    shingle_ids,
+    normalised_text,
+    text_shingle_ids,
     text_signature,
     text_signatures,
 )
@@ -335,7 +335,7 @@ class Archive:
                 (body,) = self.db.execute(
                     "SELECT body FROM articles WHERE id = ?", [candidate]
                 ).fetchone()
-                other = shingle_ids(body_words(body or ""))
+                other = text_shingle_ids(normalised_text(body or ""))
             both = bool(press_release and candidate_release)
             if is_near_duplicate(signature.shingles, other, press_releases=both):
                 matches.append(candidate)
