@@ -53,3 +53,42 @@ def test_date_line_under_the_headline_is_read_as_text() -> None:
     article = extract_article(page, "https://warta.example/b", fetched_at=FETCHED)
     assert article.published_source == "text"
     assert article.published_local == "2026-01-08T10:00:00+07:00"
+
+
+def _undated_english_page(byline: str) -> str:
+    body = "<p>" + "The council met in the town hall and the mayor spoke to the residents. " * 6
+    return f"""<html lang="en"><head><title>Council meets</title></head><body>
+<div class="sidebar"><p>Our archive since 2010</p></div>
+<h1>Council meets on the new road plan</h1><div><span>{byline}</span></div>
+<div class="content">{body}</p><p>The vote of March 3, 2025 decided the plan after the mayor spoke for an hour.</p></div>
+</body></html>"""
+
+
+def test_page_without_any_date_takes_its_first_short_day_line() -> None:
+    page = _undated_english_page("By Ann Lee · Published on Oct 21, 2025 · 4 min read")
+    article = extract_article(page, "https://news.example/council", fetched_at=FETCHED)
+    assert article.published_source == "text"
+    assert article.published_local and article.published_local.startswith("2025-10-21")
+
+
+def test_a_day_mentioned_in_a_sentence_is_not_the_publication_date() -> None:
+    page = _undated_english_page("By Ann Lee")
+    article = extract_article(page, "https://news.example/council", fetched_at=FETCHED)
+    assert article.published_at is None
+
+
+def test_dominant_paragraph_container_is_the_body() -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {i} of the report on the new road through the village and its cost.</p>"
+        for i in range(30)
+    )
+    page = f"""<html lang="en"><body><h1>The new road plan of the village council</h1>
+<ul class="menu"><li><a href="/a">Home</a></li><li><a href="/b">News</a></li></ul>
+<div class="story">{paragraphs}</div><div class="footer"><p>Copyright the publisher.</p></div>
+</body></html>"""
+    body = read_page(page, "https://news.example/road").body or ""
+    assert body.startswith("Paragraph 0 of the report")
+    assert body.endswith(
+        "Paragraph 29 of the report on the new road through the village and its cost."
+    )
+    assert "Home" not in body and "Copyright" not in body
