@@ -201,38 +201,48 @@ def _letters(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def _site_keys(sel: Selector, meta: _Meta, url: str) -> tuple[str, str]:
+def _site_keys(sel: Selector, meta: _Meta, url: str) -> tuple[tuple[str, ...], str]:
+    """The letters of the names the page gives its site (og:site_name,
+    application-name, the JSON-LD publisher) and of the host's registered name."""
     labels = (urlsplit(url).hostname or "").lower().split(".")
     # The registered name: "regional.kompas.com" -> "kompas", "x.pikiran-rakyat.com"
-    # -> "pikiranrakyat" (second-level suffixes like co.id skipped).
+    # -> "pikiranrakyat", "gdevelop.io" -> "gdevelop" (the top-level label always goes,
+    # then second-level ones like co.id).
+    if len(labels) > 1:
+        labels.pop()
     while len(labels) > 1 and labels[-1] in _SUFFIXES:
         labels.pop()
-    return _letters(meta.get("og:site_name") or ""), _letters(labels[-1] if labels else "")
+    names = (meta.get("og:site_name"), meta.get("application-name"))
+    sites = tuple(dict.fromkeys(k for k in map(_letters, filter(None, names)) if k))
+    return sites, _letters(labels[-1]) if labels[-1] != "www" else ""
 
 
 _SUFFIXES = {"com", "co", "id", "net", "org", "or", "go", "ac", "web", "my", "news", "uk", "us"}
 
 
-def _is_site_like(text: str, site: str, host: str) -> bool:
+def _is_site_like(text: str, sites: Collection[str], host: str) -> bool:
     key = _letters(text)
     if not key:
         return True
-    if site and (key == site or key in site):
+    if any(key == site or key in site for site in sites):
         return True
-    # "Kompas.com", "KOMPAS.com Regional", "Okezone": the site's name, maybe + a section.
-    return bool(host) and key.startswith(host) and len(text.split()) <= 3
+    if not host or len(text.split()) > 4:
+        return False
+    # "Kompas.com", "KOMPAS.com Regional", "Okezone": the site's name, maybe + a
+    # section; "DianaHR" on getdianahr.com: the name inside the host's letters.
+    return key.startswith(host) or (len(key) >= 5 and key in host)
 
 
-def strip_site_name(title: str, site: str, host: str) -> str:
+def strip_site_name(title: str, sites: Collection[str], host: str) -> str:
     """``Judul Berita - Kompas.com Regional`` -> ``Judul Berita``: leading or trailing
-    segments that name the site (og:site_name or the host) are dropped."""
+    segments that name the site (its declared names or the host's) are dropped."""
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
     seps = _TITLE_SEPARATORS.findall(title)
 
     def site_like(part: str) -> bool:
-        return _is_site_like(part, site, host)
+        return _is_site_like(part, sites, host)
 
     start, end = 0, len(parts)
     while end - start > 1 and site_like(parts[end - 1]):
@@ -253,11 +263,38 @@ def _compare_key(text: str) -> str:
 _DISPLAY_MARKS = re.compile(r"\s*[:?!]")
 
 
+_CURLY = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
+
+
 def _is_bare_of(title: str, shown: str) -> bool:
-    """``title`` is ``shown`` without some of its colons, question and exclamation marks."""
-    if title == shown or len(title) >= len(shown):
+    """``title`` is ``shown`` without some of its colons, question and exclamation
+    marks, or with typewriter quotes where ``shown`` has typographic ones."""
+    if title == shown:
+        return False
+    if title == shown.translate(_CURLY):
+        return True
+    if len(title) >= len(shown):
         return False
     return fold(_DISPLAY_MARKS.sub("", title)) == fold(_DISPLAY_MARKS.sub("", shown))
+
+
+def _names_site(text: str, page_title: str, headlines: list[str]) -> bool:
+    """``text`` (an ``<h1>``) is what ``<title>`` adds to the publisher's headline:
+    ``<title>Choosing a framework - Jan's Notes</title>`` with og:title ``Choosing a
+    framework`` makes an h1 ``Jan's Notes`` the site's name, not the article's."""
+    key, whole = _compare_key(text), _compare_key(page_title)
+    if not key or not whole.endswith(key):
+        return False
+    for headline_text in headlines:
+        head = _compare_key(headline_text)
+        if (
+            head
+            and key not in head
+            and whole.startswith(head)
+            and len(whole) >= len(head) + len(key) + 1
+        ):
+            return True
+    return False
 
 
 def headline(sel: Selector, data: dict[str, Any], meta: _Meta, url: str) -> str:
@@ -265,35 +302,34 @@ def headline(sel: Selector, data: dict[str, Any], meta: _Meta, url: str) -> str:
 
     An ``<h1>`` that agrees with the metadata titles (JSON-LD headline, og:title,
     ``<title>``) wins; else the only long ``<h1>`` (section labels and logos are h1s
-    too); else the metadata title with the site's name cut off."""
-    site, host = _site_keys(sel, meta, url)
-    metadata = [
-        t
-        for t in (
-            fold(data.get("headline")),
-            meta.get("og:title"),
-            fold(sel.css("title::text").get()),
-        )
-        if t
-    ]
+    too); else the metadata title. The site's name is cut off either."""
+    sites, host = _site_keys(sel, meta, url)
+    page_title = fold(sel.css("title::text").get())
+    metadata = [t for t in (fold(data.get("headline")), meta.get("og:title"), page_title) if t]
     refs = [_compare_key(t) for t in metadata]
+    headlines = [t for t in metadata[:2] if t != page_title]
     h1s = []
     for node in sel.css("h1")[:5]:
         text = fold(" ".join(node.css("::text").getall()))
-        if text and not _is_site_like(text, site, host):
+        if (
+            text
+            and not _is_site_like(text, sites, host)
+            and not _names_site(text, page_title, headlines)
+        ):
             h1s.append(text)
     for text in h1s:
         key = _compare_key(text)
         if len(key) >= 12 and any(key in ref for ref in refs):
-            # The page's h1 may add a colon or question mark for display that the
-            # publisher's own headline (JSON-LD, og:title) does not have: theirs wins.
+            # The page's h1 may add a colon or question mark for display, or curl its
+            # quotes, where the publisher's own headline (JSON-LD, og:title) does
+            # not: theirs wins.
             bare = [t for t in map(html.unescape, metadata[:2]) if _is_bare_of(t, text)]
-            return bare[0] if bare else text
+            return bare[0] if bare else strip_site_name(text, sites, host)
     long_h1s = list(dict.fromkeys(t for t in h1s if len(t.split()) >= 4))
     if long_h1s and (len(long_h1s) == 1 or not metadata):
-        return long_h1s[0]
+        return strip_site_name(long_h1s[0], sites, host)
     if metadata:
-        return strip_site_name(html.unescape(metadata[0]), site, host)
+        return strip_site_name(html.unescape(metadata[0]), sites, host)
     return h1s[0] if h1s else ""
 
 
