@@ -325,11 +325,28 @@ def headline(sel: Selector, data: dict[str, Any], meta: _Meta, url: str) -> str:
             # not: theirs wins.
             bare = [t for t in map(html.unescape, metadata[:2]) if _is_bare_of(t, text)]
             return bare[0] if bare else strip_site_name(text, sites, host)
+    published = [strip_site_name(html.unescape(t), sites, host) for t in metadata]
+    for text in h1s:
+        # An h1 that holds the publisher's headline plus a date line or a source
+        # (``Headline Posted on July 1, 2024 by x``, ``Headline (latimes.com) 87``):
+        # the headline alone. Extra words without a number are the h1's own wording.
+        key = _compare_key(text)
+        for title in published[:2]:
+            title_key = _compare_key(title)
+            extra = key.replace(title_key, " ", 1).split()
+            if (
+                len(title_key) >= 12
+                and len(title.split()) >= 4
+                and title_key in key
+                and len(extra) >= 2
+                and any(word.isdigit() for word in extra)
+            ):
+                return title
     long_h1s = list(dict.fromkeys(t for t in h1s if len(t.split()) >= 4))
     if long_h1s and (len(long_h1s) == 1 or not metadata):
         return strip_site_name(long_h1s[0], sites, host)
-    if metadata:
-        return strip_site_name(html.unescape(metadata[0]), sites, host)
+    if published:
+        return published[0]
     return h1s[0] if h1s else ""
 
 
