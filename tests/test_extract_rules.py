@@ -92,3 +92,51 @@ def test_dominant_paragraph_container_is_the_body() -> None:
         "Paragraph 29 of the report on the new road through the village and its cost."
     )
     assert "Home" not in body and "Copyright" not in body
+
+
+def _titled_page(title: str, og_title: str = "", h1: str = "") -> str:
+    og = f'<meta property="og:title" content="{og_title}">' if og_title else ""
+    heading = f"<h1>{h1}</h1>" if h1 else ""
+    return f"""<html lang="en"><head><title>{title}</title>{og}</head><body>{heading}
+<div class="content"><p>{"The council met in the town hall and the mayor spoke. " * 8}</p>
+</div></body></html>"""
+
+
+def test_site_name_on_any_top_level_domain_is_cut() -> None:
+    page = _titled_page("How to Make a Good Game Without Mistakes | GameMaker")
+    title = read_page(page, "https://gamemaker.io/page/good-game").title
+    assert title == "How to Make a Good Game Without Mistakes"
+
+
+def test_site_name_inside_the_host_name_is_cut() -> None:
+    page = _titled_page("Top Five Payroll Tools for Small Teams | DianaHR")
+    title = read_page(page, "https://www.getdianahr.com/blog/payroll").title
+    assert title == "Top Five Payroll Tools for Small Teams"
+
+
+def test_short_label_after_a_full_headline_is_cut() -> None:
+    page = _titled_page("How meditation rewires brains and improves health | Opinion")
+    title = read_page(page, "https://www.paper.example/story/1").title
+    assert title == "How meditation rewires brains and improves health"
+
+
+def test_short_headline_keeps_its_second_part() -> None:
+    page = _titled_page("Zero Waste - A Beginner's Guide")
+    assert read_page(page, "https://shop.example/zero").title == "Zero Waste - A Beginner's Guide"
+
+
+def test_h1_naming_the_site_is_not_the_headline() -> None:
+    page = _titled_page(
+        "Choosing a Web framework - Jan's Notes", "Choosing a Web framework", "Jan's Notes"
+    )
+    assert read_page(page, "https://notes.example/p/web").title == "Choosing a Web framework"
+
+
+def test_h1_with_a_date_line_gives_the_publisher_headline() -> None:
+    page = _titled_page(
+        "Preparing a transition in the build farm | Notes",
+        "Preparing a transition in the build farm",
+        "Dec 18 2025 Preparing a transition in the build farm",
+    )
+    title = read_page(page, "https://notes.example/p/farm").title
+    assert title == "Preparing a transition in the build farm"

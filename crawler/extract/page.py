@@ -217,6 +217,10 @@ def _site_keys(sel: Selector, meta: _Meta, url: str) -> tuple[tuple[str, ...], s
     return sites, _letters(labels[-1]) if labels[-1] != "www" else ""
 
 
+TAIL_LABEL_WORDS = 3
+"""A trailing title segment of at most this many words after a headline of 5 or more
+words is a label of the page, not part of the headline."""
+
 _SUFFIXES = {"com", "co", "id", "net", "org", "or", "go", "ac", "web", "my", "news", "uk", "us"}
 
 
@@ -249,6 +253,14 @@ def strip_site_name(title: str, sites: Collection[str], host: str) -> str:
         end -= 1
     while end - start > 1 and site_like(parts[start]):
         start += 1
+    # Then short labels trailing a full headline: a section, a format, a teaser
+    # (``Headline | Opinion``, ``Headline | Patient Education``, ``Headline - Infographic``).
+    while (
+        end - start > 1
+        and len(parts[end - 1].split()) <= TAIL_LABEL_WORDS
+        and len(" ".join(parts[start : end - 1]).split()) >= 5
+    ):
+        end -= 1
     kept = parts[start]
     for sep, part in zip(seps[start : end - 1], parts[start + 1 : end], strict=True):
         kept += sep + part
