@@ -773,8 +773,9 @@ def _coverage(part: list[str], whole: list[str]) -> float:
 def _fallback_paragraphs(sel: Selector, url: str) -> list[str]:
     """Generic main-text extraction for pages no selector or family fits.
 
-    trafilatura reads the tree parsel already built (it copies it, ``sel`` stays
-    untouched). Its choice is checked against the paragraph parent (the element holding
+    A dominant paragraph parent (see ``DOMINANT_CHARS``) is the body outright, without
+    trafilatura. Otherwise trafilatura reads the tree parsel already built (it copies
+    it, ``sel`` stays untouched). Its choice is checked against the paragraph parent (the element holding
     most ``<p>`` text): when that element holds most of trafilatura's text and is of a
     similar size (0.6x to 2x), it is the article's own container and wins. trafilatura
     then was either missing the lead (paragraphs outside its chosen block) or adding
