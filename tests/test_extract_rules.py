@@ -140,3 +140,18 @@ def test_h1_with_a_date_line_gives_the_publisher_headline() -> None:
     )
     title = read_page(page, "https://notes.example/p/farm").title
     assert title == "Preparing a transition in the build farm"
+
+
+def test_family_class_outside_the_article_paragraphs_is_not_the_body() -> None:
+    # ``.post-content`` is a family's body class, here used by a theme for a sidebar.
+    sidebar = "<p>" + "Listen to our podcast episode about the smart home market. " * 5 + "</p>"
+    paragraphs = "".join(
+        f"<p>Paragraph {i} on how households weigh the risks of connected devices.</p>"
+        for i in range(30)
+    )
+    page = f"""<html lang="en"><body><h1>Smart home risks and what buyers think</h1>
+<aside><div class="post-content">{sidebar}</div></aside>
+<div class="article-text">{paragraphs}</div></body></html>"""
+    body = read_page(page, "https://shop.example/smart-home").body or ""
+    assert body.startswith("Paragraph 0 on how households")
+    assert "podcast" not in body

@@ -728,7 +728,27 @@ def family_paragraphs(sel: Selector, scan: _Scan | None = None) -> list[str]:
     if not found:
         return []
     family, node = found
+    # A family's class names can be any theme's (``.post-content``): when the page's
+    # paragraphs sit, in bulk, in an element outside the family's container, the
+    # container is something else (a sidebar, a player) and the generic path reads
+    # the page.
+    parent, paragraph_chars, _ = _paragraph_parents(sel)
+    if (
+        parent is not None
+        and paragraph_chars >= DOMINANT_CHARS
+        and not _nested(node.root, parent.root)
+    ):
+        return []
     return _container_lines(node, (*COMMON_REMOVE, *family.remove))
+
+
+def _nested(one: etree._Element, other: etree._Element) -> bool:
+    """One element is the other or holds it."""
+    return (
+        one is other
+        or any(a is other for a in one.iterancestors())
+        or any(a is one for a in other.iterancestors())
+    )
 
 
 def paragraph_parent(sel: Selector) -> Selector | None:
