@@ -820,8 +820,8 @@ def _fallback_paragraphs(sel: Selector, url: str) -> list[str]:
     size, reference = sum(map(len, own)), sum(map(len, lines))
     if 0.6 * reference <= size <= 2.0 * reference and _coverage(lines, own) >= 0.5:
         return own
-    if size >= MIN_BODY_CHARS and _link_share(sel, lines) >= 0.3:
-        return own  # trafilatura took a list of headlines (``Berita lainnya``)
+    if size >= MIN_BODY_CHARS and _link_share(sel, lines) >= 0.3 > _link_share(sel, own):
+        return own  # trafilatura took a list of headlines (``Berita lainnya``), own did not
     return lines
 
 
