@@ -38,12 +38,14 @@ def start_mirror(articles: int) -> tuple[subprocess.Popen, str]:
         stdout=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
+    # Rendering 20,000 articles takes a minute or more on a busy 2-core machine.
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
             with urllib.request.urlopen(url + "/robots.txt", timeout=1):
                 return proc, url
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.2)
     proc.kill()
     raise SystemExit("the mirror did not start")
 

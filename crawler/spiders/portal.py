@@ -81,6 +81,7 @@ class PortalSpider(scrapy.Spider):
         self.skipped: dict[str, str] = {}
         """Canonical URL -> the stat it was counted under when skipped."""
         self._skip_reason = "skipped_known"
+        self._listing_depth_reached = False
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -151,8 +152,21 @@ class PortalSpider(scrapy.Spider):
             stale = UNBOUNDED  # every dated article here is older than --since
         if self._budget_spent() or stale > LISTING_OVERLAP:
             return
+        # A trap (a calendar, a pager that never ends) may keep offering listing pages
+        # that hold fresh links: the depth from the start page bounds it per run.
+        depth = response.meta.get("listing_depth", 0) + 1
+        if depth > self.settings.getint("ARSIP_MAX_LISTING_DEPTH", 1000):
+            if not self._listing_depth_reached:
+                self.logger.warning("listing depth %d reached at %s", depth - 1, response.url)
+            self._listing_depth_reached = True
+            self._stat("listing_depth_reached")
+            return
         for url in listings:
-            yield scrapy.Request(url, callback=self.parse_listing, meta={"stale_pages": stale})
+            yield scrapy.Request(
+                url,
+                callback=self.parse_listing,
+                meta={"stale_pages": stale, "listing_depth": depth},
+            )
 
     def _listed_date(self, response: Response, link: Any) -> datetime | None:
         """The date printed beside an article link on a listing page (its card): read
