@@ -461,14 +461,11 @@ def serve(db_path: Path, host: str, port: int) -> None:
         arsip serve --db news.db --port 8001
         # then open http://127.0.0.1:8001/archive/articles?_search=banjir
     """
-    from archive.serve import ArchiveBusy
     from archive.serve import serve as run_server
 
     open_archive(db_path).close()  # fail here, not in the browser, on a non-archive
-    try:
-        run_server(db_path, host=host, port=port)
-    except ArchiveBusy as error:
-        raise click.ClickException(str(error)) from None
+    # Read-only but live: serving goes on while a crawl writes (archive/serve.py).
+    run_server(db_path, host=host, port=port)
 
 
 COMMANDS = (search, show, export, stats, serve)
