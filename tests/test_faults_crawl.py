@@ -19,7 +19,7 @@ import pytest
 
 from crawler.mirror.faults import KINDS, FaultPlan
 from crawler.mirror.generated import generate_articles
-from crawler.mirror.server import MirrorServer
+from crawler.mirror.server import MirrorServer, Page, Site
 from crawler.mirror.tangselpos import BASE, article_path, build_site, load_articles
 from tests.conftest import ROOT
 
@@ -213,3 +213,36 @@ def test_random_faults_with_a_seed_then_a_clean_run(tmp_path, seed):
         status, err, _ = crawl(server.url, db_path)
     assert status == 0, err
     assert len(assert_nothing_false(db_path, articles)) == len(articles) >= len(first)
+
+
+class CalendarTrap(Site):
+    """Every section page is an endless calendar: each page shows the five latest
+    articles (which the run fetches anyway, so each page looks fresh) and links the
+    next one."""
+
+    def __init__(self, site: Site):
+        super().__init__(site.hosts, site.pages)
+        self.latest = [p for p in site.pages if p.startswith("/detail/")][:5]
+        self.hits = 0
+
+    def get(self, target: str) -> Page | None:
+        if not target.startswith("/kategori/"):
+            return super().get(target)
+        self.hits += 1
+        path, _, query = target.partition("?page=")
+        links = "".join(f'<a href="{p}">artikel</a>' for p in self.latest)
+        following = f'<a rel="next" href="{path}?page={int(query or 1) + 1}">Berikutnya</a>'
+        return Page(f"<html><body>{links}{following}</body></html>".encode())
+
+
+def test_a_calendar_trap_ends_at_the_listing_depth(tmp_path):
+    db_path = tmp_path / "news.db"
+    site = CalendarTrap(build_site())
+    with MirrorServer([site], log=None) as server:
+        status, err, _ = crawl(server.url, db_path, {"ARSIP_MAX_LISTING_DEPTH": "6"})
+    assert status == 0, err
+    sections = len({a["section"] for a in load_articles()})
+    assert sections * 5 <= site.hits <= sections * 7  # depth 6 from the home page
+    (run,) = rows(db_path, "SELECT stats, new FROM crawl_runs")
+    assert json.loads(run["stats"])["arsip/listing_depth_reached"] >= 1
+    assert run["new"] == len(load_articles())  # the trap cost requests, lost nothing
