@@ -16,8 +16,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from scrapy.utils.sitemap import Sitemap
 
-from crawler.mirror.faults import KINDS, FaultPlan
+from crawler.mirror.faults import KINDS, XML_BOMB, FaultPlan
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.server import MirrorServer, Page, Site
 from crawler.mirror.tangselpos import BASE, article_path, build_site, load_articles
@@ -175,6 +176,7 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
         name.rsplit(".", 1)[-1] for name in exceptions
     }, exceptions
     assert stats["arsip/refused/binary"] == 1
+    assert stats["arsip/sitemaps_empty"] == 1  # the XML bomb, read without expansion
     assert stats["arsip/charset_repaired"] == 2
     assert run["errors"] >= 2  # the given-up 500 and the cancelled huge page
     given_up = {k.split("/")[-1]: v for k, v in stats.items() if k.startswith("arsip/given_up/")}
@@ -246,3 +248,10 @@ def test_a_calendar_trap_ends_at_the_listing_depth(tmp_path):
     (run,) = rows(db_path, "SELECT stats, new FROM crawl_runs")
     assert json.loads(run["stats"])["arsip/listing_depth_reached"] >= 1
     assert run["new"] == len(load_articles())  # the trap cost requests, lost nothing
+
+
+def test_the_sitemap_parser_does_not_expand_entities():
+    """The billion-laughs sitemap parses to nothing: lxml is told not to resolve
+    entities (Scrapy's Sitemap), so no URL of 10^9 "lol"s (3 GB) is ever built."""
+    sitemap = Sitemap(XML_BOMB)
+    assert sitemap.type == "urlset" and list(sitemap) == []

@@ -118,7 +118,9 @@ class PortalSpider(scrapy.Spider):
         except Exception:  # lxml raises several kinds on malformed XML
             self.logger.warning("unreadable sitemap %s", response.url)
             return
+        entries = 0
         for entry in sitemap:
+            entries += 1
             url = entry.get("loc", "")
             lastmod = self._instant(entry.get("lastmod"))
             if sitemap.type == "sitemapindex":
@@ -128,6 +130,11 @@ class PortalSpider(scrapy.Spider):
                 yield response.follow(url, callback=self.parse_sitemap)
             elif self.portal.is_article(url):
                 yield from self._article_request(url, lastmod=lastmod)
+        if not entries:
+            # An empty urlset, or one whose entries could not be read (an XML entity
+            # bomb: entities are never expanded, so its URLs come out empty).
+            self.logger.warning("sitemap %s lists no URL", response.url)
+            self._stat("sitemaps_empty")
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         self._stat("pages_ok")
