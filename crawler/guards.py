@@ -22,8 +22,10 @@ is dropped with a warning (stat ``arsip/refused/<reason>``); the run log keeps b
 from __future__ import annotations
 
 import codecs
+import functools
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
@@ -150,8 +152,8 @@ class DownloadFailureMiddleware:
         return cls(crawler)
 
     def _with_errback(self, request_or_item):
-        if isinstance(request_or_item, Request) and request_or_item.errback is None:
-            request_or_item.errback = self.given_up
+        if isinstance(request_or_item, Request):  # the spider's own errback still runs
+            request_or_item.errback = functools.partial(self.given_up, request_or_item.errback)
         return request_or_item
 
     async def process_start(self, start):
@@ -166,7 +168,8 @@ class DownloadFailureMiddleware:
         async for request_or_item in result:
             yield self._with_errback(request_or_item)
 
-    def given_up(self, failure) -> None:
+    def given_up(self, errback, failure) -> Any:
+        """Count and log ``failure``, then hand it to the request's own ``errback``."""
         error = failure.value
         cause = type(error).__name__
         if isinstance(error, HttpError):
@@ -178,3 +181,4 @@ class DownloadFailureMiddleware:
             logger.error("gave up on %s: %s: %s", url, cause, error)
         else:
             logger.info("gave up on %s: %s", url, error)
+        return errback(failure) if errback else None

@@ -92,6 +92,8 @@ class StorePipeline:
     def open_spider(self) -> None:
         self.archive = Archive(self.path)
         self.run_id = self.archive.start_run(self.crawler.spider.name, self.mirror)
+        if self.crawler.stats:  # the spider looks at the run before this one
+            self.crawler.stats.set_value("arsip/run_id", self.run_id)
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.archive is None or self.run_id is None:

@@ -63,12 +63,12 @@ def count(db_path: Path, sql: str) -> int:
         conn.close()
 
 
-def wait_for(predicate, child: subprocess.Popen, timeout: float = 60) -> None:
+def wait_for(predicate, child: subprocess.Popen, timeout: float = 60, poll: float = 0.01) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         assert child.poll() is None, f"ended before the kill: {child.communicate()}"
         assert time.monotonic() < deadline, "the moment to kill never came"
-        time.sleep(0.01)
+        time.sleep(poll)
 
 
 def stored_articles(db_path: Path) -> int:
@@ -203,8 +203,8 @@ def test_reextract_killed_then_rerun(complete_archive, tmp_path):
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:  # killed in the middle of its write transaction
-        wait_for(lambda: writing(db_path), child)
-        time.sleep(random.Random(7).random() * 0.3)
+        wait_for(lambda: writing(db_path), child, poll=0.002)
+        time.sleep(random.Random(7).random() * 0.01)
     finally:
         kill(child)
     assert check_whole(db_path) == len(ARTICLES)

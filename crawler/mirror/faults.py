@@ -76,7 +76,8 @@ class Fault:
         >>> Fault.parse("/detail/*=status:500x2")[1].times
         2
         """
-        pattern, sep, rest = spec.partition("=")
+        # The last "=": a pattern may hold a query string (``/?page=3=status:500``).
+        pattern, sep, rest = spec.rpartition("=")
         match = _SPEC.fullmatch(rest)
         if not sep or not pattern or not match:
             raise ValueError(f"fault {spec!r}: expected PATTERN=KIND[:ARG][xN]")
