@@ -43,6 +43,8 @@ def main() -> None:
 
     rows: list[tuple[str, str, str, str]] = []
     reports: list[str] = []
+    # Other work on the machine slows every figure: say how busy it was.
+    load_before = os.getloadavg()
     for script, full, quick in BENCHES:
         path = HERE / script
         if not path.exists():
@@ -65,12 +67,18 @@ def main() -> None:
     header = (
         f"# Benchmark results\n\nMeasured {datetime.now(UTC):%Y-%m-%d} on {os.cpu_count()} cores "
         f"({platform.machine()}, Python {platform.python_version()})"
-        f"{', quick sizes' if args.quick else ''}. Regenerate with `make bench`.\n\n"
+        f"{', quick sizes' if args.quick else ''}; load average (1/5/15 min) "
+        f"{_load(load_before)} at the start, {_load(os.getloadavg())} at the end. "
+        "Regenerate with `make bench`.\n\n"
         "| bench | figure | value | target |\n|---|---|---|---|\n"
     )
     table = "".join(f"| {s} | {f} | {v} | {t} |\n" for s, f, v, t in rows)
     args.output.write_text(header + table + "\n## Reports\n\n" + "\n".join(reports))
     print(f"wrote {args.output}")
+
+
+def _load(values: tuple[float, float, float]) -> str:
+    return "/".join(f"{v:.1f}" for v in values)
 
 
 if __name__ == "__main__":
