@@ -47,8 +47,21 @@ def accented_articles() -> list[dict]:
     return articles
 
 
+def bogus_dated_article() -> dict:
+    """A page whose every date (JSON-LD, meta, date line, image name) says 2099: no
+    date is better than that one."""
+    (article,) = generate_articles(1, first_id=88100)
+    article["published"] = "2099-01-01T09:00:00+07:00"
+    article["bogus_date"] = True
+    return article
+
+
 def site_articles() -> list[dict]:
-    return sorted(load_articles() + accented_articles(), key=lambda a: a["published"], reverse=True)
+    return sorted(
+        [*load_articles(), *accented_articles(), bogus_dated_article()],
+        key=lambda a: a["published"],
+        reverse=True,
+    )
 
 
 def crawl(url: str, db_path: Path, env: dict | None = None) -> tuple[int, str, float]:
@@ -89,7 +102,9 @@ def assert_nothing_false(db_path: Path, articles: list[dict]) -> dict[str, dict]
         article = truth[url]
         assert row["title"] == article["title"], url
         published = datetime.fromisoformat(article["published"])
-        if not article.get("jsonld", True) and article.get("body_date"):
+        if article.get("bogus_date"):
+            assert row["published_at"] is None and row["published_local"] is None, url
+        elif not article.get("jsonld", True) and article.get("body_date"):
             # The page gives only a day in its text ("Kamis (18/9)"): that day, shortly
             # before the page went out.
             day = datetime.fromisoformat(row["published_local"]).date()
@@ -108,8 +123,8 @@ def assert_nothing_false(db_path: Path, articles: list[dict]) -> dict[str, dict]
 def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     articles = site_articles()
     paths = [article_path(a) for a in articles]
-    accented = [article_path(a) for a in articles if a["id"] >= 88000]
-    plain = [p for p in paths if p not in accented]
+    accented = [article_path(a) for a in articles if 88000 <= a["id"] < 88100]
+    plain = [p for p in paths if p not in accented and "/88100/" not in p]
     # One page per fault; "missed" pages cannot be archived in this run.
     faults = {
         "status": (plain[0], "status:503x1"),  # retried: archived in this run
@@ -171,7 +186,9 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     assert statuses["503"] == 1 and statuses["500"] == 3 and statuses["429"] == 2
     assert statuses["302"] == fault["redirect-loop"].hits
     assert stats["arsip/retry_after/waited"] == 1 and stats["arsip/retry_after/gave_up"] == 1
-    assert run["exceptions"] >= 4  # reset, stall (timeout), truncated body, huge
+    # Stall (timeout), truncated body, huge; the reset too, unless it hit a reused
+    # keep-alive connection, which Twisted's pool retries once by itself.
+    assert run["exceptions"] >= 3, stats
     exceptions = {k.rsplit("/", 1)[1] for k in stats if k.startswith("downloader/exception_type")}
     assert {"DownloadTimeoutError", "ResponseDataLossError", "DownloadCancelledError"} <= {
         name.rsplit(".", 1)[-1] for name in exceptions
