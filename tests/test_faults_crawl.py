@@ -23,7 +23,7 @@ from crawler.mirror.faults import KINDS, XML_BOMB, FaultPlan
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.server import MirrorServer, Page, Site
 from crawler.mirror.tangselpos import BASE, article_path, build_site, load_articles
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 ARSIP = Path(sys.executable).with_name("arsip")
 # Stalled answers are given up after two seconds (and retried), so the suite stays fast.
@@ -204,6 +204,12 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
         "DownloadCancelledError": 1,  # huge
         "IgnoreRequest": 3,  # binary refused, gzip bomb cut off, redirect loop
     }
+
+    # Re-extraction of the kept pages reads the mislabelled ones as the crawl did.
+    reread = run_cli("reextract", "--db", str(db_path))
+    assert reread.returncode == 0, reread.stderr
+    assert f"{len(stored)} unchanged" in reread.stdout, reread.stdout
+    assert_nothing_false(db_path, articles)
 
     # A later run over the mended site archives exactly what was missed.
     with MirrorServer([build_site(articles)], log=None) as server:
