@@ -22,7 +22,7 @@ demo: $(VENV)/.demo-installed
 	$(BIN)/arsip demo
 
 test: $(VENV)/.test-installed lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

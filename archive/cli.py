@@ -11,7 +11,10 @@ from pathlib import Path
 
 import click
 
+from archive.clusters import largest_clusters
 from archive.query import search_articles, summary
+from crawler.extract.dates import to_local_iso
+from crawler.extract.normalise import parse_instant
 
 DB_HELP = "The archive file (SQLite); created when missing."
 
@@ -288,18 +291,26 @@ def demo(db_path: Path) -> None:
         arsip demo --db demo.db
     """
     from crawler.mirror.server import MirrorServer, default_sites
+    from crawler.portals import all_portals
     from crawler.run import run_crawl
 
     with MirrorServer(default_sites(), log=None) as server:
-        click.echo(f"Offline mirror of {server.sites[0].hosts[0]} running at {server.url}")
-        click.echo(f"Crawling it into {db_path} ...")
-        results = run_crawl(["tangselpos"], db_path, mirror=server.url)
+        hosts = [site.hosts[0] for site in server.sites]
+        click.echo(f"Offline mirror of {len(hosts)} portals running at {server.url}")
+        click.echo(f"Crawling them into {db_path} ...")
+        # Every declared portal the mirror serves, disabled ones too: it is our server.
+        served = [
+            name
+            for name, portal in all_portals().items()
+            if any(portal.owns(f"https://{host}/") for host in hosts)
+        ]
+        results = run_crawl(served, db_path, mirror=server.url)
     for result in results:
         click.echo(result.summary_line())
     facts = summary(db_path)
     click.echo(f"\nThe archive {db_path} holds {facts['articles']} articles:")
     for portal, count in facts["per_portal"]:
-        click.echo(f"  {portal:<12} {count:>5}")
+        click.echo(f"  {portal:<14} {count:>5}")
     click.echo("\nLatest articles:")
     for row in facts["latest"]:
         click.echo(f"  {row['published_local'] or '(no date)':<27} {row['title']}")
@@ -308,7 +319,25 @@ def demo(db_path: Path) -> None:
     for row in search_articles(db_path, query, limit=3):
         click.echo(f"  {row['published_local'] or '':<27} {row['title']}")
         click.echo(f"      {row['snippet']}")
-    click.echo(f"\nTry: arsip search banjir --db {db_path}")
+    clusters = largest_clusters(db_path, min_portals=2, limit=1)
+    if clusters:
+        (cluster,) = clusters
+        click.echo(
+            f"\nThe press release most portals ran ({cluster['size']} articles on "
+            f"{len(cluster['portals'])} portals), earliest first:"
+        )
+        for article in cluster["articles"]:
+            when = (
+                to_local_iso(parse_instant(article["published_at"]))
+                if article["published_at"]
+                else ""
+            )
+            click.echo(f"  {when:<27} {article['portal']:<14} {article['title']}")
+    click.echo(
+        f"\nTry: arsip search banjir --db {db_path}\n"
+        f"     arsip duplicates --min-portals 2 --db {db_path}\n"
+        f"     arsip serve --db {db_path}"
+    )
     if not all(r.ok for r in results):
         sys.exit(1)
 
@@ -369,3 +398,10 @@ from archive.cli_archive import duplicates, import_, reextract  # noqa: E402
 cli.add_command(reextract)
 cli.add_command(duplicates)
 cli.add_command(import_)
+
+
+# -- portal commands (archive/cli_portals.py) ----------------------------------------
+from archive.cli_portals import add_portal, portals  # noqa: E402
+
+cli.add_command(portals)
+cli.add_command(add_portal)

@@ -33,13 +33,13 @@ def largest_clusters(
         ).fetchall()
         result = []
         for cluster_id, size, _, first, last in clusters:
-            rows = db.execute(
-                "SELECT id, url, portal, title, published_at, duplicate_of FROM articles"
-                " WHERE cluster_id = ? ORDER BY published_at IS NULL, published_at, id",
-                [cluster_id],
+            articles = list(
+                db.query(
+                    "SELECT id, url, portal, title, published_at, duplicate_of FROM articles"
+                    " WHERE cluster_id = ? ORDER BY published_at IS NULL, published_at, id",
+                    [cluster_id],
+                )
             )
-            columns = [c[0] for c in rows.description]
-            articles = [dict(zip(columns, row, strict=True)) for row in rows.fetchall()]
             result.append(
                 {
                     "cluster_id": cluster_id,

@@ -27,13 +27,13 @@ def summary(db_path: str | Path, latest: int = 5) -> dict[str, Any]:
         per_portal = db.execute(
             "SELECT portal, count(*) FROM articles GROUP BY portal ORDER BY portal"
         ).fetchall()
-        rows = db.execute(
-            "SELECT title, published_local, url FROM articles"
-            " ORDER BY published_at DESC NULLS LAST LIMIT ?",
-            [latest],
+        newest = list(
+            db.query(
+                "SELECT title, published_local, url FROM articles"
+                " ORDER BY published_at DESC NULLS LAST LIMIT ?",
+                [latest],
+            )
         )
-        columns = [c[0] for c in rows.description]
-        newest = [dict(zip(columns, row, strict=True)) for row in rows.fetchall()]
         return {"articles": total, "per_portal": per_portal, "latest": newest}
     finally:
         db.close()

@@ -44,6 +44,13 @@ def portal_problem(stats: Mapping[str, Any], reason: str | None = None) -> str |
         return f"crawl ended with {reason}"
     pages_ok = _int(stats, "arsip/pages_ok")
     if pages_ok == 0:
+        refused = statuses(stats).get("403", 0)
+        if refused and refused == _int(stats, "downloader/response_count"):
+            # Some networks refuse non-browser agents; arsip does not pose as one.
+            return (
+                f"refused by the portal: {refused} answers 403 Forbidden to arsip's user "
+                "agent (not evaded; crawl it where the portal allows arsip in)"
+            )
         exceptions = _int(stats, "downloader/exception_count")
         codes = {k: v for k, v in statuses(stats).items() if not k.startswith("2")}
         detail = f"{exceptions} connection errors"

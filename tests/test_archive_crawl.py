@@ -14,18 +14,9 @@ import pytest
 from archive.dedup import content_hash
 from crawler.mirror.server import MirrorServer
 from crawler.mirror.tangselpos import article_path, build_site, load_articles
-from tests.conftest import run_cli
+from tests.conftest import rows, run_cli
 
 BASE = "https://www.tangselpos.id"
-
-
-def rows(db_path: Path, sql: str, *params) -> list[dict]:
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def crawl(mirror_url: str, db_path: Path, *extra: str, env: dict | None = None):

@@ -23,11 +23,13 @@ def test_demo_archives_and_searches_offline(tmp_path):
     result = run_cli("demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "demo.db").exists()
-    assert "holds 26 articles" in result.stdout
+    # tangselpos's 26 and four for each of the nine other portals.
+    assert "holds 62 articles" in result.stdout
     assert "Andra Soni Ajak Influencer" in result.stdout
     assert "[Andra] [Soni]" in result.stdout  # the highlighted search snippet
     again = run_cli("demo", cwd=tmp_path)
-    assert "0 new" in again.stdout and "holds 26 articles" in again.stdout
+    assert "0 new" in again.stdout and "holds 62 articles" in again.stdout
+    assert all(" 0 new," in line for line in again.stdout.splitlines() if " new," in line)
 
 
 def test_mirror_serves_and_logs_one_line_per_request():

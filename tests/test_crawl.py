@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,21 +11,14 @@ from pathlib import Path
 import pytest
 
 from crawler.mirror.tangselpos import load_articles
-from tests.conftest import ROOT, run_cli
+from crawler.portals import all_portals
+from tests.conftest import ROOT, rows, run_cli
+from tests.mirror_data import mirror_articles, mismatches
 
 SEED_URL = (
     "https://www.tangselpos.id/detail/51234/"
     "andra-soni-ajak-influencer-berperan-dukung-pembangunan-di-banten"
 )
-
-
-def rows(db_path: Path, sql: str, *params):
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")
@@ -79,19 +71,11 @@ def test_seed_article_row(crawled):
 
 def test_every_article_matches_the_mirror_data(crawled):
     """Body, title, dateline and credits of each stored article equal the clean text the
-    mirror's pages were rendered from (inserts, feed lines and sign-offs removed)."""
+    mirror's pages were rendered from (inserts, feed lines and sign-offs removed); the
+    same check runs for every portal in tests/test_portals.py."""
     stored = {r["url"]: r for r in crawled["before"]}
-    for article in load_articles():
-        row = stored[f"https://www.tangselpos.id/detail/{article['id']}/{article['slug']}"]
-        assert row["body"] == "\n\n".join(article["paragraphs"]), article["id"]
-        assert row["title"] == article["title"]
-        assert row["dateline"] == article["dateline"], article["id"]
-        assert row["editor"] == article["editor"], article["id"]
-        assert json.loads(row["authors"]) == ([article["author"]] if article["author"] else [])
-        if article["press_release"]:
-            assert article["press_release"] in row["press_release_phrase"]
-        else:
-            assert row["press_release"] == 0, article["id"]
+    for url, article in mirror_articles("tangselpos"):
+        assert mismatches(stored[url], article, "tangselpos") == {}, article["id"]
 
 
 def test_second_crawl_adds_nothing_and_moves_last_seen(crawled):
@@ -116,7 +100,7 @@ def test_scrapy_crawl_from_the_repository_root(mirror, tmp_path):
     env = {**os.environ, "ARSIP_MIRROR": mirror.url, "ARSIP_DB": str(db_path)}
     scrapy = Path(sys.executable).with_name("scrapy")
     listed = subprocess.run([scrapy, "list"], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert listed.stdout.split() == ["tangselpos"]
+    assert listed.stdout.split() == sorted(all_portals())
     done = subprocess.run(
         [scrapy, "crawl", "tangselpos"], cwd=ROOT, env=env, capture_output=True, text=True
     )

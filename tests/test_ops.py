@@ -24,7 +24,7 @@ from crawler.middlewares import retry_after_seconds
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.server import MirrorServer, Page, Site
 from crawler.mirror.tangselpos import BASE, article_path, build_site, load_articles
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, rows, run_cli
 
 LOCK_HOLDER = """
 import sys, time
@@ -51,15 +51,6 @@ def _portal(name, enabled=True):
 
 PORTALS = [_portal("kabarkota"), _portal("portalmati", enabled=False)]
 """
-
-
-def rows(db_path: Path, sql: str, *params) -> list[dict]:
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def runs(db_path: Path) -> list[dict]:
@@ -113,6 +104,13 @@ def portals_env(tmp_path: Path) -> dict[str, str]:
         "ARSIP_PORTALS_MODULE": "ops_portals",
         "PYTHONPATH": os.pathsep.join([str(module_dir), str(ROOT)]),
     }
+
+
+@pytest.fixture(autouse=True)
+def one_portal_installation(monkeypatch):
+    """These tests follow one portal's runs (plus the operator's own, when declared): an
+    installation that archives only those (``ARSIP_PORTALS``), whatever else arsip ships."""
+    monkeypatch.setenv("ARSIP_PORTALS", "tangselpos,kabarkota")
 
 
 # -- incremental runs ---------------------------------------------------------------

@@ -144,6 +144,10 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
     has_outlet = bool(outlets) or "(" in prefix
     upper_place = bool(places) and places[0].replace(" ", "").replace(".", "").isupper()
     glued = not match.group(0)[0].isspace()
+    # ``PLACE, OUTLET-``: the comma form names an outlet even when its short name is
+    # unknown here (``TANGERANG, SN–``, satelitnews).
+    if not has_outlet and upper_place and len(parts) == 2 and "," in prefix:
+        has_outlet = True
     # detik prints the place in title case: ``Sukabumi - ``. One word only: ``Warga
     # Pamulang - yang terdampak...`` is a sentence.
     if not has_outlet and not upper_place and not glued and len(parts) == 1:

@@ -135,7 +135,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def default_sites() -> list[Site]:
-    """The sample sites arsip ships."""
+    """The sample sites arsip ships: tangselpos first (what a bare ``127.0.0.1`` shows),
+    then one site per other declared portal, each in its portal's markup family."""
+    from crawler.mirror.render import RENDERERS
     from crawler.mirror.tangselpos import build_site
 
-    return [build_site()]
+    return [build_site(), *(renderer().build() for renderer in RENDERERS.values())]

@@ -4,29 +4,33 @@ The markup follows what is known of the real portal (DOMAIN.md): articles at
 ``/detail/<id>/<slug>``, images under ``/storage/YYYY/MM/<slug>-DDMMYYYY-HHMMSS.jpg``,
 a related-news feed (``TangselCity | 16 jam yang lalu``) inside the text container,
 a date line, JSON-LD on most pages but not all. Boilerplate the articles' data lists
-under ``inserts`` is placed inside the text where a real page shows it.
+under ``inserts`` is placed inside the text where a real page shows it. Date lines,
+JSON-LD and sitemaps come from the helpers every sample site shares
+(``crawler.mirror.render.base``).
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from html import escape
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from crawler.mirror.render.base import (
+    XML,
+    indonesian_date,
+    json_ld_script,
+    load_site_articles,
+    news_article_ld,
+    sitemap_index,
+    urlset,
+)
 from crawler.mirror.server import Page, Site
 
 HOSTS = ("www.tangselpos.id", "tangselpos.id")
 BASE = "https://www.tangselpos.id"
 PER_PAGE = 5
 SITEMAP_SIZE = 20
-DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-MONTHS = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-    "September", "Oktober", "November", "Desember",
-]  # fmt: skip
 # The feed lines of the seed article's page, as the real site showed them.
 SEED_FEED = [
     ("TangselCity", "16 jam yang lalu"), ("TangselCity", "2 hari yang lalu"),
@@ -41,9 +45,7 @@ SEED_ID = 51234
 
 
 def load_articles(path: str | Path | None = None) -> list[dict[str, Any]]:
-    source = Path(path) if path else files("crawler.mirror") / "sites/tangselpos/articles.json"
-    articles = json.loads(source.read_text(encoding="utf-8"))
-    return sorted(articles, key=lambda a: a["published"], reverse=True)
+    return load_site_articles("tangselpos", path)
 
 
 def section_slug(section: str) -> str:
@@ -56,11 +58,7 @@ def article_path(article: dict[str, Any]) -> str:
 
 def date_line(published: datetime) -> str:
     """``Selasa, 16 September 2025 | 09:12 WIB``"""
-    day = DAYS[published.weekday()]
-    return (
-        f"{day}, {published.day} {MONTHS[published.month - 1]} {published.year}"
-        f" | {published:%H:%M} WIB"
-    )
+    return indonesian_date(published)
 
 
 def image_url(article: dict[str, Any]) -> str:
@@ -95,25 +93,9 @@ def _layout(title: str, head: str, main: str, sections: list[str]) -> bytes:
 
 
 def _json_ld(article: dict[str, Any]) -> str:
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "mainEntityOfPage": {"@type": "WebPage", "@id": BASE + article_path(article)},
-        "headline": article["title"],
-        "image": [image_url(article)],
-        "datePublished": article["published"],
-        "dateModified": article["published"],
-        "articleSection": article["section"],
-        "keywords": ", ".join(article.get("tags") or []),
-        "author": (
-            [{"@type": "Person", "name": article["author"]}]
-            if article.get("author")
-            else {"@type": "Organization", "name": "Redaksi TangselPos"}
-        ),
-        "publisher": {"@type": "Organization", "name": "TangselPos.id"},
-    }
-    text = json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
-    return f'<script type="application/ld+json">{text}</script>'
+    url = BASE + article_path(article)
+    data = news_article_ld(article, url, image_url(article), "TangselPos.id")
+    return json_ld_script({"@context": "https://schema.org", **data})
 
 
 def _paragraphs(article: dict[str, Any]) -> list[str]:
@@ -239,24 +221,10 @@ def render_listing(
 
 
 def render_sitemaps(articles: list[dict[str, Any]]) -> dict[str, Page]:
-    index = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"<sitemap><loc>{BASE}/sitemap-news.xml</loc></sitemap>\n</sitemapindex>\n"
-    )
-    entries = "".join(
-        f"<url><loc>{BASE}{article_path(a)}</loc><lastmod>{a['published']}</lastmod></url>\n"
-        for a in articles[:SITEMAP_SIZE]
-    )
-    news = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"{entries}</urlset>\n"
-    )
-    xml = "application/xml; charset=utf-8"
+    entries = [(BASE + article_path(a), a["published"]) for a in articles[:SITEMAP_SIZE]]
     return {
-        "/sitemap.xml": Page(index.encode(), xml),
-        "/sitemap-news.xml": Page(news.encode(), xml),
+        "/sitemap.xml": Page(sitemap_index([f"{BASE}/sitemap-news.xml"]), XML),
+        "/sitemap-news.xml": Page(urlset(entries), XML),
     }
 
 

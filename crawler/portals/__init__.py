@@ -6,7 +6,10 @@ these declarations; nothing else in arsip knows a portal by name.
 
 Portals declared outside arsip (private ones, or test portals) are added by naming their
 modules in the ``ARSIP_PORTALS_MODULE`` environment variable (comma-separated importable
-module names); each module holds a ``PORTAL`` or a ``PORTALS`` list.
+module names); each module holds a ``PORTAL`` or a ``PORTALS`` list. Portals added with
+``arsip add-portal`` live in the operator's portals file (``crawler.portals.config``).
+
+Declarations are built on one base per markup family (``crawler.portals.base``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import importlib
 import os
 import pkgutil
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urlsplit
@@ -65,6 +69,16 @@ class Portal:
     (``DOWNLOAD_DELAY``, 1 s); a command-line setting still wins."""
     concurrency: int | None = None
     """Parallel requests to this portal's host (``CONCURRENT_REQUESTS_PER_DOMAIN``)."""
+    family: str = "custom"
+    """The markup family the declaration is built on (``wordpress``,
+    ``wordpress-newspaper``, ``wordpress-jnews``, ``tribun``, ``pikiran-rakyat``,
+    ``generic``, ``custom``): shown by ``arsip portals``; extraction itself picks a family
+    by the page's markup, never by this name."""
+    feeds: tuple[str, ...] = ()
+    """RSS or Atom feeds to start from: their item links are read with ``article_url``."""
+    robots_sitemaps: bool = False
+    """Also read the ``Sitemap:`` lines of the portal's robots.txt (portals declared with
+    only a home page, whose sitemaps nobody has looked up)."""
 
     def owns(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
@@ -96,11 +110,27 @@ def all_portals() -> dict[str, Portal]:
         for portal in declared:
             if isinstance(portal, Portal):
                 found[portal.name] = portal
+    from crawler.portals.config import load_portals_file, portals_file
+
+    for portal in load_portals_file():
+        if portal.name in found:
+            print(
+                f"arsip: {portals_file()}: portal {portal.name} is declared already; left out",
+                file=sys.stderr,
+            )
+            continue
+        found[portal.name] = portal
     return dict(sorted(found.items()))
 
 
 def enabled_portals() -> list[str]:
-    """Names of the portals a crawl without names covers."""
+    """Names of the portals a crawl without names covers (and ``arsip health`` expects
+    runs of): those declared ``enabled``, or, when the ``ARSIP_PORTALS`` environment
+    variable names some (comma-separated), exactly those that are declared: an
+    installation that archives only part of the region says so there."""
+    chosen = [n.strip() for n in (os.environ.get("ARSIP_PORTALS") or "").split(",") if n.strip()]
+    if chosen:
+        return [name for name in all_portals() if name in chosen]
     return [name for name, portal in all_portals().items() if portal.enabled]
 
 

@@ -7,6 +7,7 @@ PORTAL = Portal(
     home="https://www.tangselpos.id/",
     domains=("tangselpos.id",),
     site_name="TangselPos.id",
+    family="custom",
     article_url=r"^/detail/\d+/[^/]+$",
     listing_url=r"^/(?:kategori/[^/]+)?(?:\?page=\d+)?$",
     sitemaps=("https://www.tangselpos.id/sitemap.xml",),

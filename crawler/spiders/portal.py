@@ -1,7 +1,9 @@
 """PortalSpider: discovery and article parsing shared by every declared portal.
 
 A portal spider only names its portal; this class reads the declaration
-(``crawler.portals``): it starts from the portal's sitemaps and listing pages, follows
+(``crawler.portals``): it starts from the portal's feeds (RSS/Atom: cheap, newest
+first), sitemaps (and, when declared, the ``Sitemap:`` lines of robots.txt) and listing
+pages, follows
 listing pages and pagination that match ``listing_url``, and parses pages that match
 ``article_url`` into raw Articles for the item pipelines.
 
@@ -22,10 +24,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import scrapy
+from parsel import Selector
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
@@ -57,6 +61,20 @@ def parse_since(value: str | date | datetime | None, tz: str) -> datetime | None
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(tz))
     return value.astimezone(UTC)
+
+
+def _feed_instant(value: str | None) -> datetime | None:
+    """An RSS ``pubDate`` (RFC 822) or Atom ``published`` (ISO 8601) -> aware UTC."""
+    if not value or not value.strip():
+        return None
+    try:
+        parsed = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
 MAX_ARTICLE_PAGES = 20
@@ -121,6 +139,11 @@ class PortalSpider(scrapy.Spider):
             self._stat("catch_up")
         if self.crawler.stats and self.settings.get("ARSIP_INVOCATION"):
             self.crawler.stats.set_value("arsip/invocation", self.settings["ARSIP_INVOCATION"])
+        for url in self.portal.feeds:
+            yield scrapy.Request(url, callback=self.parse_feed)
+        if self.portal.robots_sitemaps:
+            robots = self.portal.home.rstrip("/").split("/", 3)[:3]
+            yield scrapy.Request("/".join(robots) + "/robots.txt", callback=self.parse_robots)
         for url in self.portal.sitemaps:
             yield scrapy.Request(url, callback=self.parse_sitemap)
         for url in self.portal.listings:
@@ -142,6 +165,13 @@ class PortalSpider(scrapy.Spider):
         self._stat("listing_cut")
 
     def closed(self, reason: str) -> None:
+        refused = self.crawler.stats.get_value("downloader/response_status_count/403", 0)
+        if refused:
+            self.logger.warning(
+                "portal %s refused %d requests with 403 Forbidden (arsip's user agent is "
+                "not a browser's, and arsip does not pretend otherwise)",
+                self.portal.name, refused,
+            )  # fmt: skip
         if self.known is not None:
             self.known.close()
 
@@ -169,6 +199,44 @@ class PortalSpider(scrapy.Spider):
             # bomb: entities are never expanded, so its URLs come out empty).
             self.logger.warning("sitemap %s lists no URL", response.url)
             self._stat("sitemaps_empty")
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        """The ``Sitemap:`` lines of robots.txt (a sitemap also declared elsewhere is
+        fetched once: Scrapy's duplicate filter drops the second request)."""
+        for line in response.text.splitlines():
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "sitemap" and value.strip():
+                yield response.follow(value.strip(), callback=self.parse_sitemap)
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        """An RSS 2.0 or Atom feed: each item's link, read with the portal's article
+        rule, its ``pubDate``/``published`` as the listed date (for ``--since``). A feed
+        whose links are no article URLs (Tribun's all point to the home page) is
+        counted under ``arsip/feeds_without_articles``: the sitemaps must do."""
+        self._stat("pages_ok")
+        try:
+            feed = Selector(text=response.text, type="xml")
+            feed.remove_namespaces()
+        except Exception:  # not XML at all (an HTML page answering at /rss)
+            self.logger.warning("unreadable feed %s", response.url)
+            return
+        found = 0
+        for entry in feed.xpath("//item | //entry"):
+            link = (
+                entry.xpath("link/text()").get()
+                or entry.xpath("link[not(@rel) or @rel='alternate']/@href").get()
+            )
+            if not link:
+                continue
+            url = response.urljoin(link.strip())
+            if not self.portal.is_article(url):
+                continue
+            found += 1
+            when = entry.xpath("pubDate/text() | published/text() | updated/text()").get()
+            yield from self._article_request(url, listed=_feed_instant(when))
+        if not found:
+            self._stat("feeds_without_articles")
+            self.logger.info("feed %s links no article of %s", response.url, self.portal.name)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         self._stat("pages_ok")

@@ -1,0 +1,177 @@
+"""Portal commands: ``arsip portals`` (what is declared, how each is discovered, how
+its last run went) and ``arsip add-portal`` (a portal nobody declared, crawled through
+its sitemaps and feeds)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crawler.portals import Portal
+
+
+def last_runs(db_path: Path) -> dict[str, dict[str, Any]]:
+    """Portal -> its latest ``crawl_runs`` row (started_at, finished_at, new, updated,
+    failure); empty when the archive has no run log yet."""
+    conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        rows = conn.execute(
+            "SELECT portal, started_at, finished_at, new, updated, failure FROM crawl_runs "
+            "WHERE id IN (SELECT max(id) FROM crawl_runs GROUP BY portal)"
+        ).fetchall()
+    except sqlite3.OperationalError:  # an archive older than the run log
+        return {}
+    finally:
+        conn.close()
+    return {row["portal"]: dict(row) for row in rows}
+
+
+def portal_record(portal: Portal, enabled: bool, run: dict[str, Any] | None) -> dict[str, Any]:
+    """One portal as ``arsip portals --format json`` prints it."""
+    return {
+        "name": portal.name,
+        "family": portal.family,
+        "home": portal.home,
+        "enabled": enabled,
+        "feeds": list(portal.feeds),
+        "sitemaps": list(portal.sitemaps),
+        "robots_sitemaps": portal.robots_sitemaps,
+        "listings": list(portal.listings),
+        "last_run": (
+            {k: run[k] for k in ("started_at", "new", "updated", "failure")} if run else None
+        ),
+    }
+
+
+def _discovery(record: dict[str, Any]) -> str:
+    parts = []
+    for key, label in (("feeds", "feed"), ("sitemaps", "sitemap"), ("listings", "listing")):
+        if record[key]:
+            count = len(record[key])
+            parts.append(f"{count} {label}{'s' if count > 1 else ''}")
+    if record["robots_sitemaps"]:
+        parts.append("robots.txt")
+    return ", ".join(parts)
+
+
+@click.command()
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="ARSIP_DB",
+    help="An archive: show each portal's last run from its run log.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+def portals(db_path: Path | None, output: str) -> None:
+    """List the declared portals: markup family, discovery sources (feeds, sitemaps,
+    listing pages), whether a crawl without names covers them, and with --db the last
+    run's time, new articles and failure.
+
+    \b
+    Example:
+        arsip portals
+        arsip portals --db news.db --format json
+    """
+    from tabulate import tabulate
+
+    from crawler.portals import all_portals, enabled_portals
+
+    if db_path is not None and not db_path.exists():
+        raise click.ClickException(f"no archive at {db_path}")
+    runs = last_runs(db_path) if db_path else {}
+    enabled = set(enabled_portals())
+    records = [
+        portal_record(portal, name in enabled, runs.get(name))
+        for name, portal in all_portals().items()
+    ]
+    if output == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    headers = ["portal", "family", "enabled", "discovery", "home"]
+    if db_path:
+        headers += ["last run", "new", "failure"]
+    rows = []
+    for record in records:
+        row = [
+            record["name"],
+            record["family"],
+            "yes" if record["enabled"] else "no",
+            _discovery(record),
+            record["home"],
+        ]
+        if db_path:
+            run = record["last_run"] or {}
+            row += [run.get("started_at") or "never", run.get("new", ""), run.get("failure") or ""]
+        rows.append(row)
+    click.echo(tabulate(rows, headers=headers, tablefmt="plain"))
+
+
+@click.command("add-portal")
+@click.argument("url")
+@click.option(
+    "--name", help="The portal's name (default: from the host, www.kabar-x.id -> kabar_x)."
+)
+@click.option(
+    "--family",
+    type=click.Choice(["generic", "wordpress", "wordpress-newspaper", "wordpress-jnews",
+                       "tribun", "pikiran-rakyat"]),
+    default="generic",
+    show_default=True,
+    help="A known markup family's base instead of the generic one.",
+)  # fmt: skip
+@click.option(
+    "--print",
+    "print_only",
+    is_flag=True,
+    help="Write nothing: print the declaration as a crawler/portals/ module instead.",
+)
+def add_portal(url: str, name: str | None, family: str, print_only: bool) -> None:
+    """Add the news site at URL (its home page) as a portal, so that `arsip crawl`
+    archives it from its next run: its robots.txt Sitemap lines, /sitemap_index.xml,
+    /wp-sitemap.xml, /sitemap.xml, /feed/ and /rss are read at crawl time, and its
+    pages go through the generic extraction (structured data, known markup, then
+    trafilatura). Nothing is fetched now. The portal is written to the portals file:
+    ARSIP_PORTALS_FILE, else ~/.config/arsip/portals.toml (edit it to change or remove
+    the portal).
+
+    \b
+    Example:
+        arsip add-portal https://www.kabarserang.id/
+        arsip crawl kabarserang --db news.db
+        arsip add-portal https://www.kabarserang.id/ --family wordpress --print
+    """
+    from crawler.portals.config import (
+        PortalsFileError,
+        declaration_text,
+        name_for,
+        valid_home,
+    )
+    from crawler.portals.config import (
+        add_portal as append_portal,
+    )
+
+    if print_only:
+        if not valid_home(url):
+            raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
+        click.echo(declaration_text(name or name_for(url), url, family), nl=False)
+        return
+    try:
+        added, where = append_portal(url, name=name, family=family)
+    except PortalsFileError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write the portals file: {error}") from None
+    click.echo(f"added portal {added} ({family}) to {where}")
+    click.echo(f"crawl it: arsip crawl {added} --db news.db")

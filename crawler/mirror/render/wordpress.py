@@ -1,0 +1,331 @@
+"""WordPress sample sites: the default theme markup (kabar6, radarbanten, bantenhits),
+tagDiv's Newspaper theme (bantennews) and JNews (satelitnews).
+
+What all three share, as on real WordPress portals: post-name (or dated) permalinks,
+``/category/<slug>/page/N/`` listings, Yoast's ``/sitemap_index.xml`` ->
+``/post-sitemap.xml`` (+ a category sitemap of non-articles), ``/feed/``, a Yoast-like
+JSON-LD ``@graph``, ``article:published_time``, and a ``rel=next`` / post navigation
+that links the next *story*. Credit lines (``Editor: ...``) close the text.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from crawler.mirror.render.base import (
+    XML,
+    Article,
+    PortalSite,
+    body_pages,
+    has_credit,
+    html_page,
+    indonesian_date,
+    insert_kind,
+    json_ld_script,
+    news_article_ld,
+    og_head,
+    published,
+    sitemap_index,
+    slugify,
+    urlset,
+)
+from crawler.mirror.server import Page
+
+
+class WordPressSite(PortalSite):
+    robots_sitemaps = ("/sitemap_index.xml",)
+    category_base = "/category/"
+    rel_next_story = False
+    """The page's ``<link rel=next>`` names the next story (kabar6, biem)."""
+
+    def article_path(self, article: Article) -> str:
+        return f"/{article['slug']}/"
+
+    def section_path(self, section: str) -> str:
+        return f"{self.category_base}{slugify(section)}/"
+
+    def listing_target(self, path: str, page: int) -> str:
+        return path if page == 1 else f"{path}page/{page}/"
+
+    def discovery(self) -> dict[str, Page]:
+        posts = [(self.url(a), a["published"]) for a in self.articles]
+        newest = self.articles[0]["published"]
+        categories = [(self.base + self.section_path(s), newest) for s in self.sections]
+        return {
+            "/sitemap_index.xml": Page(
+                sitemap_index(
+                    [f"{self.base}/post-sitemap.xml", f"{self.base}/category-sitemap.xml"]
+                ),
+                XML,
+            ),
+            "/post-sitemap.xml": Page(urlset(posts), XML),
+            "/category-sitemap.xml": Page(urlset(categories), XML),
+            **self.feed("/feed/"),
+        }
+
+    # -- markup ------------------------------------------------------------------------
+
+    def layout(self, title: str, head: str, main: str) -> bytes:
+        nav = "".join(
+            f'<li class="menu-item"><a href="{self.section_path(s)}">{escape(s)}</a></li>'
+            for s in self.sections
+        )
+        body = f"""<div id="page" class="site">
+<header id="masthead" class="site-header"><p class="site-title"><a href="/" rel="home">{escape(self.site_name)}</a></p>
+<nav class="main-navigation"><ul class="menu"><li class="menu-item"><a href="/">Home</a></li>{nav}</ul></nav></header>
+<div id="content" class="site-content"><main id="main" class="site-main">
+{main}
+</main>
+<aside id="secondary" class="widget-area"><section class="widget widget_recent_entries"><h2 class="widget-title">Berita Terkini</h2><ul>
+{"".join(f'<li><a href="{self.article_path(a)}">{escape(a["title"])}</a></li>' for a in self.articles[:5])}
+</ul></section></aside></div>
+<footer class="site-footer"><div class="site-info">&copy; 2025 {escape(self.site_name)}. <a href="/redaksi/">Redaksi</a> | <a href="/pedoman-media-siber/">Pedoman Media Siber</a></div></footer>
+</div>"""
+        return html_page(title, head, body)
+
+    def head(self, article: Article) -> str:
+        url = self.url(article)
+        tags = og_head(article, url, self.image_url(article), self.site_name)
+        if article.get("jsonld", True):
+            tags.append(
+                f'<meta property="article:published_time" content="{article["published"]}">'
+            )
+            tags.append(f'<meta property="article:section" content="{escape(article["section"])}">')
+            tags.append(json_ld_script(self.yoast_graph(article)))
+        newer, older = self.neighbours(article)
+        if self.rel_next_story and older:
+            # The trap: WordPress's adjacent-post link, not page 2 of this story.
+            tags.append(f'<link rel="next" href="{self.url(older)}">')
+        if self.rel_next_story and newer:
+            tags.append(f'<link rel="prev" href="{self.url(newer)}">')
+        return "\n".join(tags)
+
+    def yoast_graph(self, article: Article) -> dict:
+        url = self.url(article)
+        node = news_article_ld(article, url, self.image_url(article), self.site_name, "Article")
+        node["@id"] = f"{url}#article"
+        node["isPartOf"] = {"@id": url}
+        return {
+            "@context": "https://schema.org",
+            "@graph": [
+                node,
+                {"@type": "WebPage", "@id": url, "url": url, "name": article["title"]},
+                {"@type": "WebSite", "@id": f"{self.base}/#website", "name": self.site_name},
+            ],
+        }
+
+    def insert_html(self, text: str) -> str:
+        kind = insert_kind(text)
+        if kind == "read-also":
+            label, _, rest = text.partition(":")
+            return (
+                f'<p><strong>{escape(label)}:</strong> <a href="/">{escape(rest.strip())}</a></p>'
+            )
+        if kind == "ad":
+            return f'<div class="code-block code-block-2"><span>{escape(text)}</span></div>'
+        return f"<p>{escape(text)}</p>"
+
+    def credits(self, article: Article) -> list[str]:
+        if article.get("editor") and not has_credit(article, "editor"):
+            return [f"<p><strong>Editor: {escape(article['editor'])}</strong></p>"]
+        return []
+
+    def byline(self, article: Article) -> str:
+        when = published(article)
+        author = (
+            f' <span class="byline">oleh <span class="author vcard"><a class="url fn n" '
+            f'href="/author/{slugify(article["author"])}/">{escape(article["author"])}</a>'
+            "</span></span>"
+            if article.get("author")
+            else ""
+        )
+        return (
+            f'<div class="entry-meta"><span class="posted-on"><time class="entry-date published" '
+            f'datetime="{article["published"]}">{indonesian_date(when, time_sep=" ")}</time>'
+            f"</span>{author}</div>"
+        )
+
+    def post_navigation(self, article: Article) -> str:
+        newer, older = self.neighbours(article)
+        links = []
+        if newer:
+            links.append(
+                f'<div class="nav-previous"><a href="{self.article_path(newer)}" rel="prev">'
+                f"{escape(newer['title'])}</a></div>"
+            )
+        if older:
+            links.append(
+                f'<div class="nav-next"><a href="{self.article_path(older)}" rel="next">'
+                f"{escape(older['title'])}</a></div>"
+            )
+        return f'<nav class="navigation post-navigation"><div class="nav-links">{"".join(links)}</div></nav>'
+
+    def footer(self, article: Article) -> str:
+        tags = ", ".join(
+            f'<a href="/tag/{slugify(t)}/" rel="tag">{escape(t)}</a>' for t in article["tags"]
+        )
+        return (
+            f'<footer class="entry-footer"><span class="cat-links"><a href="'
+            f'{self.section_path(article["section"])}" rel="category tag">'
+            f"{escape(article['section'])}</a></span> "
+            f'<span class="tags-links">{tags}</span></footer>'
+        )
+
+    def article_pages(self, article: Article) -> dict[str, bytes]:
+        (blocks,) = body_pages(article, self.insert_html, trailer=self.credits(article))
+        main = f"""<article class="post type-post status-publish format-standard hentry">
+<header class="entry-header"><h1 class="entry-title">{escape(article["title"])}</h1>
+{self.byline(article)}</header>
+<figure class="post-thumbnail"><img src="{self.image_url(article)}" alt=""><figcaption>Ilustrasi. (Dok. {escape(self.site_name)})</figcaption></figure>
+<div class="entry-content">
+{chr(10).join(blocks)}
+<div class="sharedaddy sd-sharing-enabled"><h3 class="sd-title">Bagikan:</h3><a href="#">Facebook</a> <a href="#">WhatsApp</a></div>
+</div>
+{self.footer(article)}
+</article>
+{self.post_navigation(article)}"""
+        title = f"{article['title']} - {self.site_name}"
+        return {self.article_path(article): self.layout(title, self.head(article), main)}
+
+
+class NewspaperSite(WordPressSite):
+    """tagDiv's Newspaper theme: ``td-post-*`` classes, ``td-a-rec`` ad slots."""
+
+    def insert_html(self, text: str) -> str:
+        kind = insert_kind(text)
+        if kind == "ad":
+            return (
+                '<div class="td-a-rec td-a-rec-id-content_inline"><span class="td-adspot-title">'
+                f"{escape(text)}</span></div>"
+            )
+        if kind == "read-also":
+            return f"<p><strong>{escape(text)}</strong></p>"
+        return f"<p>{escape(text)}</p>"
+
+    def article_pages(self, article: Article) -> dict[str, bytes]:
+        (blocks,) = body_pages(article, self.insert_html, trailer=self.credits(article))
+        when = published(article)
+        author = (
+            f'<div class="td-post-author-name"><div class="td-author-by">By</div> '
+            f'<a href="/author/{slugify(article["author"])}/">{escape(article["author"])}</a>'
+            '<div class="td-author-line"> - </div></div>'
+            if article.get("author")
+            else ""
+        )
+        tags = "".join(
+            f'<li><a href="/tag/{slugify(t)}/">{escape(t)}</a></li>' for t in article["tags"]
+        )
+        main = f"""<div class="td-main-content"><article class="post type-post">
+<div class="td-post-header"><ul class="td-category"><li class="entry-category"><a href="{self.section_path(article["section"])}">{escape(article["section"])}</a></li></ul>
+<header class="td-post-title"><h1 class="entry-title">{escape(article["title"])}</h1>
+<div class="td-module-meta-info">{author}<span class="td-post-date"><time class="entry-date updated td-module-date" datetime="{article["published"]}">{indonesian_date(when, weekday=False, time_sep=None)}</time></span></div></header></div>
+<div class="td-post-sharing td-post-sharing-top"><a href="#">Share</a></div>
+<div class="td-post-content tagdiv-type">
+<div class="td-post-featured-image"><figure><img src="{self.image_url(article)}" alt=""><figcaption class="wp-caption-text">Foto: Dok. BantenNews</figcaption></figure></div>
+{chr(10).join(blocks)}
+</div>
+<footer><div class="td-post-source-tags"><ul class="td-tags td-post-small-box clearfix"><li><span>TAGS</span></li>{tags}</ul></div></footer>
+</article>
+{self.post_navigation(article)}</div>"""
+        title = f"{article['title']} - {self.site_name}"
+        return {self.article_path(article): self.layout(title, self.head(article), main)}
+
+
+class JNewsSite(WordPressSite):
+    """The JNews theme: ``jeg_*`` classes; ``.jeg_pagination_nextprev`` links the
+    neighbouring stories (not pages of this one)."""
+
+    def article_path(self, article: Article) -> str:
+        return f"/{article['id']}/{article['slug']}/"
+
+    def insert_html(self, text: str) -> str:
+        kind = insert_kind(text)
+        if kind == "ad":
+            return (
+                f'<div class="jeg_ad jeg_ad_article jnews_content_inline_ads">{escape(text)}</div>'
+            )
+        if kind == "read-also":
+            label, _, rest = text.partition(":")
+            return f'<p><strong>{escape(label)}:</strong><a href="/">{escape(rest)}</a></p>'
+        return f"<p>{escape(text)}</p>"
+
+    def article_pages(self, article: Article) -> dict[str, bytes]:
+        (blocks,) = body_pages(article, self.insert_html, trailer=self.credits(article))
+        when = published(article)
+        newer, older = self.neighbours(article)
+        nextprev = "".join(
+            [
+                f'<a href="{self.article_path(newer)}" class="page_nav prev" rel="prev">'
+                '<span class="text">Sebelumnya</span></a>'
+                if newer
+                else "",
+                f'<a href="{self.article_path(older)}" class="page_nav next" rel="next">'
+                '<span class="text">Next</span></a>'
+                if older
+                else "",
+            ]
+        )
+        author = (
+            f'<div class="jeg_meta_author"><span class="meta_text">Penulis</span> '
+            f'<a href="/author/{slugify(article["author"])}/">{escape(article["author"])}</a></div>'
+            if article.get("author")
+            else ""
+        )
+        tags = "".join(f'<a href="/tag/{slugify(t)}/">{escape(t)}</a>' for t in article["tags"])
+        main = f"""<div class="jeg_main"><div class="jeg_inner_content">
+<div class="jeg_breadcrumbs"><a href="/">Home</a> / <a href="{self.section_path(article["section"])}">{escape(article["section"])}</a></div>
+<h1 class="jeg_post_title">{escape(article["title"])}</h1>
+<div class="jeg_meta_container"><div class="jeg_post_meta">{author}
+<div class="jeg_meta_date"><a href="{self.article_path(article)}">{indonesian_date(when, time_sep=" ")}</a></div>
+<div class="jeg_meta_category"><a href="{self.section_path(article["section"])}">{escape(article["section"])}</a></div></div></div>
+<div class="jeg_featured featured_image"><img src="{self.image_url(article)}" alt=""></div>
+<div class="jeg_share_button"><a href="#">Facebook</a><a href="#">Twitter</a></div>
+<div class="entry-content no-share"><div class="jeg_post_content"><div class="content-inner">
+{chr(10).join(blocks)}
+<div class="jeg_pagination jeg_pagination_nextprev">{nextprev}</div>
+</div></div>
+<div class="jeg_post_tags"><span>Tags:</span> {tags}</div></div>
+<div class="jnews_related_post_container"><h3>Berita Terkait</h3><a href="/">Lainnya</a></div>
+</div></div>"""
+        title = f"{article['title']} - {self.site_name}"
+        return {self.article_path(article): self.layout(title, self.head(article), main)}
+
+
+class Kabar6(WordPressSite):
+    name = "kabar6"
+    hosts = ("kabar6.com", "www.kabar6.com")
+    base = "https://kabar6.com"
+    site_name = "Kabar6.com"
+    category_base = "/category/berita/"
+    rel_next_story = True
+
+
+class RadarBanten(WordPressSite):
+    name = "radarbanten"
+    hosts = ("www.radarbanten.co.id", "radarbanten.co.id")
+    base = "https://www.radarbanten.co.id"
+    site_name = "RADARBANTEN.CO.ID"
+
+    def article_path(self, article: Article) -> str:
+        return f"/{published(article):%Y/%m/%d}/{article['slug']}/"
+
+
+class BantenHits(WordPressSite):
+    name = "bantenhits"
+    hosts = ("www.bantenhits.com", "bantenhits.com")
+    base = "https://www.bantenhits.com"
+    site_name = "BantenHits"
+
+
+class BantenNews(NewspaperSite):
+    name = "bantennews"
+    hosts = ("www.bantennews.co.id", "bantennews.co.id")
+    base = "https://www.bantennews.co.id"
+    site_name = "BantenNews.co.id"
+
+
+class SatelitNews(JNewsSite):
+    name = "satelitnews"
+    hosts = ("www.satelitnews.com", "satelitnews.com")
+    base = "https://www.satelitnews.com"
+    site_name = "Satelit News"

@@ -1,0 +1,7 @@
+from crawler.portals.tribunbanten import PORTAL
+from crawler.spiders.portal import PortalSpider
+
+
+class TribunbantenSpider(PortalSpider):
+    name = "tribunbanten"
+    portal = PORTAL

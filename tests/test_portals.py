@@ -1,0 +1,361 @@
+"""Every declared portal, crawled over HTTP from its mirror site with the real spiders;
+the known traps of the region's portals; the generic portal (``arsip add-portal``);
+``arsip portals``; and the check that each declaration has its spider, fixture and site."""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import pkgutil
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from parsel import Selector
+
+import crawler.portals
+import crawler.spiders
+from crawler.extract.paging import next_page_url
+from crawler.mirror.render import RENDERERS
+from crawler.mirror.render.networks import TribunBanten
+from crawler.mirror.render.wordpress import BantenHits
+from crawler.mirror.server import MirrorServer, Page, Site
+from crawler.portals import Portal, all_portals
+from crawler.spiders.portal import PortalSpider
+from tests.conftest import ROOT, SAMPLE_DATA, rows, run_cli
+from tests.mirror_data import mirror_articles, mismatches
+
+
+def declared_modules() -> dict[str, Portal]:
+    """Module name -> PORTAL for every portal module arsip ships."""
+    found = {}
+    for info in pkgutil.iter_modules(crawler.portals.__path__):
+        module = importlib.import_module(f"crawler.portals.{info.name}")
+        if isinstance(getattr(module, "PORTAL", None), Portal):
+            found[info.name] = module.PORTAL
+    return found
+
+
+SHIPPED = sorted(declared_modules())
+
+
+@pytest.fixture(scope="module")
+def archive(mirror, tmp_path_factory):
+    """One crawl of every shipped portal (disabled ones named) from the mirror."""
+    db_path = tmp_path_factory.mktemp("portals") / "banten.db"
+    result = run_cli("crawl", *SHIPPED, "--mirror", mirror.url, "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    return db_path
+
+
+def stored(db_path: Path, portal: str) -> dict[str, dict]:
+    return {r["url"]: r for r in rows(db_path, "SELECT * FROM articles WHERE portal = ?", portal)}
+
+
+# -- every portal -------------------------------------------------------------------
+
+
+def test_ten_portals_are_declared():
+    assert len(SHIPPED) == 10
+    assert {p.family for p in declared_modules().values()} == {
+        "custom", "wordpress", "wordpress-newspaper", "wordpress-jnews", "tribun",
+        "pikiran-rakyat",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("portal", SHIPPED)
+def test_every_article_matches_its_mirror_data(archive, portal):
+    """Body, title, dateline, authors, editor, press-release flag and published day of
+    each stored article equal the data its mirror pages were rendered from."""
+    articles = mirror_articles(portal)
+    found = stored(archive, portal)
+    assert set(found) == {url for url, _ in articles}
+    wrong = {url: mismatches(found[url], article, portal) for url, article in articles}
+    assert {url: fields for url, fields in wrong.items() if fields} == {}
+
+
+def test_cross_portal_copies_are_found(archive):
+    """The press releases run by several portals cluster; the word-for-word copy
+    (bantenhits 61195 of tangselpos 51398) is a duplicate of one stored article."""
+    copies = rows(
+        archive,
+        "SELECT a.portal, b.portal AS of FROM articles a JOIN articles b ON a.duplicate_of = b.id",
+    )
+    assert [sorted((c["portal"], c["of"])) for c in copies] == [["bantenhits", "tangselpos"]]
+    # The Pemprov Banten releases, rewritten by several portals, share clusters.
+    shared = rows(
+        archive,
+        "SELECT cluster_id, count(DISTINCT portal) AS portals FROM articles "
+        "WHERE cluster_id IS NOT NULL GROUP BY cluster_id HAVING portals >= 3",
+    )
+    assert shared
+
+
+# -- the traps ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("portal", "selector"),
+    [
+        ("kabar6", "link[rel=next]::attr(href)"),
+        ("biem", "link[rel=next]::attr(href)"),
+        ("satelitnews", ".jeg_pagination_nextprev a.next::attr(href)"),
+    ],
+)
+def test_next_story_links_are_not_article_pages(archive, portal, selector):
+    """kabar6 and biem's ``rel=next`` and JNews' next/prev bar link another story: the
+    page really has the link, arsip does not follow it as page 2, and each article
+    keeps only its own text."""
+    site = RENDERERS[portal]()
+    article = site.articles[0]
+    path, html = next(iter(site.article_pages(article).items()))
+    page = Selector(text=html.decode())
+    target = urljoin(site.base + path, page.css(selector).get())
+    assert target != site.base + path and all_portals()[portal].is_article(target)
+    assert next_page_url(page, site.base + path) is None
+    row = stored(archive, portal)[site.url(article)]
+    assert row["body"] == "\n\n".join(article["paragraphs"])
+    run = rows(archive, "SELECT * FROM crawl_runs WHERE portal = ?", portal)[-1]
+    assert run["article_pages"] == len(site.articles)
+
+
+def test_multi_page_article_is_one_article(archive):
+    """tribunbanten 1006238 breaks after paragraph 7 (``Halaman 1/2``, ``?page=2``)."""
+    site = RENDERERS["tribunbanten"]()
+    (article,) = [a for a in site.articles if a["id"] == 1006238]
+    assert list(site.article_pages(article)) == [
+        site.article_path(article),
+        site.article_path(article) + "?page=2",
+    ]
+    row = stored(archive, "tribunbanten")[site.url(article)]
+    assert row["body"].split("\n\n") == article["paragraphs"]
+    assert "Halaman" not in row["body"]
+
+
+def _renamed(renderer: type, host: str):
+    """A sample site under a host no portal declares."""
+    return type("Undeclared", (renderer,), {"base": f"https://{host}", "hosts": (host,)})()
+
+
+@pytest.fixture
+def portals_file(tmp_path: Path) -> dict[str, str]:
+    return {"ARSIP_PORTALS_FILE": str(tmp_path / "portals.toml")}
+
+
+def test_add_portal_archives_an_undeclared_site_through_its_sitemaps_and_feeds(
+    tmp_path, portals_file
+):
+    """A WordPress site and a Tribun-network site that nobody declared: ``add-portal``
+    with only their home pages, then a crawl through robots.txt, the usual sitemap
+    places and feeds. The Tribun RSS links only its home page (a trap): its news
+    sitemap finds every article, the two-page one joined."""
+    wordpress = _renamed(BantenHits, "www.kabarserang.id")
+    tribun = _renamed(TribunBanten, "serang.tribunkota.id")
+    for home in ("https://www.kabarserang.id/", "https://serang.tribunkota.id"):
+        added = run_cli("add-portal", home, env=portals_file)
+        assert added.returncode == 0, added.stderr
+    names = json.loads(run_cli("portals", "--format", "json", env=portals_file).stdout)
+    generic = {p["name"]: p for p in names if p["family"] == "generic"}
+    assert set(generic) == {"kabarserang", "serang"}
+    assert generic["kabarserang"]["robots_sitemaps"] is True
+
+    log = io.StringIO()
+    db_path = tmp_path / "news.db"
+    with MirrorServer([wordpress.build(), tribun.build()], log=log) as server:
+        result = run_cli(
+            "crawl", "kabarserang", "serang", "--mirror", server.url, "--db", str(db_path),
+            env=portals_file,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    for name, site in (("kabarserang", wordpress), ("serang", tribun)):
+        found = stored(db_path, name)
+        assert set(found) == {site.url(a) for a in site.articles}, name
+        for article in site.articles:
+            row = found[site.url(article)]
+            assert row["body"] == "\n\n".join(article["paragraphs"]), (name, article["id"])
+            assert row["title"] == article["title"]
+            assert row["published_local"][:10] == article["published"][:10]
+    requested = log.getvalue()
+    assert "GET serang.tribunkota.id/robots.txt 200" in requested
+    assert "GET serang.tribunkota.id/rss 200" in requested
+    assert "GET www.kabarserang.id/feed/ 200" in requested
+    runs = {r["portal"]: json.loads(r["stats"]) for r in rows(db_path, "SELECT * FROM crawl_runs")}
+    assert runs["serang"]["arsip/feeds_without_articles"] == 1
+    assert "arsip/feeds_without_articles" not in runs["kabarserang"]
+
+
+def test_add_portal_refuses_bad_input_clearly(portals_file):
+    bad = run_cli("add-portal", "kabarserang.id", env=portals_file)
+    assert bad.returncode == 1 and "not an http(s) URL" in bad.stderr
+    taken = run_cli("add-portal", "https://www.tangselpos.id/", "--name", "tp", env=portals_file)
+    assert taken.returncode == 1 and "belongs to the declared portal tangselpos" in taken.stderr
+    assert run_cli("add-portal", "https://a.id/", "--name", "tangselpos", env=portals_file).stderr
+    assert "Traceback" not in bad.stderr + taken.stderr
+    assert not Path(portals_file["ARSIP_PORTALS_FILE"]).exists()
+    printed = run_cli("add-portal", "https://www.kabarbaru.id/", "--family", "wordpress", "--print")
+    assert 'PORTAL = wordpress("kabarbaru", "https://www.kabarbaru.id/"' in printed.stdout
+
+
+def test_a_broken_portals_file_leaves_the_shipped_portals_working(tmp_path):
+    path = tmp_path / "portals.toml"
+    path.write_text("[portals.rusak\nhome = 1\n")
+    result = run_cli("portals", env={"ARSIP_PORTALS_FILE": str(path)})
+    assert result.returncode == 0
+    assert "portals file" in result.stderr and "left out" in result.stderr
+    assert "tangselpos" in result.stdout
+
+
+class RefusingSite(Site):
+    """A portal that answers 403 to every agent that is not a browser (arsip never is)."""
+
+    def get(self, target: str) -> Page | None:
+        return Page(b"<h1>403 Forbidden</h1>", status=403)
+
+
+def test_403_is_recorded_as_the_portals_refusal(tmp_path):
+    refusing = RefusingSite(hosts=("banten.tribunnews.com",), pages={})
+    db_path = tmp_path / "news.db"
+    with MirrorServer([refusing], log=None) as server:
+        result = run_cli("crawl", "tribunbanten", "--mirror", server.url, "--db", str(db_path))
+    assert result.returncode == 1
+    assert "portal tribunbanten failed: refused by the portal" in result.stderr
+    assert "403 Forbidden" in result.stderr and "Traceback" not in result.stderr
+    (run,) = rows(db_path, "SELECT * FROM crawl_runs")
+    assert run["failure"].startswith("refused by the portal: ")
+    assert json.loads(run["statuses"]) == {"403": run["responses"]}
+
+
+def test_page_all_view_replaces_the_paging(tmp_path, portals_file):
+    """Kompas-style: page 1 links ``?page=2`` and ``?page=all``; the whole article is
+    read from ``?page=all`` and page 2 is never fetched."""
+    path = "/read/2025/09/16/10300011/jalan-cisoka-diperbaiki-jelang-musim-hujan"
+    whole = ["SERANG, KOMPAS.com - Jalan Cisoka diperbaiki mulai pekan ini oleh dinas "
+             "pekerjaan umum setempat, setelah bertahun-tahun dikeluhkan warga sekitar.",
+             "Perbaikan ditargetkan rampung dalam dua pekan ke depan, kata kepala dinas "
+             "kepada wartawan di lokasi pekerjaan pada Selasa pagi.",
+             "Warga diminta mencari jalur lain selama pekerjaan berlangsung di lokasi, "
+             "terutama pada jam berangkat dan pulang kerja."]  # fmt: skip
+
+    def page(paragraphs: list[str]) -> Page:
+        text = "".join(f"<p>{p}</p>" for p in paragraphs)
+        return Page(
+            f"""<html lang="id"><head><title>Jalan Cisoka Diperbaiki Jelang Musim Hujan</title>
+<script type="application/ld+json">{{"@type":"NewsArticle","headline":"Jalan Cisoka Diperbaiki
+Jelang Musim Hujan","datePublished":"2025-09-16T10:30:00+07:00"}}</script></head><body>
+<h1 class="read__title">Jalan Cisoka Diperbaiki Jelang Musim Hujan</h1>
+<div class="read__content">{text}</div><div class="read__paging"><a href="{path}?page=2">2</a>
+<a href="{path}?page=all">Show All</a></div></body></html>""".encode()
+        )
+
+    sitemap = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>https://regional.kompas.example{path}</loc></url></urlset>"
+    )
+    site = Site(
+        hosts=("regional.kompas.example",),
+        pages={
+            "/sitemap.xml": Page(sitemap.encode(), "application/xml"),
+            path: page(whole[:2]),
+            path + "?page=all": page(whole),
+        },
+    )
+    assert run_cli("add-portal", "https://regional.kompas.example/", "--name", "kompasregional",
+                   env=portals_file).returncode == 0  # fmt: skip
+    log = io.StringIO()
+    db_path = tmp_path / "news.db"
+    with MirrorServer([site], log=log) as server:
+        result = run_cli(
+            "crawl", "kompasregional", "--mirror", server.url, "--db", str(db_path),
+            env=portals_file,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (row,) = rows(db_path, "SELECT * FROM articles")
+    assert row["url"] == "https://regional.kompas.example" + path
+    assert row["dateline"] == "SERANG"
+    assert row["body"].split("\n\n") == [whole[0].split(" - ", 1)[1], *whole[1:]]
+    assert "page=2" not in log.getvalue() and "page=all 200" in log.getvalue()
+
+
+# -- arsip portals ------------------------------------------------------------------
+
+
+def test_portals_lists_families_discovery_and_the_last_run(archive):
+    result = run_cli("portals", "--db", str(archive), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    listed = {p["name"]: p for p in json.loads(result.stdout)}
+    assert set(SHIPPED) <= set(listed)
+    assert listed["bantennews"]["family"] == "wordpress-newspaper"
+    assert listed["kabarbanten"]["feeds"] == ["https://kabarbanten.pikiran-rakyat.com/rss"]
+    assert listed["tribunbanten"]["enabled"] is False
+    assert listed["tribunbanten"]["sitemaps"] == ["https://banten.tribunnews.com/sitemap.xml"]
+    assert listed["kabar6"]["last_run"]["new"] == 4
+    assert listed["kabar6"]["last_run"]["failure"] is None
+    table = run_cli("portals", "--db", str(archive))
+    assert table.returncode == 0
+    line = next(x for x in table.stdout.splitlines() if x.startswith("satelitnews "))
+    assert "wordpress-jnews" in line and "1 feed, 1 sitemap, 1 listing" in line
+    assert "never" not in line
+    plain = run_cli("portals")
+    assert "last run" not in plain.stdout and "tribunbanten" in plain.stdout
+    missing = run_cli("portals", "--db", str(archive.parent / "none.db"))
+    assert missing.returncode == 1 and "no archive at" in missing.stderr
+
+
+# -- each declaration has its spider, fixture and mirror site -----------------------
+
+
+def spider_classes() -> dict[str, type[PortalSpider]]:
+    """Spider module name -> the PortalSpider subclass it defines."""
+    found = {}
+    for info in pkgutil.iter_modules(crawler.spiders.__path__):
+        module = importlib.import_module(f"crawler.spiders.{info.name}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, PortalSpider)
+                and value is not PortalSpider
+                and value.__module__ == module.__name__
+            ):
+                found[info.name] = value
+    return found
+
+
+@pytest.mark.parametrize("module", SHIPPED)
+def test_declaration_has_spider_fixture_and_mirror_site(module):
+    portal = declared_modules()[module]
+    assert portal.name == module, "a portal's name is its module's name"
+    spider = spider_classes().get(module)
+    assert spider is not None, f"no crawler/spiders/{module}.py"
+    assert spider.name == module, "a spider's name is its file's name"
+    assert spider.portal is portal
+    cases = [c for c in (SAMPLE_DATA / module).glob("*/output.json")]
+    assert cases, f"no saved page under tests/sample_data/{module}/"
+    assert module == "tangselpos" or module in RENDERERS, "no mirror site"
+
+
+def test_every_spider_has_a_declaration():
+    assert set(spider_classes()) == set(SHIPPED)
+
+
+def test_the_documented_example_portal_crawls_a_site_of_its_family(tmp_path, mirror):
+    """The worked example of the README, as written there, declared through
+    ARSIP_PORTALS_MODULE: it archives a WordPress site with dated URLs (radarbanten's
+    sample pages served under its host) with every field right."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("# crawler/portals/kabarbaru.py\n", 1)[1].split("```", 1)[0]
+    assert len([line for line in block.splitlines() if line.strip()]) <= 4
+    (tmp_path / "kabarbaru_portal.py").write_text(block)
+    env = {"ARSIP_PORTALS_MODULE": "kabarbaru_portal",
+           "PYTHONPATH": f"{tmp_path}:{ROOT}"}  # fmt: skip
+    site = _renamed(RENDERERS["radarbanten"], "www.kabarbaru.id")
+    db_path = tmp_path / "news.db"
+    with MirrorServer([site.build()], log=None) as server:
+        result = run_cli(
+            "crawl", "kabarbaru", "--mirror", server.url, "--db", str(db_path), env=env
+        )
+    assert result.returncode == 0, result.stderr
+    found = stored(db_path, "kabarbaru")
+    assert set(found) == {site.url(a) for a in site.articles}
+    for article in site.articles:
+        assert mismatches(found[site.url(article)], article) == {}, article["id"]
