@@ -96,6 +96,7 @@ def test_read_only_with_metadata_and_local_day_facets(server):
     with pytest.raises(urllib.error.HTTPError) as refused:
         get_json(f"{base}/archive.json?sql=" + urllib.parse.quote("delete from articles"))
     assert refused.value.code == 400
+    refused.value.close()  # an HTTPError holds the answer's socket open
     meta = get_json(f"{base}/-/metadata.json")
     tables = meta["databases"]["archive"]["tables"]
     assert (
