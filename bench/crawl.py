@@ -128,6 +128,10 @@ def main() -> None:
                 mirror.wait()
             growth = args.memory_articles / args.articles
             print(
+                f"arsip crawl   {big['responses']:>6} responses {big['seconds']:7.1f}s "
+                f"peak RSS {big['rss']:6.0f} MB  ({big['articles']} articles stored)"
+            )
+            print(
                 f"result: peak RSS, {args.memory_articles} articles = {big['rss']:.0f} MB (target < 400 MB)"
             )
             print(
