@@ -8,6 +8,7 @@ stored, plus a random fraction of a page's time.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -19,7 +20,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from archive.cli import cli
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.server import MirrorServer, Page, Site
 from crawler.mirror.tangselpos import BASE, article_path, build_site, load_articles
@@ -156,6 +159,9 @@ def test_crawls_killed_at_random_moments_then_completed(slow_site, tmp_path):
         killed_at = check_whole(db_path)  # whole: integrity, full-text index, no orphans
         assert target <= killed_at < len(ARTICLES)
         assert str(child.pid) in Path(f"{db_path}.lock").read_text()  # a stale lock
+        health = CliRunner().invoke(cli, ["health", "--db", str(db_path), "--json"])
+        assert health.exception is None or isinstance(health.exception, SystemExit)
+        assert json.loads(health.stdout)["portals"]  # the unfinished run is reported
         stored = killed_at
 
     site.delay = 0.0
