@@ -58,6 +58,10 @@ def main() -> None:
             f"\n[exit {done.returncode}]\n{done.stderr[-2000:]}" if done.returncode else ""
         )
         print(output, flush=True)
+        # The summary is committed: name the evaluation sets' place by its variable,
+        # not by where they happen to live on this machine.
+        for root in filter(None, os.environ.get("ARSIP_EVAL_MANIFESTS", "").split(":")):
+            output = output.replace(root.rstrip("/"), "$ARSIP_EVAL_MANIFESTS")
         reports.append(f"### {script} ({seconds:.0f} s)\n\n```\n{output.strip()}\n```\n")
         for line in done.stdout.splitlines():
             match = RESULT.match(line.strip())
