@@ -3,9 +3,12 @@ not reach the archive as text it is not.
 
 ``body_encoding`` decides how a page's bytes are to be read when the label lies:
 
-- a body labelled UTF-8 (HTTP header) that is not valid UTF-8 is read in its ``<meta>``
-  charset when that one fits, else as windows-1252 (the usual mislabel of older
-  Indonesian CMSs); a body that no candidate decodes is refused;
+- a body labelled UTF-8 (HTTP header) that is not valid UTF-8 and holds no UTF-8
+  multi-byte sequence at all is read in its ``<meta>`` charset when that one fits,
+  else as windows-1252 (the usual mislabel of older Indonesian CMSs); a body that no
+  candidate decodes is refused. A UTF-8 page with a few stray bytes (pasted from a
+  windows-1252 editor) stays UTF-8: reading it all as windows-1252 would garble every
+  other accented letter on it;
 - a body labelled windows-1252 / ISO-8859-1 that is valid UTF-8 with multi-byte
   sequences is read as UTF-8 (valid UTF-8 sequences are vanishingly rare in real
   windows-1252 text, and reading it as windows-1252 would store ``Ã©`` mojibake);
@@ -24,6 +27,7 @@ from __future__ import annotations
 import codecs
 import functools
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,6 +49,10 @@ _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _SAMPLE = 64 * 1024
 _SINGLE_BYTE = {"cp1252", "iso8859-15"}  # as w3lib names them (latin-1 is cp1252)
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+"""A well-formed UTF-8 multi-byte sequence (rare by chance in windows-1252 text)."""
 
 
 class RefusedBody(ValueError):
@@ -82,7 +90,7 @@ def body_encoding(body: bytes, content_type: str | None) -> str | None:
         return None
     label = resolve_encoding(label) or label
     if label == "utf-8":
-        if _decodes(body, "utf-8"):
+        if _decodes(body, "utf-8") or _UTF8_SEQUENCE.search(body):
             return None
         meta = html_body_declared_encoding(body)
         meta = resolve_encoding(meta) if meta else None

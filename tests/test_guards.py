@@ -25,6 +25,8 @@ PLAIN = "<html><body><p>Banjir di Pamulang</p></body></html>"
         (PLAIN.encode(), "text/html; charset=windows-1252", None),  # ASCII: nothing to do
         (TEXT.encode(), "text/html", None),  # no label: Scrapy's own detection
         (codecs.BOM_UTF8 + TEXT.encode(), "text/html; charset=windows-1252", None),  # BOM
+        # UTF-8 with one stray windows-1252 byte: still UTF-8 (the rest stays right).
+        (TEXT.encode() + b"<p>caf\xe9</p>", "text/html; charset=utf-8", None),
         (
             TEXT.replace("utf-8", "iso-8859-15").encode("iso-8859-15", "replace"),
             "text/html; charset=utf-8",
