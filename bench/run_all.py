@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-RESULT = re.compile(r"^result: (?P<figure>.+?) = (?P<value>.+?)(?: \(target (?P<target>.+)\))?$")
+RESULT = re.compile(r"^result: (?P<figure>.+?) = (?P<value>.+?)(?: \(target:? (?P<target>.+)\))?$")
 
 # (script, full-size arguments, quick arguments)
 BENCHES = [
