@@ -185,6 +185,52 @@ def m003_run_log(db: sqlite_utils.Database) -> None:
     db["crawl_runs"].create_index(["portal", "started_at"])
 
 
+@migration
+def m004_batched_fts(db: sqlite_utils.Database) -> None:
+    """Let a batch of articles be indexed for search once, at its end.
+
+    FTS5 writes its pending index data out at every savepoint, and ``store_many`` opens
+    one per article (each article all-or-nothing): a trigger indexing row by row then
+    leaves thousands of tiny index segments to merge, which made indexing cost twice
+    what it does in bulk. While ``fts_deferred`` holds a row, the insert and update
+    triggers stand aside and the writer indexes the batch's articles itself before it
+    commits. The row only ever exists inside that uncommitted transaction, so every
+    other writer (and a crashed batch, rolled back) keeps the ordinary triggers."""
+    db.execute("CREATE TABLE fts_deferred (batch INTEGER PRIMARY KEY)")
+    deferred = "NOT EXISTS (SELECT 1 FROM fts_deferred)"
+    db.execute('DROP TRIGGER IF EXISTS "articles_ai"')
+    db.execute(
+        f"""CREATE TRIGGER "articles_ai" AFTER INSERT ON "articles" WHEN {deferred} BEGIN
+  INSERT INTO "articles_fts" (rowid, "title", "body") VALUES (new.rowid, new."title", new."body");
+END"""
+    )
+    db.execute('DROP TRIGGER IF EXISTS "articles_au"')
+    db.execute(
+        f"""CREATE TRIGGER "articles_au" AFTER UPDATE OF "title", "body" ON "articles"
+WHEN {deferred} BEGIN
+  INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "body")
+    VALUES('delete', old.rowid, old."title", old."body");
+  INSERT INTO "articles_fts" (rowid, "title", "body") VALUES (new.rowid, new."title", new."body");
+END"""
+    )
+
+
+@migration
+def m005_rehash_buckets(db: sqlite_utils.Database) -> None:
+    """Recompute every ``minhash_bands`` row: word and bucket hashes became array
+    arithmetic (see archive.dedup), so buckets stored by earlier versions no longer
+    meet a new text's. Articles that are copies keep none (their original's stand)."""
+    from archive.dedup import text_signature  # numpy-heavy; only when migrating
+
+    db.execute("DELETE FROM minhash_bands")
+    rows = db.execute("SELECT id, body FROM articles WHERE duplicate_of IS NULL").fetchall()
+    for article_id, body in rows:
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO minhash_bands (band, bucket, article_id) VALUES (?, ?, ?)",
+            [(band, bucket, article_id) for band, bucket in text_signature(body).buckets],
+        )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> int:
     """Bring the schema up to date; returns the schema version."""
     version = db.execute("PRAGMA user_version").fetchone()[0]

@@ -20,18 +20,18 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import sqlite_utils
 
 from archive.db import open_db
 from archive.dedup import (
-    LEAD_BAND,
-    NEAR_DUPLICATE_JACCARD,
     TextSignature,
-    body_words,
     canonical_url,
-    jaccard,
-    shingle_ids,
+    is_near_duplicate,
+    normalised_text,
+    text_shingle_ids,
     text_signature,
+    text_signatures,
 )
 from archive.runlog import run_log_columns
 
@@ -63,6 +63,14 @@ class Archive:
 
     def __init__(self, path: str | Path | sqlite_utils.Database):
         self.db = path if isinstance(path, sqlite_utils.Database) else open_db(path)
+        # Ids of the articles of the running ``store_many`` batch still to be indexed
+        # for search (None outside a batch: the triggers index as rows change).
+        self._fts_pending: set[int] | None = None
+        # Shingle sets of recently stored texts by content hash: near-duplicate
+        # candidates are mostly recent, and re-reading and re-shingling their bodies is
+        # the cost. Keyed by text, not id, so that a rolled-back article leaves nothing
+        # wrong behind.
+        self._shingles: dict[str, np.ndarray] = {}
 
     def __enter__(self) -> Archive:
         return self
@@ -112,6 +120,25 @@ class Archive:
         article's own (canonical) URL; both are remembered in ``article_urls``. ``page``
         is the raw response to keep with it (see ``store_page``). Everything happens in
         one transaction (a savepoint inside ``store_many``'s batch)."""
+        return self._store(
+            record,
+            text_signature(record.get("body")),
+            seen_at=seen_at,
+            fetched_url=fetched_url,
+            run_id=run_id,
+            page=page,
+        )
+
+    def _store(
+        self,
+        record: Mapping[str, Any],
+        signature: TextSignature,
+        *,
+        seen_at: str | None = None,
+        fetched_url: str | None = None,
+        run_id: int | None = None,
+        page: Mapping[str, Any] | None = None,
+    ) -> tuple[Outcome, int]:
         seen_at = seen_at or record.get("fetched_at") or utc_now()
         row = {col: record.get(col) for col in ARTICLE_COLUMNS}
         for col in JSON_COLUMNS:
@@ -119,39 +146,66 @@ class Archive:
         row["press_release"] = int(bool(row["press_release"]))
         if row["published_has_time"] is not None:
             row["published_has_time"] = int(bool(row["published_has_time"]))
-        signature = text_signature(row["body"])
         row["content_hash"] = signature.content_hash
-        urls = dict.fromkeys(u for u in (record["url"], fetched_url) if u)
+        urls = {u: canonical_url(u) for u in (record["url"], fetched_url) if u}
 
+        indexed: list[int] = []  # articles whose search entry this one changes
         with self.db.atomic():
-            article_id = self._find(urls)
+            article_id = self._find(urls.values())
             if article_id is None:
                 outcome, article_id = self._insert(row, signature, seen_at, run_id)
+                indexed.append(article_id)
             else:
                 outcome = self._update(article_id, row, signature, seen_at, run_id)
-            for url in urls:
-                self.db.execute(
-                    "INSERT OR IGNORE INTO article_urls (url_key, url, article_id, first_seen_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    [canonical_url(url), url, article_id, seen_at],
-                )
+                if outcome == Outcome.UPDATED:
+                    indexed.append(article_id)
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO article_urls (url_key, url, article_id, first_seen_at)"
+                " VALUES (?, ?, ?, ?)",
+                [(key, url, article_id, seen_at) for url, key in urls.items()],
+            )
             if page is not None:
                 self.store_page(page, article_id=article_id, run_id=run_id)
+        # Only once the article's savepoint is released: a rolled-back article leaves
+        # nothing to index.
+        if self._fts_pending is not None:
+            self._fts_pending.update(indexed)
         return outcome, article_id
 
     def store_many(
         self, records: Iterable[Mapping[str, Any]], *, run_id: int | None = None
     ) -> Iterator[tuple[Outcome, int]]:
         """Store a batch of records in one transaction (much faster than one commit per
-        article); each article is still all-or-nothing. Yields as ``store`` returns."""
+        article); each article is still all-or-nothing. The batch's texts are hashed
+        together and indexed for search together at its end. Yields as ``store``
+        returns."""
+        records = list(records)
+        signatures = text_signatures([r.get("body") for r in records])
+        batch = zip(records, signatures, strict=True)
+        if self._fts_pending is not None:  # nested in a running batch: that one indexes
+            for record, signature in batch:
+                yield self._store(record, signature, run_id=run_id)
+            return
         with self.db.atomic():
-            for record in records:
-                yield self.store(record, run_id=run_id)
+            self.db.execute("INSERT INTO fts_deferred (batch) VALUES (1)")
+            self._fts_pending = set()
+            try:
+                for record, signature in batch:
+                    yield self._store(record, signature, run_id=run_id)
+                # Indexed in bulk, outside the per-article savepoints (see m004).
+                self.db.conn.executemany(
+                    "INSERT INTO articles_fts (rowid, title, body)"
+                    " SELECT id, title, body FROM articles WHERE id = ?",
+                    [(i,) for i in sorted(self._fts_pending)],
+                )
+                self.db.execute("DELETE FROM fts_deferred")
+            finally:
+                self._fts_pending = None
 
-    def _find(self, urls: Mapping[str, None]) -> int | None:
-        for url in urls:
+    def _find(self, url_keys: Iterable[str]) -> int | None:
+        for key in url_keys:
             found = self.db.execute(
-                "SELECT article_id FROM article_urls WHERE url_key = ?", [canonical_url(url)]
+                "SELECT article_id FROM article_urls WHERE url_key = ?", [key]
             ).fetchone()
             if found:
                 return int(found[0])
@@ -186,7 +240,7 @@ class Archive:
             f"INSERT INTO articles ({columns}) VALUES ({marks})", list(values.values())
         )
         article_id = int(cursor.lastrowid)
-        self._place(article_id, original, signature)
+        self._place(article_id, original, signature, row["press_release"])
         return (Outcome.DUPLICATE if original else Outcome.NEW), article_id
 
     def _update(
@@ -212,6 +266,14 @@ class Archive:
             " replaced_at) VALUES (?, ?, ?, ?, ?, ?)",
             [article_id, revision, title, body, old_hash, utc_now()],
         )
+        if self._fts_pending is not None and article_id not in self._fts_pending:
+            # In a batch the update trigger stands aside: the old entry goes now, the
+            # new one with the batch's (see m004).
+            self.db.execute(
+                "INSERT INTO articles_fts (articles_fts, rowid, title, body)"
+                " VALUES ('delete', ?, ?, ?)",
+                [article_id, title, body],
+            )
         # The first URL stays the article's URL; the rest of the row takes the new version.
         values = {k: v for k, v in row.items() if k != "url"}
         values.update(revision=revision + 1, crawl_run_id=run_id)
@@ -226,12 +288,14 @@ class Archive:
             self.db.execute(
                 "UPDATE articles SET duplicate_of = ? WHERE id = ?", [original, article_id]
             )
-            self._place(article_id, original, signature)
+            self._place(article_id, original, signature, row["press_release"])
         return Outcome.UPDATED
 
     # -- near-duplicate clusters --------------------------------------------------------
 
-    def _place(self, article_id: int, original: int | None, signature: TextSignature) -> None:
+    def _place(
+        self, article_id: int, original: int | None, signature: TextSignature, press_release: int
+    ) -> None:
         """Put a new or changed text into its cluster. An exact copy joins its original's
         cluster and stores no buckets of its own (the original's stand for the text);
         any other text is compared with the articles sharing one of its LSH buckets,
@@ -241,35 +305,39 @@ class Archive:
             return
         if not signature.buckets:
             return
-        matches = self._near_duplicates(article_id, signature)
+        matches = self._near_duplicates(article_id, signature, press_release)
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO minhash_bands (band, bucket, article_id) VALUES (?, ?, ?)",
             [(band, bucket, article_id) for band, bucket in signature.buckets],
         )
+        if len(self._shingles) >= 20_000:  # bounded memory over a long import
+            self._shingles.clear()
+        self._shingles[signature.content_hash] = signature.shingles
         if matches:
             self._join([article_id, *matches])
 
-    def _near_duplicates(self, article_id: int, signature: TextSignature) -> list[int]:
-        """Candidates from shared buckets, kept when the exact Jaccard similarity of their
-        shingles reaches NEAR_DUPLICATE_JACCARD, or when their text after the lead
-        paragraph is the same (the ``LEAD_BAND`` bucket)."""
+    def _near_duplicates(
+        self, article_id: int, signature: TextSignature, press_release: int
+    ) -> list[int]:
+        """Candidates from shared buckets, kept when they are near duplicates by
+        ``is_near_duplicate`` (the containment rule when both are press releases)."""
         marks = ", ".join("(?, ?)" for _ in signature.buckets)
         found = self.db.execute(
-            f"SELECT mb.article_id, max(mb.band = {LEAD_BAND}) FROM minhash_bands mb"
-            f" JOIN (VALUES {marks}) v ON mb.band = v.column1 AND mb.bucket = v.column2"
-            " WHERE mb.article_id != ? GROUP BY mb.article_id",
+            "SELECT id, content_hash, press_release FROM articles WHERE id IN (SELECT mb.article_id"
+            f" FROM minhash_bands mb JOIN (VALUES {marks}) v"
+            " ON mb.band = v.column1 AND mb.bucket = v.column2 WHERE mb.article_id != ?)",
             [*(x for pair in signature.buckets for x in pair), article_id],
         ).fetchall()
         matches = []
-        for candidate, same_rest in found:
-            if same_rest:
-                matches.append(candidate)
-                continue
-            (body,) = self.db.execute(
-                "SELECT body FROM articles WHERE id = ?", [candidate]
-            ).fetchone()
-            other = shingle_ids(body_words(body or ""))
-            if jaccard(signature.shingles, other) >= NEAR_DUPLICATE_JACCARD:
+        for candidate, digest, candidate_release in found:
+            other = self._shingles.get(digest)
+            if other is None:
+                (body,) = self.db.execute(
+                    "SELECT body FROM articles WHERE id = ?", [candidate]
+                ).fetchone()
+                other = text_shingle_ids(normalised_text(body or ""))
+            both = bool(press_release and candidate_release)
+            if is_near_duplicate(signature.shingles, other, press_releases=both):
                 matches.append(candidate)
         return matches
 

@@ -1,8 +1,8 @@
 """Benchmark the archive: ingest with all three dedup levels against a plain insert,
 near-duplicate recall and precision, scaling, and full-text search against LIKE.
 
-Usage: ``python bench/archive.py [--articles N] [--seed S] [--no-scale]`` from the
-repository root (N defaults to 100,000; the full run takes minutes).
+Usage: ``python bench/archive.py [--articles N] [--seed S] [--repeat R] [--no-scale]``
+from the repository root (N defaults to 100,000; the full run takes minutes).
 
 The archive is generated, seeded: bodies of 300-600 words (5-9 paragraphs) drawn
 from a Zipf-weighted vocabulary of made-up Indonesian-looking words; 10% of the articles
@@ -12,10 +12,18 @@ over the release's shared paragraphs. Printed, with the baseline run in this pro
 
 - ingest time through ``Archive.store_many`` (canonical URLs, content hash, MinHash/LSH
   buckets and clusters, FTS index; batches of 1,000, each article all-or-nothing)
-  against ``sqlite_utils`` ``insert_all`` of the same rows into a plain table;
+  against ``sqlite_utils`` ``insert_all`` of the same rows into a plain table, and
+  against that insert plus the same FTS5 index built after it. Every database uses the
+  archive's journal settings (WAL, ``synchronous = NORMAL``); each timing is the best
+  of ``--repeat`` runs, interleaved so that the load of a shared machine falls on all of
+  them alike, after an untimed warm-up run of each on the first 2,000 rows;
 - near-duplicate recall and precision over the planted groups, truth = Jaccard >= 0.8 on
   word 5-shingles computed exactly for every pair inside each planted group (pairs across
-  groups share no text by construction); found = pairs sharing a ``cluster_id``;
+  groups share no text by construction); found = pairs sharing a ``cluster_id``. The
+  planted variants carry no press-release flag, so only the Jaccard rule can join them.
+  A second, N/10 archive flags them as press releases (as extraction would when they
+  name their source), where the containment rule for releases applies too; its
+  figures are printed against the strict truth and against "the same planted release";
 - ingest time of 2N articles against N (same generator);
 - the top 20 of an FTS5 query against a ``LIKE`` scan of the same rows (median of the
   query words).
@@ -38,7 +46,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from a checkout, without instal
 
 import sqlite_utils  # noqa: E402
 
-from archive.dedup import body_words, jaccard, lead_dropped_hash, shingle_ids  # noqa: E402
+from archive.dedup import body_words, jaccard, shingle_ids  # noqa: E402
 from archive.store import Archive  # noqa: E402
 
 PORTALS = ["tangselpos", "kabar6", "bantennews", "radarbanten", "tangerangnews", "biem",
@@ -69,8 +77,11 @@ class Generator:
         return [self.paragraph(s) for s in sizes]
 
 
-def generate(n: int, seed: int) -> tuple[list[dict], list[list[int]]]:
-    """``n`` article rows and the planted groups (lists of row indexes)."""
+def generate(
+    n: int, seed: int, *, flag_releases: bool = False
+) -> tuple[list[dict], list[list[int]]]:
+    """``n`` article rows and the planted groups (lists of row indexes); with
+    ``flag_releases`` the planted press-release variants carry ``press_release``."""
     gen = Generator(seed)
     rows: list[dict] = []
     groups: list[list[int]] = []
@@ -99,6 +110,8 @@ def generate(n: int, seed: int) -> tuple[list[dict], list[list[int]]]:
         for portal in portals:
             lead = gen.paragraph(gen.rng.randint(15, 60))
             group.append(add("\n\n".join([lead, *shared]), gen.words(9).title(), portal))
+            if flag_releases:
+                rows[-1]["press_release"] = True
         groups.append(group)
     originals = []
     while len(rows) < n - n_copies:
@@ -129,9 +142,13 @@ def ingest_arsip(rows: list[dict], path: Path) -> tuple[float, list[int]]:
 
 
 def ingest_plain(rows: list[dict], path: Path, *, fts: bool = False) -> float:
-    """``insert_all`` into a plain table; with ``fts``, then the same FTS5 index arsip keeps."""
+    """``insert_all`` into a plain table; with ``fts``, then the same FTS5 index arsip keeps
+    (built in one pass after the insert, the fastest way to get it). Same journal
+    settings as the archive's ``open_db``."""
     start = time.perf_counter()
     db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
     db["articles"].insert_all(rows, batch_size=1000, pk="id")
     if fts:
         db["articles"].enable_fts(
@@ -141,17 +158,48 @@ def ingest_plain(rows: list[dict], path: Path, *, fts: bool = False) -> float:
     return time.perf_counter() - start
 
 
+def best_ingests(rows: list[dict], tmp: Path, repeat: int) -> tuple[dict[str, float], list[int]]:
+    """Best-of-``repeat`` seconds of the plain insert, plain + FTS and arsip, interleaved,
+    after an untimed warm-up of each; and the article ids of arsip's last run."""
+    runs = {
+        "plain": lambda path, part: ingest_plain(part, path),
+        "plain_fts": lambda path, part: ingest_plain(part, path, fts=True),
+        "arsip": lambda path, part: ingest_arsip(part, path)[0],
+    }
+    for name, run in runs.items():
+        run(tmp / f"warm-{name}.db", rows[:2000])
+    best = dict.fromkeys(runs, float("inf"))
+    ids: list[int] = []
+    for attempt in range(repeat):
+        for name, run in runs.items():
+            path = tmp / f"{name}.db"
+            remove_db(path)  # the previous attempt's: disk space, and a cold start
+            if name == "arsip":
+                seconds, ids = ingest_arsip(rows, path)
+            else:
+                seconds = run(path, rows)
+            best[name] = min(best[name], seconds)
+            print(f"  run {attempt + 1}: {name} {seconds:.1f}s", flush=True)
+    return best, ids
+
+
+def remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def near_duplicate_quality(rows, groups, ids, path) -> dict[str, float]:
-    truth, same_rest = set(), set()
+    """Recall and precision of the clusters against the strict truth (Jaccard >= 0.8),
+    and, as ``*_wider``, against the planted groups (a pair is true when both articles
+    are versions of the same release or copies of the same article)."""
+    truth, same_release = set(), set()
     for group in groups:
         shingles = {i: shingle_ids(body_words(rows[i]["body"])) for i in group}
         for a, b in itertools.combinations(group, 2):
             pair = frozenset((ids[a], ids[b]))
             if jaccard(shingles[a], shingles[b]) >= 0.8:
                 truth.add(pair)
-            lead = lead_dropped_hash(rows[a]["body"])
-            if lead is not None and lead == lead_dropped_hash(rows[b]["body"]):
-                same_rest.add(pair)
+            same_release.add(pair)
     db = sqlite_utils.Database(path)
     clusters = defaultdict(list)
     for article_id, cluster in db.execute(
@@ -161,7 +209,7 @@ def near_duplicate_quality(rows, groups, ids, path) -> dict[str, float]:
     db.close()
     found = {frozenset(p) for m in clusters.values() for p in itertools.combinations(m, 2)}
     hit = len(found & truth)
-    wider = truth | same_rest
+    wider = truth | same_release
     return {
         "truth_pairs": len(truth),
         "found_pairs": len(found),
@@ -198,6 +246,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=2, help="Timed runs of each ingest.")
     parser.add_argument("--no-scale", action="store_true", help="Skip the 2N ingest.")
     args = parser.parse_args()
     n = args.articles
@@ -209,18 +258,17 @@ def main() -> None:
         print(f"generated {n:,} articles (mean {words:.0f} words, {len(groups):,} planted "
               f"groups) in {time.perf_counter() - start:.1f}s")  # fmt: skip
 
-        plain = ingest_plain(rows, tmp_path / "plain.db")
-        plain_fts = ingest_plain(rows, tmp_path / "plain_fts.db", fts=True)
-        arsip, ids = ingest_arsip(rows, tmp_path / "arsip.db")
+        best, ids = best_ingests(rows, tmp_path, args.repeat)
+        plain, plain_fts, arsip = best["plain"], best["plain_fts"], best["arsip"]
         print(
-            f"ingest {n:,}: plain sqlite-utils insert {plain:.1f}s "
-            f"({n / plain:,.0f}/s); arsip with 3 dedup levels + FTS {arsip:.1f}s "
-            f"({n / arsip:,.0f}/s); arsip speed = {plain / arsip:.2f} of plain "
-            f"(target >= 0.33)"
+            f"ingest {n:,} (best of {args.repeat}): plain sqlite-utils insert {plain:.1f}s "
+            f"({n / plain:,.0f}/s); plain insert + the same FTS5 index {plain_fts:.1f}s "
+            f"({n / plain_fts:,.0f}/s); arsip with 3 dedup levels + FTS {arsip:.1f}s "
+            f"({n / arsip:,.0f}/s, {arsip / n * 1e6:,.0f} us per article)"
         )
         print(f"result: ingest speed vs plain insert = {plain / arsip:.2f} (target >= 0.33)")
-        print(f"  against a plain insert plus the same FTS5 index ({plain_fts:.1f}s): "
-              f"{plain_fts / arsip:.2f} of its speed")  # fmt: skip
+        print(f"result: ingest speed vs plain insert + same FTS5 index = "
+              f"{plain_fts / arsip:.2f} (target >= 0.33)")  # fmt: skip
 
         q = near_duplicate_quality(rows, groups, ids, tmp_path / "arsip.db")
         print(
@@ -230,8 +278,22 @@ def main() -> None:
         )
         print(f"result: near-duplicate recall = {q['recall']:.3f} (target >= 0.95)")
         print(f"result: near-duplicate precision = {q['precision']:.3f} (target >= 0.95)")
-        print(f"  counting 'same text after the lead paragraph' as true too: "
+        print(f"  against 'same planted release or copy' as truth: "
               f"recall {q['recall_wider']:.3f}, precision {q['precision_wider']:.3f}")  # fmt: skip
+
+        m = max(n // 10, 1000)
+        rows_r, groups_r = generate(m, args.seed, flag_releases=True)
+        _, ids_r = ingest_arsip(rows_r, tmp_path / "releases.db")
+        r = near_duplicate_quality(rows_r, groups_r, ids_r, tmp_path / "releases.db")
+        print(
+            f"near duplicates, {m:,} articles with the planted variants flagged as press "
+            f"releases: strict truth recall {r['recall']:.3f}, precision {r['precision']:.3f}; "
+            f"same-release truth recall {r['recall_wider']:.3f}, "
+            f"precision {r['precision_wider']:.3f}"
+        )
+        print(f"result: flagged releases, precision strict / same-release = "
+              f"{r['precision']:.3f} / {r['precision_wider']:.3f}; recall "
+              f"{r['recall']:.3f} / {r['recall_wider']:.3f}")  # fmt: skip
 
         gen = Generator(args.seed + 1)
         query_words = [gen.vocab[i] for i in range(2000, 2020)]
@@ -242,10 +304,12 @@ def main() -> None:
         print(f"result: FTS top-20 speed vs LIKE scan = {like / fts:,.0f}x (target >= 100x)")
 
         if not args.no_scale:
+            for name in ("plain", "plain_fts", "releases"):
+                remove_db(tmp_path / f"{name}.db")
             rows2, _ = generate(2 * n, args.seed)
             arsip2, _ = ingest_arsip(rows2, tmp_path / "arsip2.db")
-            print(f"ingest {2 * n:,}: arsip {arsip2:.1f}s; {arsip2 / arsip:.2f}x the time of "
-                  f"{n:,} (target <= 2.5x)")  # fmt: skip
+            print(f"ingest {2 * n:,}: arsip {arsip2:.1f}s (one run); {arsip2 / arsip:.2f}x the "
+                  f"best time of {n:,} (target <= 2.5x)")  # fmt: skip
             print(f"result: ingest time 2N vs N = {arsip2 / arsip:.2f}x (target <= 2.5x)")
 
 

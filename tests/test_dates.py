@@ -309,3 +309,14 @@ def test_body_date_yearless_weekday_picks_matching_year(text: str, expected: dat
 def test_parse_date_yearless_weekday_picks_matching_year() -> None:
     got = parse_date("Kamis (18/9)", now=LATE_2026)
     assert got is not None and got.value.date() == date(2025, 9, 18)
+
+
+def test_date_line_shapes() -> None:
+    from crawler.extract.dates import is_date_line
+
+    assert is_date_line("Dec 26, 2025")
+    assert is_date_line("Published on Oct 21, 2025")
+    assert is_date_line("Kamis, 15 September 2025 14:30 WIB")
+    assert not is_date_line("15/09/2025")  # numeric: as often a version or a price
+    assert not is_date_line("September 2025")  # no day
+    assert not is_date_line("The vote of March 3, 2025 decided the plan after a long debate.")

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from archive.dedup import BANDS, LEAD_BAND, body_words, content_hash, jaccard, shingle_ids
+from archive.dedup import BANDS, body_words, content_hash, jaccard, shingle_ids
 from archive.store import Archive, Outcome
 from crawler.mirror.tangselpos import load_articles
 
@@ -151,22 +151,34 @@ def test_below_threshold_is_not_a_near_duplicate(archive):
     ]
 
 
-def test_mirror_press_release_pair_is_clustered_on_the_text_after_its_lead(archive):
+def test_mirror_press_release_pair_is_clustered_by_containment(archive):
     """51311 and 51337 share every paragraph after the first; their new leads bring the
-    Jaccard similarity of the whole short text down to 0.70."""
+    Jaccard similarity of the whole short text down to 0.70. Both are press releases,
+    and 0.83 of either text's shingles are in the other."""
     mirror = {a["id"]: a for a in load_articles()}
     one, other = ("\n\n".join(mirror[i]["paragraphs"]) for i in (51311, 51337))
     assert jaccard(shingle_ids(body_words(one)), shingle_ids(body_words(other))) < 0.8
-    archive.store(record("https://www.tangselpos.id/detail/51311/a", one))
-    archive.store(record("https://www.tangselpos.id/detail/51337/b", other))
+    archive.store(record("https://www.tangselpos.id/detail/51311/a", one, press_release=True))
+    archive.store(record("https://www.tangselpos.id/detail/51337/b", other, press_release=True))
     assert [r["cluster_id"] for r in rows(archive, "SELECT cluster_id FROM articles")] == [1, 1]
-    lead = rows(archive, "SELECT article_id FROM minhash_bands WHERE band = ?", LEAD_BAND)
-    assert sorted(r["article_id"] for r in lead) == [1, 2]
+
+
+def test_same_texts_not_flagged_as_releases_need_the_jaccard_bar(archive):
+    """Containment joins press releases only: two ordinary articles as alike as 51311
+    and 51337 (Jaccard 0.70) stay apart."""
+    mirror = {a["id"]: a for a in load_articles()}
+    one, other = ("\n\n".join(mirror[i]["paragraphs"]) for i in (51311, 51337))
+    archive.store(record("https://www.tangselpos.id/detail/51311/a", one, press_release=True))
+    archive.store(record("https://www.tangselpos.id/detail/51337/b", other))
+    assert [r["cluster_id"] for r in rows(archive, "SELECT cluster_id FROM articles")] == [
+        None,
+        None,
+    ]
 
 
 def test_buckets_per_article_are_bounded(archive):
-    """Ingest cost does not grow with the archive: each text stores BANDS buckets (plus
-    one for the text after its lead), whatever else is stored."""
+    """Ingest cost does not grow with the archive: each text stores BANDS buckets,
+    whatever else is stored."""
     for n in range(30):
         archive.store(
             record(f"https://a.example.id/{n}", "\n\n".join(paragraphs(random.Random(n), 5)))
@@ -174,7 +186,7 @@ def test_buckets_per_article_are_bounded(archive):
     per_article = rows(
         archive, "SELECT article_id, count(*) AS n FROM minhash_bands GROUP BY article_id"
     )
-    assert len(per_article) == 30 and {r["n"] for r in per_article} == {BANDS + 1}
+    assert len(per_article) == 30 and {r["n"] for r in per_article} == {BANDS}
 
 
 def test_two_clusters_merge_when_a_text_bridges_them(archive):
@@ -298,3 +310,41 @@ def test_json_columns_round_trip(archive):
     archive.store(record("https://a.example.id/j", body, authors=["Nur Aisyah"], tags=["HPV"]))
     row = rows(archive, "SELECT authors, tags FROM articles")[0]
     assert json.loads(row["authors"]) == ["Nur Aisyah"] and json.loads(row["tags"]) == ["HPV"]
+
+
+def test_store_many_indexes_its_batch_for_search_once_at_the_end(archive):
+    """A batch indexes its articles at its end (see m004): an article added and then
+    changed in the same batch, and an earlier article changed in it, are found by their
+    current text only, and the index stays consistent with the table."""
+    rng = random.Random(32)
+    earlier = "\n\n".join(paragraphs(rng, 3))
+    archive.store(record("https://a.example.id/old", earlier, title="Lama"))
+    added = "\n\n".join(paragraphs(rng, 3))
+    batch = [
+        record("https://a.example.id/new", added, title="Pertama"),
+        record("https://a.example.id/new", added + "\n\nRalat satu.", title="Kedua"),
+        record("https://a.example.id/old", earlier + "\n\nRalat dua.", title="Baru"),
+    ]
+    assert [o for o, _ in archive.store_many(batch)] == [
+        Outcome.NEW,
+        Outcome.UPDATED,
+        Outcome.UPDATED,
+    ]
+
+    def hits(query: str) -> list[int]:
+        return [
+            r[0]
+            for r in archive.db.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid",
+                [query],
+            ).fetchall()
+        ]
+
+    assert hits('"Ralat"') == [1, 2]
+    assert hits("Kedua OR Baru") == [1, 2]
+    assert hits("Pertama OR Lama") == []
+    archive.db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
+    assert archive.db.execute("SELECT count(*) FROM fts_deferred").fetchone() == (0,)
+    # Outside a batch the triggers index as before.
+    archive.store(record("https://a.example.id/third", added + " Tambahan.", title="Ketiga"))
+    assert hits("Ketiga") == [3]

@@ -45,6 +45,9 @@ _DROP_LINES = [
     re.compile(r"^(foto|ilustrasi)\s*:", _I),
 ]  # fmt: skip
 
+# All of them as one pattern: one regex run per line instead of one per kind.
+_DROP_LINE = re.compile("|".join(f"(?:{p.pattern})" for p in _DROP_LINES), _I)
+
 # Read-also inside a paragraph: from the marker to the end of that sentence.
 _INLINE_READ_ALSO = re.compile(
     r"\s*[*_]*\b(baca|lihat)\s+juga\s*:\s*[^.!?\n]{3,160}[.!?]?[*_]*", _I
@@ -92,6 +95,11 @@ _PRESS_RELEASE = re.compile(
 )
 
 _TITLE_SEPARATORS = re.compile(r"\s+[-–—|:]\s+")
+
+
+# A related-news feed line (``TangselCity | 16 jam yang lalu``) is short: longer lines
+# are prose and skip the (costly) feed-line pattern.
+_FEED_LINE_MAX = 120
 
 
 @dataclass
@@ -169,7 +177,11 @@ def clean_lines(lines: list[str]) -> Cleaned:
     result = Cleaned(paragraphs=[])
     for raw in lines:
         line = raw.strip()
-        if not line or is_feed_line(line) or any(p.search(line) for p in _DROP_LINES):
+        if (
+            not line
+            or _DROP_LINE.match(line)
+            or (len(line) <= _FEED_LINE_MAX and is_feed_line(line))
+        ):
             continue
         if _take_credit(line, result) or _take_republished(line, result):
             continue

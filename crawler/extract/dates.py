@@ -550,6 +550,18 @@ def find_body_date(
     return None
 
 
+def is_date_line(text: str, max_chars: int = 60) -> bool:
+    """True for a short text that names a full day with its month in words: ``Dec 26,
+    2025``, ``Published on Oct 21, 2025``, ``15 September 2025 14:30 WIB``. The shape
+    of a page's date line (a sentence that mentions a day is longer than ``max_chars``);
+    numeric forms are left out, as on a page they are as often a version or a price."""
+    norm = _normalise(text)
+    if not 8 <= len(norm) <= max_chars or not _YEAR_RE.search(norm):
+        return False
+    m = _DATE_RE.search(norm)
+    return bool(m and (m["dm_y"] or m["md_y"]))
+
+
 def is_feed_line(line: str) -> bool:
     """True for a whole related-news feed line (``TangselCity | 16 jam yang lalu``,
     ``Kemarin``, ``baru saja``, ``Serba-Serbi7 hari ago``); False for prose that merely

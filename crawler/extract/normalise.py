@@ -52,9 +52,11 @@ def publication_date(article: Article, timezone: str = JAKARTA) -> ParsedDate | 
         if not parsed:
             logger.debug("date hint %s=%r of %s not understood", source, raw, article.url)
             continue
+        if source == "byline":  # the date line under the headline: text to the reader
+            parsed = replace(parsed, source="text")
         # A page's date line that disagrees with the day in its own URL is some other
         # story's (a sidebar's): the URL wins.
-        if source == "text" and url_days:
+        if parsed.source == "text" and url_days:
             day = parsed.value.astimezone(_as_zone(timezone)).date().isoformat()
             if day not in url_days:
                 continue

@@ -50,7 +50,9 @@ def shingles(text: str | None, n: int = SHINGLE) -> Counter[tuple[str, ...]]:
     tokens = _TOKEN.findall(text or "")
     if not tokens:
         return Counter()
-    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)))
+    if len(tokens) <= n:
+        return Counter([tuple(tokens)])
+    return Counter(zip(*(tokens[i:] for i in range(n)), strict=False))  # up to the shortest
 
 
 def precision_recall(expected: str | None, predicted: str | None) -> tuple[float, float]:
