@@ -127,7 +127,7 @@ def crawl(
       1  a portal failed outright (named on stderr); the others were archived
       2  usage error (unknown portal, bad option)
       3  another crawl is running on this archive
-      4  the archive could not be opened or written
+      4  the archive could not be opened or written (disk full: the crawl stops)
 
     \b
     Example:
@@ -187,12 +187,24 @@ def crawl(
     finally:
         lock.release()
     failed = False
+    archive_error = None
     for result in results:
         if not quiet:
             click.echo(result.summary_line())
-        if not result.ok:
+        if result.stats.get("arsip/archive_error"):
+            # Disk full or the like: what was stored before is whole (one transaction
+            # per article); the rest waits for the next run.
+            archive_error = result.stats["arsip/archive_error"]
+            click.echo(
+                f"arsip: portal {result.portal} stopped: the archive {db_path} cannot be "
+                f"written ({archive_error}); the articles stored before are intact",
+                err=True,
+            )
+        elif not result.ok:
             failed = True
             click.echo(f"arsip: portal {result.portal} failed: {result.problem}", err=True)
+    if archive_error:
+        sys.exit(EXIT_ARCHIVE_ERROR)
     sys.exit(EXIT_PORTAL_FAILED if failed else EXIT_OK)
 
 

@@ -8,6 +8,7 @@ a missing archive or article with exit code 1.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import json
@@ -334,6 +335,10 @@ def export(
 
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet needs --output FILE (Parquet is not a stream)")
+    if output is not None and not output.parent.is_dir():
+        raise click.BadParameter(
+            f"cannot write {output}: {output.parent} is not a directory", param_hint="'--output'"
+        )
     db = open_archive(db_path)
     try:
         where = build_filter(db, portals=portals, sections=sections, since=since,
@@ -357,9 +362,14 @@ def export(
                     count = (write_csv if fmt == "csv" else write_jsonl)(rows, names, sys.stdout)
             except MissingExtra as error:
                 raise click.ClickException(str(error)) from None
-            except BaseException:
+            except BaseException as error:
                 if partial is not None:
-                    partial.unlink(missing_ok=True)
+                    with contextlib.suppress(OSError):  # e.g. the name is a directory
+                        partial.unlink(missing_ok=True)
+                    if isinstance(error, OSError):  # no permission, disk full...
+                        raise click.ClickException(
+                            f"cannot write {output}: {error.strerror or error}"
+                        ) from None
                 raise
     finally:
         db.close()
@@ -461,14 +471,11 @@ def serve(db_path: Path, host: str, port: int) -> None:
         arsip serve --db news.db --port 8001
         # then open http://127.0.0.1:8001/archive/articles?_search=banjir
     """
-    from archive.serve import ArchiveBusy
     from archive.serve import serve as run_server
 
     open_archive(db_path).close()  # fail here, not in the browser, on a non-archive
-    try:
-        run_server(db_path, host=host, port=port)
-    except ArchiveBusy as error:
-        raise click.ClickException(str(error)) from None
+    # Read-only but live: serving goes on while a crawl writes (archive/serve.py).
+    run_server(db_path, host=host, port=port)
 
 
 COMMANDS = (search, show, export, stats, serve)

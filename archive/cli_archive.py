@@ -4,6 +4,7 @@ near-duplicate clusters, and importing articles from other tools."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -13,9 +14,22 @@ import click
 from archive.cli import db_option
 
 
-def _require_archive(db_path: Path) -> None:
+def _require_archive(db_path: Path, *, missing_ok: bool = False) -> None:
+    """A clear error, not a traceback, for a missing archive (unless ``missing_ok``: it
+    will be created) or a file that is not an SQLite archive."""
     if not db_path.exists():
+        if missing_ok:
+            return
         raise click.ClickException(f"no archive at {db_path}")
+    conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError:
+        raise click.ClickException(f"{db_path} is not an arsip archive") from None
+    finally:
+        conn.close()
+    if tables and "articles" not in tables:  # an empty file becomes an archive
+        raise click.ClickException(f"{db_path} is not an arsip archive")
 
 
 def _progressbar(length: int, label: str):
@@ -123,6 +137,7 @@ def import_(source: Path, db_path: Path) -> None:
     """
     from archive.importer import import_file
 
+    _require_archive(db_path, missing_ok=True)
     with _progressbar(source.stat().st_size, f"Importing {source.name}") as bar:
         result = import_file(db_path, source, progress=bar.update if bar else None)
     for number, reason in result.rejected_lines:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -36,7 +37,10 @@ def health(db_path: Path, days: int, as_json: bool) -> None:
 
     if not db_path.exists():
         raise click.ClickException(f"no archive at {db_path}")
-    results = check_health(db_path, days=days, portals=enabled_portals())
+    try:
+        results = check_health(db_path, days=days, portals=enabled_portals())
+    except sqlite3.DatabaseError:  # not SQLite, or SQLite without a run log
+        raise click.ClickException(f"{db_path} is not an arsip archive") from None
     if as_json:
         click.echo(json.dumps(health_report(results, days), ensure_ascii=False, indent=2))
     else:

@@ -7,6 +7,7 @@ archive with a newer arsip upgrades it in place and opening it twice changes not
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -254,4 +255,9 @@ def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Databas
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
     apply_migrations(db)
+    if max_pages := os.environ.get("ARSIP_MAX_DB_PAGES"):
+        # A cap on the file's size in pages (4 KiB each): writes past it fail as on a
+        # full disk ("database or disk is full"). For operators with a quota, and for
+        # the full-disk tests.
+        db.execute(f"PRAGMA max_page_count = {int(max_pages):d}")
     return db

@@ -109,7 +109,7 @@ def record_from_line(raw: bytes | str, *, now: datetime) -> dict[str, Any]:
     ``Rejected`` with the reason when the line cannot be one."""
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[...
         raise Rejected("not JSON") from None
     if not isinstance(data, dict):
         raise Rejected("not a JSON object")
@@ -167,9 +167,15 @@ def _from_news_please(data: dict[str, Any], url: str) -> tuple[Article, str | No
 def _from_article_fields(data: dict[str, Any], url: str) -> tuple[Article, str | None]:
     values = {k: v for k, v in data.items() if k in ARTICLE_FIELDS}
     values.pop("content_hash", None)  # recomputed: the archive's own rule decides
+    # Recomputed from the date text below: a given "9999-99-99" must not be stored.
+    for name in ("published_at", "published_local", "published_has_time"):
+        values.pop(name, None)
     for name in ("authors", "tags"):
         if not isinstance(values.get(name, []), list):
             raise Rejected(f"{name} is not a list")
+    for name in ("title", "body", "description", "section", "editor", "dateline"):
+        if values.get(name) is not None and not isinstance(values[name], str):
+            raise Rejected(f"{name} is not text")
     portal = portal_for_url(url)
     values["url"] = url
     values["portal"] = values.get("portal") or (portal.name if portal else urlsplit(url).hostname)

@@ -8,12 +8,14 @@ keeps the previous version; dedup and clusters follow, as for a crawl.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from archive.store import Archive, page_body
 from crawler.extract import extract_article
+from crawler.guards import RefusedBody, page_text
 from crawler.portals import portal_for_url
 
 BATCH = 200  # pages per transaction; each article is still all-or-nothing
@@ -52,10 +54,16 @@ def _portal_name(url: str) -> str | None:
 
 
 def _reextract_page(archive: Archive, page_id: int) -> str:
-    url, fetched_at, body = archive.db.execute(
-        "SELECT url, fetched_at, body FROM pages WHERE id = ?", [page_id]
+    url, fetched_at, body, headers = archive.db.execute(
+        "SELECT url, fetched_at, body, headers FROM pages WHERE id = ?", [page_id]
     ).fetchone()
-    article = extract_article(page_body(body), url, fetched_at=fetched_at)
+    try:
+        # Read the bytes as the crawl did: a mislabelled charset is repaired the same
+        # way, so a re-extraction never turns a good text into mojibake.
+        page = page_text(page_body(body), json.loads(headers or "{}"))
+    except RefusedBody:
+        return "rejected"
+    article = extract_article(page, url, fetched_at=fetched_at)
     if not article.title or not article.body:
         return "rejected"
     outcome, article_id = archive.store(article.to_record(), seen_at=fetched_at, fetched_url=url)

@@ -9,7 +9,9 @@ outright, the same way for the exit status of ``arsip crawl`` and for ``arsip he
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 # Finish reasons of a crawl that ran to its end (possibly cut short on purpose).
@@ -65,6 +67,41 @@ def portal_problem(stats: Mapping[str, Any], reason: str | None = None) -> str |
         and _int(stats, "arsip/coverage/seen") - _int(stats, "item_dropped_count") <= 0
     ):
         return f"extraction broken: {article_pages} article pages read, no article stored"
+    return None
+
+
+def previous_walk_cut(db_path: str | Path, portal: str, current_run: int | None) -> str | None:
+    """Why the portal's previous run (before run ``current_run``) may have left listing
+    pages unread, or None when it walked them to their usual end: it never finished
+    (killed), stopped abnormally (the archive could not be written...), or gave up a
+    listing page or stopped paging at its ``--max-pages`` budget (the stat
+    ``arsip/listing_cut``). Articles behind such a cut are older than what the archive
+    holds, so the next run's usual stop ("a listing page of archived articles") would
+    never reach them: it walks every listing page instead (``PortalSpider``)."""
+    path = Path(db_path)
+    if not path.exists():
+        return None
+    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        row = conn.execute(
+            "SELECT id, finished_at, finish_reason, stats FROM crawl_runs"
+            " WHERE portal = ? AND id < ? ORDER BY id DESC LIMIT 1",
+            [portal, current_run if current_run is not None else 2**62],
+        ).fetchone()
+    except sqlite3.DatabaseError:  # no run log yet
+        return None
+    finally:
+        conn.close()
+    if row is None:
+        return None
+    run_id, finished_at, reason, stats = row
+    if finished_at is None:
+        return f"run {run_id} did not finish"
+    if reason not in NORMAL_FINISH:
+        return f"run {run_id} ended with {reason}"
+    if _int(json.loads(stats or "{}"), "arsip/listing_cut"):
+        return f"run {run_id} left listing pages unread"
     return None
 
 

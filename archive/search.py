@@ -408,6 +408,8 @@ def find_article_id(db: sqlite_utils.Database, key: str) -> int | None:
     URL, looked up by its canonical form among every URL seen for an article."""
     key = key.strip()
     if key.isdigit():
+        if int(key) >= 2**63:  # beyond SQLite's integers: no such article
+            return None
         found = db.execute("SELECT id FROM articles WHERE id = ?", [int(key)]).fetchone()
         return int(found[0]) if found else None
     found = db.execute(

@@ -1,10 +1,12 @@
 """``arsip serve``: the archive in Datasette, read-only, with the analyst's questions
 as stored queries.
 
-The archive is opened immutable (SQLite ``immutable=1``): Datasette cannot write it,
-and counts are computed once at start. Immutable readers do not look at a write-ahead
-log, so ``serve`` first folds a leftover ``-wal`` file into the database (what any
-SQLite connection does on close) and refuses to serve while a crawl is writing.
+The archive is opened read-only but live (SQLite ``mode=ro``, Datasette's "mutable"
+database, which it only ever reads here): a read-only connection cannot write, and in
+WAL mode it reads beside a writer without waiting, so ``serve`` runs while a crawl
+writes and shows each committed article as soon as it is stored. (An ``immutable=1``
+connection would be faster to count, but ignores the write-ahead log: it would show a
+torn state during a crawl, so it could only serve an archive no one writes.)
 
 Published days in facets are the portal's local days (the date part of
 ``published_local``): Datasette's own date facet would use SQLite's ``date()``, which
@@ -13,7 +15,6 @@ converts ``+07:00`` times to UTC and files a 06:00 WIB story under the previous 
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -283,39 +284,17 @@ def _register_plugin() -> None:
         pm.register(_Plugin().hooks, name="arsip")
 
 
-class ArchiveBusy(RuntimeError):
-    """The archive is being written; an immutable reader would see a torn state."""
-
-
-def settle_wal(path: Path) -> None:
-    """Fold a leftover write-ahead log into the database file so an immutable reader
-    sees every committed article; the articles themselves do not change. Raises
-    ``ArchiveBusy`` while another process holds the archive for writing."""
-    wal = Path(f"{path}-wal")
-    if not wal.exists() or wal.stat().st_size == 0:
-        return
-    conn = sqlite3.connect(path, timeout=2)
-    try:
-        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    except sqlite3.OperationalError as error:
-        raise ArchiveBusy(
-            f"the archive is in use ({error}); try again when the crawl ends"
-        ) from None
-    finally:
-        conn.close()
-    if busy:
-        raise ArchiveBusy("a crawl is writing the archive; serve it when the crawl ends")
-
-
 def make_datasette(path: Path) -> Any:
-    """A Datasette instance serving ``path`` immutable as ``/archive`` with arsip's
-    metadata and facets."""
+    """A Datasette instance serving ``path`` read-only (``mode=ro``) as ``/archive``
+    with arsip's metadata and facets."""
     from datasette.app import Datasette
     from datasette.database import Database
 
     _register_plugin()
     ds = Datasette(metadata=metadata(), settings=SETTINGS)
-    ds.add_database(Database(ds, path=str(path), is_mutable=False), name=DATABASE_NAME)
+    # is_mutable: opened mode=ro (sees a crawl's commits), not immutable=1; Datasette
+    # writes nothing through it (no write plugin, no write API in 0.65).
+    ds.add_database(Database(ds, path=str(path), is_mutable=True), name=DATABASE_NAME)
     return ds
 
 
@@ -323,7 +302,6 @@ def serve(path: Path, *, host: str = "127.0.0.1", port: int = 8001) -> None:
     """Serve the archive until interrupted (Ctrl-C)."""
     import uvicorn
 
-    settle_wal(path)
     ds = make_datasette(path)
     print(
         f"arsip serve: http://{host}:{port}/{DATABASE_NAME}/articles", file=sys.stderr, flush=True

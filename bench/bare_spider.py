@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from pathlib import Path
 
-import scrapy
-from scrapy.utils.sitemap import Sitemap
+# `scrapy runspider` puts this file's folder first on sys.path, where bench/archive.py
+# would shadow the archive package that crawler.portals imports.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or os.curdir).resolve() != _HERE]
 
-from crawler.portals import get_portal
+import scrapy  # noqa: E402
+from scrapy.utils.sitemap import Sitemap  # noqa: E402
+
+from crawler.portals import get_portal  # noqa: E402
 
 PORTAL = get_portal("tangselpos")
 

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-RESULT = re.compile(r"^result: (?P<figure>.+?) = (?P<value>.+?)(?: \(target (?P<target>.+)\))?$")
+RESULT = re.compile(r"^result: (?P<figure>.+?) = (?P<value>.+?)(?: \(target:? (?P<target>.+)\))?$")
 
 # (script, full-size arguments, quick arguments)
 BENCHES = [
@@ -43,6 +43,8 @@ def main() -> None:
 
     rows: list[tuple[str, str, str, str]] = []
     reports: list[str] = []
+    # Other work on the machine slows every figure: say how busy it was.
+    load_before = os.getloadavg()
     for script, full, quick in BENCHES:
         path = HERE / script
         if not path.exists():
@@ -56,6 +58,10 @@ def main() -> None:
             f"\n[exit {done.returncode}]\n{done.stderr[-2000:]}" if done.returncode else ""
         )
         print(output, flush=True)
+        # The summary is committed: name the evaluation sets' place by its variable,
+        # not by where they happen to live on this machine.
+        for root in filter(None, os.environ.get("ARSIP_EVAL_MANIFESTS", "").split(":")):
+            output = output.replace(root.rstrip("/"), "$ARSIP_EVAL_MANIFESTS")
         reports.append(f"### {script} ({seconds:.0f} s)\n\n```\n{output.strip()}\n```\n")
         for line in done.stdout.splitlines():
             match = RESULT.match(line.strip())
@@ -65,12 +71,18 @@ def main() -> None:
     header = (
         f"# Benchmark results\n\nMeasured {datetime.now(UTC):%Y-%m-%d} on {os.cpu_count()} cores "
         f"({platform.machine()}, Python {platform.python_version()})"
-        f"{', quick sizes' if args.quick else ''}. Regenerate with `make bench`.\n\n"
+        f"{', quick sizes' if args.quick else ''}; load average (1/5/15 min) "
+        f"{_load(load_before)} at the start, {_load(os.getloadavg())} at the end. "
+        "Regenerate with `make bench`.\n\n"
         "| bench | figure | value | target |\n|---|---|---|---|\n"
     )
     table = "".join(f"| {s} | {f} | {v} | {t} |\n" for s, f, v, t in rows)
     args.output.write_text(header + table + "\n## Reports\n\n" + "\n".join(reports))
     print(f"wrote {args.output}")
+
+
+def _load(values: tuple[float, float, float]) -> str:
+    return "/".join(f"{v:.1f}" for v in values)
 
 
 if __name__ == "__main__":

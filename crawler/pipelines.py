@@ -7,11 +7,13 @@ Each stage is a thin wrapper over a pure function of ``crawler.extract`` or a ca
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections import Counter
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
 from archive.store import Archive
 from crawler.extract.clean import clean_article
@@ -58,9 +60,17 @@ class ValidatePipeline:
         return item
 
 
+ARCHIVE_ERROR = "archive_error"
+"""Finish reason of a crawl stopped because the archive could not be written (disk
+full, ``ARSIP_MAX_DB_PAGES`` reached, a broken file): ``arsip crawl`` exits 4."""
+
+
 class StorePipeline:
     """Writes each article into the archive named by ``ARSIP_DB`` (one transaction each)
-    and records the run in ``crawl_runs``."""
+    and records the run in ``crawl_runs``. When a write fails (disk full...), the
+    article's transaction is rolled back, the crawl stops (finish reason
+    ``archive_error``, the error in the stat ``arsip/archive_error``): fetching more
+    pages that cannot be stored would only cost the portal requests."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -70,6 +80,7 @@ class StorePipeline:
         self.counts: Counter[str] = Counter()
         self.archive: Archive | None = None
         self.run_id: int | None = None
+        self.failed = False
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         # The finish reason is known only once the spider has closed.
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -81,12 +92,17 @@ class StorePipeline:
     def open_spider(self) -> None:
         self.archive = Archive(self.path)
         self.run_id = self.archive.start_run(self.crawler.spider.name, self.mirror)
+        if self.crawler.stats:  # the spider looks at the run before this one
+            self.crawler.stats.set_value("arsip/run_id", self.run_id)
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.archive is None or self.run_id is None:
             return
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        self.archive.finish_run(self.run_id, self.counts, reason, stats)
+        try:
+            self.archive.finish_run(self.run_id, self.counts, reason, stats)
+        except sqlite3.Error as error:  # the run row stays unfinished; articles are whole
+            logger.error("archive %s: the run log could not be written: %s", self.path, error)
         self.archive.close()
         self.archive = None
         logger.info("archive %s: %s", self.path, dict(self.counts))
@@ -96,18 +112,37 @@ class StorePipeline:
         # A page nothing could be read from now may yield an article to a better
         # extractor: keep it for ``arsip reextract``.
         page = getattr(item, "raw_page", None)
-        if self.archive is not None and self.keep_pages and page:
-            self.archive.store_page(page, run_id=self.run_id)
+        if self.archive is not None and self.keep_pages and page and not self.failed:
+            try:
+                self.archive.store_page(page, run_id=self.run_id)
+            except sqlite3.Error as error:
+                self._stop(error)
+
+    def _stop(self, error: sqlite3.Error) -> None:
+        """The archive cannot be written: say so once and stop the crawl."""
+        if self.failed:
+            return
+        self.failed = True
+        logger.critical("archive %s cannot be written (%s): stopping the crawl", self.path, error)
+        if self.crawler.stats:
+            self.crawler.stats.set_value("arsip/archive_error", str(error))
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=ARCHIVE_ERROR))
 
     def process_item(self, item: Article) -> Article:
         assert self.archive is not None
+        if self.failed:
+            raise DropItem(f"not stored (the archive cannot be written): {item.url}")
         page = item.raw_page if self.keep_pages else None
-        outcome, article_id = self.archive.store(
-            item.to_record(),
-            run_id=self.run_id,
-            fetched_url=page["url"] if page else None,
-            page=page,
-        )
+        try:
+            outcome, article_id = self.archive.store(
+                item.to_record(),
+                run_id=self.run_id,
+                fetched_url=page["url"] if page else None,
+                page=page,
+            )
+        except sqlite3.Error as error:  # the article's transaction was rolled back
+            self._stop(error)
+            raise DropItem(f"not stored (the archive cannot be written): {item.url}") from None
         self.counts[outcome] += 1
         if self.crawler.stats:
             self.crawler.stats.inc_value(f"arsip/articles/{outcome}")

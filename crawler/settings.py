@@ -42,9 +42,21 @@ ARSIP_RETRY_AFTER_DEFAULT = 5.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
+    # After decompression (590), before retries: mislabelled charsets, binary bodies.
+    "crawler.guards.ResponseGuardMiddleware": 560,
 }
-DOWNLOAD_TIMEOUT = 30
+# Seconds before a stalled answer is given up (and retried); the environment variable
+# lets a test (or a slow link) change it.
+DOWNLOAD_TIMEOUT = float(os.environ.get("ARSIP_DOWNLOAD_TIMEOUT", "30"))
+# A news page is well under 1 MiB. Bigger bodies are cut off at MAXSIZE, also while
+# decompressing (a gzip bomb stops there), and logged from WARNSIZE.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# Real portals chain two or three redirects at most; a loop ends here.
+REDIRECT_MAX_TIMES = 5
+# Listing pages followed from a start page per run at most (a calendar or paging trap
+# that keeps offering new listing URLs ends here even if its pages hold articles).
+ARSIP_MAX_LISTING_DEPTH = int(os.environ.get("ARSIP_MAX_LISTING_DEPTH", "1000"))
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
@@ -58,6 +70,9 @@ DOWNLOAD_HANDLERS = {
     "http": "crawler.middlewares.MirrorDownloadHandler",
     "https": "crawler.middlewares.MirrorDownloadHandler",
 }
+
+# Every page given up is counted by cause in the run log and logged in one line.
+SPIDER_MIDDLEWARES = {"crawler.guards.DownloadFailureMiddleware": 10}
 
 EXTENSIONS = {"crawler.extensions.RunLogStats": 500}
 

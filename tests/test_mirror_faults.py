@@ -92,9 +92,11 @@ def test_gzip_bomb_inflates_far_beyond_its_size(serve):
 
 
 def test_redirect_loop_and_trap(serve):
-    server = serve("/loop=redirect-loop", "/kategori/*=trap")
+    server = serve("/loop*=redirect-loop", "/kategori/*=trap")
     status, headers, _ = get(server, "/loop")
-    assert status == 302 and headers["Location"] == "/loop"
+    assert status == 302 and headers["Location"] == "/loop?hop=1"
+    status, headers, _ = get(server, "/loop?hop=1")
+    assert status == 302 and headers["Location"] == "/loop?hop=2"
     _, _, body = get(server, "/kategori/x?page=41")
     assert b"?page=42" in body
 

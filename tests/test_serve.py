@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -87,8 +89,14 @@ def test_search_through_the_json_api(server):
 
 def test_read_only_with_metadata_and_local_day_facets(server):
     base, ids = server
+    # Opened mode=ro (Datasette's "mutable", read live during a crawl); any statement
+    # but a SELECT is refused, and the fixture checks the file is unchanged.
     databases = {d["name"]: d for d in get_json(f"{base}/-/databases.json")}
-    assert databases["archive"]["is_mutable"] is False
+    assert databases["archive"]["is_mutable"] is True
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        get_json(f"{base}/archive.json?sql=" + urllib.parse.quote("delete from articles"))
+    assert refused.value.code == 400
+    refused.value.close()  # an HTTPError holds the answer's socket open
     meta = get_json(f"{base}/-/metadata.json")
     tables = meta["databases"]["archive"]["tables"]
     assert (

@@ -18,7 +18,7 @@ Kinds:
 ``huge``           a body of ``size`` bytes (default 20 MiB), over the crawler's limit
 ``gzip-bomb``      ``Content-Encoding: gzip``, a few MiB that inflate to ``size`` (1 GiB)
 ``xml-bomb``       an XML entity-expansion ("billion laughs") document
-``redirect-loop``  302 to itself, for ever
+``redirect-loop``  302 to the same path with ``?hop=N+1``, for ever
 ``trap``           a listing page linking to the next one, for ever (?page=N+1)
 """
 
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import fnmatch
 import gzip
-import io
 import random
 import re
 import socket
@@ -77,7 +76,8 @@ class Fault:
         >>> Fault.parse("/detail/*=status:500x2")[1].times
         2
         """
-        pattern, sep, rest = spec.partition("=")
+        # The last "=": a pattern may hold a query string (``/?page=3=status:500``).
+        pattern, sep, rest = spec.rpartition("=")
         match = _SPEC.fullmatch(rest)
         if not sep or not pattern or not match:
             raise ValueError(f"fault {spec!r}: expected PATTERN=KIND[:ARG][xN]")
@@ -136,7 +136,11 @@ def serve_fault(handler: _Handler, fault: Fault, page: Page | None, target: str)
     if kind == "retry-after":
         return _send(handler, 429, b"Too many requests", {"Retry-After": f"{fault.seconds:g}"})
     if kind == "redirect-loop":
-        return _send(handler, 302, b"", {"Location": target})
+        # Each hop to a new URL (?hop=N+1), so that only the client's redirect limit
+        # ends it: a plain 302 to itself is already ended by any duplicate filter.
+        parts = urlsplit(target)
+        hop = int(parse_qs(parts.query).get("hop", ["0"])[0]) + 1
+        return _send(handler, 302, b"", {"Location": f"{parts.path}?hop={hop}"})
     if kind == "trap":
         query = parse_qs(urlsplit(target).query)
         number = int(query.get("page", ["1"])[0]) + 1
@@ -218,14 +222,13 @@ def _send_stream(handler: _Handler, size: int) -> tuple[int, int]:
 
 @cache
 def gzip_bomb(size: int) -> bytes:
-    """``size`` zero bytes, gzip-compressed (about 1 KiB per MiB)."""
-    out = io.BytesIO()
-    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as packed:
-        block = b"\0" * (1024 * 1024)
-        for _ in range(size // len(block)):
-            packed.write(block)
-        packed.write(b"\0" * (size % len(block)))
-    return out.getvalue()
+    """``size`` zero bytes, gzip-compressed (about 1 KiB per MiB): one compressed MiB
+    repeated as concatenated gzip members (valid gzip, which every client inflates as
+    one stream), so that a 1 GiB bomb is built at once instead of in seconds."""
+    mib = 1024 * 1024
+    full, rest = divmod(size, mib)
+    block = gzip.compress(b"\0" * mib, compresslevel=9, mtime=0)
+    return block * full + (gzip.compress(b"\0" * rest, compresslevel=9, mtime=0) if rest else b"")
 
 
 XML_BOMB = b"""<?xml version="1.0"?>

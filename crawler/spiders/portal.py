@@ -11,9 +11,13 @@ Crawling is incremental: the archive (``ARSIP_DB``) is the memory. Sitemaps and 
 pages are always fetched; an article page only when its URL is not archived yet, when
 its sitemap ``lastmod`` is newer than its last fetch, or when it was first seen less than
 ``refresh_days`` ago (to catch edits). Paging through a listing stops after
-``LISTING_OVERLAP`` pages that hold no article to fetch. ``since`` bounds a first
-run or a backfill: articles whose sitemap ``lastmod`` or listing date is older are not
-fetched, and paging stops at a listing page whose dated articles are all older.
+``LISTING_OVERLAP`` pages that hold no article to fetch, unless the previous run left
+listing pages unread (killed, stopped by a full disk, a listing page given up, its
+``--max-pages`` budget spent: ``archive.runlog.previous_walk_cut``): then this run pages
+on to the end, so that the articles behind the cut are archived. ``since`` bounds a
+first run or a backfill: articles whose sitemap ``lastmod`` or listing date is older
+are not fetched, and paging stops at a listing page whose dated articles are all older.
+``ARSIP_MAX_LISTING_DEPTH`` bounds paging from each start page (traps).
 """
 
 from __future__ import annotations
@@ -26,12 +30,14 @@ from zoneinfo import ZoneInfo
 
 import scrapy
 from parsel import Selector
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.sitemap import Sitemap
 
 from archive.dedup import canonical_url
 from archive.known import KnownArticles
+from archive.runlog import previous_walk_cut
 from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
 from crawler.extract.paging import next_page_url
@@ -99,6 +105,10 @@ class PortalSpider(scrapy.Spider):
         self.skipped: dict[str, str] = {}
         """Canonical URL -> the stat it was counted under when skipped."""
         self._skip_reason = "skipped_known"
+        self._listing_depth_reached = False
+        self.catch_up = False
+        """The previous run left listing pages unread (``previous_walk_cut``): paging
+        goes on past archived articles this run, up to ``ARSIP_MAX_LISTING_DEPTH``."""
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -117,6 +127,16 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.known = KnownArticles(self.settings.get("ARSIP_DB"))
+        stats = self.crawler.stats
+        cut = previous_walk_cut(
+            self.settings.get("ARSIP_DB"),
+            self.name,
+            stats.get_value("arsip/run_id") if stats else None,
+        )
+        if cut:
+            self.catch_up = True
+            self.logger.warning("%s: walking every listing page this run", cut)
+            self._stat("catch_up")
         if self.crawler.stats and self.settings.get("ARSIP_INVOCATION"):
             self.crawler.stats.set_value("arsip/invocation", self.settings["ARSIP_INVOCATION"])
         for url in self.portal.feeds:
@@ -127,7 +147,22 @@ class PortalSpider(scrapy.Spider):
         for url in self.portal.sitemaps:
             yield scrapy.Request(url, callback=self.parse_sitemap)
         for url in self.portal.listings:
-            yield scrapy.Request(url, callback=self.parse_listing, meta={"stale_pages": 0})
+            yield scrapy.Request(
+                url,
+                callback=self.parse_listing,
+                errback=self.listing_failed,
+                meta={"stale_pages": 0},
+            )
+
+    def listing_failed(self, failure: Any) -> None:
+        """A listing page given up for now (5xx, 429, timeouts, resets): the pages
+        behind it were not read in this run. One gone for good (404, a dead section
+        link) or refused (robots.txt) is no reason to walk everything next time."""
+        error = failure.value
+        status = getattr(getattr(error, "response", None), "status", 0)
+        if isinstance(error, IgnoreRequest) and not (status >= 500 or status == 429):
+            return
+        self._stat("listing_cut")
 
     def closed(self, reason: str) -> None:
         refused = self.crawler.stats.get_value("downloader/response_status_count/403", 0)
@@ -147,7 +182,9 @@ class PortalSpider(scrapy.Spider):
         except Exception:  # lxml raises several kinds on malformed XML
             self.logger.warning("unreadable sitemap %s", response.url)
             return
+        entries = 0
         for entry in sitemap:
+            entries += 1
             url = entry.get("loc", "")
             lastmod = self._instant(entry.get("lastmod"))
             if sitemap.type == "sitemapindex":
@@ -157,6 +194,11 @@ class PortalSpider(scrapy.Spider):
                 yield response.follow(url, callback=self.parse_sitemap)
             elif self.portal.is_article(url):
                 yield from self._article_request(url, lastmod=lastmod)
+        if not entries:
+            # An empty urlset, or one whose entries could not be read (an XML entity
+            # bomb: entities are never expanded, so its URLs come out empty).
+            self.logger.warning("sitemap %s lists no URL", response.url)
+            self._stat("sitemaps_empty")
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """The ``Sitemap:`` lines of robots.txt (a sitemap also declared elsewhere is
@@ -217,10 +259,29 @@ class PortalSpider(scrapy.Spider):
         stale = 0 if fresh else response.meta.get("stale_pages", 0) + 1
         if self.since and dated and max(dated) < self.since:
             stale = UNBOUNDED  # every dated article here is older than --since
-        if self._budget_spent() or stale > LISTING_OVERLAP:
+        if self._budget_spent():
+            if listings:
+                self._stat("listing_cut")  # the next run walks on (previous_walk_cut)
+            return
+        # After a cut walk (see ``catch_up``) only --since ends the paging.
+        if stale > LISTING_OVERLAP and not (self.catch_up and stale < UNBOUNDED):
+            return
+        # A trap (a calendar, a pager that never ends) may keep offering listing pages
+        # that hold fresh links: the depth from the start page bounds it per run.
+        depth = response.meta.get("listing_depth", 0) + 1
+        if depth > self.settings.getint("ARSIP_MAX_LISTING_DEPTH", 1000):
+            if not self._listing_depth_reached:
+                self.logger.warning("listing depth %d reached at %s", depth - 1, response.url)
+            self._listing_depth_reached = True
+            self._stat("listing_depth_reached")
             return
         for url in listings:
-            yield scrapy.Request(url, callback=self.parse_listing, meta={"stale_pages": stale})
+            yield scrapy.Request(
+                url,
+                callback=self.parse_listing,
+                errback=self.listing_failed,
+                meta={"stale_pages": stale, "listing_depth": depth},
+            )
 
     def _listed_date(self, response: Response, link: Any) -> datetime | None:
         """The date printed beside an article link on a listing page (its card): read
