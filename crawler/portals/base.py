@@ -86,13 +86,9 @@ def wordpress(name: str, home: str, site_name: str, **fields: Any) -> Portal:
 def newspaper(name: str, home: str, site_name: str, **fields: Any) -> Portal:
     """WordPress with tagDiv's Newspaper theme: body ``div.td-post-content`` (found by
     markup), byline ``.td-post-author-name a``, date ``time.entry-date[datetime]``."""
-    base = wordpress(name, home, site_name)
+    # WordPress's URL rules, feeds, sitemaps and removals, with the theme's selectors.
     defaults: dict[str, Any] = {
         "family": "wordpress-newspaper",
-        "article_url": base.article_url,
-        "listing_url": base.listing_url,
-        "feeds": base.feeds,
-        "sitemaps": base.sitemaps,
         "selectors": Selectors(
             title="h1.entry-title",
             date="time.entry-date",
@@ -101,20 +97,15 @@ def newspaper(name: str, home: str, site_name: str, **fields: Any) -> Portal:
             tags=".td-tags a",
         ),
     }
-    return declare(name, home, site_name, **{**defaults, **fields})
+    return wordpress(name, home, site_name, **{**defaults, **fields})
 
 
 def jnews(name: str, home: str, site_name: str, **fields: Any) -> Portal:
     """WordPress with the JNews theme: ``.jeg_post_title``, body ``.content-inner``
     (found by markup), byline ``.jeg_meta_author a``; ``.jeg_pagination_nextprev`` links
     other stories, not pages of this one."""
-    base = wordpress(name, home, site_name)
     defaults: dict[str, Any] = {
         "family": "wordpress-jnews",
-        "article_url": base.article_url,
-        "listing_url": base.listing_url,
-        "feeds": base.feeds,
-        "sitemaps": base.sitemaps,
         "selectors": Selectors(
             title="h1.jeg_post_title",
             date=".jeg_meta_date",
@@ -123,7 +114,7 @@ def jnews(name: str, home: str, site_name: str, **fields: Any) -> Portal:
             tags=".jeg_post_tags a",
         ),
     }
-    return declare(name, home, site_name, **{**defaults, **fields})
+    return wordpress(name, home, site_name, **{**defaults, **fields})
 
 
 def tribun(name: str, home: str, site_name: str, **fields: Any) -> Portal:
