@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from archive.cli import db_option
+from archive.cli_analyst import output_options
 
 
 def _require_archive(db_path: Path, *, missing_ok: bool = False) -> None:
@@ -79,14 +80,8 @@ def reextract(db_path: Path, portal: str | None) -> None:
     help="Only clusters that ran on at least N portals.",
 )
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
-def duplicates(db_path: Path, min_portals: int, limit: int, output: str) -> None:
+@output_options("table", "json")
+def duplicates(db_path: Path, min_portals: int, limit: int, fmt: str) -> None:
     """The largest near-duplicate clusters (a press release and its republications):
     for each, its portals, first and last publication time, and the earliest source.
 
@@ -99,7 +94,7 @@ def duplicates(db_path: Path, min_portals: int, limit: int, output: str) -> None
 
     _require_archive(db_path)
     clusters = largest_clusters(db_path, min_portals=min_portals, limit=limit)
-    if output == "json":
+    if fmt == "json":
         click.echo(json.dumps(clusters, ensure_ascii=False, indent=2))
         return
     if not clusters:

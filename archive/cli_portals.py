@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from archive.cli_analyst import output_options
 from crawler.portals import Portal
 
 
@@ -67,14 +68,8 @@ def _discovery(record: dict[str, Any]) -> str:
     envvar="ARSIP_DB",
     help="An archive: show each portal's last run from its run log.",
 )
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
-def portals(db_path: Path | None, output: str) -> None:
+@output_options("table", "json")
+def portals(db_path: Path | None, fmt: str) -> None:
     """List the declared portals: markup family, discovery sources (feeds, sitemaps,
     listing pages), whether a crawl without names covers them, and with --db the last
     run's time, new articles and failure.
@@ -96,7 +91,7 @@ def portals(db_path: Path | None, output: str) -> None:
         portal_record(portal, name in enabled, runs.get(name))
         for name, portal in all_portals().items()
     ]
-    if output == "json":
+    if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
     headers = ["portal", "family", "enabled", "discovery", "home"]

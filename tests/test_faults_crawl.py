@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from crawler.mirror.faults import KINDS, XML_BOMB, FaultPlan
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.server import MirrorServer, Page, Site
 from crawler.mirror.tangselpos import BASE, article_path, build_site, load_articles
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, rows, run_cli
 
 ARSIP = Path(sys.executable).with_name("arsip")
 # Stalled answers are given up after two seconds (and retried), so the suite stays fast.
@@ -81,15 +80,6 @@ def crawl(url: str, db_path: Path, env: dict | None = None) -> tuple[int, str, f
     err = stderr_file.read()
     stderr_file.close()
     return child.returncode, err, usage.ru_maxrss / 1024
-
-
-def rows(db_path: Path, sql: str, *params) -> list[dict]:
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def assert_nothing_false(db_path: Path, articles: list[dict]) -> dict[str, dict]:

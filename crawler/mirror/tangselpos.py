@@ -18,6 +18,7 @@ from typing import Any
 
 from crawler.mirror.render.base import (
     XML,
+    html_page,
     indonesian_date,
     json_ld_script,
     load_site_articles,
@@ -70,26 +71,15 @@ def _layout(title: str, head: str, main: str, sections: list[str]) -> bytes:
     nav = "".join(
         f'<li><a href="/kategori/{section_slug(s)}">{escape(s)}</a></li>' for s in sections
     )
-    return f"""<!DOCTYPE html>
-<html lang="id">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title>
-{head}
-</head>
-<body>
-<header class="site-header"><a class="logo" href="/">TangselPos.id</a>
+    body = f"""<header class="site-header"><a class="logo" href="/">TangselPos.id</a>
 <nav><ul class="menu"><li><a href="/">Home</a></li>{nav}</ul></nav></header>
 <main class="container">
 {main}
 </main>
 <footer class="site-footer"><p>&copy; 2025 TangselPos.id. Semua hak dilindungi.</p>
 <p><a href="/redaksi">Redaksi</a> | <a href="/pedoman-media-siber">Pedoman Media Siber</a></p>
-</footer>
-</body>
-</html>
-""".encode()
+</footer>"""
+    return html_page(title, head, body)
 
 
 def _json_ld(article: dict[str, Any]) -> str:
