@@ -3,13 +3,14 @@ either with arsip's Article field names or in news-please's JSON output format.
 
 Every line goes through the same stages as a crawled page where they apply (news-please
 text through Indonesian cleaning; every date through ``crawler.extract.dates``) and
-then through ``Archive.store``, so dedup, clusters and history rules are the crawl's.
+then through ``Archive.store_many``, so dedup, clusters and history rules are the crawl's.
 A line that cannot become an article is rejected with its reason; nothing else stops
 the import.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -20,14 +21,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from archive.store import Archive, utc_now
+from archive.store import Archive
 from crawler.extract.clean import clean_article
 from crawler.extract.dates import JAKARTA, parse_date, to_utc_iso
 from crawler.extract.normalise import normalise_article
 from crawler.items import Article
 from crawler.portals import portal_for_url
 
-BATCH = 500  # lines per transaction; each article is still all-or-nothing
+BATCH = 500
+"""Lines per transaction (``Archive.store_many``); each article is still all-or-nothing."""
 # news-please's JSON output (NewsArticle): these keys tell its lines from arsip's.
 NEWS_PLEASE_KEYS = {"maintext", "date_publish", "source_domain", "date_download", "title_page"}
 ARTICLE_FIELDS = set(Article.field_names())
@@ -70,38 +72,31 @@ def import_file(
     now = now or datetime.now(UTC)
     result = ImportResult()
     with Archive(db_path) as archive, open(source, "rb") as lines:
-        done = False
         numbered = enumerate(lines, start=1)
-        while not done:
-            read = 0
-            with archive.db.atomic():
-                for _ in range(BATCH):
-                    try:
-                        number, raw = next(numbered)
-                    except StopIteration:
-                        done = True
-                        break
-                    read += len(raw)
-                    if raw.strip():
-                        _import_line(archive, number, raw, now, result)
-            if progress and read:
-                progress(read)
+        while batch := list(itertools.islice(numbered, BATCH)):
+            records = []
+            for number, raw in batch:
+                if raw.strip() and (record := _read_line(number, raw, now, result)):
+                    records.append(record)
+            for outcome, _ in archive.store_many(records):
+                result.counts[str(outcome)] += 1
+            if progress:
+                progress(sum(len(raw) for _, raw in batch))
     return result
 
 
-def _import_line(
-    archive: Archive, number: int, raw: bytes, now: datetime, result: ImportResult
-) -> None:
+def _read_line(
+    number: int, raw: bytes, now: datetime, result: ImportResult
+) -> dict[str, Any] | None:
+    """The line's record, or None when it is rejected (counted with its reason)."""
     try:
-        record = record_from_line(raw, now=now)
+        return record_from_line(raw, now=now)
     except Rejected as reason:
         result.counts["rejected"] += 1
         result.reasons[str(reason)] += 1
         if len(result.rejected_lines) < 20:
             result.rejected_lines.append((number, str(reason)))
-        return
-    outcome, _ = archive.store(record, seen_at=record.get("fetched_at") or utc_now())
-    result.counts[str(outcome)] += 1
+        return None
 
 
 def record_from_line(raw: bytes | str, *, now: datetime) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from archive.dedup import BANDS, body_words, content_hash, jaccard, shingle_ids
-from archive.store import Archive, Outcome
+from archive.store import Archive, Entry, Outcome
 from crawler.mirror.tangselpos import load_articles
 
 SYLLABLES = ["ba", "be", "bi", "bu", "da", "de", "di", "du", "ga", "gi", "ka", "ke", "ki", "ku", "la", "li", "lu", "ma", "me", "mi", "mu", "na", "ni", "nu", "pa", "pe", "pi", "ra", "ri", "ru", "sa", "se", "si", "su", "ta", "te", "ti", "tu"]  # fmt: skip
@@ -348,3 +348,29 @@ def test_store_many_indexes_its_batch_for_search_once_at_the_end(archive):
     # Outside a batch the triggers index as before.
     archive.store(record("https://a.example.id/third", added + " Tambahan.", title="Ketiga"))
     assert hits("Ketiga") == [3]
+
+
+def test_store_many_entries_carry_what_store_takes(archive):
+    """A batch entry keeps its own seen time, fetched URL and raw page, as ``store`` does."""
+    rng = random.Random(33)
+    body = "\n\n".join(paragraphs(rng, 3))
+    page = {"url": "https://a.example.id/lama/e", "body": b"<html>e</html>",
+            "fetched_at": "2025-09-16T03:00:00Z", "status": 200, "headers": {}}  # fmt: skip
+    entries = [
+        Entry(
+            record("https://a.example.id/e", body),
+            seen_at="2025-09-16T03:00:00Z",
+            fetched_url=page["url"],
+            page=page,
+        ),
+        record("https://a.example.id/f", "\n\n".join(paragraphs(rng, 3))),
+    ]
+    (first, first_id), (second, _) = archive.store_many(entries)
+    assert (first, second) == (Outcome.NEW, Outcome.NEW)
+    assert rows(archive, "SELECT first_seen_at FROM articles WHERE id = ?", first_id) == [
+        {"first_seen_at": "2025-09-16T03:00:00Z"}
+    ]
+    urls = rows(archive, "SELECT url FROM article_urls WHERE article_id = ? ORDER BY url", first_id)
+    assert [u["url"] for u in urls] == ["https://a.example.id/e", "https://a.example.id/lama/e"]
+    kept = rows(archive, "SELECT url, article_id FROM pages")
+    assert kept == [{"url": page["url"], "article_id": first_id}]
