@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import random
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+from archive.importer import BATCH
 from crawler.mirror.tangselpos import load_articles
 from tests.conftest import run_cli
+from tests.test_crash import check_whole
 
 HPV = {a["id"]: a for a in load_articles()}
 
@@ -103,3 +110,50 @@ def test_import_missing_file_is_a_clear_error(tmp_path, db_path):
     result = run_cli("import", str(tmp_path / "nope.jsonl"), "--db", str(db_path))
     assert result.returncode == 2 and "does not exist" in result.stderr
     assert not db_path.exists()
+
+
+def test_killed_import_keeps_whole_batches_and_a_rerun_completes_it(tmp_path, db_path):
+    """An import killed half-way keeps the batches it finished (whole: no half article,
+    search index consistent); the same command again imports the rest, and the lines
+    already stored come out unchanged."""
+    rng = random.Random(12)
+    vocab = [f"kata{i}" for i in range(5000)]
+    total = 4 * BATCH
+    lines = [
+        {
+            "url": f"https://www.tangselpos.id/detail/{n}/berita",
+            "title": f"Berita {n}",
+            "body": "\n\n".join(" ".join(rng.choices(vocab, k=70)) for _ in range(5)),
+            "published_at": "2025-09-16T02:12:00Z",
+        }  # fmt: skip
+        for n in range(total)
+    ]
+    source = write_lines(tmp_path / "many.jsonl", lines)
+    arsip = Path(sys.executable).with_name("arsip")
+    child = subprocess.Popen([str(arsip), "import", str(source), "--db", str(db_path)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        stored = 0
+        deadline = time.monotonic() + 60
+        while stored < BATCH and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            if db_path.exists():
+                try:
+                    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+                        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+                except sqlite3.OperationalError:  # the schema is still being created
+                    pass
+        assert child.poll() is None, "the import ended before it could be killed"
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait(10)
+    kept = check_whole(db_path)
+    assert 0 < kept < total and kept % BATCH == 0  # whole batches only
+
+    again = run_cli("import", str(source), "--db", str(db_path))
+    assert again.returncode == 0, again.stderr
+    assert (
+        f"{total - kept} new, 0 updated, {kept} unchanged, 0 duplicate, 0 rejected"
+        in again.stdout + again.stderr
+    )
+    assert check_whole(db_path) == total
