@@ -46,13 +46,15 @@ def _progressbar(length: int, label: str):
 def reextract(db_path: Path, portal: str | None) -> None:
     """Re-run extraction over the raw pages kept in the archive and update articles
     through the same dedup and history rules (a changed reading becomes a revision).
+    A multi-page article is read from all its pages; one with a page not kept is
+    rejected (on stderr, with the page) and keeps its stored text.
 
     \b
     Example:
         arsip reextract --portal tangselpos --db news.db
     """
+    from archive.reextract import first_pages, summary_line
     from archive.reextract import reextract as run
-    from archive.reextract import summary_line
     from crawler.portals import all_portals
 
     _require_archive(db_path)
@@ -60,13 +62,14 @@ def reextract(db_path: Path, portal: str | None) -> None:
         raise click.BadParameter(
             f"unknown portal {portal} (known: {', '.join(all_portals())})", param_hint="--portal"
         )
-    from archive.db import open_db
 
-    db = open_db(db_path)
-    total = db.execute("SELECT count(DISTINCT url) FROM pages").fetchone()[0]
-    db.close()
-    with _progressbar(total, "Re-extracting") as bar:
-        counts = run(db_path, portal=portal, progress=bar.update if bar else None)
+    def rejected(url: str, message: str) -> None:
+        click.echo(f"{url}: rejected: {message}", err=True)
+
+    with _progressbar(first_pages(db_path), "Re-extracting") as bar:
+        counts = run(
+            db_path, portal=portal, progress=bar.update if bar else None, rejected=rejected
+        )
     click.echo(summary_line(counts))
 
 

@@ -231,6 +231,19 @@ def m005_rehash_buckets(db: sqlite_utils.Database) -> None:
         )
 
 
+@migration
+def m006_article_pages(db: sqlite_utils.Database) -> None:
+    """Every page of a multi-page article, in order. ``page_number`` is a page's place
+    in the article as fetched: 1 for the page the article was found at (every page kept
+    before this version, and every single-page article), 2, 3... for the pages that
+    followed it (or its ``?page=all`` view). ``first_page_id`` is, for those, the row
+    of the first page they were last fetched with (NULL on first pages): what
+    ``arsip reextract`` joins them to."""
+    db.execute("ALTER TABLE pages ADD COLUMN page_number INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE pages ADD COLUMN first_page_id INTEGER REFERENCES pages(id)")
+    db["pages"].create_index(["first_page_id", "page_number"])
+
+
 def apply_migrations(db: sqlite_utils.Database) -> int:
     """Bring the schema up to date; returns the schema version."""
     version = db.execute("PRAGMA user_version").fetchone()[0]

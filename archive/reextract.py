@@ -1,9 +1,17 @@
 """Re-running extraction over the raw pages the archive kept, without re-crawling.
 
-Each URL's newest kept page goes through ``crawler.extract.extract_article`` again and
-the result through ``Archive.store``: an article whose text comes out the same only
-keeps its ``last_seen_at``; a better (or different) reading bumps its ``revision`` and
-keeps the previous version; dedup and clusters follow, as for a crawl.
+Each URL's newest kept first page goes through ``crawler.extract.extract_article``
+again and the result through ``Archive.store``: an article whose text comes out the
+same only keeps its ``last_seen_at``; a better (or different) reading bumps its
+``revision`` and keeps the previous version; dedup and clusters follow, as for a crawl.
+
+A multi-page article is read from all of its pages, joined as the crawl joins them
+(``crawler.extract.paging.join_page``): page by page, as long as the page read last
+links a next page (``next_page_url``, up to ``MAX_ARTICLE_PAGES``), the page kept at the
+next place (``pages.page_number``) with that first page (``first_page_id``) follows. When
+a page the article needs is not kept (an archive written before every page was kept,
+or a page lost), the article is rejected and keeps its stored text: re-extracting it
+from the pages that are there would store a truncated body as its new revision.
 """
 
 from __future__ import annotations
@@ -13,12 +21,28 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from parsel import Selector
+
 from archive.store import Archive, page_body
 from crawler.extract import extract_article
+from crawler.extract.page import page_selector
+from crawler.extract.paging import MAX_ARTICLE_PAGES, next_page_url
 from crawler.guards import RefusedBody, page_text
 from crawler.portals import portal_for_url
 
-BATCH = 200  # pages per transaction; each article is still all-or-nothing
+BATCH = 200  # first pages per transaction; each article is still all-or-nothing
+
+REJECTED = "rejected: "
+"""Prefix of the counts of rejections by reason (``rejected: a page is not kept``)."""
+
+
+class Rejected(ValueError):
+    """A kept page that cannot be re-extracted: ``reason`` is what is counted, the
+    message says which page and why."""
+
+    def __init__(self, reason: str, detail: str):
+        self.reason = reason
+        super().__init__(detail)
 
 
 def reextract(
@@ -26,26 +50,47 @@ def reextract(
     *,
     portal: str | None = None,
     progress: Callable[[int], None] | None = None,
+    rejected: Callable[[str, str], None] | None = None,
 ) -> Counter[str]:
-    """Re-extract the newest page of every kept URL (of one portal, when named).
-    Returns counts per outcome (``new``, ``updated``, ``unchanged``, ``duplicate``) plus
-    ``rejected`` (no title or no body could be read) and ``pages``. ``progress`` is
-    called with the number of pages done since its last call."""
+    """Re-extract the newest first page of every kept URL (of one portal, when named),
+    with its further pages for a multi-page article. Returns counts per outcome
+    (``new``, ``updated``, ``unchanged``, ``duplicate``) plus ``rejected`` and, per
+    reason, ``rejected: <reason>`` (no title or no body could be read, a page refused as
+    binary, a page of a multi-page article not kept), and ``pages``: the first pages
+    read (a multi-page article counts once). ``progress`` is called with the number of
+    first pages done since its last call; ``rejected`` with the URL and the message of
+    each rejected one."""
     counts: Counter[str] = Counter()
     with Archive(db_path) as archive:
         db = archive.db
         latest = db.execute(
-            "SELECT max(id), url FROM pages GROUP BY url ORDER BY max(id)"
+            "SELECT max(id), url FROM pages WHERE page_number = 1 GROUP BY url ORDER BY max(id)"
         ).fetchall()
         ids = [page_id for page_id, url in latest if portal is None or _portal_name(url) == portal]
         for start in range(0, len(ids), BATCH):
             with db.atomic():
                 for page_id in ids[start : start + BATCH]:
                     counts["pages"] += 1
-                    counts[_reextract_page(archive, page_id)] += 1
+                    try:
+                        counts[_reextract_page(archive, page_id)] += 1
+                    except Rejected as error:
+                        counts["rejected"] += 1
+                        counts[REJECTED + error.reason] += 1
+                        if rejected:
+                            rejected(_url(archive, page_id), str(error))
             if progress:
                 progress(len(ids[start : start + BATCH]))
     return counts
+
+
+def first_pages(db_path: str | Path) -> int:
+    """How many first pages ``reextract`` reads (without a portal named)."""
+    with Archive(db_path) as archive:
+        return int(
+            archive.db.execute(
+                "SELECT count(DISTINCT url) FROM pages WHERE page_number = 1"
+            ).fetchone()[0]
+        )
 
 
 def _portal_name(url: str) -> str | None:
@@ -53,31 +98,73 @@ def _portal_name(url: str) -> str | None:
     return found.name if found else None
 
 
-def _reextract_page(archive: Archive, page_id: int) -> str:
-    url, fetched_at, body, headers = archive.db.execute(
-        "SELECT url, fetched_at, body, headers FROM pages WHERE id = ?", [page_id]
-    ).fetchone()
+def _url(archive: Archive, page_id: int) -> str:
+    return archive.db.execute("SELECT url FROM pages WHERE id = ?", [page_id]).fetchone()[0]
+
+
+def _read(url: str, body: bytes, headers: str | None, page_number: int) -> Selector:
     try:
         # Read the bytes as the crawl did: a mislabelled charset is repaired the same
         # way, so a re-extraction never turns a good text into mojibake.
-        page = page_text(page_body(body), json.loads(headers or "{}"))
-    except RefusedBody:
-        return "rejected"
-    article = extract_article(page, url, fetched_at=fetched_at)
+        return page_selector(page_text(page_body(body), json.loads(headers or "{}")))
+    except RefusedBody as error:
+        raise Rejected(
+            "a page refused", f"page {page_number} ({url}) is not text: {error}"
+        ) from None
+
+
+def _reextract_page(archive: Archive, page_id: int) -> str:
+    db = archive.db
+    url, fetched_at, body, headers = db.execute(
+        "SELECT url, fetched_at, body, headers FROM pages WHERE id = ?", [page_id]
+    ).fetchone()
+    first = _read(url, body, headers, 1)
+    # The pages kept with this first page, the newest fetch of each place.
+    kept: dict[int, tuple[int, str, str, bytes, str | None]] = {}
+    for row in db.execute(
+        "SELECT page_number, id, url, fetched_at, body, headers FROM pages"
+        " WHERE first_page_id = ? ORDER BY page_number, fetched_at DESC, id DESC",
+        [page_id],
+    ):
+        kept.setdefault(row[0], row[1:])
+    # Follow the pages as the crawl did: a page comes next only if the one before links
+    # a next page; one linked but not kept leaves the stored article as it is.
+    following: list[tuple[Selector, str, str]] = []
+    page_ids = [page_id]
+    last, last_url = first, url
+    while len(page_ids) < MAX_ARTICLE_PAGES and (wanted := next_page_url(last, last_url)):
+        number = len(page_ids) + 1
+        if number not in kept:
+            raise Rejected(
+                "a page is not kept",
+                f"page {number} ({wanted}) is not kept; the article keeps its stored text",
+            )
+        more_id, more_url, more_fetched_at, more_body, more_headers = kept[number]
+        last, last_url = _read(more_url, more_body, more_headers, number), more_url
+        following.append((last, more_url, more_fetched_at))
+        page_ids.append(more_id)
+    article = extract_article(first, url, fetched_at=fetched_at, following=following)
     if not article.title or not article.body:
-        return "rejected"
+        raise Rejected("no title or no body", "no title or no body could be read")
     outcome, article_id = archive.store(article.to_record(), seen_at=fetched_at, fetched_url=url)
-    archive.db.execute(
+    db.conn.executemany(
         "UPDATE pages SET article_id = ? WHERE id = ? AND article_id IS NULL",
-        [article_id, page_id],
+        [(article_id, i) for i in page_ids],
     )
     return str(outcome)
 
 
 def summary_line(counts: Counter[str]) -> str:
-    """``reextract: 26 pages: 0 new, 2 updated, 24 unchanged, 0 duplicate, 0 rejected``"""
-    return (
+    """``reextract: 26 pages: 0 new, 2 updated, 24 unchanged, 0 duplicate, 0 rejected``,
+    then the rejections by reason, if any: ``1 rejected (a page is not kept: 1)``."""
+    line = (
         f"reextract: {counts['pages']} pages: {counts['new']} new, {counts['updated']} updated, "
         f"{counts['unchanged']} unchanged, {counts['duplicate']} duplicate, "
         f"{counts['rejected']} rejected"
     )
+    reasons = Counter(
+        {k.removeprefix(REJECTED): n for k, n in counts.items() if k.startswith(REJECTED)}
+    )
+    if reasons:
+        line += " (" + ", ".join(f"{r}: {n}" for r, n in reasons.most_common()) + ")"
+    return line

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -64,9 +64,15 @@ class Entry:
     seen_at: str | None = None
     fetched_url: str | None = None
     page: Mapping[str, Any] | None = None
+    following_pages: Sequence[Mapping[str, Any]] = ()
 
     def options(self) -> dict[str, Any]:
-        return {"seen_at": self.seen_at, "fetched_url": self.fetched_url, "page": self.page}
+        return {
+            "seen_at": self.seen_at,
+            "fetched_url": self.fetched_url,
+            "page": self.page,
+            "following_pages": self.following_pages,
+        }
 
 
 def utc_now() -> str:
@@ -127,14 +133,16 @@ class Archive:
         fetched_url: str | None = None,
         run_id: int | None = None,
         page: Mapping[str, Any] | None = None,
+        following_pages: Sequence[Mapping[str, Any]] = (),
     ) -> tuple[Outcome, int]:
         """Store one article record (``Article.to_record()``); returns what happened and
         the article's id.
 
         ``fetched_url`` is the URL the page was fetched under, when it differs from the
         article's own (canonical) URL; both are remembered in ``article_urls``. ``page``
-        is the raw response to keep with it (see ``store_page``). Everything happens in
-        one transaction (a savepoint inside ``store_many``'s batch)."""
+        is the raw response to keep with it, ``following_pages`` those of a multi-page
+        article's further pages (see ``store_pages``). Everything happens in one
+        transaction (a savepoint inside ``store_many``'s batch)."""
         return self._store(
             record,
             text_signature(record.get("body")),
@@ -142,6 +150,7 @@ class Archive:
             fetched_url=fetched_url,
             run_id=run_id,
             page=page,
+            following_pages=following_pages,
         )
 
     def _store(
@@ -153,6 +162,7 @@ class Archive:
         fetched_url: str | None = None,
         run_id: int | None = None,
         page: Mapping[str, Any] | None = None,
+        following_pages: Sequence[Mapping[str, Any]] = (),
     ) -> tuple[Outcome, int]:
         seen_at = seen_at or record.get("fetched_at") or utc_now()
         row = {col: record.get(col) for col in ARTICLE_COLUMNS}
@@ -180,7 +190,7 @@ class Archive:
                 [(key, url, article_id, seen_at) for url, key in urls.items()],
             )
             if page is not None:
-                self.store_page(page, article_id=article_id, run_id=run_id)
+                self.store_pages([page, *following_pages], article_id=article_id, run_id=run_id)
         # Only once the article's savepoint is released: a rolled-back article leaves
         # nothing to index.
         if self._fts_pending is not None:
@@ -436,29 +446,36 @@ class Archive:
         *,
         article_id: int | None = None,
         run_id: int | None = None,
+        page_number: int = 1,
+        first_page_id: int | None = None,
     ) -> int:
         """Keep a fetched page, zlib-compressed. ``page`` has ``url``, ``body`` (bytes as
         received), ``fetched_at`` (UTC ISO 8601), ``status`` and ``headers`` (a mapping of
-        names to values). A page already kept with the same bytes under the same URL only
-        gets its newer ``fetched_at`` (and its article); returns the page row's id."""
+        names to values). A page already kept with the same bytes under the same URL (and
+        at the same ``page_number``) only gets its newer ``fetched_at`` (and its article,
+        and the first page it came with); returns the page row's id. ``page_number`` and
+        ``first_page_id``: see ``store_pages``."""
         body: bytes = page["body"]
         digest = hashlib.sha256(body).hexdigest()
         fetched_at = page.get("fetched_at") or utc_now()
         with self.db.atomic():
             known = self.db.execute(
-                "SELECT id FROM pages WHERE url = ? AND body_sha256 = ? ORDER BY id DESC LIMIT 1",
-                [page["url"], digest],
+                "SELECT id FROM pages WHERE url = ? AND body_sha256 = ? AND page_number = ?"
+                " ORDER BY id DESC LIMIT 1",
+                [page["url"], digest, page_number],
             ).fetchone()
             if known:
                 self.db.execute(
                     "UPDATE pages SET fetched_at = max(fetched_at, ?),"
-                    " article_id = coalesce(?, article_id) WHERE id = ?",
-                    [fetched_at, article_id, known[0]],
+                    " article_id = coalesce(?, article_id),"
+                    " first_page_id = coalesce(?, first_page_id) WHERE id = ?",
+                    [fetched_at, article_id, first_page_id, known[0]],
                 )
                 return int(known[0])
             cursor = self.db.execute(
                 "INSERT INTO pages (url, fetched_at, status, headers, body, body_sha256, size,"
-                " article_id, crawl_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " article_id, crawl_run_id, page_number, first_page_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     page["url"],
                     fetched_at,
@@ -469,9 +486,35 @@ class Archive:
                     len(body),
                     article_id,
                     run_id,
+                    page_number,
+                    first_page_id,
                 ],
             )
             return int(cursor.lastrowid)
+
+    def store_pages(
+        self,
+        pages: Sequence[Mapping[str, Any]],
+        *,
+        article_id: int | None = None,
+        run_id: int | None = None,
+    ) -> int:
+        """Keep the pages of one article as fetched, in order (see ``store_page``), in
+        one transaction; returns the first page's row id. A multi-page article's further
+        pages (page 2 first, or its ``?page=all`` view) get ``page_number`` 2, 3... and
+        ``first_page_id`` = the first page's row, which ``arsip reextract`` joins them
+        to; a single page is kept as ``store_page`` keeps it."""
+        with self.db.atomic():
+            first = self.store_page(pages[0], article_id=article_id, run_id=run_id)
+            for number, page in enumerate(pages[1:], start=2):
+                self.store_page(
+                    page,
+                    article_id=article_id,
+                    run_id=run_id,
+                    page_number=number,
+                    first_page_id=first,
+                )
+            return first
 
     # -- reading ----------------------------------------------------------------------
 

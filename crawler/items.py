@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-WORKING_FIELDS = ("date_hints", "raw_page")
+WORKING_FIELDS = ("date_hints", "raw_page", "following_pages")
 
 
 @dataclass
@@ -120,13 +120,19 @@ class Article:
     raw_page: dict[str, Any] | None = None
     """Working field, not stored as a column: the response the article was read from,
     for the archive's ``pages`` table: ``url`` (as fetched), ``status``, ``headers``
-    (name -> value), ``body`` (bytes as received), ``fetched_at`` (UTC, as above)."""
+    (name -> value), ``body`` (bytes as received), ``fetched_at`` (UTC, as above). For a
+    multi-page article, its first page."""
+
+    following_pages: list[dict[str, Any]] = field(default_factory=list)
+    """Working field, not stored as a column: the responses of a multi-page article's
+    further pages (page 2 first; or its ``?page=all`` view), shaped as ``raw_page``."""
 
     def to_record(self) -> dict[str, Any]:
         """The stored fields as a plain dict (no working fields)."""
         record = asdict(self)
         record.pop("date_hints")
         record.pop("raw_page")
+        record.pop("following_pages")
         return record
 
     @classmethod

@@ -114,7 +114,8 @@ class StorePipeline:
         page = getattr(item, "raw_page", None)
         if self.archive is not None and self.keep_pages and page and not self.failed:
             try:
-                self.archive.store_page(page, run_id=self.run_id)
+                following = getattr(item, "following_pages", [])
+                self.archive.store_pages([page, *following], run_id=self.run_id)
             except sqlite3.Error as error:
                 self._stop(error)
 
@@ -139,6 +140,7 @@ class StorePipeline:
                 run_id=self.run_id,
                 fetched_url=page["url"] if page else None,
                 page=page,
+                following_pages=item.following_pages if page else (),
             )
         except sqlite3.Error as error:  # the article's transaction was rolled back
             self._stop(error)

@@ -2,16 +2,21 @@
 
 ``extract_article`` runs the three stages that the Scrapy item pipelines also run one by
 one: ``read_page`` (structured data, portal selectors, generic fallback), ``clean_article``
-(Indonesian boilerplate) and ``normalise_article`` (dates, counts, hashes).
+(Indonesian boilerplate) and ``normalise_article`` (dates, counts, hashes). The pages of a
+multi-page article are each read, then joined as a crawl joins them (``join_page``),
+before the joined article is cleaned and normalised.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from parsel import Selector
 
 from crawler.extract.clean import clean_article
 from crawler.extract.normalise import normalise_article
 from crawler.extract.page import read_page
+from crawler.extract.paging import join_page
 from crawler.items import Article
 from crawler.portals import Portal, portal_for_url
 
@@ -24,11 +29,17 @@ def extract_article(
     *,
     portal: Portal | None = None,
     fetched_at: str | None = None,
+    following: Sequence[tuple[str | bytes | Selector, str, str | None]] = (),
 ) -> Article:
     """Extract one article. ``portal`` defaults to the declared portal owning ``url``;
-    ``fetched_at`` (UTC ISO 8601) is the time relative dates are read against."""
+    ``fetched_at`` (UTC ISO 8601) is the time relative dates are read against.
+    ``following`` are a multi-page article's further pages, in order, each as
+    ``(page, url, fetched_at)``: page 2, 3... or the ``?page=all`` view."""
     portal = portal or portal_for_url(url)
     article = read_page(page, url, portal=portal, fetched_at=fetched_at)
+    for more, more_url, more_fetched_at in following:
+        read = read_page(more, more_url, portal=portal, fetched_at=more_fetched_at)
+        article = join_page(article, read, more_url)
     article = clean_article(article, portal.site_name if portal else None)
     if portal:
         return normalise_article(article, portal.timezone)

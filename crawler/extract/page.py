@@ -63,7 +63,7 @@ def read_page(
     The body keeps every line of the article container, boilerplate included: cleaning is
     the next stage's job.
     """
-    sel = page if isinstance(page, Selector) else Selector(text=_as_text(page))
+    sel = page_selector(page)
     data = _structured_article(sel)
     meta = _meta(sel)
     scan = _Scan(sel.root)
@@ -416,6 +416,12 @@ def guess_language(text: str | None) -> str:
     indonesian = sum(word in _ID_WORDS for word in words)
     english = sum(word in _EN_WORDS for word in words)
     return "en" if english > 2 * indonesian and english >= 5 else "id"
+
+
+def page_selector(page: str | bytes | Selector) -> Selector:
+    """The page parsed as ``read_page`` parses it (bytes decoded by their meta charset,
+    else as UTF-8); a Selector is returned as it is."""
+    return page if isinstance(page, Selector) else Selector(text=_as_text(page))
 
 
 def _as_text(page: str | bytes) -> str:

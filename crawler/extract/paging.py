@@ -5,14 +5,23 @@ Kompas serves the whole text at ``?page=all``, which is preferred when linked. A
 ``rel=next`` link is only trusted when it stays on the same article: on WordPress
 portals it points to the next *story* (kabar6, biem), and JNews' next/previous bar is
 not paging either.
+
+A crawl and ``arsip reextract`` put the pages back together with the same
+``join_page``.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from parsel import Selector
+
+from crawler.items import Article
+
+MAX_ARTICLE_PAGES = 20
+"""Pages followed for one article at most (a pager that loops stops here)."""
 
 _NEXT_TEXT = re.compile(
     r"^(selanjutnya|berikutnya|next|halaman\s+(selanjutnya|berikutnya)|lanjut|[›»>]+|"
@@ -93,3 +102,19 @@ def _looks_next(link: Selector) -> bool:
     text = " ".join(link.css("::text").getall()).strip()
     rel = (link.attrib.get("rel") or "").lower()
     return "next" in rel or bool(_NEXT_TEXT.match(text)) or text.isdigit()
+
+
+def join_page(article: Article | None, page: Article, url: str) -> Article:
+    """The article read so far (None before its first page) with its next page added:
+    ``page`` is the raw Article ``read_page`` gave for the page fetched from ``url``.
+
+    A ``?page=all`` view replaces what the pages before it gave (it is the whole
+    article), keeping the article's URL; any other page adds its body after the text so
+    far, paragraphs separated by a blank line. Neither argument is changed."""
+    if article is None:
+        return page
+    if "page=all" in url:
+        return replace(page, url=article.url)
+    if page.body:
+        return replace(article, body="\n\n".join(b for b in (article.body, page.body) if b))
+    return article

@@ -23,6 +23,7 @@ are not fetched, and paging stops at a listing page whose dated articles are all
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -40,7 +41,7 @@ from archive.known import KnownArticles
 from archive.runlog import previous_walk_cut
 from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
-from crawler.extract.paging import next_page_url
+from crawler.extract.paging import MAX_ARTICLE_PAGES, join_page, next_page_url
 from crawler.items import Article
 from crawler.portals import Portal
 
@@ -75,10 +76,6 @@ def _feed_instant(value: str | None) -> datetime | None:
         except ValueError:
             return None
     return parsed.astimezone(UTC) if parsed.tzinfo else None
-
-
-MAX_ARTICLE_PAGES = 20
-"""Pages followed for one article at most (a pager that loops stops here)."""
 
 
 class PortalSpider(scrapy.Spider):
@@ -369,26 +366,27 @@ class PortalSpider(scrapy.Spider):
             self._stat("article_pages")
         fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         page = read_page(response.selector, response.url, portal=self.portal, fetched_at=fetched_at)
+        # The archive keeps every page as received, so extraction can be re-run later
+        # without fetching them again.
+        raw = {
+            "url": response.url,
+            "status": response.status,
+            "headers": {
+                k.decode("latin-1"): b", ".join(v).decode("latin-1")
+                for k, v in response.headers.items()
+            },
+            "body": response.body,
+            "fetched_at": fetched_at,
+        }
         if article is None:
-            # The archive keeps the first page as received, so extraction can be re-run
-            # later without fetching it again.
-            page.raw_page = {
-                "url": response.url,
-                "status": response.status,
-                "headers": {
-                    k.decode("latin-1"): b", ".join(v).decode("latin-1")
-                    for k, v in response.headers.items()
-                },
-                "body": response.body,
-                "fetched_at": fetched_at,
-            }
+            page.raw_page = raw
             article = page
-        elif "page=all" in response.url:
-            # The whole-article view replaces what the first page gave.
-            page.url, page.raw_page = article.url, article.raw_page
-            article = page
-        elif page.body:
-            article.body = "\n\n".join(b for b in (article.body, page.body) if b)
+        else:
+            article = replace(
+                join_page(article, page, response.url),
+                raw_page=article.raw_page,
+                following_pages=[*article.following_pages, raw],
+            )
         following = next_page_url(response.selector, response.url)
         if following and pages < MAX_ARTICLE_PAGES:
             yield response.follow(
