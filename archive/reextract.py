@@ -1,7 +1,7 @@
 """Re-running extraction over the raw pages the archive kept, without re-crawling.
 
 Each URL's newest kept first page goes through ``crawler.extract.extract_article``
-again and the result through ``Archive.store``: an article whose text comes out the
+again and the result through ``Archive.store_many``: an article whose text comes out the
 same only keeps its ``last_seen_at``; a better (or different) reading bumps its
 ``revision`` and keeps the previous version; dedup and clusters follow, as for a crawl.
 
@@ -23,14 +23,16 @@ from pathlib import Path
 
 from parsel import Selector
 
-from archive.store import Archive, page_body
+from archive.store import Archive, Entry, page_body
 from crawler.extract import extract_article
 from crawler.extract.page import page_selector
 from crawler.extract.paging import MAX_ARTICLE_PAGES, next_page_url
 from crawler.guards import RefusedBody, page_text
 from crawler.portals import portal_for_url
 
-BATCH = 200  # first pages per transaction; each article is still all-or-nothing
+BATCH = 200
+"""First pages per transaction (``Archive.store_many``); each article is still
+all-or-nothing."""
 
 REJECTED = "rejected: "
 """Prefix of the counts of rejections by reason (``rejected: a page is not kept``)."""
@@ -68,18 +70,30 @@ def reextract(
         ).fetchall()
         ids = [page_id for page_id, url in latest if portal is None or _portal_name(url) == portal]
         for start in range(0, len(ids), BATCH):
-            with db.atomic():
-                for page_id in ids[start : start + BATCH]:
-                    counts["pages"] += 1
-                    try:
-                        counts[_reextract_page(archive, page_id)] += 1
-                    except Rejected as error:
-                        counts["rejected"] += 1
-                        counts[REJECTED + error.reason] += 1
-                        if rejected:
-                            rejected(_url(archive, page_id), str(error))
+            batch = ids[start : start + BATCH]
+            entries: list[Entry] = []
+            read: list[list[int]] = []  # the page ids each entry was read from
+            for page_id in batch:
+                counts["pages"] += 1
+                try:
+                    entry, page_ids = _read_article(archive, page_id)
+                except Rejected as error:
+                    counts["rejected"] += 1
+                    counts[REJECTED + error.reason] += 1
+                    if rejected:
+                        rejected(_url(archive, page_id), str(error))
+                    continue
+                entries.append(entry)
+                read.append(page_ids)
+            stored = archive.store_many(entries)
+            for page_ids, (outcome, article_id) in zip(read, stored, strict=True):
+                counts[str(outcome)] += 1
+                db.conn.executemany(  # in the batch's transaction, with its article
+                    "UPDATE pages SET article_id = ? WHERE id = ? AND article_id IS NULL",
+                    [(article_id, i) for i in page_ids],
+                )
             if progress:
-                progress(len(ids[start : start + BATCH]))
+                progress(len(batch))
     return counts
 
 
@@ -113,7 +127,9 @@ def _read(url: str, body: bytes, headers: str | None, page_number: int) -> Selec
         ) from None
 
 
-def _reextract_page(archive: Archive, page_id: int) -> str:
+def _read_article(archive: Archive, page_id: int) -> tuple[Entry, list[int]]:
+    """The article read again from a kept first page and its further pages, and the
+    ids of the pages it was read from; raises ``Rejected``."""
     db = archive.db
     url, fetched_at, body, headers = db.execute(
         "SELECT url, fetched_at, body, headers FROM pages WHERE id = ?", [page_id]
@@ -146,12 +162,7 @@ def _reextract_page(archive: Archive, page_id: int) -> str:
     article = extract_article(first, url, fetched_at=fetched_at, following=following)
     if not article.title or not article.body:
         raise Rejected("no title or no body", "no title or no body could be read")
-    outcome, article_id = archive.store(article.to_record(), seen_at=fetched_at, fetched_url=url)
-    db.conn.executemany(
-        "UPDATE pages SET article_id = ? WHERE id = ? AND article_id IS NULL",
-        [(article_id, i) for i in page_ids],
-    )
-    return str(outcome)
+    return Entry(article.to_record(), seen_at=fetched_at, fetched_url=url), page_ids
 
 
 def summary_line(counts: Counter[str]) -> str:
