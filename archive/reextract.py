@@ -65,8 +65,12 @@ def reextract(
     counts: Counter[str] = Counter()
     with Archive(db_path) as archive:
         db = archive.db
+        # Each URL's newest fetch: by fetched_at, not by row id, since a page whose bytes
+        # change back (A, B, A) keeps A's older row and only moves its fetched_at.
         latest = db.execute(
-            "SELECT max(id), url FROM pages WHERE page_number = 1 GROUP BY url ORDER BY max(id)"
+            "SELECT id, url FROM (SELECT id, url, row_number() OVER (PARTITION BY url"
+            " ORDER BY fetched_at DESC, id DESC) AS newest FROM pages WHERE page_number = 1)"
+            " WHERE newest = 1 ORDER BY id"
         ).fetchall()
         ids = [page_id for page_id, url in latest if portal is None or _portal_name(url) == portal]
         for start in range(0, len(ids), BATCH):

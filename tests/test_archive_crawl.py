@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from archive.dedup import content_hash
+from archive.store import Archive
 from crawler.mirror.server import MirrorServer
 from crawler.mirror.tangselpos import article_path, build_site, load_articles
 from tests.conftest import rows, run_cli
@@ -145,6 +146,27 @@ def test_reextract_repairs_articles_from_kept_pages(mirror, tmp_path):
     assert all(r["body"].endswith("16 jam yang lalu") for r in kept)
     again = run_cli("reextract", "--db", str(db_path))
     assert "0 updated, 26 unchanged" in again.stdout
+
+
+def test_reextract_reads_the_newest_fetch_when_a_page_changed_back(mirror, tmp_path):
+    """A page whose bytes went A -> B -> A keeps A's row (only its fetch time moves);
+    reextract must read that newest fetch, not B's row, inserted later."""
+    db_path = tmp_path / "news.db"
+    crawl(mirror.url, db_path)
+    (page,) = rows(db_path, "SELECT url, body, status, headers FROM pages WHERE article_id = 1")
+    (article,) = rows(db_path, "SELECT body FROM articles WHERE id = 1")
+    last_line = article["body"].splitlines()[-1]
+    original = zlib.decompress(page["body"])
+    assert original.count(last_line.encode()) == 1
+    changed = original.replace(last_line.encode(), b"Paragraf terakhir berubah.")
+    with Archive(db_path) as archive:
+        for when, body in (("2030-01-01T00:00:00Z", changed), ("2030-01-02T00:00:00Z", original)):
+            archive.store_page({**page, "headers": json.loads(page["headers"]), "body": body,
+                                "fetched_at": when}, article_id=1)  # fmt: skip
+    result = run_cli("reextract", "--portal", "tangselpos", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    assert "0 updated, 26 unchanged" in result.stdout
+    assert rows(db_path, "SELECT revision FROM articles WHERE id = 1") == [{"revision": 1}]
 
 
 def test_reextract_of_unknown_portal_is_a_clear_error(db_path):
