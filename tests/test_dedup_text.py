@@ -4,13 +4,14 @@ archives hold hashes computed by earlier versions."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import unicodedata
 
 import pytest
 
-from archive.dedup import content_hash, normalised_text
+from archive.dedup import content_hash, normalised_text, text_signature
 
 WORD = re.compile(r"\w+")
 
@@ -58,3 +59,14 @@ def test_content_hash_is_stable_across_versions():
         " 16/9/2025."
     )
     assert content_hash(text) == "56e3831a033c910ed1f65b0afd4e17c59273427477d62b0fa926521295a93fa7"
+
+
+def test_lsh_buckets_are_stable_across_versions():
+    """``minhash_bands`` rows written by earlier versions must meet a new text's buckets:
+    changing the hashes needs a migration that recomputes them (as m005 did)."""
+    text = " ".join(f"kata{i % 97} isi{i % 13}" for i in range(200))
+    signature = text_signature(text)
+    assert len(signature.shingles) == 396
+    assert signature.buckets[:2] == [(0, 8856852631970041570), (1, 277240021423830494)]
+    digest = hashlib.sha256(repr(signature.buckets).encode()).hexdigest()
+    assert digest == "57b17eaebd500be21244615400692632f89c9904e7324ddbcd352c340e91a831"
