@@ -330,16 +330,20 @@ class Archive:
         ).fetchall()
         matches = []
         for candidate, digest, candidate_release in found:
-            other = self._shingles.get(digest)
-            if other is None:
-                (body,) = self.db.execute(
-                    "SELECT body FROM articles WHERE id = ?", [candidate]
-                ).fetchone()
-                other = text_shingle_ids(normalised_text(body or ""))
+            other = self._stored_shingles(candidate, digest)
             both = bool(press_release and candidate_release)
             if is_near_duplicate(signature.shingles, other, press_releases=both):
                 matches.append(candidate)
         return matches
+
+    def _stored_shingles(self, article_id: int, digest: str | None) -> np.ndarray:
+        """The shingle set of a stored article's text: from the cache of recent texts,
+        else its body read and shingled again."""
+        cached = self._shingles.get(digest) if digest else None
+        if cached is not None:
+            return cached
+        (body,) = self.db.execute("SELECT body FROM articles WHERE id = ?", [article_id]).fetchone()
+        return text_shingle_ids(normalised_text(body or ""))
 
     def _join(self, ids: list[int]) -> None:
         """Merge these articles and every cluster they belong to into one cluster whose
@@ -372,7 +376,8 @@ class Archive:
     def _unplace(self, article_id: int, old_body: str | None) -> None:
         """Take an article whose text changed out of its cluster and buckets. Copies
         of its old text now point at the first of them, which takes over its buckets.
-        The rest of the cluster stays together (it is not re-split)."""
+        The rest of the cluster is split again (``_resplit``): members that were
+        joined only through the article's old text part."""
         old = text_signature(old_body)
         self.db.conn.executemany(
             "DELETE FROM minhash_bands WHERE band = ? AND bucket = ? AND article_id = ?",
@@ -394,19 +399,55 @@ class Archive:
                 "INSERT OR IGNORE INTO minhash_bands (band, bucket, article_id) VALUES (?, ?, ?)",
                 [(band, bucket, heir) for band, bucket in old.buckets],
             )
+            # The old text stays in the archive, as the heir's: spare re-reading it.
+            self._shingles.setdefault(old.content_hash, old.shingles)
         (cluster,) = self.db.execute(
             "SELECT cluster_id FROM articles WHERE id = ?", [article_id]
         ).fetchone()
         if cluster is None:
             return
         self.db.execute("UPDATE articles SET cluster_id = NULL WHERE id = ?", [article_id])
-        rest = [
-            r[0]
-            for r in self.db.execute(
-                "SELECT id FROM articles WHERE cluster_id = ?", [cluster]
-            ).fetchall()
-        ]
-        self._set_cluster(rest)
+        self._resplit(cluster)
+
+    def _resplit(self, cluster: int) -> None:
+        """Split the members left in a cluster into the groups that the placement rules
+        still link, single link as ``_place`` joins them: an exact copy to its original,
+        and two other texts when ``is_near_duplicate`` (the containment rule when both
+        are press releases). Only the cluster's members are compared, with each other
+        (clusters are small; never all pairs of the archive). Each group of two or more
+        takes its earliest article's id (``_set_cluster``); a member left alone leaves
+        the cluster."""
+        members = self.db.execute(
+            "SELECT id, duplicate_of, content_hash, press_release FROM articles"
+            " WHERE cluster_id = ? ORDER BY id",
+            [cluster],
+        ).fetchall()
+        parent = {m[0]: m[0] for m in members}  # union-find over the members' ids
+
+        def root(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        texts = []  # (id, shingles, press_release) of each original text
+        for member, original, digest, press_release in members:
+            if original in parent:
+                parent[root(member)] = root(original)
+            else:
+                texts.append((member, self._stored_shingles(member, digest), press_release))
+        for n, (one, shingles, release) in enumerate(texts):
+            for other, other_shingles, other_release in texts[n + 1 :]:
+                if root(one) == root(other):
+                    continue  # already linked: the comparison could change nothing
+                both = bool(release and other_release)
+                if is_near_duplicate(shingles, other_shingles, press_releases=both):
+                    parent[root(other)] = root(one)
+        groups: dict[int, list[int]] = {}
+        for member in parent:
+            groups.setdefault(root(member), []).append(member)
+        for group in groups.values():
+            self._set_cluster(group)
 
     # -- raw pages --------------------------------------------------------------------
 
