@@ -239,3 +239,48 @@ def test_duplicates_command_shows_the_split_after_an_import_corrects_the_link(tm
     assert "2 articles on 2 portal(s) (bantennews, kabar6)" in table
     assert "2 articles on 2 portal(s) (biem, radarbanten)" in table
     assert "(copy of 1)" in table
+
+
+def test_clusters_are_those_a_fresh_archive_of_the_current_texts_has(tmp_path):
+    """Arrivals and changes in any order leave the clusters that storing the current
+    texts afresh, in the same order, gives: placement and re-split are one rule. The
+    texts are windows sliding over one story (a window is a near duplicate of the
+    next; press releases, by containment, also of the one after), so changing one
+    article breaks and makes chains."""
+    rng = random.Random(60)
+    story = paragraphs(rng, 40)
+    pool = ["\n\n".join(story[i : i + 12]) for i in range(28)]
+    pool += ["\n\n".join(paragraphs(rng, 12)) for _ in range(4)]
+    release = [k % 2 == 0 for k in range(len(pool))]  # a property of the text
+    published: dict[str, str] = {}
+    text: dict[str, int] = {}  # url -> its text in the pool
+
+    def current(archive: Archive) -> list[dict]:
+        return rows(archive, "SELECT id, cluster_id FROM articles ORDER BY id")
+
+    with Archive(tmp_path / "live.db") as live:
+        for step in range(60):
+            if not published or (len(published) < 14 and rng.random() < 0.4):
+                url = f"https://p{len(published)}.example.id/berita"
+                published[url] = day(rng.randrange(15))
+            else:
+                url = rng.choice(sorted(published))
+            # Mostly a neighbour of the text the article has, as corrections are.
+            if url in text and rng.random() < 0.7:
+                k = min(max(text[url] + rng.choice([-2, -1, 1, 2]), 0), len(pool) - 1)
+            else:
+                k = rng.randrange(len(pool))
+            text[url] = k
+            live.store(record(url, pool[k], portal=url[8:11], published_at=published[url],
+                              press_release=release[k]))  # fmt: skip
+            if step % 6 != 5:
+                continue
+            with Archive(tmp_path / f"fresh-{step}.db") as fresh:
+                for row in rows(live, "SELECT * FROM articles ORDER BY id"):
+                    fresh.store(record(row["url"], row["body"], portal=row["portal"],
+                                       published_at=row["published_at"],
+                                       press_release=bool(row["press_release"])))  # fmt: skip
+                assert current(live) == current(fresh), f"after step {step}"
+        sizes = rows(live, "SELECT count(*) AS n FROM articles WHERE cluster_id IS NOT NULL"
+                           " GROUP BY cluster_id")  # fmt: skip
+        assert max(r["n"] for r in sizes) >= 3  # the case is not trivial
