@@ -29,6 +29,8 @@ from archive.dedup import (
     TextSignature,
     canonical_url,
     is_near_duplicate,
+    lsh_buckets,
+    minhash,
     normalised_text,
     text_shingle_ids,
     text_signature,
@@ -92,6 +94,8 @@ class Archive:
         # the cost. Keyed by text, not id, so that a rolled-back article leaves nothing
         # wrong behind.
         self._shingles: dict[str, np.ndarray] = {}
+        # The LSH buckets of the texts of re-split clusters (see ``_resplit``).
+        self._buckets: dict[str, list[tuple[int, int]]] = {}
 
     def __enter__(self) -> Archive:
         return self
@@ -340,9 +344,7 @@ class Archive:
             "INSERT OR IGNORE INTO minhash_bands (band, bucket, article_id) VALUES (?, ?, ?)",
             [(band, bucket, article_id) for band, bucket in signature.buckets],
         )
-        if len(self._shingles) >= 20_000:  # bounded memory over a long import
-            self._shingles.clear()
-        self._shingles[signature.content_hash] = signature.shingles
+        self._remember(signature.content_hash, signature.shingles)
         if matches:
             self._join([article_id, *matches])
 
@@ -360,16 +362,36 @@ class Archive:
         ).fetchall()
         matches = []
         for candidate, digest, candidate_release in found:
-            other = self._shingles.get(digest)
-            if other is None:
-                (body,) = self.db.execute(
-                    "SELECT body FROM articles WHERE id = ?", [candidate]
-                ).fetchone()
-                other = text_shingle_ids(normalised_text(body or ""))
+            other = self._stored_shingles(candidate, digest)
             both = bool(press_release and candidate_release)
             if is_near_duplicate(signature.shingles, other, press_releases=both):
                 matches.append(candidate)
         return matches
+
+    def _remember(
+        self,
+        digest: str | None,
+        shingles: np.ndarray,
+        buckets: list[tuple[int, int]] | None = None,
+    ) -> None:
+        """Keep a text's shingle set (and LSH buckets) in the cache of recent texts."""
+        if digest is None:
+            return
+        if len(self._shingles) >= 20_000:  # bounded memory over a long import
+            self._shingles.clear()
+            self._buckets.clear()
+        self._shingles[digest] = shingles
+        if buckets is not None:
+            self._buckets[digest] = buckets
+
+    def _stored_shingles(self, article_id: int, digest: str | None) -> np.ndarray:
+        """The shingle set of a stored article's text: from the cache of recent texts,
+        else its body read and shingled again."""
+        cached = self._shingles.get(digest) if digest else None
+        if cached is not None:
+            return cached
+        (body,) = self.db.execute("SELECT body FROM articles WHERE id = ?", [article_id]).fetchone()
+        return text_shingle_ids(normalised_text(body or ""))
 
     def _join(self, ids: list[int]) -> None:
         """Merge these articles and every cluster they belong to into one cluster whose
@@ -402,7 +424,8 @@ class Archive:
     def _unplace(self, article_id: int, old_body: str | None) -> None:
         """Take an article whose text changed out of its cluster and buckets. Copies
         of its old text now point at the first of them, which takes over its buckets.
-        The rest of the cluster stays together (it is not re-split)."""
+        The rest of the cluster is split again (``_resplit``): members that were
+        joined only through the article's old text part."""
         old = text_signature(old_body)
         self.db.conn.executemany(
             "DELETE FROM minhash_bands WHERE band = ? AND bucket = ? AND article_id = ?",
@@ -424,19 +447,82 @@ class Archive:
                 "INSERT OR IGNORE INTO minhash_bands (band, bucket, article_id) VALUES (?, ?, ?)",
                 [(band, bucket, heir) for band, bucket in old.buckets],
             )
+            # The old text stays in the archive, as the heir's: spare re-reading it.
+            self._remember(old.content_hash, old.shingles, old.buckets)
         (cluster,) = self.db.execute(
             "SELECT cluster_id FROM articles WHERE id = ?", [article_id]
         ).fetchone()
         if cluster is None:
             return
         self.db.execute("UPDATE articles SET cluster_id = NULL WHERE id = ?", [article_id])
-        rest = [
-            r[0]
-            for r in self.db.execute(
-                "SELECT id FROM articles WHERE cluster_id = ?", [cluster]
-            ).fetchall()
-        ]
-        self._set_cluster(rest)
+        self._resplit(cluster)
+
+    def _resplit(self, cluster: int) -> None:
+        """Split the members left in a cluster into the groups that placement's rules
+        still link, single link as ``_place`` joins them: an exact copy to its original;
+        two other texts that share an LSH bucket (the candidates placement compares)
+        when ``is_near_duplicate`` (the containment rule when both are press releases).
+        Only the cluster's members are compared, with each other, never with the rest
+        of the archive. Each group of two or more takes its earliest article's id
+        (``_set_cluster``); a member left alone leaves the cluster."""
+        members = self.db.execute(
+            "SELECT id, duplicate_of, content_hash, press_release FROM articles"
+            " WHERE cluster_id = ? ORDER BY id",
+            [cluster],
+        ).fetchall()
+        parent = {m[0]: m[0] for m in members}  # union-find over the members' ids
+
+        def root(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        texts: dict[int, tuple[np.ndarray, int]] = {}  # original -> shingles, press_release
+        sharing: dict[tuple[int, int], list[int]] = {}  # (band, bucket) -> its texts
+        for member, original, digest, press_release in members:
+            if original in parent:
+                parent[root(member)] = root(original)
+                continue
+            shingles = self._stored_shingles(member, digest)
+            buckets = self._buckets.get(digest) if digest else None
+            if buckets is None:
+                buckets = lsh_buckets(minhash(shingles)) if len(shingles) else []
+                # The next change in this cluster (a re-extraction revises its
+                # articles one by one) compares the same texts again.
+                self._remember(digest, shingles, buckets)
+            texts[member] = (shingles, press_release)
+            for key in buckets:
+                sharing.setdefault(key, []).append(member)
+        # Within a bucket, a text is compared with the groups met before it there until
+        # one member of each matches: a cluster that still holds together costs one
+        # comparison per text, not one per pair.
+        compared: set[tuple[int, int]] = set()  # pairs found apart
+        for candidates in sharing.values():  # ids in ascending order
+            met: dict[int, list[int]] = {}  # root -> the bucket's texts in its group so far
+            for one in candidates:
+                group = root(one)
+                mine = met.pop(group, [])
+                shingles, release = texts[one]
+                for other_group in list(met):
+                    # Latest first: the texts of a story that changes day by day meet
+                    # their neighbours first.
+                    for other in reversed(met[other_group]):
+                        if (other, one) in compared:
+                            continue
+                        other_shingles, other_release = texts[other]
+                        both = bool(release and other_release)
+                        if is_near_duplicate(shingles, other_shingles, press_releases=both):
+                            parent[other_group] = group
+                            mine += met.pop(other_group)
+                            break
+                        compared.add((other, one))
+                met[group] = [*mine, one]
+        groups: dict[int, list[int]] = {}
+        for member in parent:
+            groups.setdefault(root(member), []).append(member)
+        for group in groups.values():
+            self._set_cluster(group)
 
     # -- raw pages --------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ BENCHES = [
     ("extract_quality.py", [], ["--limit", "150"]),  # needs ARSIP_EVAL_MANIFESTS
     ("archive.py", ["--articles", "100000"], ["--articles", "10000"]),
     ("incremental.py", [], []),
+    ("resplit.py", [], ["--sizes", "10,50", "--repeat", "1"]),
     ("crawl.py", ["--articles", "5000", "--memory-articles", "20000"], ["--articles", "1000"]),
 ]
 
