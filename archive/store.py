@@ -47,6 +47,13 @@ ARTICLE_COLUMNS = (
     "content_hash",
 )  # fmt: skip
 JSON_COLUMNS = {"authors", "tags"}
+FIELD_COLUMNS = tuple(
+    c for c in ARTICLE_COLUMNS if c not in {"url", "title", "body", "content_hash"}
+)
+"""The fields besides the title and text: a new reading corrects them in place."""
+EMPTY = (None, "", "[]")
+"""Values a new reading does not overwrite a stored field with: a source that lacks a
+field (an import without sections, a page without its author line) erases nothing."""
 
 
 class Outcome(StrEnum):
@@ -75,6 +82,32 @@ class Entry:
             "page": self.page,
             "following_pages": self.following_pages,
         }
+
+
+PUBLISHED_COLUMNS = ("published_at", "published_local", "published_raw", "published_source",
+                     "published_has_time")  # fmt: skip
+"""One reading of the publication time: corrected together or not at all."""
+
+
+def _corrections(row: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a new reading of an unchanged title and text that differ from the
+    stored ones and may replace them: never with an empty value, and the publication
+    time as one group, never from a relative date (``2 hari yang lalu`` read later is
+    coarser than the reading of the first fetch)."""
+    fields = {
+        col: row[col]
+        for col in FIELD_COLUMNS
+        if col not in PUBLISHED_COLUMNS
+        and row[col] != stored[col]
+        and (col == "press_release" or row[col] not in EMPTY)
+    }
+    if (
+        row["published_at"] not in EMPTY
+        and any(row[col] != stored[col] for col in PUBLISHED_COLUMNS)
+        and not (row["published_source"] == "relative" and stored["published_at"])
+    ):
+        fields.update({col: row[col] for col in PUBLISHED_COLUMNS})
+    return fields
 
 
 def utc_now() -> str:
@@ -286,15 +319,21 @@ class Archive:
         run_id: int | None,
     ) -> Outcome:
         current = self.db.execute(
-            "SELECT title, body, content_hash, revision FROM articles WHERE id = ?", [article_id]
+            f"SELECT title, body, content_hash, revision, {', '.join(FIELD_COLUMNS)}"
+            " FROM articles WHERE id = ?",
+            [article_id],
         ).fetchone()
-        title, body, old_hash, revision = current
+        title, body, old_hash, revision = current[:4]
         if title == row["title"] and old_hash == row["content_hash"]:
-            self.db.execute(
-                "UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE id = ?",
-                [seen_at, article_id],
-            )
-            return Outcome.UNCHANGED
+            fields = _corrections(row, dict(zip(FIELD_COLUMNS, current[4:], strict=True)))
+            if not fields:
+                self.db.execute(
+                    "UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE id = ?",
+                    [seen_at, article_id],
+                )
+                return Outcome.UNCHANGED
+            self._correct(article_id, fields, signature, seen_at, run_id)
+            return Outcome.UPDATED
         self.db.execute(
             "INSERT INTO article_revisions (article_id, revision, title, body, content_hash,"
             " replaced_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -324,6 +363,38 @@ class Archive:
             )
             self._place(article_id, original, signature, row["press_release"])
         return Outcome.UPDATED
+
+    def _correct(
+        self,
+        article_id: int,
+        fields: dict[str, Any],
+        signature: TextSignature,
+        seen_at: str,
+        run_id: int | None,
+    ) -> None:
+        """Same title and text, another reading of its other fields (a better date, the
+        authors, the section...): they are corrected in place, without a new revision
+        (revisions keep titles and texts). A changed press-release flag changes which
+        rule joins the article to others, so its cluster is checked again."""
+        assignments = ", ".join(f"{col} = ?" for col in fields)
+        self.db.execute(
+            f"UPDATE articles SET {assignments}, crawl_run_id = ?,"
+            " last_seen_at = max(last_seen_at, ?) WHERE id = ?",
+            [*fields.values(), run_id, seen_at, article_id],
+        )
+        if "press_release" not in fields:
+            return
+        cluster, original = self.db.execute(
+            "SELECT cluster_id, duplicate_of FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        if original is not None:  # a copy stays with its original, whatever its flag
+            return
+        if cluster is not None:
+            self._resplit(cluster)
+        if signature.buckets:
+            matches = self._near_duplicates(article_id, signature, fields["press_release"])
+            if matches:
+                self._join([article_id, *matches])
 
     # -- near-duplicate clusters --------------------------------------------------------
 

@@ -169,6 +169,27 @@ def test_reextract_reads_the_newest_fetch_when_a_page_changed_back(mirror, tmp_p
     assert rows(db_path, "SELECT revision FROM articles WHERE id = 1") == [{"revision": 1}]
 
 
+def test_reextract_corrects_fields_of_an_unchanged_text(mirror, tmp_path):
+    """An older extractor read a wrong date, no authors and no section: reextract puts
+    the right ones back in place, without a new revision of the unchanged text."""
+    db_path = tmp_path / "news.db"
+    crawl(mirror.url, db_path)
+    fields = "published_at, published_local, authors, section, revision"
+    (good,) = rows(db_path, f"SELECT {fields} FROM articles WHERE id = 1")
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute(
+            "UPDATE articles SET published_at = '2025-09-15T17:00:00Z', published_local ="
+            " '2025-09-16T00:00:00+07:00', authors = '[]', section = NULL WHERE id = 1"
+        )
+    conn.close()
+    result = run_cli("reextract", "--portal", "tangselpos", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    assert "0 new, 1 updated, 25 unchanged" in result.stdout
+    assert rows(db_path, f"SELECT {fields} FROM articles WHERE id = 1") == [good]
+    assert json.loads(good["authors"]) and good["section"] and good["revision"] == 1
+
+
 def test_reextract_of_unknown_portal_is_a_clear_error(db_path):
     db_path.touch()
     result = run_cli("reextract", "--portal", "nosuch", "--db", str(db_path))

@@ -374,3 +374,71 @@ def test_store_many_entries_carry_what_store_takes(archive):
     assert [u["url"] for u in urls] == ["https://a.example.id/e", "https://a.example.id/lama/e"]
     kept = rows(archive, "SELECT url, article_id FROM pages")
     assert kept == [{"url": page["url"], "article_id": first_id}]
+
+
+# -- corrected fields of an unchanged text -------------------------------------------------
+
+
+def dated(url: str, body: str, when: str, source: str = "jsonld", **extra) -> dict:
+    return record(url, body, published_at=when, published_local=None, published_raw=when,
+                  published_source=source, published_has_time=True, **extra)  # fmt: skip
+
+
+def test_better_reading_of_an_unchanged_text_corrects_its_fields_in_place(archive):
+    body = "\n\n".join(paragraphs(random.Random(40), 3))
+    url = "https://a.example.id/koreksi"
+    archive.store(dated(url, body, "2025-09-16T09:12:00Z", source="text", section="Berita"))
+    outcome, article_id = archive.store(
+        dated(url, body, "2025-09-16T02:12:00Z", authors=["Nur Aisyah"], section="Banten")
+    )
+    assert outcome == Outcome.UPDATED
+    (row,) = rows(archive, "SELECT * FROM articles WHERE id = ?", article_id)
+    assert (row["published_at"], row["published_source"], row["section"]) == (
+        "2025-09-16T02:12:00Z", "jsonld", "Banten"
+    )  # fmt: skip
+    assert json.loads(row["authors"]) == ["Nur Aisyah"]
+    # Not a new version of the text: no revision, nothing in the history.
+    assert row["revision"] == 1
+    assert rows(archive, "SELECT count(*) AS n FROM article_revisions")[0]["n"] == 0
+    # The same reading again changes nothing.
+    again = dated(url, body, "2025-09-16T02:12:00Z", authors=["Nur Aisyah"], section="Banten")
+    assert archive.store(again)[0] == Outcome.UNCHANGED
+
+
+def test_a_reading_without_a_field_or_with_a_relative_date_erases_nothing(archive):
+    body = "\n\n".join(paragraphs(random.Random(41), 3))
+    url = "https://a.example.id/lengkap"
+    archive.store(dated(url, body, "2025-09-16T02:12:00Z", authors=["Nur Aisyah"],
+                        section="Banten", dateline="SERANG"))  # fmt: skip
+    # An import without sections or authors, a later fetch reading "2 hari yang lalu".
+    poorer = dated(url, body, "2025-09-16T00:00:00Z", source="relative", section=None)
+    assert archive.store(poorer)[0] == Outcome.UNCHANGED
+    (row,) = rows(archive, "SELECT * FROM articles")
+    assert (row["published_at"], row["section"], row["dateline"]) == (
+        "2025-09-16T02:12:00Z", "Banten", "SERANG"
+    )  # fmt: skip
+    assert json.loads(row["authors"]) == ["Nur Aisyah"]
+
+
+def test_press_release_flag_found_later_rechecks_the_cluster(archive):
+    """51311 and 51337 are joined only by the containment rule for press releases: when
+    a better reading flags the second one, it joins the first's cluster."""
+    mirror = {a["id"]: a for a in load_articles()}
+    one, other = ("\n\n".join(mirror[i]["paragraphs"]) for i in (51311, 51337))
+    archive.store(record("https://www.tangselpos.id/detail/51311/a", one, press_release=True))
+    archive.store(record("https://www.tangselpos.id/detail/51337/b", other))
+    assert [r["cluster_id"] for r in rows(archive, "SELECT cluster_id FROM articles")] == [
+        None,
+        None,
+    ]
+    flagged = record("https://www.tangselpos.id/detail/51337/b", other, press_release=True)
+    assert archive.store(flagged)[0] == Outcome.UPDATED
+    assert [r["cluster_id"] for r in rows(archive, "SELECT cluster_id FROM articles")] == [1, 1]
+    # And unflagged again (a reading that finds no source phrase), it leaves.
+    assert archive.store(record("https://www.tangselpos.id/detail/51337/b", other))[0] == (
+        Outcome.UPDATED
+    )
+    assert [r["cluster_id"] for r in rows(archive, "SELECT cluster_id FROM articles")] == [
+        None,
+        None,
+    ]
