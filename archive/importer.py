@@ -78,7 +78,8 @@ def import_file(
             for number, raw in batch:
                 if raw.strip() and (record := _read_line(number, raw, now, result)):
                     records.append(record)
-            for outcome, _ in archive.store_many(records):
+            # Another tool's reading of an archived text leaves arsip's fields alone.
+            for outcome, _ in archive.store_many(records, correct_fields=False):
                 result.counts[str(outcome)] += 1
             if progress:
                 progress(sum(len(raw) for _, raw in batch))

@@ -179,7 +179,10 @@ class Archive:
         article's own (canonical) URL; both are remembered in ``article_urls``. ``page``
         is the raw response to keep with it, ``following_pages`` those of a multi-page
         article's further pages (see ``store_pages``). Everything happens in one
-        transaction (a savepoint inside ``store_many``'s batch)."""
+        transaction (a savepoint inside ``store_many``'s batch).
+
+        A record with the stored title and text whose other fields differ corrects them
+        in place (``updated``, no new revision; see ``_corrections``)."""
         return self._store(
             record,
             text_signature(record.get("body")),
@@ -200,6 +203,7 @@ class Archive:
         run_id: int | None = None,
         page: Mapping[str, Any] | None = None,
         following_pages: Sequence[Mapping[str, Any]] = (),
+        correct_fields: bool = True,
     ) -> tuple[Outcome, int]:
         seen_at = seen_at or record.get("fetched_at") or utc_now()
         row = {col: record.get(col) for col in ARTICLE_COLUMNS}
@@ -218,7 +222,7 @@ class Archive:
                 outcome, article_id = self._insert(row, signature, seen_at, run_id)
                 indexed.append(article_id)
             else:
-                outcome = self._update(article_id, row, signature, seen_at, run_id)
+                outcome = self._update(article_id, row, signature, seen_at, run_id, correct_fields)
                 if outcome == Outcome.UPDATED:
                     indexed.append(article_id)
             self.db.conn.executemany(
@@ -235,26 +239,44 @@ class Archive:
         return outcome, article_id
 
     def store_many(
-        self, records: Iterable[Mapping[str, Any] | Entry], *, run_id: int | None = None
+        self,
+        records: Iterable[Mapping[str, Any] | Entry],
+        *,
+        run_id: int | None = None,
+        correct_fields: bool = True,
     ) -> Iterator[tuple[Outcome, int]]:
         """Store a batch of records in one transaction (twice as fast as one commit per
         article); each article is still all-or-nothing. The batch's texts are hashed
         together and indexed for search together at its end. Each item is a record, or
         an ``Entry`` with what ``store`` takes besides it. Yields as ``store`` returns,
-        inside the batch's transaction."""
+        inside the batch's transaction. ``correct_fields`` False: a record whose title
+        and text are unchanged leaves the stored article's other fields as they are
+        (for readings by other tools; see ``store``)."""
         entries = [e if isinstance(e, Entry) else Entry(e) for e in records]
         signatures = text_signatures([e.record.get("body") for e in entries])
         batch = zip(entries, signatures, strict=True)
         if self._fts_pending is not None:  # nested in a running batch: that one indexes
             for entry, signature in batch:
-                yield self._store(entry.record, signature, run_id=run_id, **entry.options())
+                yield self._store(
+                    entry.record,
+                    signature,
+                    run_id=run_id,
+                    correct_fields=correct_fields,
+                    **entry.options(),
+                )
             return
         with self.db.atomic():
             self.db.execute("INSERT INTO fts_deferred (batch) VALUES (1)")
             self._fts_pending = set()
             try:
                 for entry, signature in batch:
-                    yield self._store(entry.record, signature, run_id=run_id, **entry.options())
+                    yield self._store(
+                        entry.record,
+                        signature,
+                        run_id=run_id,
+                        correct_fields=correct_fields,
+                        **entry.options(),
+                    )
                 # Indexed in bulk, outside the per-article savepoints (see m004), and in
                 # ONE statement: FTS5 also writes its pending data out at the end of
                 # every statement that changes it, so a statement per article would
@@ -317,6 +339,7 @@ class Archive:
         signature: TextSignature,
         seen_at: str,
         run_id: int | None,
+        correct_fields: bool = True,
     ) -> Outcome:
         current = self.db.execute(
             f"SELECT title, body, content_hash, revision, {', '.join(FIELD_COLUMNS)}"
@@ -325,7 +348,11 @@ class Archive:
         ).fetchone()
         title, body, old_hash, revision = current[:4]
         if title == row["title"] and old_hash == row["content_hash"]:
-            fields = _corrections(row, dict(zip(FIELD_COLUMNS, current[4:], strict=True)))
+            fields = (
+                _corrections(row, dict(zip(FIELD_COLUMNS, current[4:], strict=True)))
+                if correct_fields
+                else {}
+            )
             if not fields:
                 self.db.execute(
                     "UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE id = ?",

@@ -157,3 +157,20 @@ def test_killed_import_keeps_whole_batches_and_a_rerun_completes_it(tmp_path, db
         in again.stdout + again.stderr
     )
     assert check_whole(db_path) == total
+
+
+def test_import_of_an_archived_text_leaves_its_fields_alone(tmp_path, db_path):
+    """Another tool's reading of a text arsip already holds changes none of its fields."""
+    line = {"url": "https://www.tangselpos.id/detail/1/berita", "title": "Berita satu",
+            "body": "Isi berita yang cukup panjang untuk diarsipkan. " * 5,
+            "section": "Banten", "authors": ["Nur Aisyah"],
+            "published_at": "2025-09-16T02:12:00Z"}  # fmt: skip
+    first = run_cli("import", str(write_lines(tmp_path / "a.jsonl", [line])), "--db", str(db_path))
+    assert first.returncode == 0, first.stderr
+    other = {**line, "section": "Nasional", "authors": ["Redaksi"],
+             "published_at": "2025-09-16T05:00:00Z"}  # fmt: skip
+    again = run_cli("import", str(write_lines(tmp_path / "b.jsonl", [other])), "--db", str(db_path))
+    assert "0 updated, 1 unchanged" in again.stdout + again.stderr
+    with sqlite3.connect(db_path) as conn:
+        stored = conn.execute("SELECT section, authors, published_at FROM articles").fetchall()
+    assert stored == [("Banten", '["Nur Aisyah"]', "2025-09-16T02:12:00Z")]
