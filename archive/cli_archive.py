@@ -13,6 +13,7 @@ import click
 
 from archive.cli import db_option
 from archive.cli_analyst import output_options
+from archive.db import NewerArchive, check_not_newer
 
 
 def _require_archive(db_path: Path, *, missing_ok: bool = False) -> None:
@@ -25,12 +26,17 @@ def _require_archive(db_path: Path, *, missing_ok: bool = False) -> None:
     conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError:
         raise click.ClickException(f"{db_path} is not an arsip archive") from None
     finally:
         conn.close()
     if tables and "articles" not in tables:  # an empty file becomes an archive
         raise click.ClickException(f"{db_path} is not an arsip archive")
+    try:
+        check_not_newer(version)
+    except NewerArchive as error:
+        raise click.ClickException(f"{db_path}: {error}") from None
 
 
 def _progressbar(length: int, label: str):

@@ -244,9 +244,26 @@ def m006_article_pages(db: sqlite_utils.Database) -> None:
     db["pages"].create_index(["first_page_id", "page_number"])
 
 
+class NewerArchive(Exception):
+    """The archive's schema is newer than this arsip's: writing to it could undo what a
+    newer arsip relies on (an older reextract would read the further pages of
+    multi-page articles as articles of their own, for one)."""
+
+
+def check_not_newer(version: int) -> None:
+    """Raise ``NewerArchive`` for a schema version this arsip does not know."""
+    if version > len(MIGRATIONS):
+        raise NewerArchive(
+            f"it was written by a newer arsip (schema version {version}; this arsip knows "
+            f"up to {len(MIGRATIONS)}): upgrade arsip before writing to it"
+        )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> int:
-    """Bring the schema up to date; returns the schema version."""
+    """Bring the schema up to date; returns the schema version. An archive of a newer
+    schema is refused (``NewerArchive``)."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
+    check_not_newer(version)
     for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
         with db.atomic():
             step(db)
