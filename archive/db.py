@@ -272,7 +272,6 @@ def m007_empty_pages(db: sqlite_utils.Database) -> None:
             crawl_run_id INTEGER
         )"""
     )
-    db.execute("CREATE INDEX idx_empty_pages_run ON empty_pages (crawl_run_id)")
     db["crawl_runs"].add_column("skipped_empty", int)
     db["crawl_runs"].add_column("article_page_failed", int)
 

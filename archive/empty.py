@@ -9,6 +9,13 @@ spider (``archive.known.KnownArticles.empty``) skips it until the entry is older
 the retry period. A page that later yields an article is stored as usual and forgotten
 here. Rows are keyed by canonical URL (``archive.dedup.canonical_url``), like
 ``article_urls``, so every spelling of a URL finds its row.
+
+A run in which extraction broke (a template change: every page read yields nothing)
+remembers its pages like any other. They are not lost: their raw pages are kept, and
+``arsip reextract`` with the mended extraction archives them (an archived article's URL
+wins over its entry here); with raw pages off, one run with ``ARSIP_EMPTY_RETRY_DAYS=0``
+reads them again. Forgetting them instead would make a portal whose only new page in a
+run is a video page read it, and fail, on every run.
 """
 
 from __future__ import annotations
@@ -59,12 +66,3 @@ def forget_empty(db: sqlite_utils.Database, urls: Iterable[str]) -> int:
         return sum(
             db.execute("DELETE FROM empty_pages WHERE url_key = ?", [key]).rowcount for key in keys
         )
-
-
-def forget_run(db: sqlite_utils.Database, run_id: int) -> int:
-    """Forget every page run ``run_id`` remembered: its extraction found no article on
-    any page (``archive.runlog.portal_problem``: extraction broken), so "no article" says
-    nothing about the pages, and once the extraction is mended they must be read again.
-    Returns the rows removed."""
-    with db.atomic():
-        return db.execute("DELETE FROM empty_pages WHERE crawl_run_id = ?", [run_id]).rowcount

@@ -68,10 +68,17 @@ def portal_problem(stats: Mapping[str, Any], reason: str | None = None) -> str |
 
 
 def extraction_broken(stats: Mapping[str, Any]) -> bool:
-    """Article pages were read and none yielded an article. Articles given up because a
-    further page could not be fetched (``arsip/article_page_failed``) were never put
-    to extraction: a run whose only new article lost its page 2 is no broken one."""
-    read = _int(stats, "arsip/article_pages") - _int(stats, "arsip/article_page_failed")
+    """Article pages were read and none yielded an article. Not counted as read: pages
+    that held no article when last read (``arsip/empty_reread``: none again is what
+    they are expected to yield; ``archive.empty``), and articles given up because a
+    further page could not be fetched (``arsip/article_page_failed``: never put to
+    extraction). A quiet run that only re-read its video pages, or whose only new
+    article lost its page 2, is no broken one."""
+    read = (
+        _int(stats, "arsip/article_pages")
+        - _int(stats, "arsip/article_page_failed")
+        - _int(stats, "arsip/empty_reread")
+    )
     return read > 0 and _int(stats, "arsip/coverage/seen") - _int(stats, "item_dropped_count") <= 0
 
 

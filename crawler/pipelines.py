@@ -15,8 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from archive.empty import forget_empty, forget_run, remember_empty
-from archive.runlog import extraction_broken
+from archive.empty import forget_empty, remember_empty
 from archive.store import Archive, utc_now
 from crawler.extract.clean import clean_article
 from crawler.extract.normalise import normalise_article
@@ -112,8 +111,6 @@ class StorePipeline:
             return
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         try:
-            if not self.failed and extraction_broken(stats):
-                forget_run(self.archive.db, self.run_id)  # see there
             self.archive.finish_run(self.run_id, self.counts, reason, stats)
         except sqlite3.Error as error:  # the run row stays unfinished; articles are whole
             logger.error("archive %s: the run log could not be written: %s", self.path, error)

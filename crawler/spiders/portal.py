@@ -107,6 +107,7 @@ class PortalSpider(scrapy.Spider):
         self.skipped: dict[str, str] = {}
         """Canonical URL -> the stat it was counted under when skipped."""
         self._skip_reason = "skipped_known"
+        self._was_empty = False
         self._listing_depth_reached = False
         self.catch_up = False
         """The previous run left listing pages unread (``previous_walk_cut``): paging
@@ -344,11 +345,19 @@ class PortalSpider(scrapy.Spider):
         self.requested.add(key)
         self.articles_requested += 1
         self._stat(f"requested/{reason}")
-        yield scrapy.Request(url, callback=self.parse_article, meta={"arsip_reason": reason})
+        meta = {"arsip_reason": reason}
+        if self._was_empty:
+            meta["arsip_was_empty"] = True
+        yield scrapy.Request(url, callback=self.parse_article, meta=meta)
 
     def _fetch_reason(
         self, url: str, lastmod: datetime | None, listed: datetime | None
     ) -> str | None:
+        """Why the article at ``url`` is to be fetched (``new``, ``modified``,
+        ``refresh``, ``empty_retry``: the stat ``arsip/requested/<reason>``), or None
+        with ``_skip_reason`` set. ``_was_empty`` says whether ``url`` is remembered as a
+        page without an article."""
+        self._was_empty = False
         known = self.known.get(url) if self.known else None
         if known is None:
             when = lastmod or listed
@@ -360,13 +369,14 @@ class PortalSpider(scrapy.Spider):
                 return "new"
             # Read before and held no article: like an archived article, unless the
             # sitemap says it changed, it is inside --refresh-days, or it is due again.
+            self._was_empty = True
+            self._skip_reason = "skipped_empty"
             if lastmod and lastmod > empty.fetched_at:
                 return "modified"
             if self.refresh_after and empty.first_seen_at >= self.refresh_after:
                 return "refresh"
             if self.empty_retry_before is None or empty.fetched_at < self.empty_retry_before:
                 return "empty_retry"
-            self._skip_reason = "skipped_empty"
             return None
         if lastmod and lastmod > known.last_seen_at:
             return "modified"
@@ -383,6 +393,10 @@ class PortalSpider(scrapy.Spider):
         self._stat("pages_ok")
         if pages == 1:
             self._stat("article_pages")
+            if response.meta.get("arsip_was_empty"):
+                # A page that held no article last time: finding none again says nothing
+                # about extraction (``archive.runlog.extraction_broken``).
+                self._stat("empty_reread")
         fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         page = read_page(response.selector, response.url, portal=self.portal, fetched_at=fetched_at)
         # The archive keeps every page as received, so extraction can be re-run later
