@@ -47,9 +47,12 @@ def health(db_path: Path, days: int, as_json: bool) -> None:
         for result in results:
             last = result.last_run or {}
             state = "OK" if result.ok else "FLAGGED"
+            left = last.get("article_page_failed") or 0
             click.echo(
                 f"{result.portal:<14} {state:<8} last run {last.get('started_at') or 'never'}, "
-                f"{last.get('new') or 0} new; newest article {result.newest_article_at or '-'}"
+                f"{last.get('new') or 0} new"
+                + (f", {left} left for the next run (a page failed)" if left else "")
+                + f"; newest article {result.newest_article_at or '-'}"
             )
             for flag in result.flags:
                 click.echo(f"  ! {flag.kind}: {flag.message}")

@@ -244,6 +244,38 @@ def m006_article_pages(db: sqlite_utils.Database) -> None:
     db["pages"].create_index(["first_page_id", "page_number"])
 
 
+@migration
+def m007_empty_pages(db: sqlite_utils.Database) -> None:
+    """Article URLs whose page was read and yielded no article (a video or gallery
+    page, an index page under an article URL): the crawler skips them like archived
+    articles until they are older than ``ARSIP_EMPTY_RETRY_DAYS``, so that no run
+    fetches them again and again. One row per canonical URL key
+    (``archive.dedup.canonical_url``): ``url`` as last fetched, ``portal``, ``reason``
+    (what extraction missed: ``no title``, ``no body``, ``no title and no body``),
+    ``first_seen_at`` / ``fetched_at`` (first and last fetch that found nothing, UTC),
+    ``fetches`` (how many did), ``crawl_run_id`` (the run of the last). A row goes when
+    its URL yields an article. A page that could not be read (an error status, a
+    timeout, a refused body) never gets one.
+
+    The run log gains ``skipped_empty`` (article links skipped because their page is
+    remembered here) and ``article_page_failed`` (multi-page articles left unstored
+    because a further page could not be fetched: the next run tries them again)."""
+    db.execute(
+        """CREATE TABLE empty_pages (
+            url_key TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            portal TEXT,
+            reason TEXT NOT NULL,
+            first_seen_at TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            fetches INTEGER NOT NULL DEFAULT 1,
+            crawl_run_id INTEGER
+        )"""
+    )
+    db["crawl_runs"].add_column("skipped_empty", int)
+    db["crawl_runs"].add_column("article_page_failed", int)
+
+
 class NewerArchive(Exception):
     """The archive's schema is newer than this arsip's: writing to it could undo what a
     newer arsip relies on (an older reextract would read the further pages of

@@ -15,6 +15,10 @@ flag is raised for:
 * ``error_rate``: the share of requests that ended in an HTTP error status (400+) or a
   connection error reached ``ERROR_RATE`` and rose by ``ERROR_RISE`` over the history.
 * ``never_crawled``: an enabled portal with no run at all.
+* ``article_pages_failing``: in each of the last ``PAGE_FAILED_RUNS`` runs, articles
+  were left unstored because a further page of theirs could not be fetched (the run
+  log's ``article_page_failed``). One such run is a passing fault the next run mends;
+  every run in a row is a page that keeps failing (its article is never archived).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ HISTORY_RUNS = 30
 COVERAGE_DROP = 0.25
 ERROR_RATE = 0.2
 ERROR_RISE = 0.1
+PAGE_FAILED_RUNS = 3
 COVERAGE_NAMES = {
     "title": "title",
     "date": "publication date",
@@ -123,6 +128,7 @@ def portal_health(
             "new",
             "updated",
             "requests",
+            "article_page_failed",
             "failure",
         )  # fmt: skip
     }
@@ -166,6 +172,17 @@ def portal_health(
                     f"{now_seen} article pages, {before:.0%} before: template change?",
                 )
             )
+
+    recent = finished[:PAGE_FAILED_RUNS]
+    if len(recent) == PAGE_FAILED_RUNS and all(r.get("article_page_failed") for r in recent):
+        health.flags.append(
+            Flag(
+                "article_pages_failing",
+                f"each of the last {PAGE_FAILED_RUNS} runs left articles unstored because "
+                f"a further page of theirs could not be fetched "
+                f"({recent[0]['article_page_failed']} in the last; see its log)",
+            )
+        )
 
     if finished:
         failed, requests = _error_rate(finished[0])

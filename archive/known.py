@@ -1,5 +1,6 @@
 """The archive as the crawler's memory: which article URLs are already archived, and
-when each article was first seen and last fetched.
+when each article was first seen and last fetched; which were fetched and held no
+article (``empty_pages``, see ``archive.empty``).
 
 Incremental crawling asks this for every article link it discovers, so a lookup is one
 indexed query on ``article_urls`` (by canonical URL key) joined to ``articles``; nothing
@@ -23,6 +24,16 @@ class KnownArticle:
     """When the article was first archived (UTC, aware)."""
     last_seen_at: datetime
     """When its page was last fetched (UTC, aware)."""
+
+
+@dataclass(frozen=True)
+class EmptyPage:
+    reason: str
+    """What extraction missed (``no body``...)."""
+    first_seen_at: datetime
+    """When the page was first found without an article (UTC, aware)."""
+    fetched_at: datetime
+    """When it was last fetched (UTC, aware)."""
 
 
 def parse_utc(value: str) -> datetime:
@@ -67,6 +78,23 @@ class KnownArticles:
         if row is None:
             return None
         return KnownArticle(int(row[0]), parse_utc(row[1]), parse_utc(row[2]))
+
+    def empty(self, url: str) -> EmptyPage | None:
+        """The page at ``url`` as last fetched, when it held no article; None when it is
+        not remembered (or the archive predates ``empty_pages``)."""
+        conn = self._connection()
+        if conn is None:
+            return None
+        try:
+            row = conn.execute(
+                "SELECT reason, first_seen_at, fetched_at FROM empty_pages WHERE url_key = ?",
+                [canonical_url(url)],
+            ).fetchone()
+        except sqlite3.OperationalError:  # an archive older than migration m007
+            return None
+        if row is None:
+            return None
+        return EmptyPage(row[0], parse_utc(row[1]), parse_utc(row[2]))
 
     def close(self) -> None:
         if self._conn is not None:

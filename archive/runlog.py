@@ -61,13 +61,25 @@ def portal_problem(stats: Mapping[str, Any], reason: str | None = None) -> str |
         return f"no page could be read ({detail})"
     if _int(stats, "arsip/article_links") == 0:
         return f"no article link found in {pages_ok} sitemap and listing pages"
-    article_pages = _int(stats, "arsip/article_pages")
-    if (
-        article_pages
-        and _int(stats, "arsip/coverage/seen") - _int(stats, "item_dropped_count") <= 0
-    ):
-        return f"extraction broken: {article_pages} article pages read, no article stored"
+    if extraction_broken(stats):
+        read = _int(stats, "arsip/article_pages")
+        return f"extraction broken: {read} article pages read, no article stored"
     return None
+
+
+def extraction_broken(stats: Mapping[str, Any]) -> bool:
+    """Article pages were read and none yielded an article. Not counted as read: pages
+    that held no article when last read (``arsip/empty_reread``: none again is what
+    they are expected to yield; ``archive.empty``), and articles given up because a
+    further page could not be fetched (``arsip/article_page_failed``: never put to
+    extraction). A quiet run that only re-read its video pages, or whose only new
+    article lost its page 2, is no broken one."""
+    read = (
+        _int(stats, "arsip/article_pages")
+        - _int(stats, "arsip/article_page_failed")
+        - _int(stats, "arsip/empty_reread")
+    )
+    return read > 0 and _int(stats, "arsip/coverage/seen") - _int(stats, "item_dropped_count") <= 0
 
 
 def previous_walk_cut(db_path: str | Path, portal: str, current_run: int | None) -> str | None:
@@ -115,7 +127,7 @@ def coverage(stats: Mapping[str, Any]) -> dict[str, float | None]:
 
 
 def run_log_columns(stats: Mapping[str, Any], reason: str | None = None) -> dict[str, Any]:
-    """The ``crawl_runs`` columns (migration m003) for a finished crawl's stats."""
+    """The ``crawl_runs`` columns (migrations m003, m007) for a finished crawl's stats."""
     return {
         "invocation": stats.get("arsip/invocation"),
         "requests": _int(stats, "downloader/request_count"),
@@ -125,6 +137,8 @@ def run_log_columns(stats: Mapping[str, Any], reason: str | None = None) -> dict
         "exceptions": _int(stats, "downloader/exception_count"),
         "article_pages": _int(stats, "arsip/article_pages"),
         "skipped_known": _int(stats, "arsip/skipped_known"),
+        "skipped_empty": _int(stats, "arsip/skipped_empty"),
+        "article_page_failed": _int(stats, "arsip/article_page_failed"),
         "articles_seen": _int(stats, "arsip/coverage/seen"),
         **{f"coverage_{k}": v for k, v in coverage(stats).items()},
         "failure": portal_problem(stats, reason),

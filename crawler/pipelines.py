@@ -15,7 +15,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from archive.store import Archive
+from archive.empty import forget_empty, remember_empty
+from archive.store import Archive, utc_now
 from crawler.extract.clean import clean_article
 from crawler.extract.normalise import normalise_article
 from crawler.items import Article
@@ -50,13 +51,22 @@ class NormalisePipeline(_PortalStage):
         return normalise_article(item, self.portal.timezone if self.portal else "Asia/Jakarta")
 
 
+class NoArticle(DropItem):
+    """A page that was read and held no article; ``reason`` says what was missing
+    (``no title``, ``no body``, ``no title and no body``)."""
+
+    def __init__(self, reason: str, url: str):
+        self.reason = reason
+        super().__init__(f"{reason} in {url}")
+
+
 class ValidatePipeline:
     """Articles without a title or a body are not stored (logged with the reason)."""
 
     def process_item(self, item: Article) -> Article:
         missing = [name for name in ("title", "body") if not getattr(item, name)]
         if missing:
-            raise DropItem(f"no {' and no '.join(missing)} in {item.url}")
+            raise NoArticle(f"no {' and no '.join(missing)}", item.url)
         return item
 
 
@@ -82,6 +92,7 @@ class StorePipeline:
         self.run_id: int | None = None
         self.failed = False
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         # The finish reason is known only once the spider has closed.
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -109,6 +120,20 @@ class StorePipeline:
 
     def item_dropped(self, item, response, exception, **kwargs) -> None:
         self.counts["dropped"] += 1
+        if isinstance(exception, NoArticle) and self.archive is not None and not self.failed:
+            # Read and empty: the next runs skip it for a while (``archive.empty``).
+            page = getattr(item, "raw_page", None) or {}
+            try:
+                remember_empty(
+                    self.archive.db,
+                    _fetched_urls(response, page.get("url")),
+                    portal=getattr(item, "portal", None),
+                    reason=exception.reason,
+                    fetched_at=page.get("fetched_at") or item.fetched_at or utc_now(),
+                    run_id=self.run_id,
+                )
+            except sqlite3.Error as error:
+                self._stop(error)
         # A page nothing could be read from now may yield an article to a better
         # extractor: keep it for ``arsip reextract``.
         page = getattr(item, "raw_page", None)
@@ -118,6 +143,16 @@ class StorePipeline:
                 self.archive.store_pages([page, *following], run_id=self.run_id)
             except sqlite3.Error as error:
                 self._stop(error)
+
+    def item_scraped(self, item, response, **kwargs) -> None:
+        """A stored article's URLs are no page without an article any more."""
+        if self.archive is None or self.failed:
+            return
+        page = getattr(item, "raw_page", None) or {}
+        try:
+            forget_empty(self.archive.db, [item.url, *_fetched_urls(response, page.get("url"))])
+        except sqlite3.Error as error:
+            self._stop(error)
 
     def _stop(self, error: sqlite3.Error) -> None:
         """The archive cannot be written: say so once and stop the crawl."""
@@ -149,3 +184,15 @@ class StorePipeline:
         if self.crawler.stats:
             self.crawler.stats.inc_value(f"arsip/articles/{outcome}")
         return item
+
+
+def _fetched_urls(response, page_url: str | None) -> list[str]:
+    """The URLs an item's first page was fetched under: the one requested and any it
+    was redirected through (what the spider looks links up by), and where it landed.
+    Never the page's canonical link: a gallery naming an article as its canonical URL
+    must not make that article's URL look empty."""
+    urls = [page_url] if page_url else []
+    request = getattr(response, "request", None)
+    if request is not None and getattr(response, "url", None) == page_url:
+        urls += request.meta.get("redirect_urls", [])
+    return urls

@@ -83,12 +83,16 @@ class PortalResult:
 
     def summary_line(self) -> str:
         seconds = self.stats.get("elapsed_time_seconds", 0.0)
+        skipped_empty = int(self.stats.get("arsip/skipped_empty", 0))
+        page_failed = int(self.stats.get("arsip/article_page_failed", 0))
         return (
             f"{self.portal}: {self.count('new')} new, {self.count('updated')} updated, "
             f"{self.count('unchanged')} unchanged, {self.count('duplicate')} duplicate, "
-            f"{int(self.stats.get('item_dropped_count', 0))} dropped; "
-            f"{int(self.stats.get('arsip/skipped_known', 0))} archived articles skipped; "
-            f"{self.requests} requests in {seconds:.1f}s"
+            f"{int(self.stats.get('item_dropped_count', 0))} dropped"
+            + (f", {page_failed} left for the next run (a page failed)" if page_failed else "")
+            + f"; {int(self.stats.get('arsip/skipped_known', 0))} archived articles skipped"
+            + (f", {skipped_empty} pages without an article skipped" if skipped_empty else "")
+            + f"; {self.requests} requests in {seconds:.1f}s"
         )
 
 

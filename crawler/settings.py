@@ -19,6 +19,11 @@ ARSIP_MIRROR = os.environ.get("ARSIP_MIRROR") or None
 # that ``arsip reextract`` can re-run extraction without re-crawling. ``0`` turns it off.
 _OFF = ("0", "false", "no", "off")
 ARSIP_KEEP_PAGES = os.environ.get("ARSIP_KEEP_PAGES", "1").strip().lower() not in _OFF
+# Days before a page that was read and held no article (a video or gallery page under
+# an article URL) is fetched again; until then every run skips it like an archived
+# article (``archive.empty``). A sitemap ``lastmod`` newer than its last fetch, or
+# ``--refresh-days``, fetches it sooner; ``0`` fetches every such page again.
+ARSIP_EMPTY_RETRY_DAYS = float(os.environ.get("ARSIP_EMPTY_RETRY_DAYS", "7"))
 # A page where portal operators can learn what arsip is and reach whoever runs it.
 ARSIP_CONTACT = os.environ.get("ARSIP_CONTACT", "https://github.com/arsip-id/arsip")
 

@@ -86,3 +86,41 @@ def generate_articles(
             }
         )
     return articles
+
+
+def generate_videos(
+    count: int,
+    *,
+    first_id: int = 95000,
+    newest: datetime | None = None,
+    hours_apart: float = 24.0,
+) -> list[dict[str, Any]]:
+    """``count`` video entries (``"video": true``: ``build_site`` renders a player and no
+    text under an article URL), newest first, ids from ``first_id``, ``hours_apart``
+    hours apart ending at ``newest`` (default: 2025-09-16 07:00 WIB). Mixed into a
+    site's articles (sorted by ``published``), they are listed, put in the sitemap and
+    linked like articles, and yield none."""
+    newest = newest or datetime(2025, 9, 16, 7, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    vocabulary = _vocabulary()
+    videos = []
+    for n in range(count):
+        number = first_id + n
+        rng = random.Random(number)
+        title_words = rng.choices(vocabulary, k=rng.randint(4, 7))
+        videos.append(
+            {
+                "id": number,
+                "slug": "video-" + "-".join(w.lower() for w in title_words) + f"-{number}",
+                "section": SECTIONS[n % len(SECTIONS)],
+                "title": "VIDEO: " + " ".join(w.capitalize() for w in title_words),
+                "published": (newest - timedelta(hours=hours_apart * n)).isoformat(),
+                "video": True,
+                "paragraphs": [],
+            }
+        )
+    return videos
+
+
+def with_videos(articles: list[dict[str, Any]], videos: list[dict[str, Any]]) -> list[dict]:
+    """Articles and videos in one list, newest first (what ``build_site`` takes)."""
+    return sorted([*articles, *videos], key=lambda a: a["published"], reverse=True)

@@ -3,7 +3,9 @@
 The markup follows what is known of the real portal (DOMAIN.md): articles at
 ``/detail/<id>/<slug>``, images under ``/storage/YYYY/MM/<slug>-DDMMYYYY-HHMMSS.jpg``,
 a related-news feed (``TangselCity | 16 jam yang lalu``) inside the text container,
-a date line, JSON-LD on most pages but not all. Boilerplate the articles' data lists
+a date line, JSON-LD on most pages but not all; video pages under the same
+``/detail/<id>/<slug>`` URLs as articles, a player drawn by JavaScript and no text (an entry with
+``"video": true``). Boilerplate the articles' data lists
 under ``inserts`` is placed inside the text where a real page shows it. Date lines,
 JSON-LD and sitemaps come from the helpers every sample site shares
 (``crawler.mirror.render.base``).
@@ -182,6 +184,25 @@ def render_article(
     return _layout(f"{article['title']} - TangselPos.id", "\n".join(head), main, sections)
 
 
+def render_video(video: dict[str, Any]) -> bytes:
+    """A video page: an article URL (``/detail/<id>/<slug>``) whose page is a player
+    drawn by JavaScript. The HTML holds the title (``<title>``, OpenGraph) and an empty
+    player element, no text: what a crawler following article links reads without
+    finding an article."""
+    url = BASE + article_path(video)
+    head = "\n".join(
+        [
+            f'<link rel="canonical" href="{url}">',
+            f'<meta property="og:title" content="{escape(video["title"])}">',
+            '<meta property="og:type" content="video.other">',
+            f'<meta property="og:url" content="{url}">',
+            '<script src="/js/video-player.js" defer></script>',
+        ]
+    )
+    body = f'<div id="video-app" data-video="{video["id"]}"></div>'
+    return html_page(f"{video['title']} - TangselPos.id", head, body)
+
+
 def _card(article: dict[str, Any]) -> str:
     published = datetime.fromisoformat(article["published"])
     return (
@@ -238,5 +259,8 @@ def build_site(articles: list[dict[str, Any]] | None = None) -> Site:
             target = path if page == 1 else f"{path}?page={page}"
             pages[target] = Page(render_listing(title, path, chosen, page, sections))
     for article in articles:
-        pages[article_path(article)] = Page(render_article(article, articles, sections))
+        if article.get("video"):
+            pages[article_path(article)] = Page(render_video(article))
+        else:
+            pages[article_path(article)] = Page(render_article(article, articles, sections))
     return Site(hosts=HOSTS, pages=pages)

@@ -10,7 +10,9 @@ listing pages and pagination that match ``listing_url``, and parses pages that m
 Crawling is incremental: the archive (``ARSIP_DB``) is the memory. Sitemaps and listing
 pages are always fetched; an article page only when its URL is not archived yet, when
 its sitemap ``lastmod`` is newer than its last fetch, or when it was first seen less than
-``refresh_days`` ago (to catch edits). Paging through a listing stops after
+``refresh_days`` ago (to catch edits). A URL whose page was read and held no article
+(``archive.empty``) is skipped the same way until ``ARSIP_EMPTY_RETRY_DAYS`` have passed
+since its last fetch. Paging through a listing stops after
 ``LISTING_OVERLAP`` pages that hold no article to fetch, unless the previous run left
 listing pages unread (killed, stopped by a full disk, a listing page given up, its
 ``--max-pages`` budget spent: ``archive.runlog.previous_walk_cut``): then this run pages
@@ -98,10 +100,14 @@ class PortalSpider(scrapy.Spider):
             datetime.now(UTC) - timedelta(days=int(refresh_days)) if refresh_days else None
         )
         self.known: KnownArticles | None = None
+        self.empty_retry_before: datetime | None = None
+        """A page remembered without an article and last fetched before this is fetched
+        again (``ARSIP_EMPTY_RETRY_DAYS``)."""
         self.requested: set[str] = set()
         self.skipped: dict[str, str] = {}
         """Canonical URL -> the stat it was counted under when skipped."""
         self._skip_reason = "skipped_known"
+        self._was_empty = False
         self._listing_depth_reached = False
         self.catch_up = False
         """The previous run left listing pages unread (``previous_walk_cut``): paging
@@ -124,6 +130,8 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.known = KnownArticles(self.settings.get("ARSIP_DB"))
+        retry_days = self.settings.getfloat("ARSIP_EMPTY_RETRY_DAYS", 7.0)
+        self.empty_retry_before = datetime.now(UTC) - timedelta(days=retry_days)
         stats = self.crawler.stats
         cut = previous_walk_cut(
             self.settings.get("ARSIP_DB"),
@@ -337,18 +345,39 @@ class PortalSpider(scrapy.Spider):
         self.requested.add(key)
         self.articles_requested += 1
         self._stat(f"requested/{reason}")
-        yield scrapy.Request(url, callback=self.parse_article, meta={"arsip_reason": reason})
+        meta = {"arsip_reason": reason}
+        if self._was_empty:
+            meta["arsip_was_empty"] = True
+        yield scrapy.Request(url, callback=self.parse_article, meta=meta)
 
     def _fetch_reason(
         self, url: str, lastmod: datetime | None, listed: datetime | None
     ) -> str | None:
+        """Why the article at ``url`` is to be fetched (``new``, ``modified``,
+        ``refresh``, ``empty_retry``: the stat ``arsip/requested/<reason>``), or None
+        with ``_skip_reason`` set. ``_was_empty`` says whether ``url`` is remembered as a
+        page without an article."""
+        self._was_empty = False
         known = self.known.get(url) if self.known else None
         if known is None:
             when = lastmod or listed
             if self.since and when and when < self.since:
                 self._skip_reason = "skipped_before_since"
                 return None
-            return "new"
+            empty = self.known.empty(url) if self.known else None
+            if empty is None:
+                return "new"
+            # Read before and held no article: like an archived article, unless the
+            # sitemap says it changed, it is inside --refresh-days, or it is due again.
+            self._was_empty = True
+            self._skip_reason = "skipped_empty"
+            if lastmod and lastmod > empty.fetched_at:
+                return "modified"
+            if self.refresh_after and empty.first_seen_at >= self.refresh_after:
+                return "refresh"
+            if self.empty_retry_before is None or empty.fetched_at < self.empty_retry_before:
+                return "empty_retry"
+            return None
         if lastmod and lastmod > known.last_seen_at:
             return "modified"
         if self.refresh_after and known.first_seen_at >= self.refresh_after:
@@ -364,6 +393,10 @@ class PortalSpider(scrapy.Spider):
         self._stat("pages_ok")
         if pages == 1:
             self._stat("article_pages")
+            if response.meta.get("arsip_was_empty"):
+                # A page that held no article last time: finding none again says nothing
+                # about extraction (``archive.runlog.extraction_broken``).
+                self._stat("empty_reread")
         fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         page = read_page(response.selector, response.url, portal=self.portal, fetched_at=fetched_at)
         # The archive keeps every page as received, so extraction can be re-run later
@@ -392,7 +425,30 @@ class PortalSpider(scrapy.Spider):
             yield response.follow(
                 following,
                 callback=self.parse_article,
+                errback=self.article_page_failed,
                 cb_kwargs={"article": article, "pages": pages + 1},
             )
         else:
             yield article
+
+    def article_page_failed(self, failure: Any) -> None:
+        """A further page of a multi-page article could not be fetched (an error status
+        after the retries, a timeout, a refused body). The article is not stored: its
+        text without that page would become the article's text (for an archived article,
+        a truncated new revision). A new article stays unarchived, so the next run
+        fetches it again; an archived one keeps its text and its last fetch, so a sitemap
+        ``lastmod`` or ``--refresh-days`` that called for it still does. Counted under
+        ``arsip/article_page_failed`` (the run log's ``article_page_failed``) and logged
+        with the article's URL."""
+        request = failure.request
+        article: Article = request.cb_kwargs["article"]
+        first = (article.raw_page or {}).get("url") or article.url
+        error = failure.value
+        response = getattr(error, "response", None)
+        cause = f"HTTP {response.status}" if response is not None else type(error).__name__
+        self._stat("article_page_failed")
+        self.logger.warning(
+            "article %s not stored: its page %d (%s) could not be fetched (%s); the next "
+            "run fetches it again",
+            first, request.cb_kwargs["pages"], request.url, cause,
+        )  # fmt: skip
