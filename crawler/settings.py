@@ -90,3 +90,5 @@ ITEM_PIPELINES = {
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# Items are logged by their URL: they carry their raw page bytes.
+LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"

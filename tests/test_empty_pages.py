@@ -213,3 +213,18 @@ def test_a_new_page_without_article_fails_one_run_not_every_run(db_path):
     assert video_paths(video) <= set(paths)
     run = last_run(db_path)
     assert (run["article_pages"], run["new"], run["failure"]) == (1, 0, None)
+
+
+def test_a_dropped_page_is_logged_by_its_url_not_its_bytes(db_path, tmp_path):
+    """The crawl log names a page without an article and why; it never holds the page
+    itself (an item carries its raw bytes), which would fill cron's mail."""
+    log_file = tmp_path / "crawl.log"
+    with MirrorServer([site()], log=None) as server:
+        result, _ = crawl(server, db_path, "--log-file", str(log_file))
+    assert result.returncode == 0, result.stderr
+    log = log_file.read_text()
+    dropped = [line for line in log.splitlines() if "Dropped" in line]
+    assert sorted(line.split("Dropped ", 1)[1] for line in dropped) == sorted(
+        f"{BASE}{path}: no body in {BASE}{path}" for path in video_paths()
+    )
+    assert "<html" not in log and "raw_page" not in log
