@@ -74,6 +74,7 @@ class Entry:
     fetched_url: str | None = None
     page: Mapping[str, Any] | None = None
     following_pages: Sequence[Mapping[str, Any]] = ()
+    also_urls: Sequence[str] = ()
 
     def options(self) -> dict[str, Any]:
         return {
@@ -81,6 +82,7 @@ class Entry:
             "fetched_url": self.fetched_url,
             "page": self.page,
             "following_pages": self.following_pages,
+            "also_urls": self.also_urls,
         }
 
 
@@ -171,12 +173,14 @@ class Archive:
         run_id: int | None = None,
         page: Mapping[str, Any] | None = None,
         following_pages: Sequence[Mapping[str, Any]] = (),
+        also_urls: Sequence[str] = (),
     ) -> tuple[Outcome, int]:
         """Store one article record (``Article.to_record()``); returns what happened and
         the article's id.
 
         ``fetched_url`` is the URL the page was fetched under, when it differs from the
-        article's own (canonical) URL; both are remembered in ``article_urls``. ``page``
+        article's own (canonical) URL; both are remembered in ``article_urls``, with
+        ``also_urls`` (links that redirected to it). ``page``
         is the raw response to keep with it, ``following_pages`` those of a multi-page
         article's further pages (see ``store_pages``). Everything happens in one
         transaction (a savepoint inside ``store_many``'s batch).
@@ -191,6 +195,7 @@ class Archive:
             run_id=run_id,
             page=page,
             following_pages=following_pages,
+            also_urls=also_urls,
         )
 
     def _store(
@@ -204,6 +209,7 @@ class Archive:
         page: Mapping[str, Any] | None = None,
         following_pages: Sequence[Mapping[str, Any]] = (),
         correct_fields: bool = True,
+        also_urls: Sequence[str] = (),
     ) -> tuple[Outcome, int]:
         seen_at = seen_at or record.get("fetched_at") or utc_now()
         row = {col: record.get(col) for col in ARTICLE_COLUMNS}
@@ -214,10 +220,14 @@ class Archive:
             row["published_has_time"] = int(bool(row["published_has_time"]))
         row["content_hash"] = signature.content_hash
         urls = {u: canonical_url(u) for u in (record["url"], fetched_url) if u}
+        # Which article this is, by its own URLs only: a link that redirected here is
+        # remembered with it, but never decides it (a redirect can be reused).
+        identity = list(urls.values())
+        urls.update((u, canonical_url(u)) for u in also_urls if u and u not in urls)
 
         indexed: list[int] = []  # articles whose search entry this one changes
         with self.db.atomic():
-            article_id = self._find(urls.values())
+            article_id = self._find(identity)
             if article_id is None:
                 outcome, article_id = self._insert(row, signature, seen_at, run_id)
                 indexed.append(article_id)

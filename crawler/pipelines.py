@@ -168,12 +168,14 @@ class StorePipeline:
         assert self.archive is not None
         if self.failed:
             raise DropItem(f"not stored (the archive cannot be written): {item.url}")
+        fetched = item.raw_page or {}
         page = item.raw_page if self.keep_pages else None
         try:
             outcome, article_id = self.archive.store(
                 item.to_record(),
                 run_id=self.run_id,
-                fetched_url=page["url"] if page else None,
+                fetched_url=fetched.get("url"),
+                also_urls=fetched.get("redirected_from", ()),
                 page=page,
                 following_pages=item.following_pages if page else (),
             )

@@ -410,6 +410,9 @@ class PortalSpider(scrapy.Spider):
             },
             "body": response.body,
             "fetched_at": fetched_at,
+            # The links that redirected here: the archive remembers them as the
+            # article's URLs too, so that the next run does not follow them again.
+            "redirected_from": list(response.meta.get("redirect_urls", [])),
         }
         if article is None:
             page.raw_page = raw
