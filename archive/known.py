@@ -34,6 +34,8 @@ class EmptyPage:
     """When the page was first found without an article (UTC, aware)."""
     fetched_at: datetime
     """When it was last fetched (UTC, aware)."""
+    fetches: int = 1
+    """How many fetches found no article in it."""
 
 
 def parse_utc(value: str) -> datetime:
@@ -87,14 +89,15 @@ class KnownArticles:
             return None
         try:
             row = conn.execute(
-                "SELECT reason, first_seen_at, fetched_at FROM empty_pages WHERE url_key = ?",
+                "SELECT reason, first_seen_at, fetched_at, fetches FROM empty_pages"
+                " WHERE url_key = ?",
                 [canonical_url(url)],
             ).fetchone()
         except sqlite3.OperationalError:  # an archive older than migration m007
             return None
         if row is None:
             return None
-        return EmptyPage(row[0], parse_utc(row[1]), parse_utc(row[2]))
+        return EmptyPage(row[0], parse_utc(row[1]), parse_utc(row[2]), int(row[3]))
 
     def close(self) -> None:
         if self._conn is not None:

@@ -7,7 +7,9 @@ Builds a tangselpos-like sample site of N generated articles (default 320, five 
 listing page, four sections) and V video pages under article URLs that hold no article
 (default 16, one per 20 articles) with ``crawler.mirror``, serves it on loopback, and
 runs ``arsip crawl`` against it into a fresh archive: the first run (everything new), a
-second over the unchanged site, the same again with ``ARSIP_EMPTY_RETRY_DAYS=0`` (the
+second over the unchanged site (which reads the video pages once more: a page found
+without an article once may have been a passing fault), a third, the same again with
+``ARSIP_EMPTY_RETRY_DAYS=0`` (the
 baseline: every page without an article read again, as arsip did before it remembered
 them), and a run after five new articles appeared. Each run is its own process
 (Scrapy's reactor runs once per process), as under cron. Prints each run's requests
@@ -74,6 +76,7 @@ def main() -> None:
         with MirrorServer([build_site(with_videos(articles, videos))], log=None) as server:
             first = crawl(server.url, db_path)
             second = crawl(server.url, db_path)
+            settled = crawl(server.url, db_path)
             baseline = crawl(server.url, db_path, {"ARSIP_EMPTY_RETRY_DAYS": "0"})
         with MirrorServer([build_site(with_videos(fresh + articles, videos))], log=None) as server:
             third = crawl(server.url, db_path)
@@ -84,7 +87,8 @@ def main() -> None:
     print(f"{'run':<44} {'requests':>8} {'articles':>8} {'seconds':>8}")
     for label, (requests, pages, seconds) in (
         ("1 first run", first),
-        ("2 unchanged site", second),
+        ("2 unchanged site (video pages read once more)", second),
+        ("2' unchanged site again", settled),
         ("2b unchanged, video pages read again (before)", baseline),
         ("3 five new articles", third),
     ):
@@ -92,8 +96,9 @@ def main() -> None:
     ratio = second[0] / first[0]
     print(f"second / first requests: {ratio:.1%} (target <= 5%)")
     print(
-        f"pages without an article remembered: second run {second[0]} requests, "
-        f"{baseline[0]} when they are read again ({baseline[0] / first[0]:.1%} of the first)"
+        f"pages without an article remembered: from the third run {settled[0]} requests "
+        f"({settled[0] / first[0]:.1%} of the first), {baseline[0]} when they are read "
+        f"again ({baseline[0] / first[0]:.1%})"
     )
     print(f"result: second run requests / first run = {ratio:.1%} (target <= 5%)")
 

@@ -11,8 +11,8 @@ Crawling is incremental: the archive (``ARSIP_DB``) is the memory. Sitemaps and 
 pages are always fetched; an article page only when its URL is not archived yet, when
 its sitemap ``lastmod`` is newer than its last fetch, or when it was first seen less than
 ``refresh_days`` ago (to catch edits). A URL whose page was read and held no article
-(``archive.empty``) is skipped the same way until ``ARSIP_EMPTY_RETRY_DAYS`` have passed
-since its last fetch. Paging through a listing stops after
+(``archive.empty``) twice in a row is skipped the same way until
+``ARSIP_EMPTY_RETRY_DAYS`` have passed since its last fetch. Paging through a listing stops after
 ``LISTING_OVERLAP`` pages that hold no article to fetch, unless the previous run left
 listing pages unread (killed, stopped by a full disk, a listing page given up, its
 ``--max-pages`` budget spent: ``archive.runlog.previous_walk_cut``): then this run pages
@@ -375,6 +375,10 @@ class PortalSpider(scrapy.Spider):
                 return "modified"
             if self.refresh_after and empty.first_seen_at >= self.refresh_after:
                 return "refresh"
+            if empty.fetches < 2:
+                # Found empty once: that may have been a passing fault (a maintenance
+                # or error page served with 200). Read it once more before skipping.
+                return "empty_confirm"
             if self.empty_retry_before is None or empty.fetched_at < self.empty_retry_before:
                 return "empty_retry"
             return None
