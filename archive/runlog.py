@@ -115,7 +115,7 @@ def coverage(stats: Mapping[str, Any]) -> dict[str, float | None]:
 
 
 def run_log_columns(stats: Mapping[str, Any], reason: str | None = None) -> dict[str, Any]:
-    """The ``crawl_runs`` columns (migration m003) for a finished crawl's stats."""
+    """The ``crawl_runs`` columns (migrations m003, m008) for a finished crawl's stats."""
     return {
         "invocation": stats.get("arsip/invocation"),
         "requests": _int(stats, "downloader/request_count"),
@@ -125,6 +125,7 @@ def run_log_columns(stats: Mapping[str, Any], reason: str | None = None) -> dict
         "exceptions": _int(stats, "downloader/exception_count"),
         "article_pages": _int(stats, "arsip/article_pages"),
         "skipped_known": _int(stats, "arsip/skipped_known"),
+        "sitemaps_skipped": _int(stats, "arsip/sitemaps_skipped"),
         "articles_seen": _int(stats, "arsip/coverage/seen"),
         **{f"coverage_{k}": v for k, v in coverage(stats).items()},
         "failure": portal_problem(stats, reason),

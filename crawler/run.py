@@ -83,12 +83,14 @@ class PortalResult:
 
     def summary_line(self) -> str:
         seconds = self.stats.get("elapsed_time_seconds", 0.0)
+        sitemaps = int(self.stats.get("arsip/sitemaps_skipped", 0))
         return (
             f"{self.portal}: {self.count('new')} new, {self.count('updated')} updated, "
             f"{self.count('unchanged')} unchanged, {self.count('duplicate')} duplicate, "
             f"{int(self.stats.get('item_dropped_count', 0))} dropped; "
             f"{int(self.stats.get('arsip/skipped_known', 0))} archived articles skipped; "
-            f"{self.requests} requests in {seconds:.1f}s"
+            + (f"{sitemaps} unchanged sitemaps skipped; " if sitemaps else "")
+            + f"{self.requests} requests in {seconds:.1f}s"
         )
 
 
