@@ -12,11 +12,12 @@ pages are fetched every run, except a child of a sitemap index whose index ``las
 is not newer than when a finished run last read it completely (``archive.sitemaps``;
 with ``refresh_days``, only one read before that window began); an article page only
 when its URL is not archived yet, when its sitemap ``lastmod`` is newer than its last
-fetch, or when it was first seen less than ``refresh_days`` ago (to catch edits). Paging through a listing stops after
-``LISTING_OVERLAP`` pages that hold no article to fetch, unless the previous run left
-listing pages unread (killed, stopped by a full disk, a listing page given up, its
-``--max-pages`` budget spent: ``archive.runlog.previous_walk_cut``): then this run pages
-on to the end, so that the articles behind the cut are archived. ``since`` bounds a
+fetch, or when it was first seen less than ``refresh_days`` ago (to catch edits).
+Paging through a listing stops after ``LISTING_OVERLAP`` pages that hold no article to
+fetch, unless the previous run left listing pages unread (killed, stopped by a full
+disk, a listing page given up, its ``--max-pages`` budget spent:
+``archive.runlog.previous_walk_cut``): then this run pages on to the end, so that the
+articles behind the cut are archived. ``since`` bounds a
 first run or a backfill: articles whose sitemap ``lastmod`` or listing date is older
 are not fetched, and paging stops at a listing page whose dated articles are all older.
 ``ARSIP_MAX_LISTING_DEPTH`` bounds paging from each start page (traps).
