@@ -263,10 +263,9 @@ def mirror(
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--fault") from None
     if articles:
-        from crawler.mirror.generated import generate_articles
-        from crawler.mirror.tangselpos import build_site
+        from crawler.mirror.generated import generate_articles, generated_site
 
-        sites = [build_site(generate_articles(articles, hours_apart=0.75))]
+        sites = [generated_site(generate_articles(articles, hours_apart=0.75))]
     else:
         sites = default_sites()
     server = MirrorServer(sites, host=host, port=port, faults=plan)

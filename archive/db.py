@@ -276,6 +276,29 @@ def m007_empty_pages(db: sqlite_utils.Database) -> None:
     db["crawl_runs"].add_column("article_page_failed", int)
 
 
+@migration
+def m008_sitemaps(db: sqlite_utils.Database) -> None:
+    """What arsip remembers of each child sitemap of a portal's sitemap index, so that
+    a repeated run need not read one that has not changed (``archive.sitemaps``).
+
+    A row (``portal``, ``url``) says: the run ``crawl_run_id`` read the child at ``url``
+    completely (every article it lists archived, the run ended ``finished``) at
+    ``read_at`` (UTC, ``YYYY-MM-DDTHH:MM:SSZ``), while the index gave it the ``lastmod``
+    ``lastmod`` (UTC, ISO 8601 as written by arsip). ``crawl_runs.sitemaps_skipped``
+    counts, per run, the children not read because their lastmod had not moved."""
+    db.execute(
+        """CREATE TABLE sitemaps (
+            portal TEXT NOT NULL,
+            url TEXT NOT NULL,
+            lastmod TEXT NOT NULL,
+            read_at TEXT NOT NULL,
+            crawl_run_id INTEGER REFERENCES crawl_runs(id),
+            PRIMARY KEY (portal, url)
+        )"""
+    )
+    db["crawl_runs"].add_column("sitemaps_skipped", int)
+
+
 class NewerArchive(Exception):
     """The archive's schema is newer than this arsip's: writing to it could undo what a
     newer arsip relies on (an older reextract would read the further pages of

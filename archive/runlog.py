@@ -36,8 +36,9 @@ def portal_problem(stats: Mapping[str, Any], reason: str | None = None) -> str |
     Failed outright means: the crawl did not finish normally; or no page of the portal
     (sitemap, listing, article) could be read (DNS failure, refused connections, every
     answer an error status); or pages were read but no article link was found in any of
-    them (the listing markup changed); or article pages were read and none yielded an
-    article (extraction broken). A quiet day (no new article) is not a failure.
+    them (the listing markup changed) and no child sitemap was skipped as unchanged; or
+    article pages were read and none yielded an article (extraction broken). A quiet
+    day (no new article) is not a failure.
     """
     reason = reason or stats.get("finish_reason")
     if reason not in (None, *NORMAL_FINISH):
@@ -59,7 +60,10 @@ def portal_problem(stats: Mapping[str, Any], reason: str | None = None) -> str |
         if _int(stats, "robotstxt/forbidden"):
             detail += f", {_int(stats, 'robotstxt/forbidden')} forbidden by robots.txt"
         return f"no page could be read ({detail})"
-    if _int(stats, "arsip/article_links") == 0:
+    # Child sitemaps skipped as unchanged hold links the archive has read before: a
+    # portal found only through its sitemap index may read no article link on a quiet
+    # day.
+    if _int(stats, "arsip/article_links") == 0 and not _int(stats, "arsip/sitemaps_skipped"):
         return f"no article link found in {pages_ok} sitemap and listing pages"
     if extraction_broken(stats):
         read = _int(stats, "arsip/article_pages")
@@ -127,7 +131,7 @@ def coverage(stats: Mapping[str, Any]) -> dict[str, float | None]:
 
 
 def run_log_columns(stats: Mapping[str, Any], reason: str | None = None) -> dict[str, Any]:
-    """The ``crawl_runs`` columns (migrations m003, m007) for a finished crawl's stats."""
+    """The ``crawl_runs`` columns (migrations m003, m007, m008) for a finished crawl's stats."""
     return {
         "invocation": stats.get("arsip/invocation"),
         "requests": _int(stats, "downloader/request_count"),
@@ -139,6 +143,7 @@ def run_log_columns(stats: Mapping[str, Any], reason: str | None = None) -> dict
         "skipped_known": _int(stats, "arsip/skipped_known"),
         "skipped_empty": _int(stats, "arsip/skipped_empty"),
         "article_page_failed": _int(stats, "arsip/article_page_failed"),
+        "sitemaps_skipped": _int(stats, "arsip/sitemaps_skipped"),
         "articles_seen": _int(stats, "arsip/coverage/seen"),
         **{f"coverage_{k}": v for k, v in coverage(stats).items()},
         "failure": portal_problem(stats, reason),

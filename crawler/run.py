@@ -85,6 +85,7 @@ class PortalResult:
         seconds = self.stats.get("elapsed_time_seconds", 0.0)
         skipped_empty = int(self.stats.get("arsip/skipped_empty", 0))
         page_failed = int(self.stats.get("arsip/article_page_failed", 0))
+        sitemaps = int(self.stats.get("arsip/sitemaps_skipped", 0))
         return (
             f"{self.portal}: {self.count('new')} new, {self.count('updated')} updated, "
             f"{self.count('unchanged')} unchanged, {self.count('duplicate')} duplicate, "
@@ -92,6 +93,7 @@ class PortalResult:
             + (f", {page_failed} left for the next run (a page failed)" if page_failed else "")
             + f"; {int(self.stats.get('arsip/skipped_known', 0))} archived articles skipped"
             + (f", {skipped_empty} pages without an article skipped" if skipped_empty else "")
+            + (f"; {sitemaps} unchanged sitemaps skipped" if sitemaps else "")
             + f"; {self.requests} requests in {seconds:.1f}s"
         )
 

@@ -9,6 +9,9 @@ change has dropped the date.
 Words come from the sample articles' own vocabulary, drawn at random with a seed, so
 extraction, cleaning, the full-text index and near-duplicate detection see realistic
 Indonesian tokens and lengths, and no two generated articles are near-duplicates.
+
+``generated_site`` renders them as the tangselpos-like site with, as a large portal has,
+a paged archive sitemap in its index (what ``arsip mirror --articles N`` serves).
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from crawler.mirror.tangselpos import load_articles
+from crawler.mirror.render.base import XML, paged_sitemaps, sitemap_index
+from crawler.mirror.server import Page, Site
+from crawler.mirror.tangselpos import BASE, article_path, build_site, load_articles
 
 SECTIONS = ("TangselCity", "Pos Banten", "Olahraga", "Ekonomi")
 PLACES = ("SERPONG", "PAMULANG", "CIPUTAT", "SERANG", "CILEGON", "PONDOK AREN")
@@ -124,3 +129,27 @@ def generate_videos(
 def with_videos(articles: list[dict[str, Any]], videos: list[dict[str, Any]]) -> list[dict]:
     """Articles and videos in one list, newest first (what ``build_site`` takes)."""
     return sorted([*articles, *videos], key=lambda a: a["published"], reverse=True)
+
+
+ARCHIVE_SITEMAP_SIZE = 50
+"""Articles per child of a generated site's archive sitemap (Yoast's is 1,000; smaller,
+so that a few hundred articles make several)."""
+
+
+def generated_site(
+    articles: list[dict[str, Any]], *, sitemap_size: int = ARCHIVE_SITEMAP_SIZE
+) -> Site:
+    """The tangselpos-like site of ``articles`` (``build_site``) whose ``/sitemap.xml``
+    index lists, besides the news sitemap of the newest 20 (no lastmod: it changes all
+    the time), every article in paged children ``/sitemap-posts-N.xml`` of
+    ``sitemap_size`` each, oldest first, each with its lastmod in the index: new
+    articles change only the last child."""
+    site = build_site(articles)
+    entries = [(BASE + article_path(a), a["published"]) for a in reversed(articles)]
+    rows, children = paged_sitemaps(
+        entries, sitemap_size, lambda n: f"{BASE}/sitemap-posts-{n}.xml"
+    )
+    index = sitemap_index([f"{BASE}/sitemap-news.xml", *rows])
+    site.pages["/sitemap.xml"] = Page(index, XML)
+    site.pages.update({url.removeprefix(BASE): Page(body, XML) for url, body in children.items()})
+    return site

@@ -8,15 +8,18 @@ listing pages and pagination that match ``listing_url``, and parses pages that m
 ``article_url`` into raw Articles for the item pipelines.
 
 Crawling is incremental: the archive (``ARSIP_DB``) is the memory. Sitemaps and listing
-pages are always fetched; an article page only when its URL is not archived yet, when
-its sitemap ``lastmod`` is newer than its last fetch, or when it was first seen less than
-``refresh_days`` ago (to catch edits). A URL whose page was read and held no article
-(``archive.empty``) twice in a row is skipped the same way until
-``ARSIP_EMPTY_RETRY_DAYS`` have passed since its last fetch. Paging through a listing stops after
-``LISTING_OVERLAP`` pages that hold no article to fetch, unless the previous run left
-listing pages unread (killed, stopped by a full disk, a listing page given up, its
-``--max-pages`` budget spent: ``archive.runlog.previous_walk_cut``): then this run pages
-on to the end, so that the articles behind the cut are archived. ``since`` bounds a
+pages are fetched every run, except a child of a sitemap index whose index ``lastmod``
+is not newer than when a finished run last read it completely (``archive.sitemaps``;
+with ``refresh_days``, only one read before that window began); an article page only
+when its URL is not archived yet, when its sitemap ``lastmod`` is newer than its last
+fetch, or when it was first seen less than ``refresh_days`` ago (to catch edits). A URL
+whose page was read and held no article (``archive.empty``) twice in a row is skipped
+the same way until ``ARSIP_EMPTY_RETRY_DAYS`` have passed since its last fetch.
+Paging through a listing stops after ``LISTING_OVERLAP`` pages that hold no article to
+fetch, unless the previous run left listing pages unread (killed, stopped by a full
+disk, a listing page given up, its ``--max-pages`` budget spent:
+``archive.runlog.previous_walk_cut``): then this run pages on to the end, so that the
+articles behind the cut are archived. ``since`` bounds a
 first run or a backfill: articles whose sitemap ``lastmod`` or listing date is older
 are not fetched, and paging stops at a listing page whose dated articles are all older.
 ``ARSIP_MAX_LISTING_DEPTH`` bounds paging from each start page (traps).
@@ -24,7 +27,8 @@ are not fetched, and paging stops at a listing page whose dated articles are all
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import sqlite3
+from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
@@ -33,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 import scrapy
 from parsel import Selector
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
@@ -41,6 +46,7 @@ from scrapy.utils.sitemap import Sitemap
 from archive.dedup import canonical_url
 from archive.known import KnownArticles
 from archive.runlog import previous_walk_cut
+from archive.sitemaps import RememberedSitemap, remember_sitemaps, remembered_sitemaps
 from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
 from crawler.extract.paging import MAX_ARTICLE_PAGES, join_page, next_page_url
@@ -112,6 +118,14 @@ class PortalSpider(scrapy.Spider):
         self.catch_up = False
         """The previous run left listing pages unread (``previous_walk_cut``): paging
         goes on past archived articles this run, up to ``ARSIP_MAX_LISTING_DEPTH``."""
+        self.remembered_sitemaps: dict[str, RememberedSitemap] = {}
+        self.sitemaps_read: dict[str, tuple[datetime, set[str]]] = {}
+        """Child sitemap URL -> (its index lastmod, the canonical URLs of the articles
+        this run requested from it), for each child read to its end with every other
+        article it lists already archived: remembered at a finished close when all
+        those articles were stored (``_remember_sitemaps``)."""
+        self.stored: set[str] = set()
+        """Canonical URLs (as requested) of the articles stored in this run."""
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -132,6 +146,8 @@ class PortalSpider(scrapy.Spider):
         self.known = KnownArticles(self.settings.get("ARSIP_DB"))
         retry_days = self.settings.getfloat("ARSIP_EMPTY_RETRY_DAYS", 7.0)
         self.empty_retry_before = datetime.now(UTC) - timedelta(days=retry_days)
+        self.remembered_sitemaps = remembered_sitemaps(self.settings.get("ARSIP_DB"), self.name)
+        self.crawler.signals.connect(self._item_stored, signal=signals.item_scraped)
         stats = self.crawler.stats
         cut = previous_walk_cut(
             self.settings.get("ARSIP_DB"),
@@ -179,6 +195,54 @@ class PortalSpider(scrapy.Spider):
             )  # fmt: skip
         if self.known is not None:
             self.known.close()
+        self._remember_sitemaps(reason)
+
+    def _item_stored(self, item: Any, response: Response, **kwargs: Any) -> None:
+        """An article passed every pipeline (stored): what the run's child sitemaps wait
+        for before they are remembered."""
+        key = response.meta.get("arsip_key") if response is not None else None
+        if key:
+            self.stored.add(key)
+
+    def _remember_sitemaps(self, reason: str) -> None:
+        """Remember, in one transaction, the index lastmod of each child sitemap this
+        run read completely: only when the run ended ``finished`` (not killed, not
+        stopped by an archive error) and every article it requested from the child was
+        stored. A child with an article left unfetched (``--max-pages``, ``--since``) or
+        whose request failed or yielded no article is read again by the next run."""
+        stats = self.crawler.stats
+        if reason != "finished" or (stats and stats.get_value("arsip/archive_error")):
+            return
+        complete = [
+            (url, lastmod)
+            for url, (lastmod, requested) in self.sitemaps_read.items()
+            if requested <= self.stored
+        ]
+        try:
+            written = remember_sitemaps(
+                self.settings.get("ARSIP_DB"),
+                self.name,
+                complete,
+                run_id=stats.get_value("arsip/run_id") if stats else None,
+            )
+        except sqlite3.Error as error:  # nothing remembered: the next run reads them all
+            self.logger.error("child sitemaps of %s not remembered: %s", self.name, error)
+            return
+        if written:
+            self._stat("sitemaps_remembered", written)
+
+    def _sitemap_unchanged(self, url: str, lastmod: datetime | None) -> bool:
+        """Whether the child sitemap at ``url``, given ``lastmod`` by its index, need
+        not be read: a finished run read it completely and its lastmod has not moved
+        since. A child without a lastmod is always read."""
+        known = self.remembered_sitemaps.get(url)
+        if lastmod is None or known is None or lastmod > known.lastmod:
+            return False
+        # --refresh-days re-fetches the articles first archived in its window. Every
+        # article of a child read before the window began was archived before it (one
+        # added later would have moved the child's lastmod); a child read since may
+        # list some.
+        return not (self.refresh_after and known.read_at >= self.refresh_after)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         self._stat("pages_ok")
@@ -187,6 +251,10 @@ class PortalSpider(scrapy.Spider):
         except Exception:  # lxml raises several kinds on malformed XML
             self.logger.warning("unreadable sitemap %s", response.url)
             return
+        # A child of an index, with the lastmod the index gave it: remembered if this
+        # run reads it completely (``_remember_sitemaps``).
+        child: tuple[str, datetime] | None = response.meta.get("arsip_sitemap")
+        requested: set[str] | None = set() if child and sitemap.type == "urlset" else None
         entries = 0
         for entry in sitemap:
             entries += 1
@@ -196,9 +264,27 @@ class PortalSpider(scrapy.Spider):
                 # A sitemap last changed before --since holds nothing newer.
                 if self.since and lastmod and lastmod < self.since:
                     continue
-                yield response.follow(url, callback=self.parse_sitemap)
+                location = response.urljoin(url)
+                if self._sitemap_unchanged(location, lastmod):
+                    self._stat("sitemaps_skipped")
+                    continue
+                yield response.follow(
+                    url,
+                    callback=self.parse_sitemap,
+                    meta={"arsip_sitemap": (location, lastmod) if lastmod else None},
+                )
             elif self.portal.is_article(url):
-                yield from self._article_request(url, lastmod=lastmod)
+                outcome = yield from self._article_request(url, lastmod=lastmod)
+                # An archived article, or a page found without one twice: nothing
+                # of this child is left for a later run.
+                if requested is None or outcome in ("skipped_known", "skipped_empty"):
+                    continue
+                if outcome == "requested":
+                    requested.add(canonical_url(url))
+                else:  # left for a later run (--since, --max-pages): read it again
+                    requested = None
+        if child and requested is not None and entries:
+            self.sitemaps_read[child[0]] = (child[1], requested)
         if not entries:
             # An empty urlset, or one whose entries could not be read (an XML entity
             # bomb: entities are never expanded, so its URLs come out empty).
@@ -322,14 +408,17 @@ class PortalSpider(scrapy.Spider):
 
     def _article_request(
         self, url: str, *, lastmod: datetime | None = None, listed: datetime | None = None
-    ) -> Iterator[scrapy.Request]:
+    ) -> Generator[scrapy.Request, None, str]:
         """A request for the article at ``url`` if the archive needs it (see the module
         docstring). A URL is requested at most once per run; one skipped where it was
         found without a date (a listing) is decided again where a ``lastmod`` comes
-        with it (the sitemap)."""
+        with it (the sitemap). Returns what became of it: ``requested`` (now or earlier
+        in the run), the skip stat (``skipped_known``, ``skipped_empty``,
+        ``skipped_before_since``), or
+        ``budget_spent`` (``--max-pages``)."""
         key = canonical_url(url)
         if key in self.requested:
-            return
+            return "requested"
         if key not in self.skipped:
             self._stat("article_links")
         reason = self._fetch_reason(url, lastmod, listed)
@@ -337,18 +426,19 @@ class PortalSpider(scrapy.Spider):
             if key not in self.skipped:
                 self.skipped[key] = self._skip_reason
                 self._stat(self._skip_reason)
-            return
+            return self._skip_reason
         if self._budget_spent():
-            return
+            return "budget_spent"
         if key in self.skipped:
             self._stat(self.skipped.pop(key), -1)
         self.requested.add(key)
         self.articles_requested += 1
         self._stat(f"requested/{reason}")
-        meta = {"arsip_reason": reason}
+        meta = {"arsip_reason": reason, "arsip_key": key}
         if self._was_empty:
             meta["arsip_was_empty"] = True
         yield scrapy.Request(url, callback=self.parse_article, meta=meta)
+        return "requested"
 
     def _fetch_reason(
         self, url: str, lastmod: datetime | None, listed: datetime | None
@@ -434,6 +524,7 @@ class PortalSpider(scrapy.Spider):
                 callback=self.parse_article,
                 errback=self.article_page_failed,
                 cb_kwargs={"article": article, "pages": pages + 1},
+                meta={"arsip_key": response.meta.get("arsip_key")},
             )
         else:
             yield article

@@ -179,13 +179,38 @@ def urlset(entries: list[tuple[str, str]], news: str | None = None) -> bytes:
     ).encode()
 
 
-def sitemap_index(locations: list[str]) -> bytes:
-    rows = "".join(f"<sitemap><loc>{escape(loc)}</loc></sitemap>\n" for loc in locations)
+def sitemap_index(locations: list[str] | list[tuple[str, str]]) -> bytes:
+    """A sitemap index of child sitemap URLs, or of (URL, lastmod) pairs: the child's
+    ``<lastmod>``, as Yoast prints it (the newest ``lastmod`` inside the child)."""
+    rows = []
+    for location in locations:
+        loc, lastmod = (location, None) if isinstance(location, str) else location
+        stamp = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+        rows.append(f"<sitemap><loc>{escape(loc)}</loc>{stamp}</sitemap>\n")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"{rows}</sitemapindex>\n"
+        f"{''.join(rows)}</sitemapindex>\n"
     ).encode()
+
+
+def paged_sitemaps(
+    entries: list[tuple[str, str]], size: int, url: Callable[[int], str]
+) -> tuple[list[tuple[str, str]], dict[str, bytes]]:
+    """A large urlset split as WordPress SEO plugins do (Yoast's ``post-sitemap.xml``,
+    ``post-sitemap2.xml``...): ``entries`` (URL, lastmod), oldest first, ``size`` per
+    child; ``url(n)`` is child ``n``'s absolute URL (1-based). Returns the index rows
+    (child URL, its newest lastmod) and the children by URL. New posts only ever
+    change the last child (or open a new one), so the older children keep their
+    lastmod from one day to the next."""
+    rows: list[tuple[str, str]] = []
+    pages: dict[str, bytes] = {}
+    for number, start in enumerate(range(0, len(entries), size), start=1):
+        chunk = entries[start : start + size]
+        newest = max(chunk, key=lambda entry: datetime.fromisoformat(entry[1]))
+        rows.append((url(number), newest[1]))
+        pages[url(number)] = urlset(chunk)
+    return rows, pages
 
 
 def rss(title: str, link: str, items: list[tuple[str, str, datetime]]) -> bytes:

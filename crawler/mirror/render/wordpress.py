@@ -2,10 +2,11 @@
 tagDiv's Newspaper theme (bantennews) and JNews (satelitnews).
 
 What all three share, as on real WordPress portals: post-name (or dated) permalinks,
-``/category/<slug>/page/N/`` listings, Yoast's ``/sitemap_index.xml`` ->
-``/post-sitemap.xml`` (+ a category sitemap of non-articles), ``/feed/``, a Yoast-like
-JSON-LD ``@graph``, ``article:published_time``, and a ``rel=next`` / post navigation
-that links the next *story*. Credit lines (``Editor: ...``) close the text.
+``/category/<slug>/page/N/`` listings, Yoast's ``/sitemap_index.xml`` (each child with
+its ``<lastmod>``) -> ``/post-sitemap.xml``, ``/post-sitemap2.xml``... (+ a category
+sitemap of non-articles), ``/feed/``, a Yoast-like JSON-LD ``@graph``,
+``article:published_time``, and a ``rel=next`` / post navigation that links the next
+*story*. Credit lines (``Editor: ...``) close the text.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from crawler.mirror.render.base import (
     json_ld_script,
     news_article_ld,
     og_head,
+    paged_sitemaps,
     published,
     sitemap_index,
     slugify,
@@ -37,6 +39,9 @@ class WordPressSite(PortalSite):
     category_base = "/category/"
     rel_next_story = False
     """The page's ``<link rel=next>`` names the next story (kabar6, biem)."""
+    sitemap_size = 3
+    """Posts per ``post-sitemapN.xml`` (Yoast's is 1,000; small, so that the samples
+    have several)."""
 
     def article_path(self, article: Article) -> str:
         return f"/{article['slug']}/"
@@ -48,17 +53,20 @@ class WordPressSite(PortalSite):
         return path if page == 1 else f"{path}page/{page}/"
 
     def discovery(self) -> dict[str, Page]:
-        posts = [(self.url(a), a["published"]) for a in self.articles]
+        # Yoast: posts oldest first in pages of ``sitemap_size``, each with its lastmod
+        # in the index.
+        posts = [(self.url(a), a["published"]) for a in reversed(self.articles)]
+        rows, children = paged_sitemaps(
+            posts,
+            self.sitemap_size,
+            lambda n: f"{self.base}/post-sitemap{n if n > 1 else ''}.xml",
+        )
         newest = self.articles[0]["published"]
         categories = [(self.base + self.section_path(s), newest) for s in self.sections]
+        rows.append((f"{self.base}/category-sitemap.xml", newest))
         return {
-            "/sitemap_index.xml": Page(
-                sitemap_index(
-                    [f"{self.base}/post-sitemap.xml", f"{self.base}/category-sitemap.xml"]
-                ),
-                XML,
-            ),
-            "/post-sitemap.xml": Page(urlset(posts), XML),
+            "/sitemap_index.xml": Page(sitemap_index(rows), XML),
+            **{url.removeprefix(self.base): Page(body, XML) for url, body in children.items()},
             "/category-sitemap.xml": Page(urlset(categories), XML),
             **self.feed("/feed/"),
         }
