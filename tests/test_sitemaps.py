@@ -148,6 +148,29 @@ def test_a_second_run_reads_no_unchanged_child_sitemap(db_path, env):
     assert set(remembered(db_path)) == {child_of(p) for p in CHILDREN}
 
 
+def test_a_child_listing_a_page_without_article_is_remembered_once_that_is_confirmed(db_path, env):
+    """A child that lists a video page (no article): read again while the page has been
+    found empty only once (it may have been a passing fault), remembered once a second
+    reading finds it empty again; then neither is fetched."""
+    served = site(ARTICLES)
+    video = "/" + url_of(ARTICLES[-1]).split("/", 3)[3]  # the oldest: in post-sitemap.xml
+    served.pages[video] = Page(
+        b'<html><head><title>VIDEO</title><meta property="og:type" content="video.other">'
+        b'</head><body><div id="video-app"></div></body></html>'
+    )
+    with Mirror(served) as mirror:
+        runs = []
+        for _ in range(3):
+            crawl(mirror, db_path, env)
+            runs.append((mirror.fetched(), set(remembered(db_path))))
+    (first, after_first), (second, after_second), (third, _) = runs
+    assert video[1:] in first and child_of("post-sitemap.xml") not in after_first
+    assert "post-sitemap.xml" in second and video[1:] in second
+    assert child_of("post-sitemap.xml") in after_second
+    assert "post-sitemap.xml" not in third and video[1:] not in third
+    assert last_run(db_path)["skipped_empty"] == 0  # not even listed: its child is skipped
+
+
 def test_a_child_whose_lastmod_moved_is_read_and_its_new_article_stored(db_path, env):
     with Mirror(site(ARTICLES)) as mirror:
         crawl(mirror, db_path, env)

@@ -148,6 +148,7 @@ class PortalSpider(scrapy.Spider):
         self.empty_retry_before = datetime.now(UTC) - timedelta(days=retry_days)
         self.remembered_sitemaps = remembered_sitemaps(self.settings.get("ARSIP_DB"), self.name)
         self.crawler.signals.connect(self._item_stored, signal=signals.item_scraped)
+        self.crawler.signals.connect(self._item_dropped, signal=signals.item_dropped)
         stats = self.crawler.stats
         cut = previous_walk_cut(
             self.settings.get("ARSIP_DB"),
@@ -196,6 +197,17 @@ class PortalSpider(scrapy.Spider):
         if self.known is not None:
             self.known.close()
         self._remember_sitemaps(reason)
+
+    def _item_dropped(
+        self, item: Any, response: Response, exception: BaseException, **kwargs: Any
+    ) -> None:
+        """A page found without an article a second time is settled, as a stored
+        article is: its child sitemap need not be read again for it."""
+        from crawler.pipelines import NoArticle
+
+        key = response.meta.get("arsip_key") if response is not None else None
+        if key and isinstance(exception, NoArticle) and response.meta.get("arsip_was_empty"):
+            self.stored.add(key)
 
     def _item_stored(self, item: Any, response: Response, **kwargs: Any) -> None:
         """An article passed every pipeline (stored): what the run's child sitemaps wait
