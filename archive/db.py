@@ -299,6 +299,28 @@ def m008_sitemaps(db: sqlite_utils.Database) -> None:
     db["crawl_runs"].add_column("sitemaps_skipped", int)
 
 
+@migration
+def m009_failed_articles(db: sqlite_utils.Database) -> None:
+    """Article pages a run gave up (``archive.failed``): one row per canonical URL key,
+    ``url`` as requested, ``portal``, ``error`` (the last: ``HTTP 503``,
+    ``TimeoutError``...), ``first_failed_at`` / ``failed_at`` (UTC), ``failures`` (runs
+    that gave it up), ``crawl_run_id`` (the last of them). The next runs request these
+    URLs again; a row goes when its article is stored or its page is read."""
+    db.execute(
+        """CREATE TABLE failed_articles (
+            url_key TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            portal TEXT NOT NULL,
+            error TEXT,
+            first_failed_at TEXT NOT NULL,
+            failed_at TEXT NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 1,
+            crawl_run_id INTEGER
+        )"""
+    )
+    db["failed_articles"].create_index(["portal"])
+
+
 class NewerArchive(Exception):
     """The archive's schema is newer than this arsip's: writing to it could undo what a
     newer arsip relies on (an older reextract would read the further pages of

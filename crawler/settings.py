@@ -24,6 +24,9 @@ ARSIP_KEEP_PAGES = os.environ.get("ARSIP_KEEP_PAGES", "1").strip().lower() not i
 # article (``archive.empty``). A sitemap ``lastmod`` newer than its last fetch, or
 # ``--refresh-days``, fetches it sooner; ``0`` fetches every such page again.
 ARSIP_EMPTY_RETRY_DAYS = float(os.environ.get("ARSIP_EMPTY_RETRY_DAYS", "7"))
+# Runs in a row that ask again for an article page given up before (an error status
+# after the retries, a timeout); after that many failures it is left alone.
+ARSIP_FAILED_RETRY_RUNS = int(os.environ.get("ARSIP_FAILED_RETRY_RUNS", "5"))
 # A page where portal operators can learn what arsip is and reach whoever runs it.
 ARSIP_CONTACT = os.environ.get("ARSIP_CONTACT", "https://github.com/arsip-id/arsip")
 

@@ -44,6 +44,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.sitemap import Sitemap
 
 from archive.dedup import canonical_url
+from archive.failed import pending_failures, record_failures
 from archive.known import KnownArticles
 from archive.runlog import previous_walk_cut
 from archive.sitemaps import RememberedSitemap, remember_sitemaps, remembered_sitemaps
@@ -126,6 +127,12 @@ class PortalSpider(scrapy.Spider):
         those articles were stored (``_remember_sitemaps``)."""
         self.stored: set[str] = set()
         """Canonical URLs (as requested) of the articles stored in this run."""
+        self.failed: dict[str, str] = {}
+        """Article URL -> why its page (or a further page) was given up in this run:
+        written at close (``archive.failed``) so that the next run asks again."""
+        self.settled: set[str] = set()
+        """Canonical URLs (as requested) of the article pages read in this run, with an
+        article or without: whatever failed before is settled."""
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -159,6 +166,16 @@ class PortalSpider(scrapy.Spider):
             self.catch_up = True
             self.logger.warning("%s: walking every listing page this run", cut)
             self._stat("catch_up")
+        # Articles given up by earlier runs (an error after the retries): asked for by
+        # URL, since paging may not reach them again (``archive.failed``).
+        for url in pending_failures(
+            self.settings.get("ARSIP_DB"),
+            self.name,
+            self.settings.getint("ARSIP_FAILED_RETRY_RUNS", 5),
+        ):
+            for request in self._article_request(url):
+                self._stat("failed_retried")
+                yield request
         if self.crawler.stats and self.settings.get("ARSIP_INVOCATION"):
             self.crawler.stats.set_value("arsip/invocation", self.settings["ARSIP_INVOCATION"])
         for url in self.portal.feeds:
@@ -197,6 +214,7 @@ class PortalSpider(scrapy.Spider):
         if self.known is not None:
             self.known.close()
         self._remember_sitemaps(reason)
+        self._record_failures()
 
     def _item_dropped(
         self, item: Any, response: Response, exception: BaseException, **kwargs: Any
@@ -206,8 +224,10 @@ class PortalSpider(scrapy.Spider):
         from crawler.pipelines import NoArticle
 
         key = response.meta.get("arsip_key") if response is not None else None
-        if key and isinstance(exception, NoArticle) and response.meta.get("arsip_was_empty"):
-            self.stored.add(key)
+        if key and isinstance(exception, NoArticle):
+            self.settled.add(key)
+            if response.meta.get("arsip_was_empty"):
+                self.stored.add(key)
 
     def _item_stored(self, item: Any, response: Response, **kwargs: Any) -> None:
         """An article passed every pipeline (stored): what the run's child sitemaps wait
@@ -215,6 +235,35 @@ class PortalSpider(scrapy.Spider):
         key = response.meta.get("arsip_key") if response is not None else None
         if key:
             self.stored.add(key)
+            self.settled.add(key)
+
+    def _record_failures(self) -> None:
+        """Write the article pages given up in this run, and forget those read now."""
+        stats = self.crawler.stats
+        try:
+            record_failures(
+                self.settings.get("ARSIP_DB"),
+                self.name,
+                self.failed,
+                self.settled,
+                run_id=stats.get_value("arsip/run_id") if stats else None,
+            )
+        except sqlite3.Error as error:  # the next run finds them where they are listed
+            self.logger.error("failed articles of %s not remembered: %s", self.name, error)
+
+    def article_failed(self, failure: Any) -> None:
+        """An article page given up for now (5xx, 429, timeouts, resets): remembered, so
+        that the next run asks for it again (``archive.failed``). One gone for good (404)
+        or refused (robots.txt) is not."""
+        error = failure.value
+        response = getattr(error, "response", None)
+        status = getattr(response, "status", 0)
+        if isinstance(error, IgnoreRequest) and not (status >= 500 or status == 429):
+            return
+        self._stat("article_failed")
+        self.failed[failure.request.url] = (
+            f"HTTP {status}" if response is not None else type(error).__name__
+        )
 
     def _remember_sitemaps(self, reason: str) -> None:
         """Remember, in one transaction, the index lastmod of each child sitemap this
@@ -449,7 +498,9 @@ class PortalSpider(scrapy.Spider):
         meta = {"arsip_reason": reason, "arsip_key": key}
         if self._was_empty:
             meta["arsip_was_empty"] = True
-        yield scrapy.Request(url, callback=self.parse_article, meta=meta)
+        yield scrapy.Request(
+            url, callback=self.parse_article, errback=self.article_failed, meta=meta
+        )
         return "requested"
 
     def _fetch_reason(
@@ -557,6 +608,9 @@ class PortalSpider(scrapy.Spider):
         response = getattr(error, "response", None)
         cause = f"HTTP {response.status}" if response is not None else type(error).__name__
         self._stat("article_page_failed")
+        self.failed[first] = (  # asked for again by the next run (``archive.failed``)
+            f"page {request.cb_kwargs['pages']}: {cause}"
+        )
         self.logger.warning(
             "article %s not stored: its page %d (%s) could not be fetched (%s); the next "
             "run fetches it again",
