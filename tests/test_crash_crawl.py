@@ -48,8 +48,10 @@ class SlowSite(Site):
 
 
 def mirror_articles() -> list[dict]:
-    """The sample site and 14 more articles: 40 in all."""
-    newer = generate_articles(14, newest=datetime.fromisoformat("2025-09-21T08:00:00+07:00"))
+    """The sample site and 48 more articles: 74 in all. A crawl of the mirror stores its
+    articles in waves of up to 8 (its concurrency), so each of five kills may land up to
+    a wave after its target: the site must outlast five waves and the targets."""
+    newer = generate_articles(48, newest=datetime.fromisoformat("2025-09-21T08:00:00+07:00"))
     return newer + load_articles()
 
 
