@@ -264,29 +264,18 @@ class Archive:
         (for readings by other tools; see ``store``)."""
         entries = [e if isinstance(e, Entry) else Entry(e) for e in records]
         signatures = text_signatures([e.record.get("body") for e in entries])
-        batch = zip(entries, signatures, strict=True)
+        stored = (
+            self._store(e.record, s, run_id=run_id, correct_fields=correct_fields, **e.options())
+            for e, s in zip(entries, signatures, strict=True)
+        )
         if self._fts_pending is not None:  # nested in a running batch: that one indexes
-            for entry, signature in batch:
-                yield self._store(
-                    entry.record,
-                    signature,
-                    run_id=run_id,
-                    correct_fields=correct_fields,
-                    **entry.options(),
-                )
+            yield from stored
             return
         with self.db.atomic():
             self.db.execute("INSERT INTO fts_deferred (batch) VALUES (1)")
             self._fts_pending = set()
             try:
-                for entry, signature in batch:
-                    yield self._store(
-                        entry.record,
-                        signature,
-                        run_id=run_id,
-                        correct_fields=correct_fields,
-                        **entry.options(),
-                    )
+                yield from stored
                 # Indexed in bulk, outside the per-article savepoints (see m004), and in
                 # ONE statement: FTS5 also writes its pending data out at the end of
                 # every statement that changes it, so a statement per article would

@@ -51,3 +51,14 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
         text=True,
         timeout=timeout,
     )
+
+
+def copy_archive(source: Path, target: Path) -> Path:
+    """A consistent copy of an archive (SQLite's backup), WAL folded in."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target

@@ -27,7 +27,7 @@ from crawler.mirror.generated import generate_articles
 from crawler.mirror.server import MirrorServer, Page, Site
 from crawler.mirror.tangselpos import BASE, article_path, build_site, load_articles
 from tests.archives import file_digest
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, copy_archive, run_cli
 from tests.test_crash import check_whole
 
 ARSIP = Path(sys.executable).with_name("arsip")
@@ -187,17 +187,6 @@ def complete_archive(slow_site, tmp_path_factory) -> Path:
     assert result.returncode == 0, result.stderr
     assert_complete(db_path)
     return db_path
-
-
-def copy_archive(source: Path, target: Path) -> Path:
-    """A consistent copy (SQLite's backup), WAL folded in."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
 
 
 def test_reextract_killed_then_rerun(complete_archive, tmp_path):

@@ -17,7 +17,7 @@ from crawler.extract.paging import join_page
 from crawler.items import Article
 from crawler.mirror.render import RENDERERS
 from crawler.mirror.server import MirrorServer
-from tests.conftest import rows, run_cli
+from tests.conftest import copy_archive, rows, run_cli
 from tests.mirror_data import expected_fields, mirror_articles
 
 PORTAL = "tribunbanten"
@@ -32,16 +32,6 @@ def multipage_article() -> tuple[str, dict]:
     """(URL, data) of the sample's article that its site splits over pages."""
     ((url, article),) = [(u, a) for u, a in mirror_articles(PORTAL) if a.get("pages")]
     return url, article
-
-
-def copy_archive(source: Path, target: Path) -> Path:
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
 
 
 @pytest.fixture(scope="module")
