@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,15 @@ def copy_archive(source: Path, target: Path) -> Path:
         src.close()
         dst.close()
     return target
+
+
+def portals_module_env(tmp_path: Path, source: str, module: str) -> dict[str, str]:
+    """The environment of an operator's portals module (``ARSIP_PORTALS_MODULE``):
+    ``source`` written as ``<module>.py`` in a folder of its own on ``PYTHONPATH``."""
+    module_dir = tmp_path / "operator_portals"
+    module_dir.mkdir()
+    (module_dir / f"{module}.py").write_text(textwrap.dedent(source))
+    return {
+        "ARSIP_PORTALS_MODULE": module,
+        "PYTHONPATH": os.pathsep.join([str(module_dir), str(ROOT)]),
+    }

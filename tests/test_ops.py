@@ -9,7 +9,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -24,7 +23,7 @@ from crawler.middlewares import retry_after_seconds
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.server import MirrorServer, Page, Site
 from crawler.mirror.tangselpos import BASE, article_path, build_site, load_articles
-from tests.conftest import ROOT, rows, run_cli
+from tests.conftest import ROOT, portals_module_env, rows, run_cli
 
 LOCK_HOLDER = """
 import sys, time
@@ -97,13 +96,7 @@ def hosted(site: Site, *hosts: str) -> Site:
 
 @pytest.fixture
 def portals_env(tmp_path: Path) -> dict[str, str]:
-    module_dir = tmp_path / "operator_portals"
-    module_dir.mkdir()
-    (module_dir / "ops_portals.py").write_text(textwrap.dedent(PORTALS_MODULE))
-    return {
-        "ARSIP_PORTALS_MODULE": "ops_portals",
-        "PYTHONPATH": os.pathsep.join([str(module_dir), str(ROOT)]),
-    }
+    return portals_module_env(tmp_path, PORTALS_MODULE, "ops_portals")
 
 
 @pytest.fixture(autouse=True)

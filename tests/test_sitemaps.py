@@ -18,7 +18,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -29,7 +28,7 @@ import pytest
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.render.wordpress import Kabar6
 from crawler.mirror.server import MirrorServer, Page, Site
-from tests.conftest import ROOT, rows, run_cli
+from tests.conftest import ROOT, portals_module_env, rows, run_cli
 
 PORTALS_MODULE = """
 import dataclasses
@@ -62,13 +61,7 @@ def child_of(path: str) -> str:
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    module_dir = tmp_path / "operator_portals"
-    module_dir.mkdir()
-    (module_dir / "peta_portals.py").write_text(textwrap.dedent(PORTALS_MODULE))
-    return {
-        "ARSIP_PORTALS_MODULE": "peta_portals",
-        "PYTHONPATH": os.pathsep.join([str(module_dir), str(ROOT)]),
-    }
+    return portals_module_env(tmp_path, PORTALS_MODULE, "peta_portals")
 
 
 class Mirror:
