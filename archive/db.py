@@ -305,7 +305,7 @@ def m009_failed_articles(db: sqlite_utils.Database) -> None:
     ``url`` as requested, ``portal``, ``error`` (the last: ``HTTP 503``,
     ``TimeoutError``...), ``first_failed_at`` / ``failed_at`` (UTC), ``failures`` (runs
     that gave it up), ``crawl_run_id`` (the last of them). The next runs request these
-    URLs again; a row goes when its article is stored or its page is read."""
+    URLs again; a row goes when its article is stored or its page is found twice without one."""
     db.execute(
         """CREATE TABLE failed_articles (
             url_key TEXT PRIMARY KEY,

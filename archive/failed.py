@@ -7,8 +7,8 @@ run would find it again only where it is listed, and a repeated run stops paging
 listings early (``LISTING_OVERLAP``): an article that failed deep in a listing, and is
 in no sitemap the run reads, would never be fetched again. The crawler therefore writes
 the URLs it gave up at the end of a run and requests them at the start of the next, up
-to ``ARSIP_FAILED_RETRY_RUNS`` runs in a row; an article stored (or a page found without
-an article, which ``archive.empty`` then remembers) leaves the table.
+to ``ARSIP_FAILED_RETRY_RUNS`` runs in a row; an article stored, or a page found without
+an article a second time (``archive.empty``), leaves the table.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ def record_failures(
     run_id: int | None = None,
 ) -> None:
     """In one transaction: each URL of ``failed`` (URL -> what went wrong) counted as
-    given up once more, and the ``settled`` canonical URL keys (stored, or read without
-    an article) forgotten."""
+    given up once more, and the ``settled`` canonical URL keys (stored, or found without
+    an article a second time) forgotten."""
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     settled = [(key,) for key in settled]
     if not failed and not settled:

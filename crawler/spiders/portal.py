@@ -124,15 +124,15 @@ class PortalSpider(scrapy.Spider):
         """Child sitemap URL -> (its index lastmod, the canonical URLs of the articles
         this run requested from it), for each child read to its end with every other
         article it lists already archived: remembered at a finished close when all
-        those articles were stored (``_remember_sitemaps``)."""
-        self.stored: set[str] = set()
-        """Canonical URLs (as requested) of the articles stored in this run."""
+        those articles were settled (``_remember_sitemaps``)."""
+        self.settled: set[str] = set()
+        """Canonical URLs (as requested) of the article pages this run settled: their
+        article stored, or found without one a second time (``archive.empty``). What a
+        child sitemap waits for before it is remembered, and what leaves
+        ``failed_articles``."""
         self.failed: dict[str, str] = {}
         """Article URL -> why its page (or a further page) was given up in this run:
         written at close (``archive.failed``) so that the next run asks again."""
-        self.settled: set[str] = set()
-        """Canonical URLs (as requested) of the article pages read in this run, with an
-        article or without: whatever failed before is settled."""
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -220,25 +220,21 @@ class PortalSpider(scrapy.Spider):
         self, item: Any, response: Response, exception: BaseException, **kwargs: Any
     ) -> None:
         """A page found without an article a second time is settled, as a stored
-        article is: its child sitemap need not be read again for it."""
+        article is. Found so once, it is not yet: it may have been a passing fault."""
         from crawler.pipelines import NoArticle
 
         key = response.meta.get("arsip_key") if response is not None else None
-        if key and isinstance(exception, NoArticle):
+        if key and isinstance(exception, NoArticle) and response.meta.get("arsip_was_empty"):
             self.settled.add(key)
-            if response.meta.get("arsip_was_empty"):
-                self.stored.add(key)
 
     def _item_stored(self, item: Any, response: Response, **kwargs: Any) -> None:
-        """An article passed every pipeline (stored): what the run's child sitemaps wait
-        for before they are remembered."""
+        """An article passed every pipeline (stored): settled."""
         key = response.meta.get("arsip_key") if response is not None else None
         if key:
-            self.stored.add(key)
             self.settled.add(key)
 
     def _record_failures(self) -> None:
-        """Write the article pages given up in this run, and forget those read now."""
+        """Write the article pages given up in this run, and forget those settled now."""
         stats = self.crawler.stats
         try:
             record_failures(
@@ -277,7 +273,7 @@ class PortalSpider(scrapy.Spider):
         complete = [
             (url, lastmod)
             for url, (lastmod, requested) in self.sitemaps_read.items()
-            if requested <= self.stored
+            if requested <= self.settled
         ]
         try:
             written = remember_sitemaps(
