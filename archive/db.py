@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -346,6 +347,23 @@ def apply_migrations(db: sqlite_utils.Database) -> int:
             step(db)
             db.execute(f"PRAGMA user_version = {number:d}")
     return len(MIGRATIONS)
+
+
+def read_if_present(path: str | Path, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    """The rows of one read-only query on the archive at ``path``; none when there is no
+    archive yet or it lacks what the query reads (an archive of an older arsip). For
+    the crawler's small reads of its memory at the start of a run."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.DatabaseError:
+        return []
+    finally:
+        conn.close()
 
 
 def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:

@@ -13,12 +13,11 @@ an article a second time (``archive.empty``), leaves the table.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archive.db import open_db
+from archive.db import open_db, read_if_present
 from archive.dedup import canonical_url
 
 
@@ -26,22 +25,13 @@ def pending_failures(db_path: str | Path, portal: str, max_failures: int) -> lis
     """The URLs of ``portal``'s articles given up by earlier runs fewer than
     ``max_failures`` times and not archived since, oldest failure first (empty for an
     archive that does not exist yet or predates the table)."""
-    path = Path(db_path)
-    if not path.exists():
-        return []
-    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
-    try:
-        conn.execute("PRAGMA busy_timeout = 10000")
-        found = conn.execute(
-            "SELECT f.url FROM failed_articles f WHERE f.portal = ? AND f.failures < ?"
-            " AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.url_key = f.url_key)"
-            " ORDER BY f.first_failed_at, f.url",
-            [portal, max_failures],
-        ).fetchall()
-    except sqlite3.DatabaseError:  # an archive of an arsip before the table
-        return []
-    finally:
-        conn.close()
+    found = read_if_present(
+        db_path,
+        "SELECT f.url FROM failed_articles f WHERE f.portal = ? AND f.failures < ?"
+        " AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.url_key = f.url_key)"
+        " ORDER BY f.first_failed_at, f.url",
+        [portal, max_failures],
+    )
     return [url for (url,) in found]
 
 

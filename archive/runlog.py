@@ -9,10 +9,11 @@ outright, the same way for the exit status of ``arsip crawl`` and for ``arsip he
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from archive.db import read_if_present
 
 # Finish reasons of a crawl that ran to its end (possibly cut short on purpose).
 NORMAL_FINISH = {"finished", "closespider_itemcount", "closespider_pagecount"}
@@ -94,24 +95,15 @@ def previous_walk_cut(db_path: str | Path, portal: str, current_run: int | None)
     ``arsip/listing_cut``). Articles behind such a cut are older than what the archive
     holds, so the next run's usual stop ("a listing page of archived articles") would
     never reach them: it walks every listing page instead (``PortalSpider``)."""
-    path = Path(db_path)
-    if not path.exists():
+    found = read_if_present(
+        db_path,
+        "SELECT id, finished_at, finish_reason, stats FROM crawl_runs"
+        " WHERE portal = ? AND id < ? ORDER BY id DESC LIMIT 1",
+        [portal, current_run if current_run is not None else 2**62],
+    )
+    if not found:  # no run log yet
         return None
-    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
-    try:
-        conn.execute("PRAGMA busy_timeout = 10000")
-        row = conn.execute(
-            "SELECT id, finished_at, finish_reason, stats FROM crawl_runs"
-            " WHERE portal = ? AND id < ? ORDER BY id DESC LIMIT 1",
-            [portal, current_run if current_run is not None else 2**62],
-        ).fetchone()
-    except sqlite3.DatabaseError:  # no run log yet
-        return None
-    finally:
-        conn.close()
-    if row is None:
-        return None
-    run_id, finished_at, reason, stats = row
+    run_id, finished_at, reason, stats = found[0]
     if finished_at is None:
         return f"run {run_id} did not finish"
     if reason not in NORMAL_FINISH:

@@ -12,13 +12,12 @@ again by the next one and no article it lists is lost.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archive.db import open_db
+from archive.db import open_db, read_if_present
 from archive.known import parse_utc
 
 
@@ -39,19 +38,9 @@ def remembered_sitemaps(db_path: str | Path, portal: str) -> dict[str, Remembere
     """Child sitemap URL -> what was remembered of it, for ``portal`` (empty for an
     archive that does not exist yet or predates the table). One small read at the start
     of a run: a portal has tens of children, not thousands."""
-    path = Path(db_path)
-    if not path.exists():
-        return {}
-    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
-    try:
-        conn.execute("PRAGMA busy_timeout = 10000")
-        found = conn.execute(
-            "SELECT url, lastmod, read_at FROM sitemaps WHERE portal = ?", [portal]
-        ).fetchall()
-    except sqlite3.DatabaseError:  # an archive of an arsip before the table
-        return {}
-    finally:
-        conn.close()
+    found = read_if_present(
+        db_path, "SELECT url, lastmod, read_at FROM sitemaps WHERE portal = ?", [portal]
+    )
     return {url: RememberedSitemap(parse_utc(lm), parse_utc(at)) for url, lm, at in found}
 
 
