@@ -15,7 +15,7 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -77,13 +77,8 @@ class Entry:
     also_urls: Sequence[str] = ()
 
     def options(self) -> dict[str, Any]:
-        return {
-            "seen_at": self.seen_at,
-            "fetched_url": self.fetched_url,
-            "page": self.page,
-            "following_pages": self.following_pages,
-            "also_urls": self.also_urls,
-        }
+        """Everything but the record, as ``store``'s keyword arguments."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "record"}
 
 
 PUBLISHED_COLUMNS = ("published_at", "published_local", "published_raw", "published_source",
