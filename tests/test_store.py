@@ -34,6 +34,13 @@ def rows(archive: Archive, sql: str, *params) -> list[dict]:
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
+def release_pair() -> tuple[str, str]:
+    """The bodies of mirror articles 51311 and 51337: one press release, two leads."""
+    mirror = {a["id"]: a for a in load_articles()}
+    one, other = ("\n\n".join(mirror[i]["paragraphs"]) for i in (51311, 51337))
+    return one, other
+
+
 @pytest.fixture
 def archive(db_path):
     with Archive(db_path) as opened:
@@ -155,8 +162,7 @@ def test_mirror_press_release_pair_is_clustered_by_containment(archive):
     """51311 and 51337 share every paragraph after the first; their new leads bring the
     Jaccard similarity of the whole short text down to 0.70. Both are press releases,
     and 0.83 of either text's shingles are in the other."""
-    mirror = {a["id"]: a for a in load_articles()}
-    one, other = ("\n\n".join(mirror[i]["paragraphs"]) for i in (51311, 51337))
+    one, other = release_pair()
     assert jaccard(shingle_ids(body_words(one)), shingle_ids(body_words(other))) < 0.8
     archive.store(record("https://www.tangselpos.id/detail/51311/a", one, press_release=True))
     archive.store(record("https://www.tangselpos.id/detail/51337/b", other, press_release=True))
@@ -166,8 +172,7 @@ def test_mirror_press_release_pair_is_clustered_by_containment(archive):
 def test_same_texts_not_flagged_as_releases_need_the_jaccard_bar(archive):
     """Containment joins press releases only: two ordinary articles as alike as 51311
     and 51337 (Jaccard 0.70) stay apart."""
-    mirror = {a["id"]: a for a in load_articles()}
-    one, other = ("\n\n".join(mirror[i]["paragraphs"]) for i in (51311, 51337))
+    one, other = release_pair()
     archive.store(record("https://www.tangselpos.id/detail/51311/a", one, press_release=True))
     archive.store(record("https://www.tangselpos.id/detail/51337/b", other))
     assert [r["cluster_id"] for r in rows(archive, "SELECT cluster_id FROM articles")] == [
@@ -423,8 +428,7 @@ def test_a_reading_without_a_field_or_with_a_relative_date_erases_nothing(archiv
 def test_press_release_flag_found_later_rechecks_the_cluster(archive):
     """51311 and 51337 are joined only by the containment rule for press releases: when
     a better reading flags the second one, it joins the first's cluster."""
-    mirror = {a["id"]: a for a in load_articles()}
-    one, other = ("\n\n".join(mirror[i]["paragraphs"]) for i in (51311, 51337))
+    one, other = release_pair()
     archive.store(record("https://www.tangselpos.id/detail/51311/a", one, press_release=True))
     archive.store(record("https://www.tangselpos.id/detail/51337/b", other))
     assert [r["cluster_id"] for r in rows(archive, "SELECT cluster_id FROM articles")] == [
