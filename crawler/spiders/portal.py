@@ -28,6 +28,7 @@ are not fetched, and paging stops at a listing page whose dated articles are all
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import replace
@@ -300,8 +301,13 @@ class PortalSpider(scrapy.Spider):
         stats = self.crawler.stats
         distrusted = self.sitemaps_distrusted
         if distrusted:
+            # A warning when a child that was skipped on its lastmod's word turns out
+            # behind (that word was wrong); once forgotten, reading it on every run is
+            # the steady state, which the run log's stats count.
             url, (lastmod, newest) = next(iter(distrusted.items()))
-            self.logger.warning(
+            trusted_before = not distrusted.keys().isdisjoint(self.remembered_sitemaps)
+            self.logger.log(
+                logging.WARNING if trusted_before else logging.INFO,
                 "%d child sitemaps of %s list entries later than the lastmod their index "
                 "gives them (%s: %s in the index, entries up to %s): the index does not "
                 "move a child's lastmod when the child changes, so arsip reads them on "
