@@ -374,6 +374,8 @@ class PortalSpider(scrapy.Spider):
         child: tuple[str, datetime] | None = response.meta.get("arsip_sitemap")
         requested: set[str] | None = set() if child and sitemap.type == "urlset" else None
         recheck = bool(response.meta.get("arsip_recheck"))
+        if recheck:  # counted once read (not when a request for it failed)
+            self._stat("sitemaps_rechecked")
         newest: datetime | None = None  # the newest lastmod among the child's entries
         found = 0  # articles a re-read child lists that its unmoved lastmod hid
         entries = 0
@@ -390,8 +392,6 @@ class PortalSpider(scrapy.Spider):
                 if reading is None:
                     self._stat("sitemaps_skipped")
                     continue
-                if reading == "recheck":
-                    self._stat("sitemaps_rechecked")
                 yield response.follow(
                     url,
                     callback=self.parse_sitemap,
