@@ -11,9 +11,10 @@ Crawling is incremental: the archive (``ARSIP_DB``) is the memory. Sitemaps and 
 pages are fetched every run, except a child of a sitemap index (at any depth of nested
 indexes) whose index ``lastmod`` is not newer than when a finished run last read it
 completely (``archive.sitemaps``; with ``refresh_days``, only one read before that
-window began), until ``ARSIP_SITEMAP_RECHECK_DAYS`` call for it again; an article page only
-when its URL is not archived yet, when its sitemap ``lastmod`` is newer than its last
-fetch, or when it was first seen less than ``refresh_days`` ago (to catch edits). A URL
+window began), until ``ARSIP_SITEMAP_RECHECK_DAYS`` call for it again (an index may
+not move the lastmod of a child that gained articles); an article page only when its
+URL is not archived yet, when its sitemap ``lastmod`` is newer than its last fetch, or
+when it was first seen less than ``refresh_days`` ago (to catch edits). A URL
 whose page was read and held no article (``archive.empty``) twice in a row is skipped
 the same way until ``ARSIP_EMPTY_RETRY_DAYS`` have passed since its last fetch.
 Paging through a listing stops after ``LISTING_OVERLAP`` pages that hold no article to
