@@ -322,6 +322,18 @@ def m009_failed_articles(db: sqlite_utils.Database) -> None:
     db["failed_articles"].create_index(["portal"])
 
 
+@migration
+def m010_sitemap_rechecks(db: sqlite_utils.Database) -> None:
+    """Run log columns of the periodic re-reads of remembered child sitemaps
+    (``ARSIP_SITEMAP_RECHECK_DAYS``, ``archive.sitemaps``): ``sitemaps_rechecked``
+    counts the children read again in a run although their index ``lastmod`` had not
+    moved, ``sitemaps_recheck_found`` the articles those re-reads found to fetch (new
+    ones, or ones whose own ``lastmod`` moved): what the index's unmoved ``lastmod``
+    hid. NULL in rows written before this migration."""
+    db["crawl_runs"].add_column("sitemaps_rechecked", int)
+    db["crawl_runs"].add_column("sitemaps_recheck_found", int)
+
+
 class NewerArchive(Exception):
     """The archive's schema is newer than this arsip's: writing to it could undo what a
     newer arsip relies on (an older reextract would read the further pages of

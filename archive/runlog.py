@@ -123,7 +123,8 @@ def coverage(stats: Mapping[str, Any]) -> dict[str, float | None]:
 
 
 def run_log_columns(stats: Mapping[str, Any], reason: str | None = None) -> dict[str, Any]:
-    """The ``crawl_runs`` columns (migrations m003, m007, m008) for a finished crawl's stats."""
+    """The ``crawl_runs`` columns (migrations m003, m007, m008, m010) for a finished
+    crawl's stats."""
     return {
         "invocation": stats.get("arsip/invocation"),
         "requests": _int(stats, "downloader/request_count"),
@@ -136,6 +137,8 @@ def run_log_columns(stats: Mapping[str, Any], reason: str | None = None) -> dict
         "skipped_empty": _int(stats, "arsip/skipped_empty"),
         "article_page_failed": _int(stats, "arsip/article_page_failed"),
         "sitemaps_skipped": _int(stats, "arsip/sitemaps_skipped"),
+        "sitemaps_rechecked": _int(stats, "arsip/sitemaps_rechecked"),
+        "sitemaps_recheck_found": _int(stats, "arsip/sitemaps_recheck_found"),
         "articles_seen": _int(stats, "arsip/coverage/seen"),
         **{f"coverage_{k}": v for k, v in coverage(stats).items()},
         "failure": portal_problem(stats, reason),

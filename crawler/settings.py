@@ -24,6 +24,12 @@ ARSIP_KEEP_PAGES = os.environ.get("ARSIP_KEEP_PAGES", "1").strip().lower() not i
 # article (``archive.empty``). A sitemap ``lastmod`` newer than its last fetch, or
 # ``--refresh-days``, fetches it sooner; ``0`` fetches every such page again.
 ARSIP_EMPTY_RETRY_DAYS = float(os.environ.get("ARSIP_EMPTY_RETRY_DAYS", "7"))
+# Days after which a remembered child sitemap of a sitemap index is read again although
+# the index gives it no newer ``lastmod`` (indexes that never move a child's lastmod
+# would otherwise hide its new articles for good); each child comes due at its own point
+# between half of this and all of it (``archive.sitemaps``). ``0`` reads every child
+# on every run.
+ARSIP_SITEMAP_RECHECK_DAYS = float(os.environ.get("ARSIP_SITEMAP_RECHECK_DAYS", "7"))
 # Runs in a row that ask again for an article page given up before (an error status
 # after the retries, a timeout); after that many failures it is left alone.
 ARSIP_FAILED_RETRY_RUNS = int(os.environ.get("ARSIP_FAILED_RETRY_RUNS", "5"))

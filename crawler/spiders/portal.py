@@ -8,11 +8,13 @@ listing pages and pagination that match ``listing_url``, and parses pages that m
 ``article_url`` into raw Articles for the item pipelines.
 
 Crawling is incremental: the archive (``ARSIP_DB``) is the memory. Sitemaps and listing
-pages are fetched every run, except a child of a sitemap index whose index ``lastmod``
-is not newer than when a finished run last read it completely (``archive.sitemaps``;
-with ``refresh_days``, only one read before that window began); an article page only
-when its URL is not archived yet, when its sitemap ``lastmod`` is newer than its last
-fetch, or when it was first seen less than ``refresh_days`` ago (to catch edits). A URL
+pages are fetched every run, except a child of a sitemap index (at any depth of nested
+indexes) whose index ``lastmod`` is not newer than when a finished run last read it
+completely (``archive.sitemaps``; with ``refresh_days``, only one read before that
+window began), until ``ARSIP_SITEMAP_RECHECK_DAYS`` call for it again (an index may
+not move the lastmod of a child that gained articles); an article page only when its
+URL is not archived yet, when its sitemap ``lastmod`` is newer than its last fetch, or
+when it was first seen less than ``refresh_days`` ago (to catch edits). A URL
 whose page was read and held no article (``archive.empty``) twice in a row is skipped
 the same way until ``ARSIP_EMPTY_RETRY_DAYS`` have passed since its last fetch.
 Paging through a listing stops after ``LISTING_OVERLAP`` pages that hold no article to
@@ -27,6 +29,7 @@ are not fetched, and paging stops at a listing page whose dated articles are all
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import replace
@@ -47,7 +50,13 @@ from archive.dedup import canonical_url
 from archive.failed import pending_failures, record_failures
 from archive.known import KnownArticles
 from archive.runlog import previous_walk_cut
-from archive.sitemaps import RememberedSitemap, remember_sitemaps, remembered_sitemaps
+from archive.sitemaps import (
+    RECHECK_DAYS,
+    RememberedSitemap,
+    recheck_due_at,
+    remember_sitemaps,
+    remembered_sitemaps,
+)
 from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
 from crawler.extract.paging import MAX_ARTICLE_PAGES, join_page, next_page_url
@@ -58,6 +67,10 @@ LISTING_OVERLAP = 1
 """Listing pages holding only archived articles that are still paged through (so that
 an article pushed down by a burst of new ones is not missed)."""
 UNBOUNDED = 10**6
+LASTMOD_SLACK = timedelta(days=1)
+"""How far a child sitemap's newest entry may be later than the ``lastmod`` its index
+gives it before that index ``lastmod`` is taken to be behind (an index that writes
+dates without a time, a clock or zone that differs between the two)."""
 
 
 def parse_since(value: str | date | datetime | None, tz: str) -> datetime | None:
@@ -85,6 +98,11 @@ def _feed_instant(value: str | None) -> datetime | None:
         except ValueError:
             return None
     return parsed.astimezone(UTC) if parsed.tzinfo else None
+
+
+def _age(since: datetime) -> str:
+    """``3.2 days``: how long ago ``since`` was."""
+    return f"{(datetime.now(UTC) - since).total_seconds() / 86400:.1f} days"
 
 
 class PortalSpider(scrapy.Spider):
@@ -120,6 +138,15 @@ class PortalSpider(scrapy.Spider):
         """The previous run left listing pages unread (``previous_walk_cut``): paging
         goes on past archived articles this run, up to ``ARSIP_MAX_LISTING_DEPTH``."""
         self.remembered_sitemaps: dict[str, RememberedSitemap] = {}
+        self.sitemap_recheck_days = RECHECK_DAYS
+        """``ARSIP_SITEMAP_RECHECK_DAYS``: a remembered child is read again this long
+        after it was remembered (at its own point of the period: ``recheck_due_at``)."""
+        self.sitemaps_distrusted: dict[str, tuple[datetime, datetime]] = {}
+        """Child sitemap URL -> (the lastmod its index gives it, its newest entry's), for
+        each child read in this run whose entries are later than that lastmod (by more
+        than ``LASTMOD_SLACK``): forgotten at close, so that the next run reads it."""
+        self._request_reason: str | None = None
+        """Why ``_article_request``'s last call requested its URL; None if it did not."""
         self.sitemaps_read: dict[str, tuple[datetime, set[str]]] = {}
         """Child sitemap URL -> (its index lastmod, the canonical URLs of the articles
         this run requested from it), for each child read to its end with every other
@@ -154,6 +181,9 @@ class PortalSpider(scrapy.Spider):
         retry_days = self.settings.getfloat("ARSIP_EMPTY_RETRY_DAYS", 7.0)
         self.empty_retry_before = datetime.now(UTC) - timedelta(days=retry_days)
         self.remembered_sitemaps = remembered_sitemaps(self.settings.get("ARSIP_DB"), self.name)
+        self.sitemap_recheck_days = self.settings.getfloat(
+            "ARSIP_SITEMAP_RECHECK_DAYS", RECHECK_DAYS
+        )
         self.crawler.signals.connect(self._item_stored, signal=signals.item_scraped)
         self.crawler.signals.connect(self._item_dropped, signal=signals.item_dropped)
         stats = self.crawler.stats
@@ -266,20 +296,39 @@ class PortalSpider(scrapy.Spider):
         run read completely: only when the run ended ``finished`` (not killed, not
         stopped by an archive error) and every article it requested from the child was
         stored. A child with an article left unfetched (``--max-pages``, ``--since``) or
-        whose request failed or yielded no article is read again by the next run."""
+        whose request failed or yielded no article is read again by the next run. The
+        children whose index lastmod proved to be behind their entries are forgotten,
+        however the run ended: the next run reads them whatever their lastmod says."""
         stats = self.crawler.stats
-        if reason != "finished" or (stats and stats.get_value("arsip/archive_error")):
-            return
-        complete = [
-            (url, lastmod)
-            for url, (lastmod, requested) in self.sitemaps_read.items()
-            if requested <= self.settled
-        ]
+        distrusted = self.sitemaps_distrusted
+        if distrusted:
+            # A warning when a child that was skipped on its lastmod's word turns out
+            # behind (that word was wrong); once forgotten, reading it on every run is
+            # the steady state, which the run log's stats count.
+            url, (lastmod, newest) = next(iter(distrusted.items()))
+            trusted_before = not distrusted.keys().isdisjoint(self.remembered_sitemaps)
+            self.logger.log(
+                logging.WARNING if trusted_before else logging.INFO,
+                "%d child sitemaps of %s list entries later than the lastmod their index "
+                "gives them (%s: %s in the index, entries up to %s): the index does not "
+                "move a child's lastmod when the child changes, so arsip reads them on "
+                "every run while this lasts",
+                len(distrusted), self.name, url, f"{lastmod:%Y-%m-%dT%H:%M:%SZ}",
+                f"{newest:%Y-%m-%dT%H:%M:%SZ}",
+            )  # fmt: skip
+        complete = []
+        if reason == "finished" and not (stats and stats.get_value("arsip/archive_error")):
+            complete = [
+                (url, lastmod)
+                for url, (lastmod, requested) in self.sitemaps_read.items()
+                if requested <= self.settled
+            ]
         try:
             written = remember_sitemaps(
                 self.settings.get("ARSIP_DB"),
                 self.name,
                 complete,
+                forget=distrusted,
                 run_id=stats.get_value("arsip/run_id") if stats else None,
             )
         except sqlite3.Error as error:  # nothing remembered: the next run reads them all
@@ -288,18 +337,29 @@ class PortalSpider(scrapy.Spider):
         if written:
             self._stat("sitemaps_remembered", written)
 
-    def _sitemap_unchanged(self, url: str, lastmod: datetime | None) -> bool:
-        """Whether the child sitemap at ``url``, given ``lastmod`` by its index, need
-        not be read: a finished run read it completely and its lastmod has not moved
-        since. A child without a lastmod is always read."""
+    def _child_sitemap_reading(self, url: str, lastmod: datetime | None) -> str | None:
+        """Why the child sitemap at ``url``, given ``lastmod`` by its index, is read:
+        ``unknown`` (no finished run read it completely, or the index gives it no
+        lastmod), ``moved`` (its lastmod is newer than when it was), ``refresh``
+        (``--refresh-days``: read inside the window) or ``recheck`` (remembered longer
+        ago than its share of ``ARSIP_SITEMAP_RECHECK_DAYS``); None when it need not
+        be read."""
         known = self.remembered_sitemaps.get(url)
-        if lastmod is None or known is None or lastmod > known.lastmod:
-            return False
+        if lastmod is None or known is None:
+            return "unknown"
+        if lastmod > known.lastmod:
+            return "moved"
         # --refresh-days re-fetches the articles first archived in its window. Every
         # article of a child read before the window began was archived before it (one
         # added later would have moved the child's lastmod); a child read since may
         # list some.
-        return not (self.refresh_after and known.read_at >= self.refresh_after)
+        if self.refresh_after and known.read_at >= self.refresh_after:
+            return "refresh"
+        # The premise above fails on indexes that do not move a child's lastmod when it
+        # gains articles: now and then, read it whatever its lastmod says.
+        if datetime.now(UTC) >= recheck_due_at(url, known.read_at, self.sitemap_recheck_days):
+            return "recheck"
+        return None
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         self._stat("pages_ok")
@@ -309,9 +369,16 @@ class PortalSpider(scrapy.Spider):
             self.logger.warning("unreadable sitemap %s", response.url)
             return
         # A child of an index, with the lastmod the index gave it: remembered if this
-        # run reads it completely (``_remember_sitemaps``).
+        # run reads it completely (``_remember_sitemaps``). A child that is an index
+        # itself is read on every run (its children's lastmods are what tell them apart)
+        # and never remembered; its own children are, at any depth.
         child: tuple[str, datetime] | None = response.meta.get("arsip_sitemap")
         requested: set[str] | None = set() if child and sitemap.type == "urlset" else None
+        recheck = bool(response.meta.get("arsip_recheck"))
+        if recheck:  # counted once read (not when a request for it failed)
+            self._stat("sitemaps_rechecked")
+        newest: datetime | None = None  # the newest lastmod among the child's entries
+        found = 0  # articles a re-read child lists that its unmoved lastmod hid
         entries = 0
         for entry in sitemap:
             entries += 1
@@ -322,16 +389,25 @@ class PortalSpider(scrapy.Spider):
                 if self.since and lastmod and lastmod < self.since:
                     continue
                 location = response.urljoin(url)
-                if self._sitemap_unchanged(location, lastmod):
+                reading = self._child_sitemap_reading(location, lastmod)
+                if reading is None:
                     self._stat("sitemaps_skipped")
                     continue
                 yield response.follow(
                     url,
                     callback=self.parse_sitemap,
-                    meta={"arsip_sitemap": (location, lastmod) if lastmod else None},
+                    meta={
+                        "arsip_sitemap": (location, lastmod) if lastmod else None,
+                        "arsip_recheck": reading == "recheck",
+                    },
                 )
-            elif self.portal.is_article(url):
+                continue
+            if lastmod and (newest is None or lastmod > newest):
+                newest = lastmod
+            if self.portal.is_article(url):
                 outcome = yield from self._article_request(url, lastmod=lastmod)
+                if recheck and self._request_reason in ("new", "modified"):
+                    found += 1
                 # An archived article, or a page found without one twice: nothing
                 # of this child is left for a later run.
                 if requested is None or outcome in ("skipped_known", "skipped_empty"):
@@ -340,8 +416,28 @@ class PortalSpider(scrapy.Spider):
                     requested.add(canonical_url(url))
                 else:  # left for a later run (--since, --max-pages): read it again
                     requested = None
+        if child and newest and newest > child[1] + LASTMOD_SLACK:
+            # The index gives this child a lastmod older than what the child lists: it
+            # does not move a child's lastmod as the child changes, so a later run could
+            # not tell from it when the child gains articles. Not remembered (and
+            # forgotten): read on every run while this lasts.
+            self.sitemaps_distrusted[child[0]] = (child[1], newest)
+            self._stat("sitemaps_lastmod_behind")
+            requested = None
         if child and requested is not None and entries:
             self.sitemaps_read[child[0]] = (child[1], requested)
+        if found:
+            known = self.remembered_sitemaps.get(child[0]) if child else None
+            self.logger.warning(
+                "child sitemap %s, read again %s after it was read completely although "
+                "its index lastmod had not moved, lists %d articles to fetch: the index "
+                "does not move a child's lastmod when the child gains articles (a shorter "
+                "ARSIP_SITEMAP_RECHECK_DAYS finds them sooner)",
+                response.url,
+                _age(known.read_at) if known else "some time",
+                found,
+            )
+            self._stat("sitemaps_recheck_found", found)
         if not entries:
             # An empty urlset, or one whose entries could not be read (an XML entity
             # bomb: entities are never expanded, so its URLs come out empty).
@@ -474,6 +570,7 @@ class PortalSpider(scrapy.Spider):
         ``skipped_before_since``), or
         ``budget_spent`` (``--max-pages``)."""
         key = canonical_url(url)
+        self._request_reason = None
         if key in self.requested:
             return "requested"
         if key not in self.skipped:
@@ -491,6 +588,7 @@ class PortalSpider(scrapy.Spider):
         self.requested.add(key)
         self.articles_requested += 1
         self._stat(f"requested/{reason}")
+        self._request_reason = reason
         meta = {"arsip_reason": reason, "arsip_key": key}
         if self._was_empty:
             meta["arsip_was_empty"] = True
