@@ -90,20 +90,27 @@ def kind_option(help_text: str):
 # -- memory -------------------------------------------------------------------------
 
 
-SUMMARY_HEADERS = ["portal", "pages without an article", "articles to retry",
-                   "articles given up", "child sitemaps"]  # fmt: skip
+SUMMARY_COLUMNS = (
+    ("empty", "pages without an article"),
+    ("failed", "articles to retry"),
+    ("given_up", "articles given up"),
+    ("sitemap", "child sitemaps"),
+)
 
 
-def _summary_table(rows: list[dict]) -> str:
+def _summary_table(rows: list[dict], kinds: tuple[str, ...]) -> str:
+    """Entries per portal and kind (a failed article given up counted apart)."""
+    columns = [(key, title) for key, title in SUMMARY_COLUMNS
+               if key in kinds or (key == "given_up" and "failed" in kinds)]  # fmt: skip
     counts: dict[str, Counter] = {}
     for row in rows:
-        column = {"empty": 1, "failed": 2, "sitemap": 4}[row["kind"]]
-        if row["kind"] == "failed" and row["state"] == "given_up":
-            column = 3
-        counts.setdefault(row["portal"] or "(none)", Counter())[column] += 1
+        given_up = row["kind"] == "failed" and row["state"] == "given_up"
+        counts.setdefault(row["portal"] or "(none)", Counter())[
+            "given_up" if given_up else row["kind"]
+        ] += 1
     return tabulate(
-        [[portal, *(c[i] for i in range(1, 5))] for portal, c in sorted(counts.items())],
-        headers=SUMMARY_HEADERS,
+        [[portal, *(c[key] for key, _ in columns)] for portal, c in sorted(counts.items())],
+        headers=["portal", *(title for _, title in columns)],
     )
 
 
@@ -112,15 +119,16 @@ def _kind_tables(rows: list[dict], kinds: tuple[str, ...], retry_days: float, ru
     of = {kind: [r for r in rows if r["kind"] == kind] for kind in kinds}
     if "empty" in kinds:
         parts.append(
-            f"Pages without an article (skipped until due: ARSIP_EMPTY_RETRY_DAYS={retry_days:g} "
-            "days after their last fetch; then fetched by the next run that meets them):\n"
+            "Pages without an article (read again by the next run that meets them once due: "
+            f"ARSIP_EMPTY_RETRY_DAYS={retry_days:g} days after their last fetch, at once "
+            "after one empty reading):\n"
             + (tabulate(
                 [[r["portal"], r["state"], r["url"], r["reason"], r["first_seen_at"],
                   r["fetched_at"], r["fetches"],
-                  r["due_at"] if r["state"] == "skipped" else "next run"]
+                  {"skipped": r["due_at"], "archived": "-"}.get(r["state"], "now")]
                  for r in of["empty"]],
                 headers=["portal", "state", "url", "reason", "first found", "last fetched",
-                         "fetches", "fetched again"],
+                         "fetches", "due"],
             ) if of["empty"] else "  none")
         )  # fmt: skip
     if "failed" in kinds:
@@ -199,12 +207,10 @@ def memory(db_path: Path, portals: tuple[str, ...], kinds: tuple[str, ...], fmt:
         return
 
     def table() -> str:
-        summary = _summary_table(found.rows)
+        shown = tuple(k for k in chosen if TABLES[k] not in found.missing)
+        summary = _summary_table(found.rows, shown)
         details = _kind_tables(
-            found.rows,
-            tuple(k for k in chosen if TABLES[k] not in found.missing),
-            settings.ARSIP_EMPTY_RETRY_DAYS,
-            settings.ARSIP_FAILED_RETRY_RUNS,
+            found.rows, shown, settings.ARSIP_EMPTY_RETRY_DAYS, settings.ARSIP_FAILED_RETRY_RUNS
         )
         return f"{summary}\n\n{details}"
 
