@@ -317,7 +317,7 @@ def forget(
     if "empty" in present:
         click.echo(
             f"{_count(done.empty, 'page')} without an article forgotten: fetched again "
-            "where the next run meets them"
+            f"where the next run meets {'it' if done.empty == 1 else 'them'}"
         )
         if done.sitemaps_of_empty:
             click.echo(

@@ -140,9 +140,15 @@ def archive(base, tmp_path) -> Path:
     return copy_archive(base, tmp_path / "news.db")
 
 
-def memory(db_path: Path, *args: str, env: dict | None = None) -> list[dict]:
-    result = run_cli("memory", *args, "--format", "json", "--db", str(db_path), env=env)
-    assert result.returncode == 0, result.stderr
+def memory(db_path: Path, *args: str, settings: dict | None = None) -> list[dict]:
+    """``arsip memory --format json``: in this process, or with crawler ``settings`` in
+    the environment of a child process (they are read when arsip starts)."""
+    if settings:
+        result = run_cli("memory", *args, "--format", "json", "--db", str(db_path), env=settings)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+    result = CliRunner().invoke(cli, ["memory", *args, "--format", "json", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 
@@ -161,7 +167,7 @@ def entries(found: list[dict], kind: str) -> list[dict]:
 
 
 def test_memory_lists_each_kind_per_portal(archive, env):
-    found = memory(archive, env=env)
+    found = memory(archive)
     empty, failed, sitemaps = (entries(found, k) for k in ("empty", "failed", "sitemap"))
     assert [(r["portal"], r["url"], r["state"], r["reason"], r["fetches"]) for r in empty] == [
         ("kabarpeta", POST_VIDEO_URL, "skipped", "no body", 2),
@@ -185,15 +191,15 @@ def test_memory_lists_each_kind_per_portal(archive, env):
     assert {tuple(r) for r in found} == {tuple(found[0])}
 
     # The settings the crawler reads decide the states.
-    found = memory(archive, "--kind", "failed", env={**env, "ARSIP_FAILED_RETRY_RUNS": "2"})
+    found = memory(archive, "--kind", "failed", settings={**env, "ARSIP_FAILED_RETRY_RUNS": "2"})
     assert [r["state"] for r in found] == ["given_up"]
-    found = memory(archive, "--kind", "empty", env={**env, "ARSIP_EMPTY_RETRY_DAYS": "0"})
+    found = memory(archive, "--kind", "empty", settings={**env, "ARSIP_EMPTY_RETRY_DAYS": "0"})
     assert {r["state"] for r in found} == {"due"}
 
-    assert {r["kind"] for r in memory(archive, "--portal", "kabarpeta", env=env)} == {
+    assert {r["kind"] for r in memory(archive, "--portal", "kabarpeta")} == {
         "empty", "sitemap",
     }  # fmt: skip
-    assert memory(archive, "--portal", "tangselpos", "--kind", "sitemap", env=env) == []
+    assert memory(archive, "--portal", "tangselpos", "--kind", "sitemap") == []
 
 
 def test_memory_table_csv_and_json_lines(archive, env):
@@ -219,7 +225,7 @@ def test_memory_table_csv_and_json_lines(archive, env):
     assert len(lines) == 1 + len(CHILDREN)
 
     jsonl = run_cli("memory", "--format", "jsonl", "--db", str(archive), env=env)
-    assert [json.loads(line) for line in jsonl.stdout.splitlines()] == memory(archive, env=env)
+    assert [json.loads(line) for line in jsonl.stdout.splitlines()] == memory(archive)
 
 
 def test_memory_reads_while_a_crawl_writes_and_forget_waits_for_it(archive, env):
@@ -253,7 +259,7 @@ def test_memory_reads_while_a_crawl_writes_and_forget_waits_for_it(archive, env)
             writer.execute("BEGIN IMMEDIATE")
             writer.execute("DELETE FROM empty_pages")  # not committed
             try:
-                found = memory(archive, env=env)
+                found = memory(archive)
             finally:
                 writer.execute("ROLLBACK")
                 writer.close()
@@ -263,7 +269,7 @@ def test_memory_reads_while_a_crawl_writes_and_forget_waits_for_it(archive, env)
             assert refused.returncode == 3, refused.stderr
             assert "another crawl is running on this archive" in refused.stderr
             assert "nothing forgotten" in refused.stderr
-            assert memory(archive, env=env) == found
+            assert memory(archive) == found
 
             waiting = subprocess.Popen(
                 [str(Path(sys.executable).with_name("arsip")), "forget", "--wait", "--portal",
@@ -273,7 +279,7 @@ def test_memory_reads_while_a_crawl_writes_and_forget_waits_for_it(archive, env)
             )  # fmt: skip
             time.sleep(1.0)
             assert waiting.poll() is None  # still waiting for the crawl
-            assert len(entries(memory(archive, env=env), "empty")) == 4
+            assert len(entries(memory(archive), "empty")) == 4
         finally:
             release.set()
             out, err = running.communicate(timeout=60)
@@ -283,8 +289,8 @@ def test_memory_reads_while_a_crawl_writes_and_forget_waits_for_it(archive, env)
     assert waiting.returncode == 0, forgot_err
     assert "3 pages without an article forgotten" in forgot
     # The crawl stored the stalled article (its failure row went); forget came after.
-    assert entries(memory(archive, env=env), "failed") == []
-    assert [r["portal"] for r in entries(memory(archive, env=env), "empty")] == ["kabarpeta"]
+    assert entries(memory(archive), "failed") == []
+    assert [r["portal"] for r in entries(memory(archive), "empty")] == ["kabarpeta"]
 
 
 # -- forget, then crawl ---------------------------------------------------------------
@@ -300,13 +306,13 @@ def test_forget_pages_without_article_takes_their_child_sitemaps(archive, env):
 
         result = forget(archive, env, "--portal", "kabarpeta", "--kind", "empty")
         assert result.stdout.splitlines() == [
-            "1 page without an article forgotten: fetched again where the next run meets them",
+            "1 page without an article forgotten: fetched again where the next run meets it",
             "4 child sitemaps of their portals forgotten with them: read whole by the next run",
         ]
-        after = memory(archive, "--portal", "kabarpeta", env=env)
+        after = memory(archive, "--portal", "kabarpeta", settings=env)
         assert after == []
         # tangselpos's memory is untouched.
-        assert len(entries(memory(archive, "--portal", "tangselpos", env=env), "empty")) == 3
+        assert len(entries(memory(archive, "--portal", "tangselpos"), "empty")) == 3
 
         crawl(mirror, archive, env, "kabarpeta")
         fetched = mirror.fetched()
@@ -314,7 +320,7 @@ def test_forget_pages_without_article_takes_their_child_sitemaps(archive, env):
     assert POST_VIDEO_PATH in fetched
     (stored,) = rows(archive, "SELECT title FROM articles WHERE url = ?", POST_VIDEO_URL)
     assert stored["title"] == POST_VIDEO["title"]
-    assert [r["url"] for r in memory(archive, "--portal", "kabarpeta", env=env)] == CHILD_URLS
+    assert [r["url"] for r in memory(archive, "--portal", "kabarpeta")] == CHILD_URLS
 
 
 def test_forget_by_url_fetches_that_page_only(archive, env):
@@ -328,7 +334,7 @@ def test_forget_by_url_fetches_that_page_only(archive, env):
     assert "0 failed articles forgotten" in result.stdout
     assert "0 child sitemaps forgotten" in result.stdout
     assert f"nothing remembered under {unknown}" in result.stderr
-    assert [r["url"] for r in entries(memory(archive, env=env), "empty")] == [
+    assert [r["url"] for r in entries(memory(archive), "empty")] == [
         POST_VIDEO_URL, *VIDEO_URLS[1:],
     ]  # fmt: skip
 
@@ -339,7 +345,7 @@ def test_forget_by_url_fetches_that_page_only(archive, env):
         fetched = {BASE + p for p in mirror.fetched()}
     assert "extraction broken" in run.stderr
     assert chosen in fetched and not set(VIDEO_URLS[1:]) & fetched
-    (again,) = [r for r in memory(archive, env=env) if r["url"] == chosen]
+    (again,) = [r for r in memory(archive) if r["url"] == chosen]
     assert (again["state"], again["fetches"]) == ("unconfirmed", 1)
 
 
@@ -363,24 +369,19 @@ def test_forget_child_sitemaps_by_url_and_by_kind(archive, env):
         fetched = mirror.fetched()
     assert sorted(p.lstrip("/") for p in fetched if p.lstrip("/") in CHILDREN) == sorted(CHILDREN)
     # Only the sitemaps were forgotten.
-    assert len(entries(memory(archive, env=env), "empty")) == 4
+    assert len(entries(memory(archive), "empty")) == 4
 
 
 # -- health -------------------------------------------------------------------------
 
 
-def test_health_flags_articles_given_up_until_asked_for_again(tmp_path, env):
-    """Two runs fail on an article (``ARSIP_FAILED_RETRY_RUNS=2``): it is given up and
+def test_health_flags_articles_given_up_until_asked_for_again(archive, tmp_path, env):
+    """The base archive's two runs failed on an article: with ``ARSIP_FAILED_RETRY_RUNS=2``
+    it is given up (no run asks for it any more: ``tests/test_failed_articles.py``) and
     ``health`` names it. Given up longer ago than ``--days``, it is no longer flagged.
     ``forget`` has it asked for again (the flag goes), and the next run archives it."""
-    db_path = tmp_path / "news.db"
-    env = {**env, "ARSIP_PORTALS": "tangselpos"}
+    db_path = archive
     give_up = {**env, "ARSIP_FAILED_RETRY_RUNS": "2"}
-    with faulty_mirror() as mirror:
-        for _ in range(3):
-            crawl(mirror, db_path, give_up, "tangselpos")
-            asked = OLDEST_PATH in mirror.fetched()
-    assert not asked  # the third run no longer asks for it
 
     flagged = run_cli("health", "--db", str(db_path), env=give_up)
     assert flagged.returncode == 1
@@ -418,7 +419,7 @@ def test_health_flags_articles_given_up_until_asked_for_again(tmp_path, env):
 
     result = forget(db_path, give_up, "--kind", "failed", "--portal", "tangselpos")
     assert result.stdout == "1 failed article forgotten: asked for again by the next run\n"
-    found = memory(db_path, "--kind", "failed", env=give_up)
+    found = memory(db_path, "--kind", "failed")
     assert [(r["state"], r["failures"]) for r in found] == [("retrying", 0)]
     cleared = run_cli("health", "--db", str(db_path), env=give_up)
     assert "articles_given_up" not in cleared.stdout
@@ -430,7 +431,7 @@ def test_health_flags_articles_given_up_until_asked_for_again(tmp_path, env):
     assert rows(db_path, "SELECT title FROM articles WHERE url = ?", OLDEST_URL) == [
         {"title": OLDEST["title"]}
     ]
-    assert memory(db_path, "--kind", "failed", env=give_up) == []
+    assert memory(db_path, "--kind", "failed") == []
     healthy = run_cli("health", "--db", str(db_path), env=give_up)
     assert healthy.returncode == 0, healthy.stdout
 
@@ -504,12 +505,12 @@ def test_forget_refuses_an_archive_of_a_newer_arsip(archive, env):
     with conn:
         conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     conn.close()
-    before = memory(archive, env=env)
+    before = memory(archive)
     result = run_cli("forget", "--portal", "tangselpos", "--db", str(archive), env=env)
     assert result.returncode == 1
     assert "written by a newer arsip" in result.stderr and "upgrade arsip" in result.stderr
     assert "Traceback" not in result.stderr
-    assert memory(archive, env=env) == before  # still read, never written
+    assert memory(archive) == before  # still read, never written
     assert len(before) == 9
 
 
