@@ -8,6 +8,7 @@ running crawl writes its own memory when it ends, which would undo the forgettin
 
 from __future__ import annotations
 
+import csv
 import sqlite3
 import sys
 from collections import Counter
@@ -201,25 +202,20 @@ def memory(db_path: Path, portals: tuple[str, ...], kinds: tuple[str, ...], fmt:
     finally:
         conn.close()
     _note_missing(db_path, found.missing)
-    if len(found.missing) == len(chosen):
-        if fmt in ("json", "jsonl", "csv"):
-            emit_rows([], fmt, table=str)
-        return
-
-    def table() -> str:
-        shown = tuple(k for k in chosen if TABLES[k] not in found.missing)
+    shown = tuple(k for k in chosen if TABLES[k] not in found.missing)
+    if fmt == "csv":  # one header for every kind, also over no rows
+        writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(found.rows)
+    elif fmt != "table":
+        emit_rows(found.rows, fmt, table=str)
+    elif found.rows:
         summary = _summary_table(found.rows, shown)
         details = _kind_tables(
             found.rows, shown, settings.ARSIP_EMPTY_RETRY_DAYS, settings.ARSIP_FAILED_RETRY_RUNS
         )
-        return f"{summary}\n\n{details}"
-
-    if found.rows or fmt != "table":
-        if fmt == "csv" and not found.rows:
-            click.echo(",".join(COLUMNS))
-        else:
-            emit_rows(found.rows, fmt, table=table)
-    if not found.rows:
+        click.echo(f"{summary}\n\n{details}")
+    if shown and not found.rows:
         click.echo("nothing remembered", err=True)
 
 
