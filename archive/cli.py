@@ -404,3 +404,10 @@ from archive.cli_portals import add_portal, portals  # noqa: E402
 
 cli.add_command(portals)
 cli.add_command(add_portal)
+
+
+# -- the crawler's memory (archive/cli_memory.py) ------------------------------------
+from archive.cli_memory import forget, memory  # noqa: E402
+
+cli.add_command(memory)
+cli.add_command(forget)

@@ -25,7 +25,8 @@ from archive.cli import db_option
 def health(db_path: Path, days: int, as_json: bool) -> None:
     """Check each portal's latest crawls against its history; exit 1 when anything is
     flagged (a failed last run, no new articles, a field's coverage falling, errors
-    rising), so that cron mails it.
+    rising, article pages given up after ARSIP_FAILED_RETRY_RUNS runs), so that cron
+    mails it.
 
     \b
     Example:
@@ -33,12 +34,18 @@ def health(db_path: Path, days: int, as_json: bool) -> None:
         arsip health --db news.db --json
     """
     from archive.health import check_health, health_report
+    from crawler import settings
     from crawler.portals import enabled_portals
 
     if not db_path.exists():
         raise click.ClickException(f"no archive at {db_path}")
     try:
-        results = check_health(db_path, days=days, portals=enabled_portals())
+        results = check_health(
+            db_path,
+            days=days,
+            portals=enabled_portals(),
+            failed_retry_runs=settings.ARSIP_FAILED_RETRY_RUNS,
+        )
     except sqlite3.DatabaseError:  # not SQLite, or SQLite without a run log
         raise click.ClickException(f"{db_path} is not an arsip archive") from None
     if as_json:
@@ -48,10 +55,16 @@ def health(db_path: Path, days: int, as_json: bool) -> None:
             last = result.last_run or {}
             state = "OK" if result.ok else "FLAGGED"
             left = last.get("article_page_failed") or 0
+            retrying = (result.failed_articles or {}).get("retrying") or 0
             click.echo(
                 f"{result.portal:<14} {state:<8} last run {last.get('started_at') or 'never'}, "
                 f"{last.get('new') or 0} new"
                 + (f", {left} left for the next run (a page failed)" if left else "")
+                + (
+                    f", {retrying} failed article{'s' if retrying > 1 else ''} to ask for again"
+                    if retrying
+                    else ""
+                )
                 + f"; newest article {result.newest_article_at or '-'}"
             )
             for flag in result.flags:

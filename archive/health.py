@@ -19,6 +19,10 @@ flag is raised for:
   were left unstored because a further page of theirs could not be fetched (the run
   log's ``article_page_failed``). One such run is a passing fault the next run mends;
   every run in a row is a page that keeps failing (its article is never archived).
+* ``articles_given_up``: article pages given up in the last ``days`` days: each failed
+  in ``ARSIP_FAILED_RETRY_RUNS`` runs in a row (``failed_articles``, ``archive.failed``)
+  and no run asks for it any more, so it is lost unless the operator has it asked for
+  again (``arsip forget --kind failed``) or a run meets it where it is listed.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from typing import Any
 
 from archive.known import parse_utc
 from archive.lock import lock_is_held
+from archive.memory import failed_summary
 from archive.runlog import COVERAGE_FIELDS
 
 MIN_ARTICLES = 5
@@ -63,6 +68,12 @@ class PortalHealth:
     """When the portal's newest article was first archived (UTC)."""
     coverage: dict[str, float | None] = field(default_factory=dict)
     """Latest sample's coverage per field (0.0-1.0)."""
+    failed_articles: dict[str, Any] | None = None
+    """The portal's article pages given up by runs and not archived since
+    (``failed_articles``): ``retrying`` (asked for again by the next run),
+    ``given_up`` (no run asks for them any more), ``given_up_recently`` (of those, given
+    up in the last ``days`` days: what ``articles_given_up`` counts), ``example`` (the
+    newest of these) and its ``error``. None for an archive older than the table."""
 
     @property
     def ok(self) -> bool:
@@ -105,7 +116,12 @@ def _split_latest(runs: list[dict[str, Any]]) -> tuple[list[dict], list[dict]]:
 
 
 def portal_health(
-    conn: sqlite3.Connection, db_path: Path, portal: str, days: int, now: datetime
+    conn: sqlite3.Connection,
+    db_path: Path,
+    portal: str,
+    days: int,
+    now: datetime,
+    failed_retry_runs: int = 5,
 ) -> PortalHealth:
     health = PortalHealth(portal)
     runs = _rows(
@@ -184,6 +200,22 @@ def portal_health(
             )
         )
 
+    pending = failed_summary(conn, portal, retry_runs=failed_retry_runs, since=since)
+    if pending is not None:
+        health.failed_articles = asdict(pending)
+        if lost := pending.given_up_recently:
+            health.flags.append(
+                Flag(
+                    "articles_given_up",
+                    f"{lost} article{'s' if lost > 1 else ''} given up in the last {days} "
+                    f"days after {failed_retry_runs} runs failed to fetch "
+                    f"{'them' if lost > 1 else 'it'}, e.g. {pending.example} "
+                    f"({pending.error}); no run asks for {'them' if lost > 1 else 'it'} any "
+                    f"more (`arsip forget --kind failed --portal {portal}` has the next run "
+                    "ask again)",
+                )
+            )
+
     if finished:
         failed, requests = _error_rate(finished[0])
         rate = failed / requests if requests else 0.0
@@ -207,9 +239,11 @@ def check_health(
     days: int = 3,
     portals: list[str] | None = None,
     now: datetime | None = None,
+    failed_retry_runs: int = 5,
 ) -> list[PortalHealth]:
     """Health of every portal in the run log, plus ``portals`` (the enabled ones, which
-    are flagged when never crawled). ``now`` (aware) defaults to the current time."""
+    are flagged when never crawled). ``now`` (aware) defaults to the current time;
+    ``failed_retry_runs`` is the crawler's ``ARSIP_FAILED_RETRY_RUNS``."""
     db_path = Path(db_path)
     now = now or datetime.now(UTC)
     conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
@@ -217,7 +251,7 @@ def check_health(
         conn.execute("PRAGMA busy_timeout = 10000")
         logged = [r[0] for r in conn.execute("SELECT DISTINCT portal FROM crawl_runs")]
         names = sorted(set(logged) | set(portals or ()))
-        return [portal_health(conn, db_path, name, days, now) for name in names]
+        return [portal_health(conn, db_path, name, days, now, failed_retry_runs) for name in names]
     finally:
         conn.close()
 

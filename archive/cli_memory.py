@@ -1,0 +1,337 @@
+"""The crawler's memory between runs, for operators: ``arsip memory`` lists it,
+``arsip forget`` forgets entries so that the next run fetches them again.
+
+A thin click layer over ``archive.memory``. ``memory`` opens the archive read-only, so
+it runs while a crawl writes. ``forget`` takes the crawl lock (``archive.lock``): a
+running crawl writes its own memory when it ends, which would undo the forgetting.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import sys
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+from tabulate import tabulate
+
+from archive.cli_analyst import archive_option, emit_rows, output_options, quiet_broken_pipe
+from archive.db import NewerArchive, check_not_newer
+from archive.memory import COLUMNS, KINDS, TABLES, forget_entries, memory_portals, read_memory
+
+EXIT_LOCKED = 3  # as ``arsip crawl``: another crawl holds the archive's lock
+
+
+def _connect(db_path: Path, *, write: bool = False) -> sqlite3.Connection:
+    """A connection to the archive at ``db_path`` (read-only unless ``write``); a clear
+    error for a missing file, a file that is not an archive, and (``write``) an archive
+    written by a newer arsip. Neither creates nor upgrades anything."""
+    if not db_path.exists():
+        raise click.ClickException(f"no archive at {db_path}")
+    uri = f"file:{db_path.resolve()}" + ("" if write else "?mode=ro")
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")  # a crawl's commit is brief
+        has_articles = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
+        ).fetchone()
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise click.ClickException(f"{db_path} is not an arsip archive") from None
+    if not has_articles:
+        conn.close()
+        raise click.ClickException(f"{db_path} is not an arsip archive")
+    if write:
+        try:
+            check_not_newer(version)
+        except NewerArchive as error:
+            conn.close()
+            raise click.ClickException(f"{db_path}: {error}") from None
+    return conn
+
+
+def _check_portals(conn: sqlite3.Connection, portals: tuple[str, ...]) -> None:
+    """An unknown portal is a usage error (exit 2) that lists the known ones: the
+    declared portals and any the archive remembers something of."""
+    if not portals:
+        return
+    from crawler.portals import all_portals
+
+    known = sorted(set(all_portals()) | set(memory_portals(conn)))
+    unknown = [p for p in portals if p not in known]
+    if unknown:
+        conn.close()
+        raise click.BadParameter(
+            f"unknown portal {', '.join(map(repr, unknown))} (known: {', '.join(known)})",
+            param_hint="'--portal'",
+        )
+
+
+def _note_missing(db_path: Path, missing: list[str]) -> None:
+    if missing:
+        click.echo(
+            f"arsip: {db_path} has no {', '.join(missing)} table (an archive of an older "
+            "arsip, which did not remember this; its next crawl adds the table)",
+            err=True,
+        )
+
+
+def portal_option(help_text: str):
+    return click.option("--portal", "portals", multiple=True, metavar="NAME", help=help_text)
+
+
+def kind_option(help_text: str):
+    return click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help=help_text)
+
+
+# -- memory -------------------------------------------------------------------------
+
+
+SUMMARY_COLUMNS = (
+    ("empty", "pages without an article"),
+    ("failed", "articles to retry"),
+    ("given_up", "articles given up"),
+    ("sitemap", "child sitemaps"),
+)
+
+
+def _summary_table(rows: list[dict], kinds: tuple[str, ...]) -> str:
+    """Entries per portal and kind (a failed article given up counted apart)."""
+    columns = [(key, title) for key, title in SUMMARY_COLUMNS
+               if key in kinds or (key == "given_up" and "failed" in kinds)]  # fmt: skip
+    counts: dict[str, Counter] = {}
+    for row in rows:
+        given_up = row["kind"] == "failed" and row["state"] == "given_up"
+        counts.setdefault(row["portal"] or "(none)", Counter())[
+            "given_up" if given_up else row["kind"]
+        ] += 1
+    return tabulate(
+        [[portal, *(c[key] for key, _ in columns)] for portal, c in sorted(counts.items())],
+        headers=["portal", *(title for _, title in columns)],
+    )
+
+
+def _kind_tables(rows: list[dict], kinds: tuple[str, ...], retry_days: float, runs: int) -> str:
+    parts = []
+    of = {kind: [r for r in rows if r["kind"] == kind] for kind in kinds}
+    if "empty" in kinds:
+        parts.append(
+            "Pages without an article (read again by the next run that meets them once due: "
+            f"ARSIP_EMPTY_RETRY_DAYS={retry_days:g} days after their last fetch, at once "
+            "after one empty reading):\n"
+            + (tabulate(
+                [[r["portal"], r["state"], r["url"], r["reason"], r["first_seen_at"],
+                  r["fetched_at"], r["fetches"],
+                  {"skipped": r["due_at"], "archived": "-"}.get(r["state"], "now")]
+                 for r in of["empty"]],
+                headers=["portal", "state", "url", "reason", "first found", "last fetched",
+                         "fetches", "due"],
+            ) if of["empty"] else "  none")
+        )  # fmt: skip
+    if "failed" in kinds:
+        parts.append(
+            "Article pages a run gave up (asked for again by URL until "
+            f"ARSIP_FAILED_RETRY_RUNS={runs} runs failed on them):\n"
+            + (tabulate(
+                [[r["portal"], r["state"], r["url"], r["error"], r["failures"],
+                  r["first_failed_at"], r["failed_at"]] for r in of["failed"]],
+                headers=["portal", "state", "url", "last error", "failures", "first failed",
+                         "last failed"],
+            ) if of["failed"] else "  none")
+        )  # fmt: skip
+    if "sitemap" in kinds:
+        parts.append(
+            "Child sitemaps read completely (skipped while the index gives no newer lastmod):\n"
+            + (tabulate(
+                [[r["portal"], r["url"], r["lastmod"], r["read_at"], r["crawl_run_id"]]
+                 for r in of["sitemap"]],
+                headers=["portal", "url", "lastmod", "read at", "run"],
+            ) if of["sitemap"] else "  none")
+        )  # fmt: skip
+    return "\n\n".join(parts)
+
+
+@click.command()
+@archive_option
+@portal_option("Only this portal (repeatable).")
+@kind_option("Only this kind (repeatable): empty (pages without an article), failed "
+             "(article pages given up), sitemap (child sitemaps read completely).")  # fmt: skip
+@output_options("table", "csv", "json", "jsonl")
+@quiet_broken_pipe
+def memory(db_path: Path, portals: tuple[str, ...], kinds: tuple[str, ...], fmt: str) -> None:
+    """What the crawler remembers between runs, per portal, and what the next run does
+    with it: pages that held no article (skipped until due), article pages a run gave
+    up (asked for again, or given up after ARSIP_FAILED_RETRY_RUNS runs), child
+    sitemaps read completely (skipped while their lastmod has not moved). Read-only:
+    safe while a crawl runs. `arsip forget` makes the next run fetch entries again.
+
+    \b
+    JSON, JSON lines and CSV give one row per entry: kind (empty, failed, sitemap),
+    portal, url, state, and its table's columns (null where the kind has none):
+      empty    state unconfirmed|skipped|due|archived; reason, first_seen_at,
+               fetched_at, fetches, due_at (when it is fetched again)
+      failed   state retrying|given_up|archived; error, first_failed_at, failed_at,
+               failures (runs that gave it up)
+      sitemap  state skipped; lastmod (the index's, when read), read_at
+    and crawl_run_id (the run that wrote it). Times are UTC.
+
+    \b
+    Example:
+        arsip memory --db news.db
+        arsip memory --portal tangselpos --kind failed --format json --db news.db
+    """
+    from crawler import settings
+
+    chosen = tuple(k for k in KINDS if k in kinds) if kinds else KINDS
+    conn = _connect(db_path)
+    try:
+        _check_portals(conn, portals)
+        found = read_memory(
+            conn,
+            portals=portals,
+            kinds=chosen,
+            empty_retry_days=settings.ARSIP_EMPTY_RETRY_DAYS,
+            failed_retry_runs=settings.ARSIP_FAILED_RETRY_RUNS,
+        )
+    except sqlite3.DatabaseError as error:  # e.g. damaged beyond its first pages
+        raise click.ClickException(f"cannot read {db_path}: {error}") from None
+    finally:
+        conn.close()
+    _note_missing(db_path, found.missing)
+    shown = tuple(k for k in chosen if TABLES[k] not in found.missing)
+    if fmt == "csv":  # one header for every kind, also over no rows
+        writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(found.rows)
+    elif fmt != "table":
+        emit_rows(found.rows, fmt, table=str)
+    elif found.rows:
+        summary = _summary_table(found.rows, shown)
+        details = _kind_tables(
+            found.rows, shown, settings.ARSIP_EMPTY_RETRY_DAYS, settings.ARSIP_FAILED_RETRY_RUNS
+        )
+        click.echo(f"{summary}\n\n{details}")
+    if shown and not found.rows:
+        click.echo("nothing remembered", err=True)
+
+
+# -- forget -------------------------------------------------------------------------
+
+
+def _urls(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    for url in value:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
+    return value
+
+
+@click.command()
+@click.argument("urls", nargs=-1, callback=_urls, metavar="[URL]...")
+@archive_option
+@portal_option("Forget this portal's entries (repeatable).")
+@kind_option("Forget only this kind (repeatable): empty, failed, sitemap.")
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="When a crawl holds the archive, wait for it to end instead of exiting (status 3).",
+)
+def forget(
+    urls: tuple[str, ...], db_path: Path, portals: tuple[str, ...], kinds: tuple[str, ...],
+    wait: bool,
+) -> None:  # fmt: skip
+    """Forget what the crawler remembers, so that the next run fetches it again: after
+    mending a portal's declaration, or when a site has put articles where it had video
+    pages. Choose by --portal and --kind, or by URL (as `arsip memory` lists it; an
+    article URL in any of its forms).
+
+    \b
+    What the next run then does:
+      empty    the page is fetched where the run meets it (the portal's child
+               sitemaps are forgotten with it, so that the run reads them whole
+               and meets every page they list)
+      failed   the article is asked for by URL again, for up to
+               ARSIP_FAILED_RETRY_RUNS runs (its failure count starts over)
+      sitemap  the child sitemap is read whole
+
+    One transaction; it prints the entries forgotten per kind. It takes the crawl lock
+    for that moment: while a crawl runs it exits with status 3 and changes nothing (a
+    running crawl writes its memory when it ends, which would undo this), unless --wait
+    is given. An archive written by a newer arsip is refused.
+
+    \b
+    Exit status: 0 done, 1 no usable archive, 2 usage error, 3 a crawl is running.
+
+    \b
+    Example:
+        arsip forget --portal kabar6 --kind sitemap --db news.db
+        arsip forget --portal tangselpos --kind empty --db news.db
+        arsip forget https://www.tangselpos.id/detail/51234/x --db news.db
+    """
+    from archive.lock import CrawlLock, LockHeld
+
+    if not (urls or portals or kinds):
+        raise click.UsageError(
+            "say what to forget: URLs, --portal NAME and/or --kind KIND "
+            f"(kinds: {', '.join(KINDS)})"
+        )
+    chosen = tuple(k for k in KINDS if k in kinds) if kinds else KINDS
+    _connect(db_path, write=True).close()  # a clear error before any lock file is made
+    conn = _connect(db_path)
+    try:
+        _check_portals(conn, portals)
+    finally:
+        conn.close()
+    lock = CrawlLock(db_path)
+    try:
+        lock.acquire(wait=None if wait else 0.0)
+    except LockHeld as held:
+        click.echo(
+            f"arsip: {held}; nothing forgotten (a running crawl writes its memory when it "
+            "ends; use --wait to wait for it)",
+            err=True,
+        )
+        sys.exit(EXIT_LOCKED)
+    except OSError as error:
+        raise click.ClickException(f"cannot create the lock file {lock.path}: {error}") from None
+    try:
+        conn = _connect(db_path, write=True)
+        try:
+            done = forget_entries(conn, portals=portals, kinds=chosen, urls=urls)
+        except sqlite3.DatabaseError as error:  # read-only file, disk full, locked
+            raise click.ClickException(f"cannot write {db_path}: {error}") from None
+        finally:
+            conn.close()
+    finally:
+        lock.release()
+    _note_missing(db_path, done.missing)
+    present = [k for k in chosen if TABLES[k] not in done.missing]
+    if "empty" in present:
+        click.echo(
+            f"{_count(done.empty, 'page')} without an article forgotten: fetched again "
+            f"where the next run meets {'it' if done.empty == 1 else 'them'}"
+        )
+        if done.sitemaps_of_empty:
+            click.echo(
+                f"{_count(done.sitemaps_of_empty, 'child sitemap')} of their portals "
+                "forgotten with them: read whole by the next run"
+            )
+    if "failed" in present:
+        click.echo(
+            f"{_count(done.failed, 'failed article')} forgotten: asked for again by the next run"
+        )
+    if "sitemap" in present:
+        click.echo(f"{_count(done.sitemap, 'child sitemap')} forgotten: read whole by the next run")
+    for url in done.not_remembered:
+        click.echo(f"arsip: nothing remembered under {url}", err=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+COMMANDS = (memory, forget)
