@@ -13,6 +13,7 @@ import sqlite3
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
@@ -115,7 +116,9 @@ def _summary_table(rows: list[dict], kinds: tuple[str, ...]) -> str:
     )
 
 
-def _kind_tables(rows: list[dict], kinds: tuple[str, ...], retry_days: float, runs: int) -> str:
+def _kind_tables(rows: list[dict], kinds: tuple[str, ...], settings: Any) -> str:
+    retry_days, runs = settings.ARSIP_EMPTY_RETRY_DAYS, settings.ARSIP_FAILED_RETRY_RUNS
+    recheck_days = settings.ARSIP_SITEMAP_RECHECK_DAYS
     parts = []
     of = {kind: [r for r in rows if r["kind"] == kind] for kind in kinds}
     if "empty" in kinds:
@@ -145,11 +148,14 @@ def _kind_tables(rows: list[dict], kinds: tuple[str, ...], retry_days: float, ru
         )  # fmt: skip
     if "sitemap" in kinds:
         parts.append(
-            "Child sitemaps read completely (skipped while the index gives no newer lastmod):\n"
+            "Child sitemaps read completely (skipped while the index gives no newer lastmod,"
+            f" read again once due: ARSIP_SITEMAP_RECHECK_DAYS={recheck_days:g} days at most"
+            " after their last reading):\n"
             + (tabulate(
-                [[r["portal"], r["url"], r["lastmod"], r["read_at"], r["crawl_run_id"]]
+                [[r["portal"], r["state"], r["url"], r["lastmod"], r["read_at"],
+                  r["due_at"] if r["state"] == "skipped" else "now", r["crawl_run_id"]]
                  for r in of["sitemap"]],
-                headers=["portal", "url", "lastmod", "read at", "run"],
+                headers=["portal", "state", "url", "lastmod", "read at", "due", "run"],
             ) if of["sitemap"] else "  none")
         )  # fmt: skip
     return "\n\n".join(parts)
@@ -196,6 +202,7 @@ def memory(db_path: Path, portals: tuple[str, ...], kinds: tuple[str, ...], fmt:
             kinds=chosen,
             empty_retry_days=settings.ARSIP_EMPTY_RETRY_DAYS,
             failed_retry_runs=settings.ARSIP_FAILED_RETRY_RUNS,
+            sitemap_recheck_days=settings.ARSIP_SITEMAP_RECHECK_DAYS,
         )
     except sqlite3.DatabaseError as error:  # e.g. damaged beyond its first pages
         raise click.ClickException(f"cannot read {db_path}: {error}") from None
@@ -211,9 +218,7 @@ def memory(db_path: Path, portals: tuple[str, ...], kinds: tuple[str, ...], fmt:
         emit_rows(found.rows, fmt, table=str)
     elif found.rows:
         summary = _summary_table(found.rows, shown)
-        details = _kind_tables(
-            found.rows, shown, settings.ARSIP_EMPTY_RETRY_DAYS, settings.ARSIP_FAILED_RETRY_RUNS
-        )
+        details = _kind_tables(found.rows, shown, settings)
         click.echo(f"{summary}\n\n{details}")
     if shown and not found.rows:
         click.echo("nothing remembered", err=True)

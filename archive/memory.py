@@ -10,14 +10,15 @@ Three tables hold the memory (all in the archive; see the modules that write the
     the next runs, until ``ARSIP_FAILED_RETRY_RUNS`` runs have failed on them.
 ``sitemaps`` (``archive.sitemaps``, m008)
     child sitemaps of a sitemap index read completely: skipped while the index gives
-    them no newer ``lastmod``.
+    them no newer ``lastmod``, until ``ARSIP_SITEMAP_RECHECK_DAYS`` call for them again.
 
 An entry of the memory is one row of ``read_memory`` (the same shape for every kind,
 so that it prints as CSV): ``kind`` (``empty``, ``failed``, ``sitemap``), ``portal``,
 ``url``, ``state`` (below), then the columns of its table, ``None`` where the kind has
 none: ``reason`` (empty), ``error`` (failed), ``lastmod`` (sitemap), ``first_seen_at``,
 ``fetched_at``, ``fetches`` (empty), ``first_failed_at``, ``failed_at``, ``failures``
-(failed), ``read_at`` (sitemap), ``due_at`` (empty: when a run fetches it again) and
+(failed), ``read_at`` (sitemap), ``due_at`` (empty and sitemap: when a run reads it
+again whatever else it finds) and
 ``crawl_run_id``. Times are UTC, ``YYYY-MM-DDTHH:MM:SSZ``.
 
 States, i.e. what the next run does with the entry:
@@ -27,7 +28,8 @@ States, i.e. what the next run does with the entry:
   it), ``archived`` (its URL now belongs to an archived article, which wins).
 * failed: ``retrying`` (asked for again by the next run), ``given_up`` (failed in
   ``ARSIP_FAILED_RETRY_RUNS`` runs: no run asks for it any more), ``archived``.
-* sitemap: ``skipped`` (while the index gives it no newer ``lastmod``).
+* sitemap: ``skipped`` (while the index gives it no newer ``lastmod``, until ``due_at``),
+  ``due`` (read again by the next run: ``archive.sitemaps.recheck_due_at``).
 
 Forgetting (``forget_entries``) makes the next run fetch again: an empty page's row goes (and
 with it its portal's child sitemaps, or a page listed only in a remembered child would
@@ -45,6 +47,7 @@ from typing import Any
 
 from archive.dedup import canonical_url
 from archive.known import parse_utc
+from archive.sitemaps import RECHECK_DAYS, recheck_due_at
 
 KINDS = ("empty", "failed", "sitemap")
 TABLES = {"empty": "empty_pages", "failed": "failed_articles", "sitemap": "sitemaps"}
@@ -93,6 +96,7 @@ def read_memory(
     kinds: Sequence[str] = KINDS,
     empty_retry_days: float = 7.0,
     failed_retry_runs: int = 5,
+    sitemap_recheck_days: float = RECHECK_DAYS,
     now: datetime | None = None,
 ) -> Memory:
     """Every remembered entry of ``kinds`` (of ``portals``; all when empty) on the
@@ -150,9 +154,11 @@ def read_memory(
             f" WHERE 1{where}",
             params,
         ):
+            due = recheck_due_at(url, parse_utc(read_at), sitemap_recheck_days)
             memory.rows.append(
-                {**blank, "kind": "sitemap", "portal": portal, "url": url, "state": "skipped",
-                 "lastmod": lastmod, "read_at": read_at, "crawl_run_id": run}
+                {**blank, "kind": "sitemap", "portal": portal, "url": url,
+                 "state": "due" if due <= now else "skipped", "lastmod": lastmod,
+                 "read_at": read_at, "due_at": _utc_text(due), "crawl_run_id": run}
             )  # fmt: skip
     memory.rows.sort(key=lambda r: (r["portal"] or "", KINDS.index(r["kind"]), r["url"]))
     return memory

@@ -5,6 +5,24 @@ ARSIP_DB=news.db``) or through the environment variable of the same name.
 """
 
 import os
+import sys
+
+
+def _number(name: str, default: str, kind: type = float) -> float:
+    """The environment's number for ``name``: a value that is not one (``ARSIP_EMPTY_RETRY_DAYS=
+    abc``, a negative count) stops arsip with a message naming it, exit status 2 as for
+    any usage error, rather than a traceback from a cron job or a silent default."""
+    value = os.environ.get(name, default)
+    try:
+        number = kind(value)
+    except ValueError:
+        number = -1
+    if not number >= 0:  # also refuses nan
+        what = "a whole number" if kind is int else "a number"
+        sys.stderr.write(f"arsip: {name}={value!r} is not {what} of 0 or more\n")
+        raise SystemExit(2)
+    return number
+
 
 BOT_NAME = "arsip"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -23,16 +41,16 @@ ARSIP_KEEP_PAGES = os.environ.get("ARSIP_KEEP_PAGES", "1").strip().lower() not i
 # an article URL) is fetched again; until then every run skips it like an archived
 # article (``archive.empty``). A sitemap ``lastmod`` newer than its last fetch, or
 # ``--refresh-days``, fetches it sooner; ``0`` fetches every such page again.
-ARSIP_EMPTY_RETRY_DAYS = float(os.environ.get("ARSIP_EMPTY_RETRY_DAYS", "7"))
+ARSIP_EMPTY_RETRY_DAYS = _number("ARSIP_EMPTY_RETRY_DAYS", "7")
 # Days after which a remembered child sitemap of a sitemap index is read again although
 # the index gives it no newer ``lastmod`` (indexes that never move a child's lastmod
 # would otherwise hide its new articles for good); each child comes due at its own point
 # between half of this and all of it (``archive.sitemaps``). ``0`` reads every child
 # on every run.
-ARSIP_SITEMAP_RECHECK_DAYS = float(os.environ.get("ARSIP_SITEMAP_RECHECK_DAYS", "7"))
+ARSIP_SITEMAP_RECHECK_DAYS = _number("ARSIP_SITEMAP_RECHECK_DAYS", "7")
 # Runs in a row that ask again for an article page given up before (an error status
 # after the retries, a timeout); after that many failures it is left alone.
-ARSIP_FAILED_RETRY_RUNS = int(os.environ.get("ARSIP_FAILED_RETRY_RUNS", "5"))
+ARSIP_FAILED_RETRY_RUNS = _number("ARSIP_FAILED_RETRY_RUNS", "5", int)
 # A page where portal operators can learn what arsip is and reach whoever runs it.
 ARSIP_CONTACT = os.environ.get("ARSIP_CONTACT", "https://github.com/arsip-id/arsip")
 
@@ -51,7 +69,7 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # 429/503 retries wait as long as Retry-After asks, up to this many seconds (a longer
 # wait: the page is left for the next run); a 429 without the header waits the default.
-ARSIP_RETRY_AFTER_MAX = float(os.environ.get("ARSIP_RETRY_AFTER_MAX", "120"))
+ARSIP_RETRY_AFTER_MAX = _number("ARSIP_RETRY_AFTER_MAX", "120")
 ARSIP_RETRY_AFTER_DEFAULT = 5.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -61,7 +79,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # Seconds before a stalled answer is given up (and retried); the environment variable
 # lets a test (or a slow link) change it.
-DOWNLOAD_TIMEOUT = float(os.environ.get("ARSIP_DOWNLOAD_TIMEOUT", "30"))
+DOWNLOAD_TIMEOUT = _number("ARSIP_DOWNLOAD_TIMEOUT", "30")
 # A news page is well under 1 MiB. Bigger bodies are cut off at MAXSIZE, also while
 # decompressing (a gzip bomb stops there), and logged from WARNSIZE.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
@@ -70,7 +88,7 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 # Listing pages followed from a start page per run at most (a calendar or paging trap
 # that keeps offering new listing URLs ends here even if its pages hold articles).
-ARSIP_MAX_LISTING_DEPTH = int(os.environ.get("ARSIP_MAX_LISTING_DEPTH", "1000"))
+ARSIP_MAX_LISTING_DEPTH = _number("ARSIP_MAX_LISTING_DEPTH", "1000", int)
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 

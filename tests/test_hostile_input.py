@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from archive.cli import cli
 from archive.store import Archive
 from tests.archives import EXTRA, file_digest
+from tests.conftest import run_cli
 from tests.test_crash import check_whole
 
 
@@ -177,3 +178,20 @@ def test_import_a_hostile_file(archive, tmp_path):
     conn.close()
     assert stored["https://x.test/f"] == "2025-09-20T03:00:00Z"  # a title is only text
     assert stored[good["url"]] == "2025-09-20T03:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "what"),
+    [("ARSIP_EMPTY_RETRY_DAYS", "abc", "a number"),
+     ("ARSIP_FAILED_RETRY_RUNS", "2.5", "a whole number"),
+     ("ARSIP_SITEMAP_RECHECK_DAYS", "-1", "a number"),
+     ("ARSIP_DOWNLOAD_TIMEOUT", "nan", "a number")],
+)  # fmt: skip
+def test_a_setting_that_is_not_a_number(archive, name, value, what):
+    """A typo in a cron job's environment stops every command with the setting named,
+    exit status 2, rather than a traceback or a silent default."""
+    for args in (("memory", "--db", str(archive)), ("health", "--db", str(archive))):
+        result = run_cli(*args, env={name: value})
+        assert result.returncode == 2, result.stderr
+        assert f"arsip: {name}={value!r} is not {what} of 0 or more" in result.stderr
+        assert "Traceback" not in result.stderr

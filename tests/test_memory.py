@@ -187,6 +187,11 @@ def test_memory_lists_each_kind_per_portal(archive, env):
         ("kabarpeta", url, "skipped") for url in CHILD_URLS
     ]
     assert all(r["lastmod"] and r["read_at"] and r["crawl_run_id"] for r in sitemaps)
+    for row in sitemaps:  # each child due at its own point of ARSIP_SITEMAP_RECHECK_DAYS
+        read = datetime.fromisoformat(row["read_at"].replace("Z", "+00:00"))
+        due = datetime.fromisoformat(row["due_at"].replace("Z", "+00:00"))
+        assert timedelta(days=3.5) <= due - read <= timedelta(days=7)
+    assert len({r["due_at"] for r in sitemaps}) > 1
     # Every row has every column, in one order (one CSV header for all kinds).
     assert {tuple(r) for r in found} == {tuple(found[0])}
 
@@ -194,6 +199,9 @@ def test_memory_lists_each_kind_per_portal(archive, env):
     found = memory(archive, "--kind", "failed", settings={**env, "ARSIP_FAILED_RETRY_RUNS": "2"})
     assert [r["state"] for r in found] == ["given_up"]
     found = memory(archive, "--kind", "empty", settings={**env, "ARSIP_EMPTY_RETRY_DAYS": "0"})
+    assert {r["state"] for r in found} == {"due"}
+    found = memory(archive, "--kind", "sitemap",
+                   settings={**env, "ARSIP_SITEMAP_RECHECK_DAYS": "0"})  # fmt: skip
     assert {r["state"] for r in found} == {"due"}
 
     assert {r["kind"] for r in memory(archive, "--portal", "kabarpeta")} == {
