@@ -684,7 +684,10 @@ def _read_body(
     )
     for source, read in readers:
         lines = read()
-        if lines and (portal is None or source == own or has_article_prose(sel, lines)):
+        if not lines:
+            continue
+        page = None if source == "structured" else sel  # articleBody: not the page's text
+        if portal is None or source == own or has_article_prose(page, lines):
             return lines, source
     return [], None
 
@@ -703,9 +706,14 @@ def _body_paragraphs(sel: Selector, portal: Portal | None) -> list[str]:
     return _container_lines(nodes[0], portal.remove)
 
 
-def block_lines(root: etree._Element, skip: Collection[etree._Element] = ()) -> list[str]:
+def block_lines(
+    root: etree._Element,
+    skip: Collection[etree._Element] = (),
+    skip_tags: Collection[str] = SKIP_TAGS,
+) -> list[str]:
     """The text of an element as a browser would lay it out: one line per block (and per
-    ``<br>``), whitespace folded, empty lines dropped."""
+    ``<br>``), whitespace folded, empty lines dropped; ``skip`` elements and those of
+    ``skip_tags`` (scripts, styles, widgets) left out."""
     lines: list[str] = []
     current: list[str] = []
 
@@ -717,7 +725,7 @@ def block_lines(root: etree._Element, skip: Collection[etree._Element] = ()) -> 
 
     def visit(node: etree._Element) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if not tag or tag in SKIP_TAGS or node in skip:
+        if not tag or tag in skip_tags or node in skip:
             if node.tail:
                 current.append(node.tail)
             return
@@ -901,16 +909,18 @@ CAPTION_CHARS = 400
 class merely names captions (``<body class="theme-caption-two">``)."""
 
 
-def has_article_prose(sel: Selector, lines: list[str]) -> bool:
-    """Whether ``lines`` (a reading of the page ``sel``) hold an article's text, not
-    only the page's layout: ``prose_score`` reaches ``PROSE_SCORE``."""
+def has_article_prose(sel: Selector | None, lines: list[str]) -> bool:
+    """Whether ``lines``, a reading of the page ``sel``, hold an article's text and not
+    only the page's layout: their ``prose_score`` reaches ``PROSE_SCORE``."""
     return prose_score(sel, lines) >= PROSE_SCORE
 
 
-def prose_score(sel: Selector, lines: list[str]) -> float:
-    """The prose score (see ``PROSE_SCORE``) of the best run of ``lines``.
+def prose_score(sel: Selector | None, lines: list[str]) -> float:
+    """The prose score (see ``PROSE_SCORE``) of the best run of paragraphs of a reading.
 
-    Each line is one of:
+    The reading's paragraphs are taken as the page lays them out (``block_lines`` of the
+    page, those the reading holds): a generic reader may run several of the page's
+    blocks into one line (a headline, a byline and captions). Each is one of:
 
     - boilerplate cleaning takes out (``Baca juga``, feed lines, credits): skipped;
     - link text: a line that is (a line of) some link's text on the page: a menu item,
@@ -923,20 +933,27 @@ def prose_score(sel: Selector, lines: list[str]) -> float:
     - anything else (headings, date lines, counters): neither scores nor ends the run.
 
     A line that goes on the sentence the line before broke off (``<br>``s or hard
-    wrapping in the middle of a paragraph) is joined to it first.
+    wrapping in the middle of a paragraph) is joined to it first. ``sel`` None scores
+    ``lines`` as they are (JSON-LD ``articleBody``: no page to lay them out against).
     """
     from crawler.extract.clean import is_boilerplate
 
-    links = _link_lines(sel)
-    captions = {
-        line
-        for node in _CAPTIONS(sel.root)
-        if len("".join(node.itertext())) <= CAPTION_CHARS
-        for line in block_lines(node)
-    }
+    if sel is None:
+        links: set[str] = set()
+        captions: set[str] = set()
+        laid_out = lines
+    else:
+        links = _link_lines(sel)
+        captions = {
+            line
+            for node in _CAPTIONS(sel.root)
+            if len("".join(node.itertext())) <= CAPTION_CHARS
+            for line in block_lines(node)
+        }
+        laid_out = _laid_out(sel, lines)
     # Paragraphs, hard-wrapped ones joined again; None for a link line.
     paragraphs: list[str | None] = []
-    for line in lines:
+    for line in laid_out:
         if is_boilerplate(line) or line in captions:
             continue
         if line in links:
@@ -957,6 +974,22 @@ def prose_score(sel: Selector, lines: list[str]) -> float:
             run += max(0, len(paragraph) - PROSE_LINE_CHARS) ** 0.5
             best = max(best, run)
     return best
+
+
+_NO_SPACE = re.compile(r"\s+")
+_NO_TEXT_TAGS = {"script", "style", "noscript", "template", "svg"}
+"""Tags the page lay-out leaves out: not ``button`` or ``select``, which an unclosed
+tag in broken markup makes hold the rest of the page."""
+
+
+def _laid_out(sel: Selector, lines: list[str]) -> list[str]:
+    """The page's lines (``block_lines`` of its ``<body>``), in page order, that the
+    reading ``lines`` holds: as a line, or inside one of its lines. Compared without
+    whitespace, which readers set differently around inline elements."""
+    reading = _NO_SPACE.sub("", "\n".join(lines))
+    body = sel.root.find("body")
+    page = block_lines(body if body is not None else sel.root, skip_tags=_NO_TEXT_TAGS)
+    return [line for line in page if _NO_SPACE.sub("", line) in reading]
 
 
 def _wrapped(previous: str, line: str) -> bool:
