@@ -19,6 +19,13 @@ flag is raised for:
   were left unstored because a further page of theirs could not be fetched (the run
   log's ``article_page_failed``). One such run is a passing fault the next run mends;
   every run in a row is a page that keeps failing (its article is never archived).
+* ``body_rule_missed``: on ``BODY_RULE_MISSED`` or more of the newest article pages
+  with a body (the newest runs pooled up to ``MIN_ARTICLES`` such pages), the portal's
+  own body rule (its body selector or its markup family's container) found nothing and
+  the generic readers read the text (the stats ``arsip/body_rule/missed`` and
+  ``.../matched``). No article is lost, so no coverage falls; but the declaration no
+  longer fits the portal's template, and the generic readers keep less of what the
+  rule removes.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ COVERAGE_DROP = 0.25
 ERROR_RATE = 0.2
 ERROR_RISE = 0.1
 PAGE_FAILED_RUNS = 3
+BODY_RULE_MISSED = 0.5
 COVERAGE_NAMES = {
     "title": "title",
     "date": "publication date",
@@ -102,6 +110,21 @@ def _split_latest(runs: list[dict[str, Any]]) -> tuple[list[dict], list[dict]]:
         if seen >= MIN_ARTICLES:
             return runs[: index + 1], runs[index + 1 : index + 1 + HISTORY_RUNS]
     return runs, []
+
+
+def _body_rule_missed(runs: list[dict[str, Any]]) -> tuple[int, int]:
+    """(pages whose body the generic readers read because the portal's body rule found
+    nothing, pages with a body) in the newest ``runs`` pooled up to ``MIN_ARTICLES``
+    pages with a body, from each run's stats."""
+    missed = read = 0
+    for run in runs[:HISTORY_RUNS]:
+        stats = json.loads(run.get("stats") or "{}")
+        run_missed = int(stats.get("arsip/body_rule/missed", 0))
+        missed += run_missed
+        read += run_missed + int(stats.get("arsip/body_rule/matched", 0))
+        if read >= MIN_ARTICLES:
+            break
+    return missed, read
 
 
 def portal_health(
@@ -181,6 +204,17 @@ def portal_health(
                 f"each of the last {PAGE_FAILED_RUNS} runs left articles unstored because "
                 f"a further page of theirs could not be fetched "
                 f"({recent[0]['article_page_failed']} in the last; see its log)",
+            )
+        )
+
+    missed, read = _body_rule_missed(finished)
+    if read >= MIN_ARTICLES and missed >= BODY_RULE_MISSED * read:
+        health.flags.append(
+            Flag(
+                "body_rule_missed",
+                f"the portal's body rule found no text on {missed} of the latest {read} "
+                "article pages; the generic readers read them: template changed? (the crawl "
+                "log names the rule)",
             )
         )
 

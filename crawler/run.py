@@ -86,6 +86,7 @@ class PortalResult:
         skipped_empty = int(self.stats.get("arsip/skipped_empty", 0))
         page_failed = int(self.stats.get("arsip/article_page_failed", 0))
         sitemaps = int(self.stats.get("arsip/sitemaps_skipped", 0))
+        missed = int(self.stats.get("arsip/body_rule/missed", 0))
         return (
             f"{self.portal}: {self.count('new')} new, {self.count('updated')} updated, "
             f"{self.count('unchanged')} unchanged, {self.count('duplicate')} duplicate, "
@@ -94,6 +95,7 @@ class PortalResult:
             + f"; {int(self.stats.get('arsip/skipped_known', 0))} archived articles skipped"
             + (f", {skipped_empty} pages without an article skipped" if skipped_empty else "")
             + (f"; {sitemaps} unchanged sitemaps skipped" if sitemaps else "")
+            + (f"; body rule missed on {missed} article pages (see the log)" if missed else "")
             + f"; {self.requests} requests in {seconds:.1f}s"
         )
 
