@@ -61,7 +61,10 @@ def read_page(
     ``page`` is the HTML (str or bytes) or an already parsed ``parsel.Selector`` (so that
     a Scrapy response's tree is reused). ``url`` is the real URL the page came from.
     The body keeps every line of the article container, boilerplate included: cleaning is
-    the next stage's job.
+    the next stage's job. On a declared portal's page that the portal's own body rule
+    finds nothing on, the generic readers' text is the body only when it reads as an
+    article's prose (a video or gallery page has none: no body); ``body_source`` names
+    the reader that found the body.
     """
     sel = page_selector(page)
     data = _structured_article(sel)
