@@ -23,6 +23,13 @@ flag is raised for:
   in ``ARSIP_FAILED_RETRY_RUNS`` runs in a row (``failed_articles``, ``archive.failed``)
   and no run asks for it any more, so it is lost unless the operator has it asked for
   again (``arsip forget --kind failed``) or a run meets it where it is listed.
+* ``body_rule_missed``: on ``BODY_RULE_MISSED`` or more of the newest article pages
+  with a body (the newest runs pooled up to ``MIN_ARTICLES`` such pages), the portal's
+  own body rule (its body selector or its markup family's container) found nothing and
+  the generic readers read the text (the stats ``arsip/body_rule/missed`` and
+  ``.../matched``). No article is lost, so no coverage falls; but the declaration no
+  longer fits the portal's template, and the generic readers keep less of what the
+  rule removes.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ COVERAGE_DROP = 0.25
 ERROR_RATE = 0.2
 ERROR_RISE = 0.1
 PAGE_FAILED_RUNS = 3
+BODY_RULE_MISSED = 0.5
 COVERAGE_NAMES = {
     "title": "title",
     "date": "publication date",
@@ -113,6 +121,21 @@ def _split_latest(runs: list[dict[str, Any]]) -> tuple[list[dict], list[dict]]:
         if seen >= MIN_ARTICLES:
             return runs[: index + 1], runs[index + 1 : index + 1 + HISTORY_RUNS]
     return runs, []
+
+
+def _body_rule_missed(runs: list[dict[str, Any]]) -> tuple[int, int]:
+    """(pages whose body the generic readers read because the portal's body rule found
+    nothing, pages with a body) in the newest ``runs`` pooled up to ``MIN_ARTICLES``
+    pages with a body, from each run's stats."""
+    missed = read = 0
+    for run in runs[:HISTORY_RUNS]:
+        stats = json.loads(run.get("stats") or "{}")
+        run_missed = int(stats.get("arsip/body_rule/missed", 0))
+        missed += run_missed
+        read += run_missed + int(stats.get("arsip/body_rule/matched", 0))
+        if read >= MIN_ARTICLES:
+            break
+    return missed, read
 
 
 def portal_health(
@@ -215,6 +238,16 @@ def portal_health(
                     "ask again)",
                 )
             )
+    missed, read = _body_rule_missed(finished)
+    if read >= MIN_ARTICLES and missed >= BODY_RULE_MISSED * read:
+        health.flags.append(
+            Flag(
+                "body_rule_missed",
+                f"the portal's body rule found no text on {missed} of the latest {read} "
+                "article pages; the generic readers read them: template changed? (the crawl "
+                "log names the rule)",
+            )
+        )
 
     if finished:
         failed, requests = _error_rate(finished[0])

@@ -21,6 +21,13 @@ milliseconds per page measured in this process. Rows:
 
 ``--split even|odd`` keeps the pages whose id ends in an even / odd number (tune on one
 half, check on the other); ``--worst N`` lists arsip's N lowest-F1 pages.
+
+``--prose-gate`` also reads every page as if it were a declared portal's page on which
+the portal's own body rule found nothing: the generic readers' text must then pass the
+prose test (``crawler.extract.page.has_article_prose``), or the page is taken for one
+without article text. It prints how many of the set's pages (real articles, most of
+them) the test refuses, and lists those whose gold body has 100 words or more: what
+``PROSE_SCORE`` would cost if every portal's rule missed.
 """
 
 from __future__ import annotations
@@ -81,6 +88,7 @@ def main() -> int:
     parser.add_argument("--split", choices=("even", "odd"))
     parser.add_argument("--worst", type=int, default=0, metavar="N")
     parser.add_argument("--limit", type=int, default=0, help="first N pages of each manifest")
+    parser.add_argument("--prose-gate", action="store_true", help="measure the prose test")
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # trafilatura warns on every page it discards
 
@@ -123,6 +131,8 @@ def main() -> int:
             f"result: {label} ms/page arsip vs trafilatura (body) = "
             f"{ms['arsip'] / ms['trafilatura (body)']:.2f}x (target <= 1.2x)"
         )
+        if args.prose_gate:
+            prose_gate(label, entries)
         if args.worst:
             worst = sorted(
                 (r for r in results["arsip"] if r.precision is not None),
@@ -134,6 +144,27 @@ def main() -> int:
                     f" title={r.title_ok} day={r.day_ok}"
                 )
     return 0
+
+
+def prose_gate(label: str, entries: list[dict]) -> None:
+    """Print how many pages the prose test refuses when the generic readers read them."""
+    from crawler.extract.page import PROSE_SCORE, page_selector, prose_score, read_page
+
+    refused = []
+    for entry in entries:
+        sel = page_selector(entry["file"].read_bytes())
+        body = read_page(sel, entry["url"]).body  # no portal: the generic readers' text
+        score = prose_score(sel, body.split("\n\n")) if body else 0.0
+        if score < PROSE_SCORE:
+            gold = len(((entry.get("gold") or {}).get("body") or "").split())
+            refused.append((entry["id"], gold, score, len((body or "").split())))
+    long = [r for r in refused if r[1] >= 100]
+    print(
+        f"result: {label} prose test refuses {len(refused)} of {len(entries)} pages "
+        f"({len(long)} with a gold body of 100+ words)"
+    )
+    for entry_id, gold, score, words in long:
+        print(f"  {entry_id:<40} gold {gold} words, read {words} words, score {score:.1f}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-WORKING_FIELDS = ("date_hints", "raw_page", "following_pages")
+WORKING_FIELDS = ("date_hints", "body_source", "raw_page", "following_pages")
 
 
 @dataclass
@@ -117,6 +117,14 @@ class Article:
     """Working field, not stored: ``(source, raw string)`` date candidates found on the
     page, most trusted first. Normalisation picks the first that parses."""
 
+    body_source: str | None = None
+    """Working field, not stored: which reader found the body on the (first) page:
+    ``selector`` (the portal's body selector), ``family`` (a markup family's container),
+    ``generic`` (the dominant paragraph container or trafilatura), ``structured``
+    (JSON-LD ``articleBody``); None without a body. A declared portal's page read by
+    another reader than its own body rule shows that rule missed
+    (``crawler.extract.page.body_rule``)."""
+
     raw_page: dict[str, Any] | None = None
     """Working field, not stored as a column: the response the article was read from,
     for the archive's ``pages`` table: ``url`` (as fetched), ``status``, ``headers``
@@ -130,9 +138,8 @@ class Article:
     def to_record(self) -> dict[str, Any]:
         """The stored fields as a plain dict (no working fields)."""
         record = asdict(self)
-        record.pop("date_hints")
-        record.pop("raw_page")
-        record.pop("following_pages")
+        for name in WORKING_FIELDS:
+            record.pop(name)
         return record
 
     @classmethod

@@ -88,6 +88,7 @@ class PortalResult:
         sitemaps = int(self.stats.get("arsip/sitemaps_skipped", 0))
         rechecked = int(self.stats.get("arsip/sitemaps_rechecked", 0))
         hidden = int(self.stats.get("arsip/sitemaps_recheck_found", 0))
+        missed = int(self.stats.get("arsip/body_rule/missed", 0))
         return (
             f"{self.portal}: {self.count('new')} new, {self.count('updated')} updated, "
             f"{self.count('unchanged')} unchanged, {self.count('duplicate')} duplicate, "
@@ -98,6 +99,7 @@ class PortalResult:
             + (f"; {sitemaps} unchanged sitemaps skipped" if sitemaps else "")
             + (f"; {rechecked} unchanged sitemaps read again (due)" if rechecked else "")
             + (f", {hidden} articles found in them" if hidden else "")
+            + (f"; body rule missed on {missed} article pages (see the log)" if missed else "")
             + f"; {self.requests} requests in {seconds:.1f}s"
         )
 

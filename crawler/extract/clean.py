@@ -172,16 +172,25 @@ def find_press_release(text: str) -> str | None:
     return match.group(0).strip() if match else None
 
 
+def _dropped(line: str) -> bool:
+    """A whole line that is never text and goes nowhere (read-also, feed line, ad...)."""
+    return bool(_DROP_LINE.match(line)) or (len(line) <= _FEED_LINE_MAX and is_feed_line(line))
+
+
+def is_boilerplate(line: str) -> bool:
+    """Whether cleaning takes this whole line out of the text: dropped (read-also, feed
+    line, follow call, ad marker, paging, embed) or moved into a field (a credit line,
+    a republication note). Whitespace at the ends does not matter."""
+    line = line.strip()
+    return _dropped(line) or _credits(line) is not None or bool(_REPUBLISHED.match(line))
+
+
 def clean_lines(lines: list[str]) -> Cleaned:
     """Remove boilerplate lines, move credits and notes to fields, split the dateline."""
     result = Cleaned(paragraphs=[])
     for raw in lines:
         line = raw.strip()
-        if (
-            not line
-            or _DROP_LINE.match(line)
-            or (len(line) <= _FEED_LINE_MAX and is_feed_line(line))
-        ):
+        if not line or _dropped(line):
             continue
         if _take_credit(line, result) or _take_republished(line, result):
             continue
@@ -203,15 +212,21 @@ def clean_lines(lines: list[str]) -> Cleaned:
     return result
 
 
-def _take_credit(line: str, result: Cleaned) -> bool:
+def _credits(line: str) -> list[re.Match[str]] | None:
+    """The credits of a credit line (``Penulis: X | Editor: Y``), None for other lines."""
     if len(line.split()) > 16:
-        return False
-    credits = [part.strip() for part in line.split("|")]
-    matches = [_CREDIT.match(part) for part in credits]
+        return None
+    matches = [_CREDIT.match(part.strip()) for part in line.split("|")]
     if not matches or not all(matches):
+        return None
+    return [m for m in matches if m is not None]
+
+
+def _take_credit(line: str, result: Cleaned) -> bool:
+    matches = _credits(line)
+    if matches is None:
         return False
     for match in matches:
-        assert match is not None
         role = match.group("role").lower()
         names = [n.strip(" .") for n in re.split(r",|\bdan\b|&", match.group("names"))]
         names = [n for n in names if n]

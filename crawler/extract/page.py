@@ -9,7 +9,7 @@ import html
 import json
 import logging
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -61,7 +61,10 @@ def read_page(
     ``page`` is the HTML (str or bytes) or an already parsed ``parsel.Selector`` (so that
     a Scrapy response's tree is reused). ``url`` is the real URL the page came from.
     The body keeps every line of the article container, boilerplate included: cleaning is
-    the next stage's job.
+    the next stage's job. On a declared portal's page that the portal's own body rule
+    finds nothing on, the generic readers' text is the body only when it reads as an
+    article's prose (a video or gallery page has none: no body); ``body_source`` names
+    the reader that found the body.
     """
     sel = page_selector(page)
     data = _structured_article(sel)
@@ -105,11 +108,7 @@ def read_page(
     if data.get("dateModified"):
         article.modified_at = str(data["dateModified"])
 
-    paragraphs = _body_paragraphs(sel, portal) or family_paragraphs(sel, scan)
-    if not paragraphs:
-        paragraphs = _fallback_paragraphs(sel, url)
-    if not paragraphs and isinstance(data.get("articleBody"), str):
-        paragraphs = [fold(p) for p in data["articleBody"].splitlines() if fold(p)]
+    paragraphs, article.body_source = _read_body(sel, scan, data, portal, url)
     article.body = "\n\n".join(paragraphs) or None
     if not article.language:
         article.language = guess_language(article.body)
@@ -651,6 +650,56 @@ def _all_text(sel: Selector, css: str | None) -> list[str]:
     return list(dict.fromkeys(t for t in texts if t))
 
 
+def body_rule(portal: Portal | None) -> str | None:
+    """How a declared portal's own rule finds its article text: ``selector`` (its
+    ``selectors.body``), ``family`` (a portal built on a markup family's base, whose
+    container is found by markup), or None (no rule: a ``generic`` portal, or no portal).
+    The values are those of ``Article.body_source``."""
+    if portal is None:
+        return None
+    if portal.selectors.body:
+        return "selector"
+    return "family" if portal.family in FAMILY_NAMES else None
+
+
+FAMILY_NAMES = frozenset(family.name for family in FAMILIES)
+
+
+def _read_body(
+    sel: Selector, scan: _Scan, data: dict[str, Any], portal: Portal | None, url: str
+) -> tuple[list[str], str | None]:
+    """The body's lines and the reader that found them (``Article.body_source``).
+
+    Readers in order of trust: the portal's body selector, a markup family's container,
+    the generic fallback, JSON-LD ``articleBody``; the first with text wins. On a page
+    of a declared portal, a reader other than the portal's own rule (``body_rule``) is
+    a guess about a page the portal's rule found nothing on: a video or gallery page
+    under an article URL, whose layout (menu, headline lists, footer) is all the text a
+    generic reader finds, or an article after a template change. Its text counts only
+    when it holds article prose (``has_article_prose``); a page where no reader finds
+    any has no body."""
+    own = body_rule(portal)
+    readers: tuple[tuple[str, Callable[[], list[str]]], ...] = (
+        ("selector", lambda: _body_paragraphs(sel, portal)),
+        ("family", lambda: family_paragraphs(sel, scan)),
+        ("generic", lambda: _fallback_paragraphs(sel, url)),
+        ("structured", lambda: _structured_body(data)),
+    )
+    for source, read in readers:
+        lines = read()
+        if not lines:
+            continue
+        page = None if source == "structured" else sel  # articleBody: not the page's text
+        if portal is None or source == own or has_article_prose(page, lines):
+            return lines, source
+    return [], None
+
+
+def _structured_body(data: dict[str, Any]) -> list[str]:
+    body = data.get("articleBody")
+    return [fold(p) for p in body.splitlines() if fold(p)] if isinstance(body, str) else []
+
+
 def _body_paragraphs(sel: Selector, portal: Portal | None) -> list[str]:
     if not portal or not portal.selectors.body:
         return []
@@ -660,9 +709,14 @@ def _body_paragraphs(sel: Selector, portal: Portal | None) -> list[str]:
     return _container_lines(nodes[0], portal.remove)
 
 
-def block_lines(root: etree._Element, skip: Collection[etree._Element] = ()) -> list[str]:
+def block_lines(
+    root: etree._Element,
+    skip: Collection[etree._Element] = (),
+    skip_tags: Collection[str] = SKIP_TAGS,
+) -> list[str]:
     """The text of an element as a browser would lay it out: one line per block (and per
-    ``<br>``), whitespace folded, empty lines dropped."""
+    ``<br>``), whitespace folded, empty lines dropped; ``skip`` elements and those of
+    ``skip_tags`` (scripts, styles, widgets) left out."""
     lines: list[str] = []
     current: list[str] = []
 
@@ -674,7 +728,7 @@ def block_lines(root: etree._Element, skip: Collection[etree._Element] = ()) -> 
 
     def visit(node: etree._Element) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if not tag or tag in SKIP_TAGS or node in skip:
+        if not tag or tag in skip_tags or node in skip:
             if node.tail:
                 current.append(node.tail)
             return
@@ -836,3 +890,126 @@ def _link_share(sel: Selector, lines: list[str]) -> float:
     anchors = {fold("".join(a.itertext())) for a in sel.root.iter("a")}
     linked = sum(len(line) for line in lines if line in anchors)
     return linked / max(1, sum(map(len, lines)))
+
+
+# -- pages without article text ------------------------------------------------------
+
+PROSE_LINE_CHARS = 80
+"""A prose line adds to a page's prose score by its characters beyond this many."""
+PROSE_SCORE = 20.0
+"""The prose score a run of lines must reach to be an article's text: the sum, over
+its prose lines, of the square root of their characters beyond ``PROSE_LINE_CHARS``.
+As Readability's "probably readerable" test (which counts beyond 140 characters, for
+English), this needs a few real paragraphs, and many short lines add nothing: two
+paragraphs of 200 characters pass (22), a caption of two sentences (300 characters,
+15) does not. The shortest article of the sample portals scores 47."""
+
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?:\s|$)")
+_TRUNCATED = re.compile(r"(?:\.\.\.|\u2026|\[\u2026\]|\[\.\.\.\])[\"'\u201d\u2019)\]]*$")
+_CAPTIONS = etree.XPath("//figcaption | //*[contains(@class, 'caption')]")
+CAPTION_CHARS = 400
+"""A caption element holds at most this much text; a longer one is a wrapper whose
+class merely names captions (``<body class="theme-caption-two">``)."""
+
+
+def has_article_prose(sel: Selector | None, lines: list[str]) -> bool:
+    """Whether ``lines``, a reading of the page ``sel``, hold an article's text and not
+    only the page's layout: their ``prose_score`` reaches ``PROSE_SCORE``."""
+    return prose_score(sel, lines) >= PROSE_SCORE
+
+
+def prose_score(sel: Selector | None, lines: list[str]) -> float:
+    """The prose score (see ``PROSE_SCORE``) of the best run of paragraphs of a reading.
+
+    The reading's paragraphs are taken as the page lays them out (``block_lines`` of the
+    page, those the reading holds): a generic reader may run several of the page's
+    blocks into one line (a headline, a byline and captions). Each is one of:
+
+    - boilerplate cleaning takes out (``Baca juga``, feed lines, credits): skipped;
+    - link text: a line that is (a line of) some link's text on the page: a menu item,
+      a headline of a ``Berita lainnya`` or ``Terpopuler`` list. It ends the run: an
+      article's paragraphs follow each other, a list's teasers sit between links;
+    - a photo caption (``<figcaption>``, or an element of a ``*caption*`` class holding
+      at most ``CAPTION_CHARS``: a gallery's text): skipped;
+    - prose: four words or more with a sentence end, not a teaser cut short (``...``);
+      it scores ``sqrt(characters - PROSE_LINE_CHARS)``;
+    - anything else (headings, date lines, counters): neither scores nor ends the run.
+
+    A line that goes on the sentence the line before broke off (``<br>``s or hard
+    wrapping in the middle of a paragraph) is joined to it first. ``sel`` None scores
+    ``lines`` as they are (JSON-LD ``articleBody``: no page to lay them out against).
+    """
+    from crawler.extract.clean import is_boilerplate
+
+    if sel is None:
+        links: set[str] = set()
+        captions: set[str] = set()
+        laid_out = lines
+    else:
+        links = _link_lines(sel)
+        captions = {
+            line
+            for node in _CAPTIONS(sel.root)
+            if len("".join(node.itertext())) <= CAPTION_CHARS
+            for line in block_lines(node)
+        }
+        laid_out = _laid_out(sel, lines)
+    # Paragraphs, hard-wrapped ones joined again; None for a link line.
+    paragraphs: list[str | None] = []
+    for line in laid_out:
+        if is_boilerplate(line) or line in captions:
+            continue
+        if line in links:
+            paragraphs.append(None)
+        elif paragraphs and paragraphs[-1] and _wrapped(paragraphs[-1], line):
+            paragraphs[-1] += " " + line
+        else:
+            paragraphs.append(line)
+    best = run = 0.0
+    for paragraph in paragraphs:
+        if paragraph is None:
+            run = 0.0
+        elif (
+            _SENTENCE_END.search(paragraph)
+            and not _TRUNCATED.search(paragraph)
+            and len(paragraph.split()) >= 4
+        ):
+            run += max(0, len(paragraph) - PROSE_LINE_CHARS) ** 0.5
+            best = max(best, run)
+    return best
+
+
+_NO_SPACE = re.compile(r"\s+")
+_NO_TEXT_TAGS = {"script", "style", "noscript", "template", "svg"}
+"""Tags the page lay-out leaves out: not ``button`` or ``select``, which an unclosed
+tag in broken markup makes hold the rest of the page."""
+
+
+def _laid_out(sel: Selector, lines: list[str]) -> list[str]:
+    """The page's lines (``block_lines`` of its ``<body>``), in page order, that the
+    reading ``lines`` holds: as a line, or inside one of its lines. Compared without
+    whitespace, which readers set differently around inline elements."""
+    reading = _NO_SPACE.sub("", "\n".join(lines))
+    body = sel.root.find("body")
+    page = block_lines(body if body is not None else sel.root, skip_tags=_NO_TEXT_TAGS)
+    return [line for line in page if _NO_SPACE.sub("", line) in reading]
+
+
+def _wrapped(previous: str, line: str) -> bool:
+    """``line`` goes on the sentence ``previous`` broke off (text broken by ``<br>``
+    or by the width of the page): no end mark before it, lower case after."""
+    return previous[-1] not in _END_MARKS and line[0].islower()
+
+
+_END_MARKS = set(".!?:;\"'\u201d\u2019)]")
+
+
+def _link_lines(sel: Selector) -> set[str]:
+    """Every link's text on the page, whole and line by line (a link around a
+    headline and its date)."""
+    lines: set[str] = set()
+    for anchor in sel.root.iter("a"):
+        lines.add(fold("".join(anchor.itertext())))
+        lines.update(block_lines(anchor))
+    lines.discard("")
+    return lines

@@ -99,35 +99,49 @@ def generate_videos(
     first_id: int = 95000,
     newest: datetime | None = None,
     hours_apart: float = 24.0,
+    media: str = "video",
 ) -> list[dict[str, Any]]:
-    """``count`` video entries (``"video": true``: ``build_site`` renders a player and no
-    text under an article URL), newest first, ids from ``first_id``, ``hours_apart``
-    hours apart ending at ``newest`` (default: 2025-09-16 07:00 WIB). Mixed into a
-    site's articles (sorted by ``published``), they are listed, put in the sitemap and
-    linked like articles, and yield none."""
+    """``count`` video entries (``"media": "video"``: ``build_site`` renders a player,
+    every other one with a one-line caption, and no article text, under an article URL
+    in the portal's full layout), newest first, ids from ``first_id``, ``hours_apart`` hours apart
+    ending at ``newest`` (default: 2025-09-16 07:00 WIB). ``media="gallery"`` gives
+    photo galleries instead (five photos with captions). Mixed into a site's articles
+    (sorted by ``published``), they are listed, put in the sitemap and linked like
+    articles, and yield none."""
     newest = newest or datetime(2025, 9, 16, 7, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
     vocabulary = _vocabulary()
-    videos = []
+    label = {"video": "VIDEO", "gallery": "FOTO"}[media]
+    entries = []
     for n in range(count):
         number = first_id + n
         rng = random.Random(number)
         title_words = rng.choices(vocabulary, k=rng.randint(4, 7))
-        videos.append(
+        # Every other video has no caption at all: the page's only text is its layout.
+        shown = (0 if n % 2 else 1) if media == "video" else 5
+        captions = [
+            " ".join(rng.choices(vocabulary, k=rng.randint(10, 16))).capitalize() + "."
+            for _ in range(shown)
+        ]
+        entries.append(
             {
                 "id": number,
-                "slug": "video-" + "-".join(w.lower() for w in title_words) + f"-{number}",
+                "slug": f"{label.lower()}-"
+                + "-".join(w.lower() for w in title_words)
+                + f"-{number}",
                 "section": SECTIONS[n % len(SECTIONS)],
-                "title": "VIDEO: " + " ".join(w.capitalize() for w in title_words),
+                "title": f"{label}: " + " ".join(w.capitalize() for w in title_words),
                 "published": (newest - timedelta(hours=hours_apart * n)).isoformat(),
-                "video": True,
+                "media": media,
+                "captions": captions,
                 "paragraphs": [],
             }
         )
-    return videos
+    return entries
 
 
 def with_videos(articles: list[dict[str, Any]], videos: list[dict[str, Any]]) -> list[dict]:
-    """Articles and videos in one list, newest first (what ``build_site`` takes)."""
+    """Articles and video or gallery pages in one list, newest first (what ``build_site``
+    takes)."""
     return sorted([*articles, *videos], key=lambda a: a["published"], reverse=True)
 
 

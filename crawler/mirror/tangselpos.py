@@ -3,9 +3,9 @@
 The markup follows what is known of the real portal (DOMAIN.md): articles at
 ``/detail/<id>/<slug>``, images under ``/storage/YYYY/MM/<slug>-DDMMYYYY-HHMMSS.jpg``,
 a related-news feed (``TangselCity | 16 jam yang lalu``) inside the text container,
-a date line, JSON-LD on most pages but not all; video pages under the same
-``/detail/<id>/<slug>`` URLs as articles, a player drawn by JavaScript and no text (an entry with
-``"video": true``). Boilerplate the articles' data lists
+a date line, JSON-LD on most pages but not all; video and gallery pages under the same
+``/detail/<id>/<slug>`` URLs as articles, in the full layout but with no article text
+(an entry with ``"media": "video"`` or ``"gallery"``, see ``render_media``). Boilerplate the articles' data lists
 under ``inserts`` is placed inside the text where a real page shows it. Date lines,
 JSON-LD and sitemaps come from the helpers every sample site shares
 (``crawler.mirror.render.base``).
@@ -184,23 +184,68 @@ def render_article(
     return _layout(f"{article['title']} - TangselPos.id", "\n".join(head), main, sections)
 
 
-def render_video(video: dict[str, Any]) -> bytes:
-    """A video page: an article URL (``/detail/<id>/<slug>``) whose page is a player
-    drawn by JavaScript. The HTML holds the title (``<title>``, OpenGraph) and an empty
-    player element, no text: what a crawler following article links reads without
-    finding an article."""
-    url = BASE + article_path(video)
+def render_media(entry: dict[str, Any], others: list[dict[str, Any]], sections: list[str]) -> bytes:
+    """A video or gallery page (``"media": "video"`` or ``"gallery"``) under an article
+    URL (``/detail/<id>/<slug>``), in the portal's full layout as a real one keeps it:
+    menu, headline, date line, then a player drawn by JavaScript with a one-line
+    caption, or photos with captions, and no article text; a ``Berita Lainnya`` list
+    of headlines, a ``Terpopuler`` sidebar and a footer that describes the portal. What
+    a crawler following article links reads without finding an article: the generic
+    readers see only menus, lists, captions and the footer."""
+    url = BASE + article_path(entry)
+    published = datetime.fromisoformat(entry["published"])
     head = "\n".join(
         [
             f'<link rel="canonical" href="{url}">',
-            f'<meta property="og:title" content="{escape(video["title"])}">',
-            '<meta property="og:type" content="video.other">',
+            f'<meta property="og:title" content="{escape(entry["title"])}">',
+            f'<meta property="og:type" content="{"video.other" if entry["media"] == "video" else "article"}">',
             f'<meta property="og:url" content="{url}">',
             '<script src="/js/video-player.js" defer></script>',
         ]
     )
-    body = f'<div id="video-app" data-video="{video["id"]}"></div>'
-    return html_page(f"{video['title']} - TangselPos.id", head, body)
+    captions = entry.get("captions") or []
+    if entry["media"] == "video":
+        media = (
+            f'<div class="detail-video"><div id="video-app" data-video="{entry["id"]}"></div>'
+            + "".join(f'<p class="video-caption">{escape(c)}</p>' for c in captions[:1])
+            + "</div>"
+        )
+    else:
+        media = (
+            '<div class="galeri">'
+            + "".join(
+                f'<div class="galeri-item"><img src="/storage/galeri/{entry["id"]}-{n}.jpg" alt="">'
+                f'<div class="galeri-caption">{escape(c)}</div></div>'
+                for n, c in enumerate(captions, start=1)
+            )
+            + "</div>"
+        )
+    listed = [o for o in others if o["id"] != entry["id"] and not o.get("media")]
+    lainnya = "".join(
+        f'<div class="box-feed"><a href="{article_path(o)}">{escape(o["title"])}</a>'
+        f'<div class="feed-meta"><a href="/kategori/{section_slug(o["section"])}">'
+        f"{escape(o['section'])}</a> | {AGES[(entry['id'] + i) % len(AGES)]}</div></div>"
+        for i, o in enumerate(listed[:5])
+    )
+    popular = "".join(
+        f'<li><a href="{article_path(o)}">{escape(o["title"])}</a><span>{900 - 37 * i} dibaca</span></li>'
+        for i, o in enumerate(listed[5:9])
+    )
+    main = f"""<ol class="breadcrumb"><li><a href="/">Home</a></li>
+<li><a href="/kategori/{section_slug(entry["section"])}">{escape(entry["section"])}</a></li></ol>
+<div class="col-main"><div class="detail">
+<h1 class="detail-title">{escape(entry["title"])}</h1>
+<div class="detail-meta"><span class="detail-date">{date_line(published)}</span></div>
+{media}
+<div class="detail-share"><a href="#">Facebook</a> <a href="#">Twitter</a> <a href="#">WhatsApp</a></div>
+</div>
+<div class="box-berita-lainnya"><div class="box-title">Berita Lainnya</div>
+{lainnya}</div></div>
+<div class="col-side"><div class="widget-terpopuler"><div class="widget-title">Terpopuler</div>
+<ol>{popular}</ol></div></div>
+<div class="footer-about"><p>TangselPos.id adalah portal berita yang menyajikan informasi terkini
+seputar Tangerang Selatan, Banten, dan sekitarnya secara cepat, akurat, dan berimbang.</p></div>"""
+    return _layout(f"{entry['title']} - TangselPos.id", head, main, sections)
 
 
 def _card(article: dict[str, Any]) -> str:
@@ -259,8 +304,8 @@ def build_site(articles: list[dict[str, Any]] | None = None) -> Site:
             target = path if page == 1 else f"{path}?page={page}"
             pages[target] = Page(render_listing(title, path, chosen, page, sections))
     for article in articles:
-        if article.get("video"):
-            pages[article_path(article)] = Page(render_video(article))
+        if article.get("media"):
+            pages[article_path(article)] = Page(render_media(article, articles, sections))
         else:
             pages[article_path(article)] = Page(render_article(article, articles, sections))
     return Site(hosts=HOSTS, pages=pages)
