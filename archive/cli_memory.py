@@ -172,7 +172,8 @@ def memory(db_path: Path, portals: tuple[str, ...], kinds: tuple[str, ...], fmt:
     """What the crawler remembers between runs, per portal, and what the next run does
     with it: pages that held no article (skipped until due), article pages a run gave
     up (asked for again, or given up after ARSIP_FAILED_RETRY_RUNS runs), child
-    sitemaps read completely (skipped while their lastmod has not moved). Read-only:
+    sitemaps read completely (skipped while their lastmod has not moved, until
+    ARSIP_SITEMAP_RECHECK_DAYS call for them again). Read-only:
     safe while a crawl runs. `arsip forget` makes the next run fetch entries again.
 
     \b
@@ -182,7 +183,8 @@ def memory(db_path: Path, portals: tuple[str, ...], kinds: tuple[str, ...], fmt:
                fetched_at, fetches, due_at (when it is fetched again)
       failed   state retrying|given_up|archived; error, first_failed_at, failed_at,
                failures (runs that gave it up)
-      sitemap  state skipped; lastmod (the index's, when read), read_at
+      sitemap  state skipped|due; lastmod (the index's, when read), read_at,
+               due_at (when it is read again whatever its lastmod)
     and crawl_run_id (the run that wrote it). Times are UTC.
 
     \b

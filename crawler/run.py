@@ -14,6 +14,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+import crawler.settings  # noqa: F401  (its ARSIP_* numbers are checked before a crawl touches anything)
 from archive.runlog import portal_problem
 from crawler.portals import get_portal
 from crawler.spiders.portal import PortalSpider
@@ -98,7 +99,7 @@ class PortalResult:
             + (f", {skipped_empty} pages without an article skipped" if skipped_empty else "")
             + (f"; {sitemaps} unchanged sitemaps skipped" if sitemaps else "")
             + (f"; {rechecked} unchanged sitemaps read again (due)" if rechecked else "")
-            + (f", {hidden} articles found in them" if hidden else "")
+            + (f", {hidden} article{'s' * (hidden != 1)} found in them" if hidden else "")
             + (f"; body rule missed on {missed} article pages (see the log)" if missed else "")
             + f"; {self.requests} requests in {seconds:.1f}s"
         )

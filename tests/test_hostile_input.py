@@ -187,11 +187,15 @@ def test_import_a_hostile_file(archive, tmp_path):
      ("ARSIP_SITEMAP_RECHECK_DAYS", "-1", "a number"),
      ("ARSIP_DOWNLOAD_TIMEOUT", "nan", "a number")],
 )  # fmt: skip
-def test_a_setting_that_is_not_a_number(archive, name, value, what):
-    """A typo in a cron job's environment stops every command with the setting named,
-    exit status 2, rather than a traceback or a silent default."""
+def test_a_setting_that_is_not_a_number(archive, tmp_path, name, value, what):
+    """A typo in a cron job's environment stops the commands that read the setting with
+    the setting named, exit status 2, rather than a traceback or a silent default."""
     for args in (("memory", "--db", str(archive)), ("health", "--db", str(archive))):
         result = run_cli(*args, env={name: value})
         assert result.returncode == 2, result.stderr
         assert f"arsip: {name}={value!r} is not {what} of 0 or more" in result.stderr
         assert "Traceback" not in result.stderr
+    # A crawl stops before it creates an archive or its lock.
+    result = run_cli("crawl", "tangselpos", "--db", str(tmp_path / "new.db"), env={name: value})
+    assert result.returncode == 2 and f"arsip: {name}=" in result.stderr
+    assert list(tmp_path.iterdir()) == []

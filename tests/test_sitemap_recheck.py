@@ -150,9 +150,9 @@ def test_a_child_is_skipped_within_the_period_and_read_after_it(db_path, env):
         assert (run["sitemaps_skipped"], run["sitemaps_rechecked"]) == (0, 4)
         assert (run["new"], run["article_pages"], run["sitemaps_recheck_found"]) == (1, 1, 1)
         assert url_of(FRESH[0]) in archived(db_path)
-        assert "4 unchanged sitemaps read again (due), 1 articles found in them" in result.stdout
+        assert "4 unchanged sitemaps read again (due), 1 article found in them" in result.stdout
         assert "post-sitemap3.xml, read again 7.5 days after" in result.stderr
-        assert "lists 1 articles to fetch" in result.stderr
+        assert "lists 1 article to fetch" in result.stderr
         # Remembered anew: the next run is within the period again.
         assert all(
             datetime.now(UTC) - at < timedelta(minutes=5) for at in read_at(db_path).values()

@@ -430,12 +430,13 @@ class PortalSpider(scrapy.Spider):
             known = self.remembered_sitemaps.get(child[0]) if child else None
             self.logger.warning(
                 "child sitemap %s, read again %s after it was read completely although "
-                "its index lastmod had not moved, lists %d articles to fetch: the index "
+                "its index lastmod had not moved, lists %d article%s to fetch: the index "
                 "does not move a child's lastmod when the child gains articles (a shorter "
                 "ARSIP_SITEMAP_RECHECK_DAYS finds them sooner)",
                 response.url,
                 _age(known.read_at) if known else "some time",
                 found,
+                "s" * (found != 1),
             )
             self._stat("sitemaps_recheck_found", found)
         if not entries:
