@@ -71,3 +71,17 @@ def test_search_without_archive_is_a_clear_error(tmp_path):
     result = run_cli("search", "banjir", "--db", str(tmp_path / "none.db"))
     assert result.returncode == 1
     assert "no archive at" in result.stderr
+
+
+def test_commands_do_not_load_pandas_yet_it_stays_importable():
+    """sqlite-utils would import pandas (when installed, as here) on every command, for
+    nothing arsip uses: a quarter of a second per command. It must stay importable for
+    whoever wants it afterwards, and sqlite-utils must not see it."""
+    code = (
+        "import sys, archive.cli, archive.store, crawler.run\n"
+        "assert 'pandas' not in sys.modules, 'pandas was imported'\n"
+        "import pandas, sqlite_utils.db\n"
+        "assert sqlite_utils.db.pd is None and pandas.DataFrame\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
