@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sqlite3
 import subprocess
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.mirror.server import MirrorServer, default_sites
+from crawler.mirror.faults import FaultPlan
+from crawler.mirror.server import MirrorServer, Site, default_sites
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = Path(__file__).resolve().parent / "sample_data"
@@ -52,6 +54,42 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
         text=True,
         timeout=timeout,
     )
+
+
+def start_cli(*args: str, env: dict | None = None) -> subprocess.Popen:
+    """``run_cli`` without waiting for it: the running ``arsip`` process, its output
+    piped as text (``communicate()`` to end it)."""
+    return subprocess.Popen(
+        [str(Path(sys.executable).with_name("arsip")), *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+class LoggedMirror:
+    """A mirror of ``sites`` (with optional ``faults``) whose requests can be read run
+    by run: ``fetched()`` gives the paths asked since its last call, without their
+    leading ``/``."""
+
+    def __init__(self, *sites: Site, faults: FaultPlan | None = None):
+        self.log = io.StringIO()
+        self.server = MirrorServer(sites, log=self.log, faults=faults)
+
+    def __enter__(self) -> LoggedMirror:
+        self.server.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.stop()
+
+    def fetched(self) -> list[str]:
+        lines = self.log.getvalue().splitlines()
+        self.log.seek(0)
+        self.log.truncate()
+        return [line.split()[2].split("/", 1)[1] for line in lines]
 
 
 def copy_archive(source: Path, target: Path) -> Path:

@@ -14,12 +14,9 @@ The base archive is two runs over two portals:
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -35,9 +32,9 @@ from archive.lock import lock_is_held
 from crawler.mirror.faults import FaultPlan
 from crawler.mirror.generated import generate_articles, generate_videos, with_videos
 from crawler.mirror.render.wordpress import Kabar6
-from crawler.mirror.server import MirrorServer, Page, Site
+from crawler.mirror.server import Page, Site
 from crawler.mirror.tangselpos import BASE, article_path, build_site, load_articles
-from tests.conftest import ROOT, copy_archive, portals_module_env, rows, run_cli
+from tests.conftest import LoggedMirror, copy_archive, portals_module_env, rows, run_cli, start_cli
 
 # -- the sites ----------------------------------------------------------------------
 
@@ -82,26 +79,10 @@ def kabarpeta_site(*, video: bool = True) -> Site:
     return site
 
 
-class Mirror:
-    """The mirror of ``sites``, whose requests can be read per run."""
-
-    def __init__(self, *sites: Site, faults: FaultPlan | None = None):
-        self.log = io.StringIO()
-        self.server = MirrorServer(sites, log=self.log, faults=faults)
-
-    def __enter__(self) -> Mirror:
-        self.server.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.stop()
-
+class Mirror(LoggedMirror):
     def fetched(self) -> list[str]:
-        """The paths requested since the last call."""
-        lines = self.log.getvalue().splitlines()
-        self.log.seek(0)
-        self.log.truncate()
-        return ["/" + line.split()[2].split("/", 1)[1] for line in lines]
+        """The paths asked since the last call, with their leading ``/``."""
+        return ["/" + path for path in super().fetched()]
 
 
 def faulty_mirror() -> Mirror:
@@ -252,12 +233,8 @@ def test_memory_reads_while_a_crawl_writes_and_forget_waits_for_it(archive, env)
 
     site = tangselpos_site()
     with Mirror(Stalled(site.hosts, site.pages), kabarpeta_site()) as mirror:
-        running = subprocess.Popen(
-            [str(Path(sys.executable).with_name("arsip")), "crawl", "tangselpos", "--mirror",
-             mirror.server.url, "--db", str(archive)],
-            cwd=ROOT, env={**os.environ, **env},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        running = start_cli("crawl", "tangselpos", "--mirror", mirror.server.url,
+                            "--db", str(archive), env=env)  # fmt: skip
         waiting = None
         try:
             # The crawl asks for the article it gave up before, and waits for it.
@@ -279,12 +256,8 @@ def test_memory_reads_while_a_crawl_writes_and_forget_waits_for_it(archive, env)
             assert "nothing forgotten" in refused.stderr
             assert memory(archive) == found
 
-            waiting = subprocess.Popen(
-                [str(Path(sys.executable).with_name("arsip")), "forget", "--wait", "--portal",
-                 "tangselpos", "--kind", "empty", "--db", str(archive)],
-                cwd=ROOT, env={**os.environ, **env},
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            )  # fmt: skip
+            waiting = start_cli("forget", "--wait", "--portal", "tangselpos", "--kind", "empty",
+                                "--db", str(archive), env=env)  # fmt: skip
             time.sleep(1.0)
             assert waiting.poll() is None  # still waiting for the crawl
             assert len(entries(memory(archive), "empty")) == 4

@@ -12,12 +12,9 @@ site before the article appeared, served with the children of the site after it.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -29,7 +26,7 @@ from archive.sitemaps import recheck_due_at, recheck_fraction
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.render.base import XML, sitemap_index
 from crawler.mirror.server import Page, Site
-from tests.conftest import ROOT, portals_module_env, rows
+from tests.conftest import portals_module_env, rows, start_cli
 from tests.test_sitemaps import (
     ARTICLES,
     CHILDREN,
@@ -350,12 +347,8 @@ def test_a_shut_down_recheck_remembers_nothing(db_path, env):
         hidden.removeprefix("https://kabar6.com"),
     )
     with Mirror(served) as mirror:
-        child = subprocess.Popen(
-            [str(Path(sys.executable).with_name("arsip")), "crawl", PORTAL, "--mirror",
-             mirror.server.url, "--db", str(db_path)],
-            cwd=ROOT, env={**os.environ, **env},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        child = start_cli("crawl", PORTAL, "--mirror", mirror.server.url, "--db", str(db_path),
+                          env=env)  # fmt: skip
         try:
             deadline = time.monotonic() + 60
             fetched: set[str] = set()

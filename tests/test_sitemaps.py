@@ -11,13 +11,10 @@ an article behind a child sitemap that was wrongly skipped is an article lost.
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -27,8 +24,8 @@ import pytest
 
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.render.wordpress import Kabar6
-from crawler.mirror.server import MirrorServer, Page, Site
-from tests.conftest import ROOT, portals_module_env, rows, run_cli
+from crawler.mirror.server import Page, Site
+from tests.conftest import LoggedMirror, portals_module_env, rows, run_cli, start_cli
 
 PORTALS_MODULE = """
 import dataclasses
@@ -64,26 +61,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     return portals_module_env(tmp_path, PORTALS_MODULE, "peta_portals")
 
 
-class Mirror:
-    """A mirror of ``sites`` whose request log can be read per run."""
-
-    def __init__(self, *sites: Site):
-        self.log = io.StringIO()
-        self.server = MirrorServer(sites, log=self.log)
-
-    def __enter__(self) -> Mirror:
-        self.server.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.stop()
-
-    def fetched(self) -> list[str]:
-        """The paths requested since the last call."""
-        lines = self.log.getvalue().splitlines()
-        self.log.seek(0)
-        self.log.truncate()
-        return [line.split()[2].split("/", 1)[1] for line in lines]
+Mirror = LoggedMirror
 
 
 def crawl(mirror: Mirror, db_path: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
@@ -302,12 +280,8 @@ def test_a_stopped_run_remembers_no_child(db_path, env, stop):
     oldest = ARTICLES[-1]
     served = StalledArticle(site(ARTICLES), url_of(oldest).removeprefix("https://kabar6.com"))
     with Mirror(served) as mirror:
-        child = subprocess.Popen(
-            [str(Path(sys.executable).with_name("arsip")), "crawl", PORTAL, "--mirror",
-             mirror.server.url, "--db", str(db_path)],
-            cwd=ROOT, env={**os.environ, **env},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        child = start_cli("crawl", PORTAL, "--mirror", mirror.server.url, "--db", str(db_path),
+                          env=env)  # fmt: skip
         try:
             deadline = time.monotonic() + 60
             fetched: set[str] = set()
