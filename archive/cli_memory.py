@@ -116,48 +116,41 @@ def _summary_table(rows: list[dict], kinds: tuple[str, ...]) -> str:
     )
 
 
+def _due(row: dict) -> str:
+    """When the next run reads an entry again: its time, ``now``, or ``-`` (archived)."""
+    return {"skipped": row["due_at"], "archived": "-"}.get(row["state"], "now")
+
+
 def _kind_tables(rows: list[dict], kinds: tuple[str, ...], settings: Any) -> str:
-    retry_days, runs = settings.ARSIP_EMPTY_RETRY_DAYS, settings.ARSIP_FAILED_RETRY_RUNS
-    recheck_days = settings.ARSIP_SITEMAP_RECHECK_DAYS
+    """One table per kind, under a heading that says what the next run does with it."""
+    headings = {
+        "empty": "Pages without an article (read again by the next run that meets them once "
+        f"due: ARSIP_EMPTY_RETRY_DAYS={settings.ARSIP_EMPTY_RETRY_DAYS:g} days after their "
+        "last fetch, at once after one empty reading)",
+        "failed": "Article pages a run gave up (asked for again by URL until "
+        f"ARSIP_FAILED_RETRY_RUNS={settings.ARSIP_FAILED_RETRY_RUNS} runs failed on them)",
+        "sitemap": "Child sitemaps read completely (skipped while the index gives no newer "
+        "lastmod, read again once due: "
+        f"ARSIP_SITEMAP_RECHECK_DAYS={settings.ARSIP_SITEMAP_RECHECK_DAYS:g} days at most "
+        "after their last reading)",
+    }
+    columns: dict[str, list[tuple[str, Any]]] = {  # (header, row -> cell) after portal, state, url
+        "empty": [("reason", "reason"), ("first found", "first_seen_at"),
+                  ("last fetched", "fetched_at"), ("fetches", "fetches"), ("due", _due)],
+        "failed": [("last error", "error"), ("failures", "failures"),
+                   ("first failed", "first_failed_at"), ("last failed", "failed_at")],
+        "sitemap": [("lastmod", "lastmod"), ("read at", "read_at"), ("due", _due),
+                    ("run", "crawl_run_id")],
+    }  # fmt: skip
     parts = []
-    of = {kind: [r for r in rows if r["kind"] == kind] for kind in kinds}
-    if "empty" in kinds:
-        parts.append(
-            "Pages without an article (read again by the next run that meets them once due: "
-            f"ARSIP_EMPTY_RETRY_DAYS={retry_days:g} days after their last fetch, at once "
-            "after one empty reading):\n"
-            + (tabulate(
-                [[r["portal"], r["state"], r["url"], r["reason"], r["first_seen_at"],
-                  r["fetched_at"], r["fetches"],
-                  {"skipped": r["due_at"], "archived": "-"}.get(r["state"], "now")]
-                 for r in of["empty"]],
-                headers=["portal", "state", "url", "reason", "first found", "last fetched",
-                         "fetches", "due"],
-            ) if of["empty"] else "  none")
-        )  # fmt: skip
-    if "failed" in kinds:
-        parts.append(
-            "Article pages a run gave up (asked for again by URL until "
-            f"ARSIP_FAILED_RETRY_RUNS={runs} runs failed on them):\n"
-            + (tabulate(
-                [[r["portal"], r["state"], r["url"], r["error"], r["failures"],
-                  r["first_failed_at"], r["failed_at"]] for r in of["failed"]],
-                headers=["portal", "state", "url", "last error", "failures", "first failed",
-                         "last failed"],
-            ) if of["failed"] else "  none")
-        )  # fmt: skip
-    if "sitemap" in kinds:
-        parts.append(
-            "Child sitemaps read completely (skipped while the index gives no newer lastmod,"
-            f" read again once due: ARSIP_SITEMAP_RECHECK_DAYS={recheck_days:g} days at most"
-            " after their last reading):\n"
-            + (tabulate(
-                [[r["portal"], r["state"], r["url"], r["lastmod"], r["read_at"],
-                  r["due_at"] if r["state"] == "skipped" else "now", r["crawl_run_id"]]
-                 for r in of["sitemap"]],
-                headers=["portal", "state", "url", "lastmod", "read at", "due", "run"],
-            ) if of["sitemap"] else "  none")
-        )  # fmt: skip
+    for kind in kinds:
+        chosen = [r for r in rows if r["kind"] == kind]
+        cells = [("portal", "portal"), ("state", "state"), ("url", "url"), *columns[kind]]
+        table = tabulate(
+            [[get(r) if callable(get) else r[get] for _, get in cells] for r in chosen],
+            headers=[header for header, _ in cells],
+        )
+        parts.append(f"{headings[kind]}:\n" + (table if chosen else "  none"))
     return "\n\n".join(parts)
 
 
