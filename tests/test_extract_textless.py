@@ -1,7 +1,8 @@
 """Pages without article text under a declared portal's article URLs (video and gallery
 pages in the portal's full layout), and articles whose body container was renamed:
 saved pages (``tests/sample_data/textless/``, web-poet layout, clock frozen in
-``meta.json``), read by the pure extraction.
+``meta.json``), and every article of the ten sample portals as the mirror renders it,
+its container renamed, read by the pure extraction.
 
 A declared portal's page that its own body rule finds nothing on is read by the generic
 readers; their text counts only when it holds article prose (``has_article_prose``).
@@ -13,12 +14,16 @@ from __future__ import annotations
 import json
 
 import pytest
+from lxml import etree
 from parsel import Selector
 
 from crawler.extract import extract_article
-from crawler.extract.page import PROSE_SCORE, body_rule, prose_score, read_page
+from crawler.extract.page import PROSE_SCORE, body_rule, fold, prose_score, read_page
+from crawler.mirror import tangselpos
+from crawler.mirror.render import RENDERERS
 from crawler.portals import get_portal, portal_for_url
 from tests.conftest import SAMPLE_DATA
+from tests.mirror_data import mirror_articles
 
 CASES = SAMPLE_DATA / "textless"
 TEXTLESS = ["tangselpos-video", "tangselpos-gallery", "kabar6-video", "bantennews-gallery"]
@@ -115,6 +120,91 @@ def test_a_family_portal_reads_its_container_without_the_gate():
     read = read_page(page, url, portal=get_portal("bantennews"), fetched_at=fetched_at)
     assert (body_rule(get_portal("bantennews")), read.body_source) == ("family", "family")
     assert read.body and "Sungai Cidurian" in read.body
+
+
+# -- a renamed container on every sample portal -------------------------------------
+
+CONTAINERS = {
+    # portal: (its body container's class as the mirror renders it, after a renaming)
+    "tangselpos": ('class="detail-text"', 'class="detail-content"'),
+    "kabar6": ('class="entry-content"', 'class="post-entry"'),
+    "radarbanten": ('class="entry-content"', 'class="post-entry"'),
+    "bantenhits": ('class="entry-content"', 'class="post-entry"'),
+    "bantennews": ('class="td-post-content', 'class="td-post-text'),
+    "satelitnews": ('class="content-inner"', 'class="content-body"'),
+    "tribunbanten": ("side-article txt-article", "side-article article-text"),
+    "kabarbanten": ('class="read__content', 'class="read__body'),
+    "tangerangnews": ('class="news-content"', 'class="news-body"'),
+    "biem": ('class="post-content"', 'class="post-body"'),
+}
+FETCHED_AT = "2026-02-01T03:00:00Z"
+"""The frozen fetch time of the rendered pages."""
+
+
+def rendered(portal: str) -> list[tuple[str, list[tuple[bytes, str]]]]:
+    """(URL, its pages as (page, URL), page 1 first) of every sample article of
+    ``portal``, rendered by the mirror's own code (no server: the pages in hand)."""
+    if portal == "tangselpos":
+        site = tangselpos.build_site(tangselpos.load_articles())
+        return [
+            (url, [(site.pages[url.removeprefix(tangselpos.BASE)].body, url)])
+            for url, _ in mirror_articles(portal)
+        ]
+    site = RENDERERS[portal]()
+    return [
+        (site.url(a), [(page, site.base + path) for path, page in site.article_pages(a).items()])
+        for a in site.articles
+    ]
+
+
+def renamed(page: bytes, portal: str) -> bytes:
+    """The page with its body container renamed, as a template change does it."""
+    own, other = (text.encode() for text in CONTAINERS[portal])
+    assert page.count(own) == 1, "the container's class names only the container"
+    return page.replace(own, other)
+
+
+def stored_body(pages: list[tuple[bytes, str]]) -> str | None:
+    """The body an article's pages are stored with (read, joined, cleaned)."""
+    (first, url), following = pages[0], [(p, u, FETCHED_AT) for p, u in pages[1:]]
+    return extract_article(first, url, fetched_at=FETCHED_AT, following=following).body
+
+
+def test_the_renamed_containers_cover_the_ten_sample_portals():
+    assert set(CONTAINERS) == set(RENDERERS) | {"tangselpos"}
+    assert len(CONTAINERS) == 10
+
+
+@pytest.mark.parametrize("portal", sorted(CONTAINERS))
+def test_a_renamed_container_is_stored_as_the_portals_own_rule_stores_it(portal):
+    """Every article of the portal's sample site, its container renamed: the portal's
+    rule misses, the generic readers read it, and the stored body is the one the rule
+    stores from the original page, which is the article's own text. The generic
+    readers read the page without what the rule drops (the portal's ``remove`` list
+    and its family's): Tribun's summary box, JNews's ``Sebelumnya``/``Next`` bar."""
+    rule = body_rule(get_portal(portal))
+    wrong = {}
+    for url, pages in rendered(portal):
+        moved = [(renamed(page, portal), page_url) for page, page_url in pages]
+        source = read_page(moved[0][0], url, portal=get_portal(portal)).body_source
+        assert source not in (None, rule), url
+        if stored_body(moved) != stored_body(pages):
+            wrong[url] = (stored_body(moved), stored_body(pages))
+    assert wrong == {}
+    for url, article in mirror_articles(portal):
+        assert stored_body(dict(rendered(portal))[url]) == "\n\n".join(article["paragraphs"])
+
+
+def test_reading_without_the_removals_leaves_the_shared_page_untouched():
+    """The generic readers read a copy: the parsed page (a Scrapy response's, reused
+    by the other readings of it) keeps the summary box the copy lost."""
+    (url, [(page, _)]), *_ = [a for a in rendered("tribunbanten") if len(a[1]) == 1]
+    sel = Selector(text=renamed(page, "tribunbanten").decode())
+    before = etree.tostring(sel.root)
+    article = read_page(sel, url, portal=get_portal("tribunbanten"))
+    summary = fold(" ".join(sel.css("blockquote.summary-article ::text").getall()))
+    assert summary and summary not in article.body.split("\n\n")
+    assert etree.tostring(sel.root) == before
 
 
 # -- the prose score on small pages ---------------------------------------------------

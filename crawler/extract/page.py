@@ -5,6 +5,7 @@ the page says, in order of trust.
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import logging
@@ -677,22 +678,77 @@ def _read_body(
     under an article URL, whose layout (menu, headline lists, footer) is all the text a
     generic reader finds, or an article after a template change. Its text counts only
     when it holds article prose (``has_article_prose``); a page where no reader finds
-    any has no body."""
+    any has no body. Those readers read the page without what the portal's rule drops
+    (``without_removals``): the text of an article whose container was renamed is
+    then what the rule would have read, without the summary box or next/previous bar
+    the portal's removal list names."""
     own = body_rule(portal)
-    readers: tuple[tuple[str, Callable[[], list[str]]], ...] = (
-        ("selector", lambda: _body_paragraphs(sel, portal)),
-        ("family", lambda: family_paragraphs(sel, scan)),
-        ("generic", lambda: _fallback_paragraphs(sel, url)),
-        ("structured", lambda: _structured_body(data)),
+    readers: tuple[tuple[str, Callable[[Selector], list[str]]], ...] = (
+        ("selector", lambda page: _body_paragraphs(page, portal)),
+        ("family", lambda page: family_paragraphs(page, scan)),
+        ("generic", lambda page: _fallback_paragraphs(page, url)),
+        ("structured", lambda page: _structured_body(data)),
     )
+    page = sel
     for source, read in readers:
-        lines = read()
+        guess = source in ("family", "generic") and source != own
+        if portal and own and guess and page is sel:
+            page = without_removals(sel, removals(portal))  # the rule missed: guesses next
+        lines = read(page)
         if not lines:
             continue
-        page = None if source == "structured" else sel  # articleBody: not the page's text
-        if portal is None or source == own or has_article_prose(page, lines):
+        shown = None if source == "structured" else page  # articleBody: not the page's text
+        if portal is None or source == own or has_article_prose(shown, lines):
             return lines, source
     return [], None
+
+
+FAMILIES_BY_NAME = {family.name: family for family in FAMILIES}
+
+
+def removals(portal: Portal) -> tuple[str, ...]:
+    """CSS selectors of what a portal's own body rule drops from the text: its
+    ``remove`` list, and for a portal built on a markup family's base (``body_rule``
+    ``family``) that family's ``remove`` list and ``COMMON_REMOVE``."""
+    family = FAMILIES_BY_NAME.get(portal.family)
+    extra = (*COMMON_REMOVE, *family.remove) if family else ()
+    return tuple(dict.fromkeys((*portal.remove, *extra)))
+
+
+def without_removals(sel: Selector, remove: Iterable[str]) -> Selector:
+    """A copy of the page without the elements ``remove`` (CSS selectors) selects, each
+    one's tail text kept where it stood, as ``_container_lines`` skips them; ``sel``
+    itself is left untouched (other readings share its tree).
+
+    A removal list names elements *inside* a body container; read over the whole page,
+    a selector also matches wrappers whose class merely holds its word (JNews's
+    ``<div class="entry-content no-share">`` around the text, for ``[class*=share]``).
+    The paragraph parent (``paragraph_parent``, where the article's paragraphs sit)
+    and the elements around it are therefore kept."""
+    css = ", ".join(remove)
+    if not css:
+        return sel
+    page = Selector(root=copy.deepcopy(sel.root))
+    parent = paragraph_parent(page)
+    keep = {page.root} if parent is None else {parent.root, *parent.root.iterancestors()}
+    for node in page.css(css):
+        element = node.root
+        if element in keep or element.getparent() is None:
+            continue
+        _drop(element)
+    return page
+
+
+def _drop(element: etree._Element) -> None:
+    """Take ``element`` out of its tree, its tail text kept in place."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 def _structured_body(data: dict[str, Any]) -> list[str]:
