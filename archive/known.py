@@ -37,6 +37,19 @@ class EmptyPage:
     fetches: int = 1
     """How many fetches found no article in it."""
 
+    def state(self, retry_before: datetime | None) -> str:
+        """What a run does when it meets the page again, if no sitemap lastmod or
+        ``--refresh-days`` calls for it: ``unconfirmed`` (found empty once, which may have
+        been a passing fault such as an error page served with 200: read once more),
+        ``due`` (last fetched before ``retry_before``, i.e. ``ARSIP_EMPTY_RETRY_DAYS``
+        ago: read again; None: always), or ``skipped``. The crawler and ``arsip memory``
+        both ask this, so that what memory shows is what the next run does."""
+        if self.fetches < 2:
+            return "unconfirmed"
+        if retry_before is None or self.fetched_at < retry_before:
+            return "due"
+        return "skipped"
+
 
 def parse_utc(value: str) -> datetime:
     """``2025-09-16T02:12:00Z`` (or any ISO 8601 form) -> aware UTC datetime."""

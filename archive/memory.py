@@ -46,7 +46,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from archive.dedup import canonical_url
-from archive.known import parse_utc
+from archive.known import EmptyPage, parse_utc
 from archive.sitemaps import RECHECK_DAYS, recheck_due_at
 
 KINDS = ("empty", "failed", "sitemap")
@@ -114,16 +114,9 @@ def read_memory(
             params,
         ):
             portal, url, reason, first, fetched, fetches, run, archived = row
-            last = parse_utc(fetched)
-            due = last + timedelta(days=empty_retry_days)
-            if archived:
-                state = "archived"
-            elif fetches < 2:
-                state = "unconfirmed"
-            elif last < retry_before:
-                state = "due"
-            else:
-                state = "skipped"
+            page = EmptyPage(reason, parse_utc(first), parse_utc(fetched), fetches)
+            due = page.fetched_at + timedelta(days=empty_retry_days)
+            state = "archived" if archived else page.state(retry_before)
             memory.rows.append(
                 {**blank, "kind": "empty", "portal": portal, "url": url, "state": state,
                  "reason": reason, "first_seen_at": first, "fetched_at": fetched,

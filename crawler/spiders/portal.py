@@ -623,13 +623,9 @@ class PortalSpider(scrapy.Spider):
                 return "modified"
             if self.refresh_after and empty.first_seen_at >= self.refresh_after:
                 return "refresh"
-            if empty.fetches < 2:
-                # Found empty once: that may have been a passing fault (a maintenance
-                # or error page served with 200). Read it once more before skipping.
-                return "empty_confirm"
-            if self.empty_retry_before is None or empty.fetched_at < self.empty_retry_before:
-                return "empty_retry"
-            return None
+            return {"unconfirmed": "empty_confirm", "due": "empty_retry"}.get(
+                empty.state(self.empty_retry_before)
+            )
         if lastmod and lastmod > known.last_seen_at:
             return "modified"
         if self.refresh_after and known.first_seen_at >= self.refresh_after:
