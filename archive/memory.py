@@ -206,27 +206,29 @@ def forget_entries(
     where, params = _portal_clause(portals)
     matched: set[str] = set()
 
-    def by_key(table: str) -> tuple[str, list[str]]:
-        """The rows of ``table`` selected (portal, URL keys), and record which URLs
-        have one."""
+    def selected(table: str, column: str = "url_key") -> tuple[str, list[str]]:
+        """The clause selecting the rows of ``table`` asked for (portals; and URLs,
+        matched on ``column``: ``url_key`` for article URLs in any spelling, ``url``
+        for child sitemaps), noting which URLs have a row."""
         if not urls:
             return where, params
-        marks = ", ".join("?" * len(set(keys.values())))
-        key_params = sorted(set(keys.values()))
+        wanted = keys if column == "url_key" else {url: url for url in urls}
+        values = sorted(set(wanted.values()))
+        marks = ", ".join("?" * len(values))
         held = {
-            key
-            for (key,) in conn.execute(
-                f"SELECT url_key FROM {table} WHERE url_key IN ({marks}){where}",
-                [*key_params, *params],
+            value
+            for (value,) in conn.execute(
+                f"SELECT {column} FROM {table} WHERE {column} IN ({marks}){where}",
+                [*values, *params],
             )
         }
-        matched.update(url for url, key in keys.items() if key in held)
-        return f"{where} AND url_key IN ({marks})", [*params, *key_params]
+        matched.update(url for url, value in wanted.items() if value in held)
+        return f"{where} AND {column} IN ({marks})", [*params, *values]
 
     conn.execute("BEGIN IMMEDIATE")
     try:
         if "empty" in kinds and "empty_pages" in present:
-            clause, args = by_key("empty_pages")
+            clause, args = selected("empty_pages")
             cleared = [
                 p
                 for (p,) in conn.execute(
@@ -243,7 +245,7 @@ def forget_entries(
                     f"DELETE FROM sitemaps WHERE portal IN ({marks})", cleared
                 ).rowcount
         if "failed" in kinds and "failed_articles" in present:
-            clause, args = by_key("failed_articles")
+            clause, args = selected("failed_articles")
             # An article archived since needs nothing: its row goes. The others start
             # their count over, so that the next runs ask for them by URL again.
             gone = conn.execute(
@@ -256,18 +258,7 @@ def forget_entries(
             ).rowcount
             result.failed = gone + reset
         if "sitemap" in kinds and "sitemaps" in present:
-            clause, args = where, params
-            if urls:
-                marks = ", ".join("?" * len(urls))
-                held = {
-                    u
-                    for (u,) in conn.execute(
-                        f"SELECT url FROM sitemaps WHERE url IN ({marks}){where}",
-                        [*urls, *params],
-                    )
-                }
-                matched.update(held)
-                clause, args = f"{where} AND url IN ({marks})", [*params, *urls]
+            clause, args = selected("sitemaps", "url")
             result.sitemap = conn.execute(f"DELETE FROM sitemaps WHERE 1{clause}", args).rowcount
         conn.execute("COMMIT")
     except BaseException:
@@ -306,13 +297,10 @@ def failed_summary(
         f" {open_rows}",
         [retry_runs, retry_runs, portal],
     ).fetchone()
-    recent = conn.execute(
-        f"SELECT count(*) {open_rows} AND f.failures >= ? AND f.failed_at >= ?",
-        [portal, retry_runs, _utc_text(since)],
-    ).fetchone()[0]
-    example = conn.execute(
+    recent = conn.execute(  # newest first: the example
         f"SELECT f.url, f.error {open_rows} AND f.failures >= ? AND f.failed_at >= ?"
-        " ORDER BY f.failed_at DESC, f.url LIMIT 1",
+        " ORDER BY f.failed_at DESC, f.url",
         [portal, retry_runs, _utc_text(since)],
-    ).fetchone() or (None, None)
-    return FailedSummary(retrying, given_up, recent, example[0], example[1])
+    ).fetchall()
+    example, error = recent[0] if recent else (None, None)
+    return FailedSummary(retrying, given_up, len(recent), example, error)
