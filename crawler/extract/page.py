@@ -660,10 +660,10 @@ def body_rule(portal: Portal | None) -> str | None:
         return None
     if portal.selectors.body:
         return "selector"
-    return "family" if portal.family in FAMILY_NAMES else None
+    return "family" if portal.family in FAMILIES_BY_NAME else None
 
 
-FAMILY_NAMES = frozenset(family.name for family in FAMILIES)
+FAMILIES_BY_NAME = {family.name: family for family in FAMILIES}
 
 
 def _read_body(
@@ -701,9 +701,6 @@ def _read_body(
         if portal is None or source == own or has_article_prose(shown, lines):
             return lines, source
     return [], None
-
-
-FAMILIES_BY_NAME = {family.name: family for family in FAMILIES}
 
 
 def removals(portal: Portal) -> tuple[str, ...]:
