@@ -16,7 +16,6 @@ import re
 import signal
 import sqlite3
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from archive.sitemaps import recheck_due_at, recheck_fraction
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.render.base import XML, sitemap_index
 from crawler.mirror.server import Page, Site
-from tests.conftest import portals_module_env, rows, start_cli
+from tests.conftest import portals_module_env, rows
 from tests.test_sitemaps import (
     ARTICLES,
     CHILDREN,
@@ -43,6 +42,7 @@ from tests.test_sitemaps import (
     last_run,
     remembered,
     site,
+    stop_crawl,
     url_of,
 )
 
@@ -347,24 +347,8 @@ def test_a_shut_down_recheck_remembers_nothing(db_path, env):
         hidden.removeprefix("https://kabar6.com"),
     )
     with Mirror(served) as mirror:
-        child = start_cli("crawl", PORTAL, "--mirror", mirror.server.url, "--db", str(db_path),
-                          env=env)  # fmt: skip
-        try:
-            deadline = time.monotonic() + 60
-            fetched: set[str] = set()
-            while not (fetched >= set(CHILDREN) and served.asked.is_set()):
-                assert child.poll() is None, child.communicate()
-                assert time.monotonic() < deadline, "the moment to stop never came"
-                fetched.update(mirror.fetched())
-                time.sleep(0.05)
-            child.send_signal(signal.SIGTERM)
-            time.sleep(0.5)
-        finally:
-            served.release.set()
-            try:
-                child.communicate(timeout=60)
-            finally:
-                child.kill()
+        stop_crawl(mirror, db_path, env, signal.SIGTERM, served.release,
+                   lambda fetched: fetched >= set(CHILDREN) and served.asked.is_set())  # fmt: skip
         assert last_run(db_path)["finish_reason"] == "shutdown"
         assert read_at(db_path) == before
         crawl(mirror, db_path, env)

@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -280,24 +281,9 @@ def test_a_stopped_run_remembers_no_child(db_path, env, stop):
     oldest = ARTICLES[-1]
     served = StalledArticle(site(ARTICLES), url_of(oldest).removeprefix("https://kabar6.com"))
     with Mirror(served) as mirror:
-        child = start_cli("crawl", PORTAL, "--mirror", mirror.server.url, "--db", str(db_path),
-                          env=env)  # fmt: skip
-        try:
-            deadline = time.monotonic() + 60
-            fetched: set[str] = set()
-            while len(stored(db_path)) < len(ARTICLES) - 1 or not fetched >= set(CHILDREN):
-                assert child.poll() is None, child.communicate()
-                assert time.monotonic() < deadline, "the moment to stop never came"
-                fetched.update(mirror.fetched())
-                time.sleep(0.05)
-            child.send_signal(stop)
-            time.sleep(0.5)
-        finally:
-            served.release.set()
-            try:
-                child.communicate(timeout=60)
-            finally:
-                child.kill()
+        stop_crawl(mirror, db_path, env, stop, served.release,
+                   lambda fetched: len(stored(db_path)) >= len(ARTICLES) - 1
+                   and fetched >= set(CHILDREN))  # fmt: skip
         if stop == signal.SIGTERM:
             assert last_run(db_path)["finish_reason"] == "shutdown"
         else:
@@ -308,6 +294,37 @@ def test_a_stopped_run_remembers_no_child(db_path, env, stop):
     assert fetched >= set(CHILDREN)
     assert archived(db_path) == {url_of(a) for a in ARTICLES}
     assert set(remembered(db_path)) == {child_of(p) for p in CHILDREN}
+
+
+def stop_crawl(
+    mirror: Mirror,
+    db_path: Path,
+    env: dict,
+    stop: signal.Signals,
+    release: threading.Event,
+    moment: Callable[[set[str]], bool],
+) -> None:
+    """Run a crawl of ``mirror`` and send it ``stop`` once ``moment`` (given the paths
+    fetched so far) holds, then ``release`` what the mirror holds back and wait for the
+    crawl to end."""
+    child = start_cli("crawl", PORTAL, "--mirror", mirror.server.url, "--db", str(db_path),
+                      env=env)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        fetched: set[str] = set()
+        while not moment(fetched):
+            assert child.poll() is None, child.communicate()
+            assert time.monotonic() < deadline, "the moment to stop never came"
+            fetched.update(mirror.fetched())
+            time.sleep(0.05)
+        child.send_signal(stop)
+        time.sleep(0.5)
+    finally:
+        release.set()
+        try:
+            child.communicate(timeout=60)
+        finally:
+            child.kill()
 
 
 def stored(db_path: Path) -> set[str]:
