@@ -169,9 +169,9 @@ def test_mirror_press_release_pair_is_clustered_by_containment(archive):
     assert [r["cluster_id"] for r in rows(archive, "SELECT cluster_id FROM articles")] == [1, 1]
 
 
-def test_same_texts_not_flagged_as_releases_need_the_jaccard_bar(archive):
-    """Containment joins press releases only: two ordinary articles as alike as 51311
-    and 51337 (Jaccard 0.70) stay apart."""
+def store_pair_second_unflagged(archive) -> str:
+    """Store the release pair, 51311 flagged as a press release and 51337 not; they stay
+    apart (Jaccard 0.70, below the bar). Returns 51337's text."""
     one, other = release_pair()
     archive.store(record("https://www.tangselpos.id/detail/51311/a", one, press_release=True))
     archive.store(record("https://www.tangselpos.id/detail/51337/b", other))
@@ -179,6 +179,13 @@ def test_same_texts_not_flagged_as_releases_need_the_jaccard_bar(archive):
         None,
         None,
     ]
+    return other
+
+
+def test_same_texts_not_flagged_as_releases_need_the_jaccard_bar(archive):
+    """Containment joins press releases only: two ordinary articles as alike as 51311
+    and 51337 (Jaccard 0.70) stay apart."""
+    store_pair_second_unflagged(archive)
 
 
 def test_buckets_per_article_are_bounded(archive):
@@ -428,13 +435,7 @@ def test_a_reading_without_a_field_or_with_a_relative_date_erases_nothing(archiv
 def test_press_release_flag_found_later_rechecks_the_cluster(archive):
     """51311 and 51337 are joined only by the containment rule for press releases: when
     a better reading flags the second one, it joins the first's cluster."""
-    one, other = release_pair()
-    archive.store(record("https://www.tangselpos.id/detail/51311/a", one, press_release=True))
-    archive.store(record("https://www.tangselpos.id/detail/51337/b", other))
-    assert [r["cluster_id"] for r in rows(archive, "SELECT cluster_id FROM articles")] == [
-        None,
-        None,
-    ]
+    other = store_pair_second_unflagged(archive)
     flagged = record("https://www.tangselpos.id/detail/51337/b", other, press_release=True)
     assert archive.store(flagged)[0] == Outcome.UPDATED
     assert [r["cluster_id"] for r in rows(archive, "SELECT cluster_id FROM articles")] == [1, 1]
