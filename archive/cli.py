@@ -41,6 +41,13 @@ def cli() -> None:
         arsip crawl tangselpos --db news.db
         arsip search "Andra Soni" --db news.db
     """
+    from archive.db import max_db_pages
+
+    try:  # a typo in a cron job's environment: named, before any archive is touched
+        max_db_pages()
+    except ValueError as error:
+        click.echo(f"arsip: {error}", err=True)
+        raise SystemExit(2) from None
 
 
 # -- crawling -----------------------------------------------------------------------

@@ -397,9 +397,19 @@ def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Databas
     # per article with the default, 0.71 ms with this).
     db.execute("PRAGMA cache_size = -32768")
     apply_migrations(db)
-    if max_pages := os.environ.get("ARSIP_MAX_DB_PAGES"):
-        # A cap on the file's size in pages (4 KiB each): writes past it fail as on a
-        # full disk ("database or disk is full"). For operators with a quota, and for
-        # the full-disk tests.
-        db.execute(f"PRAGMA max_page_count = {int(max_pages):d}")
+    if (max_pages := max_db_pages()) is not None:
+        db.execute(f"PRAGMA max_page_count = {max_pages:d}")
     return db
+
+
+def max_db_pages() -> int | None:
+    """``ARSIP_MAX_DB_PAGES``: a cap on the archive file's size in pages (4 KiB each);
+    writes past it fail as on a full disk ("database or disk is full"). For operators
+    with a quota, and for the full-disk tests. None when unset; a ValueError naming it
+    when it is not a whole number of 0 or more (``arsip`` checks it before any command)."""
+    value = os.environ.get("ARSIP_MAX_DB_PAGES")
+    if not value:
+        return None
+    if not value.strip().isdigit():
+        raise ValueError(f"ARSIP_MAX_DB_PAGES={value!r} is not a whole number of 0 or more")
+    return int(value)

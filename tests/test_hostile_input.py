@@ -185,7 +185,8 @@ def test_import_a_hostile_file(archive, tmp_path):
     [("ARSIP_EMPTY_RETRY_DAYS", "abc", "a number"),
      ("ARSIP_FAILED_RETRY_RUNS", "2.5", "a whole number"),
      ("ARSIP_SITEMAP_RECHECK_DAYS", "-1", "a number"),
-     ("ARSIP_DOWNLOAD_TIMEOUT", "nan", "a number")],
+     ("ARSIP_DOWNLOAD_TIMEOUT", "nan", "a number"),
+     ("ARSIP_MAX_DB_PAGES", "2k", "a whole number")],
 )  # fmt: skip
 def test_a_setting_that_is_not_a_number(archive, tmp_path, name, value, what):
     """A typo in a cron job's environment stops the commands that read the setting with
