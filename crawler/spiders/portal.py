@@ -381,8 +381,12 @@ class PortalSpider(scrapy.Spider):
         found = 0  # articles a re-read child lists that its unmoved lastmod hid
         entries = 0
         for entry in sitemap:
+            url = (entry.get("loc") or "").strip()
+            if not url:
+                # An entry without a location is no entry. lxml 6.2 reads a sitemap whose
+                # entities were not expanded (an XML bomb) as one such entry; 6.0 as none.
+                continue
             entries += 1
-            url = entry.get("loc", "")
             lastmod = self._instant(entry.get("lastmod"))
             if sitemap.type == "sitemapindex":
                 # A sitemap last changed before --since holds nothing newer.
