@@ -280,7 +280,7 @@ def m007_empty_pages(db: sqlite_utils.Database) -> None:
 @migration
 def m008_sitemaps(db: sqlite_utils.Database) -> None:
     """What arsip remembers of each child sitemap of a portal's sitemap index, so that
-    a repeated run need not read one that has not changed (``archive.sitemaps``).
+    a repeated run need not read one that has not changed (``archive.memory.sitemaps``).
 
     A row (``portal``, ``url``) says: the run ``crawl_run_id`` read the child at ``url``
     completely (every article it lists archived, the run ended ``finished``) at
@@ -302,7 +302,7 @@ def m008_sitemaps(db: sqlite_utils.Database) -> None:
 
 @migration
 def m009_failed_articles(db: sqlite_utils.Database) -> None:
-    """Article pages a run gave up (``archive.failed``): one row per canonical URL key,
+    """Article pages a run gave up (``archive.memory.failed``): one row per canonical URL key,
     ``url`` as requested, ``portal``, ``error`` (the last: ``HTTP 503``,
     ``TimeoutError``...), ``first_failed_at`` / ``failed_at`` (UTC), ``failures`` (runs
     that gave it up), ``crawl_run_id`` (the last of them). The next runs request these
@@ -325,7 +325,7 @@ def m009_failed_articles(db: sqlite_utils.Database) -> None:
 @migration
 def m010_sitemap_rechecks(db: sqlite_utils.Database) -> None:
     """Run log columns of the periodic re-reads of remembered child sitemaps
-    (``ARSIP_SITEMAP_RECHECK_DAYS``, ``archive.sitemaps``): ``sitemaps_rechecked``
+    (``ARSIP_SITEMAP_RECHECK_DAYS``, ``archive.memory.sitemaps``): ``sitemaps_rechecked``
     counts the children read again in a run although their index ``lastmod`` had not
     moved, ``sitemaps_recheck_found`` the articles those re-reads found to fetch (new
     ones, or ones whose own ``lastmod`` moved): what the index's unmoved ``lastmod``

@@ -20,7 +20,7 @@ flag is raised for:
   log's ``article_page_failed``). One such run is a passing fault the next run mends;
   every run in a row is a page that keeps failing (its article is never archived).
 * ``articles_given_up``: article pages given up in the last ``days`` days: each failed
-  in ``ARSIP_FAILED_RETRY_RUNS`` runs in a row (``failed_articles``, ``archive.failed``)
+  in ``ARSIP_FAILED_RETRY_RUNS`` runs in a row (``failed_articles``, ``archive.memory.failed``)
   and no run asks for it any more, so it is lost unless the operator has it asked for
   again (``arsip forget --kind failed``) or a run meets it where it is listed.
 * ``body_rule_missed``: on ``BODY_RULE_MISSED`` or more of the newest article pages
@@ -41,10 +41,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from archive.known import parse_utc
 from archive.lock import lock_is_held
-from archive.memory import failed_summary
-from archive.runlog import COVERAGE_FIELDS
+from archive.memory.known import parse_utc
+from archive.memory.report import failed_summary
+from archive.memory.runlog import COVERAGE_FIELDS
 
 MIN_ARTICLES = 5
 HISTORY_RUNS = 30

@@ -36,7 +36,7 @@ from archive.dedup import (
     text_signature,
     text_signatures,
 )
-from archive.runlog import run_log_columns
+from archive.memory.runlog import run_log_columns
 
 # Columns copied from an Article record into ``articles``.
 ARTICLE_COLUMNS = (

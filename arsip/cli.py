@@ -142,8 +142,8 @@ def crawl(
         arsip crawl tangselpos --db news.db --since 2025-09-01 --max-pages 500
     """
     from archive.lock import CrawlLock, LockHeld, describe
+    from arsip.crawl import run_crawl
     from crawler.portals import all_portals, enabled_portals
-    from crawler.run import run_crawl
 
     names = list(portals) or enabled_portals()
     unknown = [n for n in names if n not in all_portals()]
@@ -296,9 +296,9 @@ def demo(db_path: Path) -> None:
     Example:
         arsip demo --db demo.db
     """
+    from arsip.crawl import run_crawl
     from crawler.mirror.server import MirrorServer, default_sites
     from crawler.portals import all_portals
-    from crawler.run import run_crawl
 
     with MirrorServer(default_sites(), log=None) as server:
         hosts = [site.hosts[0] for site in server.sites]
@@ -386,20 +386,20 @@ def extract(page: Path | None, url: str | None, batch: Path | None, fetched_at: 
 
 
 # The analyst's commands (search, show, export, stats, serve) live in their own module.
-from archive.cli_analyst import COMMANDS as ANALYST_COMMANDS  # noqa: E402
+from arsip.cli_analyst import COMMANDS as ANALYST_COMMANDS  # noqa: E402
 
 for command in ANALYST_COMMANDS:
     cli.add_command(command)
 
 
 # -- operator commands (archive/cli_ops.py) -----------------------------------------
-from archive.cli_ops import health  # noqa: E402
+from arsip.cli_ops import health  # noqa: E402
 
 cli.add_command(health)
 
 
 # -- the archive's own commands (archive/cli_archive.py) -----------------------------
-from archive.cli_archive import duplicates, import_, reextract  # noqa: E402
+from arsip.cli_archive import duplicates, import_, reextract  # noqa: E402
 
 cli.add_command(reextract)
 cli.add_command(duplicates)
@@ -407,14 +407,14 @@ cli.add_command(import_)
 
 
 # -- portal commands (archive/cli_portals.py) ----------------------------------------
-from archive.cli_portals import add_portal, portals  # noqa: E402
+from arsip.cli_portals import add_portal, portals  # noqa: E402
 
 cli.add_command(portals)
 cli.add_command(add_portal)
 
 
 # -- the crawler's memory (archive/cli_memory.py) ------------------------------------
-from archive.cli_memory import forget, memory  # noqa: E402
+from arsip.cli_memory import forget, memory  # noqa: E402
 
 cli.add_command(memory)
 cli.add_command(forget)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from archive.cli import db_option
-from archive.cli_analyst import output_options
 from archive.db import NewerArchive, check_not_newer
+from arsip.cli import db_option
+from arsip.cli_analyst import output_options
 
 
 def _require_archive(db_path: Path, *, missing_ok: bool = False) -> None:
@@ -59,8 +59,8 @@ def reextract(db_path: Path, portal: str | None) -> None:
     Example:
         arsip reextract --portal tangselpos --db news.db
     """
-    from archive.reextract import first_pages, summary_line
-    from archive.reextract import reextract as run
+    from arsip.reextract import first_pages, summary_line
+    from arsip.reextract import reextract as run
     from crawler.portals import all_portals
 
     _require_archive(db_path)
@@ -139,7 +139,7 @@ def import_(source: Path, db_path: Path) -> None:
     Example:
         arsip import articles.jsonl --db news.db
     """
-    from archive.importer import import_file
+    from arsip.importer import import_file
 
     _require_archive(db_path, missing_ok=True)
     with _progressbar(source.stat().st_size, f"Importing {source.name}") as bar:

@@ -1,7 +1,7 @@
 """The crawler's memory between runs, for operators: ``arsip memory`` lists it,
 ``arsip forget`` forgets entries so that the next run fetches them again.
 
-A thin click layer over ``archive.memory``. ``memory`` opens the archive read-only, so
+A thin click layer over ``archive.memory.report``. ``memory`` opens the archive read-only, so
 it runs while a crawl writes. ``forget`` takes the crawl lock (``archive.lock``): a
 running crawl writes its own memory when it ends, which would undo the forgetting.
 """
@@ -19,9 +19,16 @@ from urllib.parse import urlsplit
 import click
 from tabulate import tabulate
 
-from archive.cli_analyst import archive_option, emit_rows, output_options, quiet_broken_pipe
 from archive.db import NewerArchive, check_not_newer
-from archive.memory import COLUMNS, KINDS, TABLES, forget_entries, memory_portals, read_memory
+from archive.memory.report import (
+    COLUMNS,
+    KINDS,
+    TABLES,
+    forget_entries,
+    memory_portals,
+    read_memory,
+)
+from arsip.cli_analyst import archive_option, emit_rows, output_options, quiet_broken_pipe
 
 EXIT_LOCKED = 3  # as ``arsip crawl``: another crawl holds the archive's lock
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from archive.cli import db_option
+from arsip.cli import db_option
 
 
 @click.command()

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from archive.cli_analyst import output_options
+from arsip.cli_analyst import output_options
 from crawler.portals import Portal
 
 

@@ -15,7 +15,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 import crawler.settings  # noqa: F401  (its ARSIP_* numbers are checked before a crawl touches anything)
-from archive.runlog import portal_problem
+from archive.memory.runlog import portal_problem
 from crawler.portals import get_portal
 from crawler.spiders.portal import PortalSpider
 
@@ -75,7 +75,7 @@ class PortalResult:
 
     @property
     def problem(self) -> str | None:
-        """Why the portal failed outright (see ``archive.runlog.portal_problem``)."""
+        """Why the portal failed outright (see ``archive.memory.runlog.portal_problem``)."""
         return portal_problem(self.stats)
 
     @property

@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from archive.empty import forget_empty, remember_empty
+from archive.memory.empty import forget_empty, remember_empty
 from archive.store import Archive, utc_now
 from crawler.extract.clean import clean_article
 from crawler.extract.normalise import normalise_article
@@ -121,7 +121,7 @@ class StorePipeline:
     def item_dropped(self, item, response, exception, **kwargs) -> None:
         self.counts["dropped"] += 1
         if isinstance(exception, NoArticle) and self.archive is not None and not self.failed:
-            # Read and empty: the next runs skip it for a while (``archive.empty``).
+            # Read and empty: the next runs skip it for a while (``archive.memory.empty``).
             page = getattr(item, "raw_page", None) or {}
             try:
                 remember_empty(

@@ -39,13 +39,13 @@ _OFF = ("0", "false", "no", "off")
 ARSIP_KEEP_PAGES = os.environ.get("ARSIP_KEEP_PAGES", "1").strip().lower() not in _OFF
 # Days before a page that was read and held no article (a video or gallery page under
 # an article URL) is fetched again; until then every run skips it like an archived
-# article (``archive.empty``). A sitemap ``lastmod`` newer than its last fetch, or
+# article (``archive.memory.empty``). A sitemap ``lastmod`` newer than its last fetch, or
 # ``--refresh-days``, fetches it sooner; ``0`` fetches every such page again.
 ARSIP_EMPTY_RETRY_DAYS = _number("ARSIP_EMPTY_RETRY_DAYS", "7")
 # Days after which a remembered child sitemap of a sitemap index is read again although
 # the index gives it no newer ``lastmod`` (indexes that never move a child's lastmod
 # would otherwise hide its new articles for good); each child comes due at its own point
-# between half of this and all of it (``archive.sitemaps``). ``0`` reads every child
+# between half of this and all of it (``archive.memory.sitemaps``). ``0`` reads every child
 # on every run.
 ARSIP_SITEMAP_RECHECK_DAYS = _number("ARSIP_SITEMAP_RECHECK_DAYS", "7")
 # Runs in a row that ask again for an article page given up before (an error status

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from archive.cli import cli
+from arsip.cli import cli
 from tests.conftest import ROOT
 
 README = ROOT / "README.md"

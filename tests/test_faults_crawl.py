@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from scrapy.utils.sitemap import Sitemap
 
-from archive.runlog import previous_walk_cut
+from archive.memory.runlog import previous_walk_cut
 from crawler.mirror.faults import KINDS, XML_BOMB, FaultPlan
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.server import MirrorServer, Page, Site

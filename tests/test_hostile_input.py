@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.cli import cli
 from archive.store import Archive
+from arsip.cli import cli
 from tests.archives import EXTRA, file_digest
 from tests.conftest import run_cli
 from tests.test_crash import check_whole

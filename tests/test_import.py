@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from archive.importer import BATCH
+from arsip.importer import BATCH
 from crawler.mirror.tangselpos import load_articles
 from tests.conftest import run_cli
 from tests.test_crash import check_whole

@@ -26,9 +26,9 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from archive.cli import cli
 from archive.db import MIGRATIONS
 from archive.lock import lock_is_held
+from arsip.cli import cli
 from crawler.mirror.faults import FaultPlan
 from crawler.mirror.generated import generate_articles, generate_videos, with_videos
 from crawler.mirror.render.wordpress import Kabar6

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from archive.known import parse_utc
 from archive.lock import CrawlLock, LockHeld
+from archive.memory.known import parse_utc
 from crawler.middlewares import retry_after_seconds
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.server import MirrorServer, Page, Site

@@ -9,8 +9,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from archive.cli import cli
 from archive.search import QuerySyntaxError, fts_query, parse_when
+from arsip.cli import cli
 from tests.archives import build_analyst_archive, file_digest
 from tests.conftest import run_cli
 

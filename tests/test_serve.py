@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.cli_analyst import serve as serve_command
+from arsip.cli_analyst import serve as serve_command
 from tests.archives import build_analyst_archive, file_digest
 from tests.conftest import ROOT
 

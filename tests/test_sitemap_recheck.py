@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.sitemaps import recheck_due_at, recheck_fraction
+from archive.memory.sitemaps import recheck_due_at, recheck_fraction
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.render.base import XML, sitemap_index
 from crawler.mirror.server import Page, Site

@@ -5,7 +5,7 @@ A portal's article URL rule also matches pages that hold no article: video and g
 pages, index pages. Their URL never enters ``article_urls`` (nothing is stored), so
 without this memory every run would fetch them again. The store pipeline remembers a
 page here when it was read (HTTP 200) and extraction found no title or no body; the
-spider (``archive.known.KnownArticles.empty``) skips it until the entry is older than
+spider (``archive.memory.known.KnownArticles.empty``) skips it until the entry is older than
 the retry period. A page that later yields an article is stored as usual and forgotten
 here. Rows are keyed by canonical URL (``archive.dedup.canonical_url``), like
 ``article_urls``, so every spelling of a URL finds its row.

@@ -8,7 +8,7 @@ listings early (``LISTING_OVERLAP``): an article that failed deep in a listing, 
 in no sitemap the run reads, would never be fetched again. The crawler therefore writes
 the URLs it gave up at the end of a run and requests them at the start of the next, up
 to ``ARSIP_FAILED_RETRY_RUNS`` runs in a row; an article stored, or a page found without
-an article a second time (``archive.empty``), leaves the table.
+an article a second time (``archive.memory.empty``), leaves the table.
 """
 
 from __future__ import annotations

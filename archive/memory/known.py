@@ -1,6 +1,6 @@
 """The archive as the crawler's memory: which article URLs are already archived, and
 when each article was first seen and last fetched; which were fetched and held no
-article (``empty_pages``, see ``archive.empty``).
+article (``empty_pages``, see ``archive.memory.empty``).
 
 Incremental crawling asks this for every article link it discovers, so a lookup is one
 indexed query on ``article_urls`` (by canonical URL key) joined to ``articles``; nothing

@@ -2,13 +2,13 @@
 
 Three tables hold the memory (all in the archive; see the modules that write them):
 
-``empty_pages`` (``archive.empty``, m007)
+``empty_pages`` (``archive.memory.empty``, m007)
     article URLs whose page held no article (video, gallery pages): skipped until
     ``ARSIP_EMPTY_RETRY_DAYS`` after their last fetch.
-``failed_articles`` (``archive.failed``, m009)
+``failed_articles`` (``archive.memory.failed``, m009)
     article pages a run gave up (5xx after the retries, timeouts): asked for by URL in
     the next runs, until ``ARSIP_FAILED_RETRY_RUNS`` runs have failed on them.
-``sitemaps`` (``archive.sitemaps``, m008)
+``sitemaps`` (``archive.memory.sitemaps``, m008)
     child sitemaps of a sitemap index read completely: skipped while the index gives
     them no newer ``lastmod``, until ``ARSIP_SITEMAP_RECHECK_DAYS`` call for them again.
 
@@ -29,7 +29,7 @@ States, i.e. what the next run does with the entry:
 * failed: ``retrying`` (asked for again by the next run), ``given_up`` (failed in
   ``ARSIP_FAILED_RETRY_RUNS`` runs: no run asks for it any more), ``archived``.
 * sitemap: ``skipped`` (while the index gives it no newer ``lastmod``, until ``due_at``),
-  ``due`` (read again by the next run: ``archive.sitemaps.recheck_due_at``).
+  ``due`` (read again by the next run: ``archive.memory.sitemaps.recheck_due_at``).
 
 Forgetting (``forget_entries``) makes the next run fetch again: an empty page's row goes (and
 with it its portal's child sitemaps, or a page listed only in a remembered child would
@@ -46,8 +46,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from archive.dedup import canonical_url
-from archive.known import EmptyPage, parse_utc
-from archive.sitemaps import RECHECK_DAYS, recheck_due_at
+from archive.memory.known import EmptyPage, parse_utc
+from archive.memory.sitemaps import RECHECK_DAYS, recheck_due_at
 
 KINDS = ("empty", "failed", "sitemap")
 TABLES = {"empty": "empty_pages", "failed": "failed_articles", "sitemap": "sitemaps"}

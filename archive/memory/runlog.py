@@ -75,7 +75,7 @@ def portal_problem(stats: Mapping[str, Any], reason: str | None = None) -> str |
 def extraction_broken(stats: Mapping[str, Any]) -> bool:
     """Article pages were read and none yielded an article. Not counted as read: pages
     that held no article when last read (``arsip/empty_reread``: none again is what
-    they are expected to yield; ``archive.empty``), and articles given up because a
+    they are expected to yield; ``archive.memory.empty``), and articles given up because a
     further page could not be fetched (``arsip/article_page_failed``: never put to
     extraction). A quiet run that only re-read its video pages, or whose only new
     article lost its page 2, is no broken one."""

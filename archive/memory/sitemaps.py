@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from archive.db import open_db, read_if_present
-from archive.known import parse_utc
+from archive.memory.known import parse_utc
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
-from archive.dedup import content_hash
 from crawler.extract.dates import (
     JAKARTA,
     ParsedDate,
@@ -73,7 +72,8 @@ def _as_zone(name: str) -> ZoneInfo:
 def normalise_article(
     article: Article, timezone: str = JAKARTA, *, keep_page_offset: bool = False
 ) -> Article:
-    """The normalisation stage: published_* fields, modified_at, word count, hash.
+    """The normalisation stage: published_* fields, modified_at, word count (the archive
+    computes ``content_hash`` when it stores the article).
 
     ``timezone`` is the portal's zone, used for times printed without one and for
     ``published_local``. With ``keep_page_offset`` (pages of no declared portal),
@@ -82,7 +82,6 @@ def normalise_article(
     published = publication_date(article, timezone)
     updates: dict = {
         "word_count": len(_WORD.findall(article.body or "")),
-        "content_hash": content_hash(article.body),
     }
     if published:
         updates.update(

@@ -10,17 +10,17 @@ listing pages and pagination that match ``listing_url``, and parses pages that m
 Crawling is incremental: the archive (``ARSIP_DB``) is the memory. Sitemaps and listing
 pages are fetched every run, except a child of a sitemap index (at any depth of nested
 indexes) whose index ``lastmod`` is not newer than when a finished run last read it
-completely (``archive.sitemaps``; with ``refresh_days``, only one read before that
+completely (``archive.memory.sitemaps``; with ``refresh_days``, only one read before that
 window began), until ``ARSIP_SITEMAP_RECHECK_DAYS`` call for it again (an index may
 not move the lastmod of a child that gained articles); an article page only when its
 URL is not archived yet, when its sitemap ``lastmod`` is newer than its last fetch, or
 when it was first seen less than ``refresh_days`` ago (to catch edits). A URL
-whose page was read and held no article (``archive.empty``) twice in a row is skipped
+whose page was read and held no article (``archive.memory.empty``) twice in a row is skipped
 the same way until ``ARSIP_EMPTY_RETRY_DAYS`` have passed since its last fetch.
 Paging through a listing stops after ``LISTING_OVERLAP`` pages that hold no article to
 fetch, unless the previous run left listing pages unread (killed, stopped by a full
 disk, a listing page given up, its ``--max-pages`` budget spent:
-``archive.runlog.previous_walk_cut``): then this run pages on to the end, so that the
+``archive.memory.runlog.previous_walk_cut``): then this run pages on to the end, so that the
 articles behind the cut are archived. ``since`` bounds a
 first run or a backfill: articles whose sitemap ``lastmod`` or listing date is older
 are not fetched, and paging stops at a listing page whose dated articles are all older.
@@ -47,10 +47,10 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.sitemap import Sitemap
 
 from archive.dedup import canonical_url
-from archive.failed import pending_failures, record_failures
-from archive.known import KnownArticles
-from archive.runlog import previous_walk_cut
-from archive.sitemaps import (
+from archive.memory.failed import pending_failures, record_failures
+from archive.memory.known import KnownArticles
+from archive.memory.runlog import previous_walk_cut
+from archive.memory.sitemaps import (
     RECHECK_DAYS,
     RememberedSitemap,
     recheck_due_at,
@@ -154,12 +154,12 @@ class PortalSpider(scrapy.Spider):
         those articles were settled (``_remember_sitemaps``)."""
         self.settled: set[str] = set()
         """Canonical URLs (as requested) of the article pages this run settled: their
-        article stored, or found without one a second time (``archive.empty``). What a
+        article stored, or found without one a second time (``archive.memory.empty``). What a
         child sitemap waits for before it is remembered, and what leaves
         ``failed_articles``."""
         self.failed: dict[str, str] = {}
         """Article URL -> why its page (or a further page) was given up in this run:
-        written at close (``archive.failed``) so that the next run asks again."""
+        written at close (``archive.memory.failed``) so that the next run asks again."""
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -197,7 +197,7 @@ class PortalSpider(scrapy.Spider):
             self.logger.warning("%s: walking every listing page this run", cut)
             self._stat("catch_up")
         # Articles given up by earlier runs (an error after the retries): asked for by
-        # URL, since paging may not reach them again (``archive.failed``).
+        # URL, since paging may not reach them again (``archive.memory.failed``).
         for url in pending_failures(
             self.settings.get("ARSIP_DB"),
             self.name,
@@ -279,7 +279,7 @@ class PortalSpider(scrapy.Spider):
 
     def article_failed(self, failure: Any) -> None:
         """An article page given up for now (5xx, 429, timeouts, resets): remembered, so
-        that the next run asks for it again (``archive.failed``). One gone for good (404)
+        that the next run asks for it again (``archive.memory.failed``). One gone for good (404)
         or refused (robots.txt) is not."""
         error = failure.value
         response = getattr(error, "response", None)
@@ -647,7 +647,7 @@ class PortalSpider(scrapy.Spider):
             self._stat("article_pages")
             if response.meta.get("arsip_was_empty"):
                 # A page that held no article last time: finding none again says nothing
-                # about extraction (``archive.runlog.extraction_broken``).
+                # about extraction (``archive.memory.runlog.extraction_broken``).
                 self._stat("empty_reread")
         fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         page = read_page(response.selector, response.url, portal=self.portal, fetched_at=fetched_at)
@@ -703,7 +703,7 @@ class PortalSpider(scrapy.Spider):
         response = getattr(error, "response", None)
         cause = f"HTTP {response.status}" if response is not None else type(error).__name__
         self._stat("article_page_failed")
-        self.failed[first] = (  # asked for again by the next run (``archive.failed``)
+        self.failed[first] = (  # asked for again by the next run (``archive.memory.failed``)
             f"page {request.cb_kwargs['pages']}: {cause}"
         )
         self.logger.warning(
