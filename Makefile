@@ -2,20 +2,23 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# The versions the suite passed with; `make upgrade` refreshes them.
+LOCK := constraints.txt
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --constraint $(LOCK)
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test test-fast lint format bench upgrade clean
 
 # pip is upgraded first: old pips skip trafilatura's lxml[html-clean] extra.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.demo-installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.test-installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP_INSTALL) -e '.[test]'
 	touch $@ $(VENV)/.demo-installed
 
 demo: $(VENV)/.demo-installed
@@ -23,6 +26,10 @@ demo: $(VENV)/.demo-installed
 
 test: $(VENV)/.test-installed lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# The pure tests: extraction, cleaning, dates, the store's API; no crawl, no CLI process.
+test-fast: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -n 2 -m "not crawl"
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
@@ -33,8 +40,24 @@ format: $(VENV)/.test-installed
 	$(BIN)/ruff format .
 
 bench: $(VENV)/.test-installed
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(PIP_INSTALL) -e '.[test,bench]'
 	$(BIN)/python bench/run_all.py
 
+# Newest releases within pyproject.toml's bounds, in a venv of their own; the lock is
+# rewritten only when the whole suite passes with them.
+UPGRADE_VENV := .venv-upgrade
+upgrade:
+	rm -rf $(UPGRADE_VENV)
+	$(PYTHON) -m venv $(UPGRADE_VENV)
+	$(UPGRADE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(UPGRADE_VENV)/bin/python -m pip install --quiet --upgrade -e '.[test,bench,parquet,plot]'
+	$(UPGRADE_VENV)/bin/ruff check .
+	$(UPGRADE_VENV)/bin/python -m pytest -n 2 --dist loadfile
+	{ grep '^#' $(LOCK); \
+	  $(UPGRADE_VENV)/bin/python -m pip freeze --exclude-editable | grep -vi '^arsip=='; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+	rm -rf $(UPGRADE_VENV)
+	@echo "constraints.txt rewritten; reinstall with: rm -rf $(VENV) && make test"
+
 clean:
-	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(UPGRADE_VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .ruff_cache
