@@ -7,21 +7,25 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import os
 import pkgutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 from parsel import Selector
+from scrapy import Request
 
 import crawler.portals
-import crawler.spiders
 from crawler.extract.paging import next_page_url
 from crawler.mirror.render import RENDERERS
 from crawler.mirror.render.networks import TribunBanten
 from crawler.mirror.render.wordpress import BantenHits
 from crawler.mirror.server import MirrorServer, Page, Site
 from crawler.portals import Portal, all_portals
+from crawler.spiders.loader import PortalSpiderLoader
 from crawler.spiders.portal import PortalSpider
 from tests.conftest import ROOT, SAMPLE_DATA, rows, run_cli
 from tests.mirror_data import mirror_articles, mismatches
@@ -305,29 +309,13 @@ def test_portals_lists_families_discovery_and_the_last_run(archive):
 # -- each declaration has its spider, fixture and mirror site -----------------------
 
 
-def spider_classes() -> dict[str, type[PortalSpider]]:
-    """Spider module name -> the PortalSpider subclass it defines."""
-    found = {}
-    for info in pkgutil.iter_modules(crawler.spiders.__path__):
-        module = importlib.import_module(f"crawler.spiders.{info.name}")
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, PortalSpider)
-                and value is not PortalSpider
-                and value.__module__ == module.__name__
-            ):
-                found[info.name] = value
-    return found
-
-
 @pytest.mark.parametrize("module", SHIPPED)
 def test_declaration_has_spider_fixture_and_mirror_site(module):
     portal = declared_modules()[module]
     assert portal.name == module, "a portal's name is its module's name"
-    spider = spider_classes().get(module)
-    assert spider is not None, f"no crawler/spiders/{module}.py"
-    assert spider.name == module, "a spider's name is its file's name"
+    spider = PortalSpiderLoader().load(module)
+    assert issubclass(spider, PortalSpider)
+    assert spider.name == module, "a spider's name is its portal's name"
     assert spider.portal is portal
     cases = [c for c in (SAMPLE_DATA / module).glob("*/output.json")]
     assert cases, f"no saved page under tests/sample_data/{module}/"
@@ -335,7 +323,40 @@ def test_declaration_has_spider_fixture_and_mirror_site(module):
 
 
 def test_every_spider_has_a_declaration():
-    assert set(spider_classes()) == set(SHIPPED)
+    assert PortalSpiderLoader().list() == list(all_portals())
+
+
+def test_the_spider_loader_finds_a_portal_by_its_urls():
+    loader = PortalSpiderLoader()
+    for name, portal in all_portals().items():
+        assert name in loader.find_by_request(Request(portal.home)), name
+    assert loader.find_by_request(Request("https://www.example.org/")) == []
+    with pytest.raises(KeyError, match="unknown portal 'nosuch'"):
+        loader.load("nosuch")
+
+
+def test_a_portal_of_the_portals_file_is_a_scrapy_spider(tmp_path, portals_file):
+    """One entry in the operator's portals file is the whole portal: ``scrapy list``
+    (run from the repository root, as a Scrapy user does) names it with every other
+    declared portal, and ``scrapy crawl`` archives its site from the mirror."""
+    Path(portals_file["ARSIP_PORTALS_FILE"]).write_text(
+        '[portals.kabarserang]\nhome = "https://www.kabarserang.id/"\n'
+    )
+    site = _renamed(BantenHits, "www.kabarserang.id")
+    db_path = tmp_path / "news.db"
+    scrapy = Path(sys.executable).with_name("scrapy")
+    with MirrorServer([site.build()], log=None) as server:
+        env = {**os.environ, **portals_file, "ARSIP_MIRROR": server.url, "ARSIP_DB": str(db_path)}
+        listed = subprocess.run(
+            [scrapy, "list"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        )
+        assert listed.stdout.split() == sorted([*all_portals(), "kabarserang"])
+        done = subprocess.run(
+            [scrapy, "crawl", "kabarserang"], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+    assert done.returncode == 0, done.stderr
+    found = stored(db_path, "kabarserang")
+    assert set(found) == {site.url(a) for a in site.articles}
 
 
 def test_the_documented_example_portal_crawls_a_site_of_its_family(tmp_path, mirror):
