@@ -24,7 +24,7 @@ from crawler.mirror.render import portal_site, sample_portals
 from crawler.mirror.render.base import PortalSite
 from crawler.mirror.server import MirrorServer, Page, Site
 from crawler.portals import Portal, all_portals
-from crawler.portals.base import FAMILY_BASES
+from crawler.portals.base import FAMILY_BASES, wordpress
 from crawler.spiders.loader import PortalSpiderLoader
 from crawler.spiders.portal import PortalSpider
 from tests.conftest import ROOT, SAMPLE_DATA, rows, run_cli
@@ -363,6 +363,43 @@ def test_a_portal_of_the_portals_file_is_a_scrapy_spider(tmp_path, portals_file)
     assert done.returncode == 0, done.stderr
     found = stored(db_path, "kabarserang")
     assert set(found) == {site.url(a) for a in site.articles}
+
+
+def test_one_declaration_file_is_a_whole_portal(tmp_path):
+    """A portal declared in one module and nothing else (here through
+    ARSIP_PORTALS_MODULE, as a module of crawler/portals/ would be): ``arsip portals``
+    and ``scrapy list`` name it, the mirror renders its sample site from the
+    declaration (its hosts and the name its titles carry), and a crawl archives every
+    article with the fields of the data."""
+    (tmp_path / "kabarserang_portal.py").write_text(
+        "from crawler.portals.base import wordpress\n\n"
+        'PORTAL = wordpress("kabarserang", "https://www.kabarserang.id/", "KabarSerang")\n'
+    )
+    env = {"ARSIP_PORTALS_MODULE": "kabarserang_portal", "PYTHONPATH": f"{tmp_path}:{ROOT}"}
+    declared = wordpress("kabarserang", "https://www.kabarserang.id/", "KabarSerang")
+    site = portal_site(declared, portal_site("bantenhits").articles)
+    assert site.hosts == ("www.kabarserang.id", "kabarserang.id")
+    first = site.articles[0]
+    page = next(iter(site.article_pages(first).values())).decode()
+    assert f"<title>{first['title']} - KabarSerang</title>" in page
+
+    listed = json.loads(run_cli("portals", "--format", "json", env=env).stdout)
+    assert {p["name"]: p["family"] for p in listed}["kabarserang"] == "wordpress"
+    scrapy = Path(sys.executable).with_name("scrapy")
+    spiders = subprocess.run(
+        [scrapy, "list"], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True
+    )
+    assert "kabarserang" in spiders.stdout.split(), spiders.stderr
+    db_path = tmp_path / "news.db"
+    with MirrorServer([site.build()], log=None) as server:
+        result = run_cli(
+            "crawl", "kabarserang", "--mirror", server.url, "--db", str(db_path), env=env
+        )
+    assert result.returncode == 0, result.stderr
+    found = stored(db_path, "kabarserang")
+    assert set(found) == {site.url(a) for a in site.articles}
+    for article in site.articles:
+        assert mismatches(found[site.url(article)], article) == {}, article["id"]
 
 
 def test_the_documented_example_portal_crawls_a_site_of_its_family(tmp_path, mirror):

@@ -23,7 +23,7 @@ from crawler.mirror.render.wordpress import (
     RadarBanten,
     WordPressSite,
 )
-from crawler.portals import all_portals, get_portal
+from crawler.portals import Portal, all_portals, get_portal
 
 RENDERERS: dict[str, type[PortalSite]] = {
     site.name: site for site in (Kabar6, BantenNews, RadarBanten, TribunBanten, TangerangNews, Biem)
@@ -47,15 +47,16 @@ def sample_portals() -> list[str]:
     return [name for name in all_portals() if (sites / name / "articles.json").is_file()]
 
 
-def portal_site(name: str, articles: list[Article] | None = None) -> PortalSite:
-    """The renderer of portal ``name``'s sample site, loaded with its articles (those of
-    ``sites/<name>/articles.json`` unless given)."""
-    if name in RENDERERS:
-        return RENDERERS[name](articles)
-    portal = get_portal(name)
+def portal_site(portal: str | Portal, articles: list[Article] | None = None) -> PortalSite:
+    """The renderer of a portal's sample site (the portal by name or its declaration),
+    loaded with its articles (those of ``sites/<name>/articles.json`` unless given)."""
+    if isinstance(portal, str):
+        if portal in RENDERERS:
+            return RENDERERS[portal](articles)
+        portal = get_portal(portal)
     if portal.family not in FAMILY_RENDERERS:
         raise KeyError(
-            f"portal {name}: the mirror renders no {portal.family!r} site; "
+            f"portal {portal.name}: the mirror renders no {portal.family!r} site; "
             "give it a renderer in crawler.mirror.render.RENDERERS"
         )
     return FAMILY_RENDERERS[portal.family](articles, portal=portal)
