@@ -365,6 +365,18 @@ def test_a_portal_of_the_portals_file_is_a_scrapy_spider(tmp_path, portals_file)
     assert set(found) == {site.url(a) for a in site.articles}
 
 
+def assert_crawl_archives(site: PortalSite, portal: str, db_path: Path, env: dict) -> None:
+    """``arsip crawl <portal>`` from a mirror serving ``site`` alone stores each of its
+    articles with every field of its data."""
+    with MirrorServer([site.build()], log=None) as server:
+        result = run_cli("crawl", portal, "--mirror", server.url, "--db", str(db_path), env=env)
+    assert result.returncode == 0, result.stderr
+    found = stored(db_path, portal)
+    assert set(found) == {site.url(a) for a in site.articles}
+    for article in site.articles:
+        assert mismatches(found[site.url(article)], article) == {}, article["id"]
+
+
 def test_one_declaration_file_is_a_whole_portal(tmp_path):
     """A portal declared in one module and nothing else (here through
     ARSIP_PORTALS_MODULE, as a module of crawler/portals/ would be): ``arsip portals``
@@ -390,16 +402,7 @@ def test_one_declaration_file_is_a_whole_portal(tmp_path):
         [scrapy, "list"], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True
     )
     assert "kabarserang" in spiders.stdout.split(), spiders.stderr
-    db_path = tmp_path / "news.db"
-    with MirrorServer([site.build()], log=None) as server:
-        result = run_cli(
-            "crawl", "kabarserang", "--mirror", server.url, "--db", str(db_path), env=env
-        )
-    assert result.returncode == 0, result.stderr
-    found = stored(db_path, "kabarserang")
-    assert set(found) == {site.url(a) for a in site.articles}
-    for article in site.articles:
-        assert mismatches(found[site.url(article)], article) == {}, article["id"]
+    assert_crawl_archives(site, "kabarserang", tmp_path / "news.db", env)
 
 
 def test_the_documented_example_portal_crawls_a_site_of_its_family(tmp_path, mirror):
@@ -413,13 +416,4 @@ def test_the_documented_example_portal_crawls_a_site_of_its_family(tmp_path, mir
     env = {"ARSIP_PORTALS_MODULE": "kabarbaru_portal",
            "PYTHONPATH": f"{tmp_path}:{ROOT}"}  # fmt: skip
     site = _renamed("radarbanten", "www.kabarbaru.id")
-    db_path = tmp_path / "news.db"
-    with MirrorServer([site.build()], log=None) as server:
-        result = run_cli(
-            "crawl", "kabarbaru", "--mirror", server.url, "--db", str(db_path), env=env
-        )
-    assert result.returncode == 0, result.stderr
-    found = stored(db_path, "kabarbaru")
-    assert set(found) == {site.url(a) for a in site.articles}
-    for article in site.articles:
-        assert mismatches(found[site.url(article)], article) == {}, article["id"]
+    assert_crawl_archives(site, "kabarbaru", tmp_path / "news.db", env)
