@@ -439,6 +439,8 @@ class Runner:
         process = subprocess.Popen(
             [str(executable("arsip")), *argv[1:]], cwd=self.home, env={**self.env, **env},
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            # Ctrl-C reaches it as in a terminal, though a test worker may ignore SIGINT.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )  # fmt: skip
         self.started.append((command, process))
         banner = process.stdout.readline()
