@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 LOCK := constraints.txt
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --constraint $(LOCK)
 
-.PHONY: demo test test-fast lint format bench upgrade clean
+.PHONY: demo test test-fast lint format docs bench upgrade clean
 
 # pip is upgraded first: old pips skip trafilatura's lxml[html-clean] extra.
 $(BIN)/python:
@@ -38,6 +38,10 @@ lint: $(VENV)/.test-installed
 format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# docs/cli.md from every command's --help; tests/test_docs.py fails when it is stale.
+docs: $(VENV)/.test-installed
+	$(BIN)/cog -r docs/cli.md
 
 bench: $(VENV)/.test-installed
 	$(PIP_INSTALL) -e '.[test,bench]'

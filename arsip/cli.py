@@ -53,7 +53,7 @@ def cli() -> None:
 # -- crawling -----------------------------------------------------------------------
 
 
-# Exit statuses of ``arsip crawl`` (README: Exit status); 2 is click's usage error.
+# Exit statuses of ``arsip crawl`` (docs/operating.md: Exit status); 2 is click's usage error.
 EXIT_OK = 0
 EXIT_PORTAL_FAILED = 1
 EXIT_LOCKED = 3

@@ -56,7 +56,7 @@ ARSIP_FAILED_RETRY_RUNS = _number("ARSIP_FAILED_RETRY_RUNS", "5", int)
 ARSIP_CONTACT = os.environ.get("ARSIP_CONTACT", "https://github.com/arsip-id/arsip")
 
 # -- politeness ----------------------------------------------------------------------
-# On by default; the README (Politeness) explains each. A portal may ask for more
+# On by default; docs/operating.md (Politeness) explains each. A portal may ask for more
 # (``crawl_delay`` / ``concurrency`` in its declaration).
 USER_AGENT = f"arsip/0.1 (news archiver; +{ARSIP_CONTACT})"
 ROBOTSTXT_OBEY = True

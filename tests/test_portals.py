@@ -406,10 +406,10 @@ def test_one_declaration_file_is_a_whole_portal(tmp_path):
 
 
 def test_the_documented_example_portal_crawls_a_site_of_its_family(tmp_path, mirror):
-    """The worked example of the README, as written there, declared through
+    """The worked example of docs/adding-a-portal.md, as written there, declared through
     ARSIP_PORTALS_MODULE: it archives a WordPress site with dated URLs (radarbanten's
     sample pages served under its host) with every field right."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "adding-a-portal.md").read_text(encoding="utf-8")
     block = text.split("# crawler/portals/kabarbaru.py\n", 1)[1].split("```", 1)[0]
     assert len([line for line in block.splitlines() if line.strip()]) <= 4
     (tmp_path / "kabarbaru_portal.py").write_text(block)

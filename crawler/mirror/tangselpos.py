@@ -1,6 +1,6 @@
 """A tangselpos.id-like sample site, rendered from ``sites/tangselpos/articles.json``.
 
-The markup follows what is known of the real portal (DOMAIN.md): articles at
+The markup follows what is known of the real portal: articles at
 ``/detail/<id>/<slug>``, images under ``/storage/YYYY/MM/<slug>-DDMMYYYY-HHMMSS.jpg``,
 a related-news feed (``TangselCity | 16 jam yang lalu``) inside the text container,
 a date line, JSON-LD on most pages but not all; video and gallery pages under the same
