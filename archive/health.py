@@ -42,9 +42,9 @@ from pathlib import Path
 from typing import Any
 
 from archive.lock import lock_is_held
-from archive.memory.known import parse_utc
 from archive.memory.report import failed_summary
 from archive.memory.runlog import COVERAGE_FIELDS
+from archive.times import parse_utc, utc_now
 
 MIN_ARTICLES = 5
 HISTORY_RUNS = 30
@@ -293,7 +293,7 @@ def health_report(results: list[PortalHealth], days: int) -> dict[str, Any]:
     """The ``--json`` form: ``{"ok", "checked_at", "days", "portals": [...]}``."""
     return {
         "ok": all(r.ok for r in results),
-        "checked_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "checked_at": utc_now(),
         "days": days,
         "portals": [{**asdict(r), "ok": r.ok} for r in results],
     }

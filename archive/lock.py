@@ -18,9 +18,10 @@ import os
 import socket
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+
+from archive.times import utc_now
 
 
 class LockHeld(Exception):
@@ -86,7 +87,7 @@ class CrawlLock:
         record = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
-            "started_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "started_at": utc_now(),
         }
         handle.write(json.dumps(record) + "\n")
         handle.flush()

@@ -16,7 +16,6 @@ import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from archive.dedup import (
     text_signatures,
 )
 from archive.memory.runlog import run_log_columns
+from archive.times import utc_now
 
 # Columns copied from an Article record into ``articles``.
 ARTICLE_COLUMNS = (
@@ -105,10 +105,6 @@ def _corrections(row: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str,
     ):
         fields.update({col: row[col] for col in PUBLISHED_COLUMNS})
     return fields
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Archive:

@@ -13,8 +13,7 @@ import click
 
 from archive.clusters import largest_clusters
 from archive.query import search_articles, summary
-from crawler.extract.dates import to_local_iso
-from crawler.extract.normalise import parse_instant
+from archive.times import parse_instant, to_local_iso
 
 DB_HELP = "The archive file (SQLite); created when missing."
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from scrapy.settings import Settings
 
 import crawler.settings  # noqa: F401  (its ARSIP_* numbers are checked before a crawl touches anything)
 from archive.memory.runlog import portal_problem
+from archive.times import utc_now
 from crawler.portals import get_portal
 from crawler.spiders.portal import PortalSpider
 
@@ -37,9 +37,7 @@ def crawl_settings(
     overrides: dict[str, Any] = {
         "ARSIP_DB": str(db_path),
         "LOG_LEVEL": "INFO" if verbose else "CRITICAL" if quiet else "WARNING",
-        "ARSIP_INVOCATION": (
-            f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} {socket.gethostname()}:{os.getpid()}"
-        ),
+        "ARSIP_INVOCATION": (f"{utc_now()} {socket.gethostname()}:{os.getpid()}"),
     }
     if log_file:
         overrides.update(LOG_FILE=str(log_file), LOG_FILE_APPEND=True, LOG_LEVEL="INFO")

@@ -22,8 +22,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive.store import Archive
+from archive.times import JAKARTA, to_utc_iso
 from crawler.extract.clean import clean_article
-from crawler.extract.dates import JAKARTA, parse_date, to_utc_iso
+from crawler.extract.dates import parse_date
 from crawler.extract.normalise import normalise_article
 from crawler.items import Article
 from crawler.portals import portal_for_url

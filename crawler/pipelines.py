@@ -16,7 +16,8 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.memory.empty import forget_empty, remember_empty
-from archive.store import Archive, utc_now
+from archive.store import Archive
+from archive.times import utc_now
 from crawler.extract.clean import clean_article
 from crawler.extract.normalise import normalise_article
 from crawler.items import Article

@@ -14,11 +14,11 @@ an article a second time (``archive.memory.empty``), leaves the table.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.db import open_db, read_if_present
 from archive.dedup import canonical_url
+from archive.times import utc_now
 
 
 def pending_failures(db_path: str | Path, portal: str, max_failures: int) -> list[str]:
@@ -46,7 +46,7 @@ def record_failures(
     """In one transaction: each URL of ``failed`` (URL -> what went wrong) counted as
     given up once more, and the ``settled`` canonical URL keys (stored, or found without
     an article a second time) forgotten."""
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = utc_now()
     settled = [(key,) for key in settled]
     if not failed and not settled:
         return

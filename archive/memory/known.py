@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from archive.dedup import canonical_url
+from archive.times import parse_utc
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,6 @@ class EmptyPage:
         if retry_before is None or self.fetched_at < retry_before:
             return "due"
         return "skipped"
-
-
-def parse_utc(value: str) -> datetime:
-    """``2025-09-16T02:12:00Z`` (or any ISO 8601 form) -> aware UTC datetime."""
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 class KnownArticles:

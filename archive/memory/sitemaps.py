@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from archive.db import open_db, read_if_present
-from archive.memory.known import parse_utc
+from archive.times import parse_utc, to_utc_iso
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def remember_sitemaps(
     of ``portal``, and forget the children at the URLs ``forget`` (the next run reads
     them whatever their ``lastmod``), in one transaction (all or none). ``read_at``
     defaults to now. Returns the number of children written."""
-    stamp = (read_at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = to_utc_iso(read_at or datetime.now(UTC))
     rows = [(portal, url, _utc_text(lastmod), stamp, run_id) for url, lastmod in children]
     gone = [(portal, url) for url in forget]
     if not rows and not gone:
