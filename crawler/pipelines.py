@@ -16,8 +16,8 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.memory.empty import forget_empty, remember_empty
-from archive.store import Archive
 from archive.times import utc_now
+from archive.writer import ArchiveWriter
 from crawler.extract.clean import clean_article
 from crawler.extract.normalise import normalise_article
 from crawler.items import Article
@@ -89,7 +89,7 @@ class StorePipeline:
         self.mirror = crawler.settings.get("ARSIP_MIRROR")
         self.keep_pages = crawler.settings.getbool("ARSIP_KEEP_PAGES", True)
         self.counts: Counter[str] = Counter()
-        self.archive: Archive | None = None
+        self.archive: ArchiveWriter | None = None
         self.run_id: int | None = None
         self.failed = False
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
@@ -102,7 +102,7 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.archive = Archive(self.path)
+        self.archive = ArchiveWriter(self.path)
         self.run_id = self.archive.start_run(self.crawler.spider.name, self.mirror)
         if self.crawler.stats:  # the spider looks at the run before this one
             self.crawler.stats.set_value("arsip/run_id", self.run_id)

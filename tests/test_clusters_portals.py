@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from importlib.resources import files
 
-from archive.store import Archive, Outcome
+from archive.writer import ArchiveWriter, Outcome
 
 # Release A: the Pemprov Banten release on influencers (tangselpos 51234) as five other
 # portals rewrote it (Jaccard against 51234 between 0.76 and 0.83). Release B: four
@@ -51,7 +51,7 @@ def test_sample_portals_cluster_their_releases_and_copy(db_path):
     articles = sample_articles()
     assert len({portal for portal, _ in articles}) >= 10
     ids = {}
-    with Archive(db_path) as archive:
+    with ArchiveWriter(db_path) as archive:
         for portal, article in articles:
             outcome, article_id = archive.store(record(portal, article))
             assert outcome in (Outcome.NEW, Outcome.DUPLICATE)
