@@ -267,6 +267,7 @@ def portal_health(
 
 
 def check_health(
+    conn: sqlite3.Connection,
     db_path: str | Path,
     *,
     days: int = 3,
@@ -274,19 +275,15 @@ def check_health(
     now: datetime | None = None,
     failed_retry_runs: int = 5,
 ) -> list[PortalHealth]:
-    """Health of every portal in the run log, plus ``portals`` (the enabled ones, which
-    are flagged when never crawled). ``now`` (aware) defaults to the current time;
+    """Health of every portal in the run log of the archive behind ``conn`` (the file
+    at ``db_path``, whose crawl lock tells a running crawl from one that died), plus
+    ``portals`` (the enabled ones, which are flagged when never crawled). ``now`` (aware) defaults to the current time;
     ``failed_retry_runs`` is the crawler's ``ARSIP_FAILED_RETRY_RUNS``."""
     db_path = Path(db_path)
     now = now or datetime.now(UTC)
-    conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
-    try:
-        conn.execute("PRAGMA busy_timeout = 10000")
-        logged = [r[0] for r in conn.execute("SELECT DISTINCT portal FROM crawl_runs")]
-        names = sorted(set(logged) | set(portals or ()))
-        return [portal_health(conn, db_path, name, days, now, failed_retry_runs) for name in names]
-    finally:
-        conn.close()
+    logged = [r[0] for r in conn.execute("SELECT DISTINCT portal FROM crawl_runs")]
+    names = sorted(set(logged) | set(portals or ()))
+    return [portal_health(conn, db_path, name, days, now, failed_retry_runs) for name in names]
 
 
 def health_report(results: list[PortalHealth], days: int) -> dict[str, Any]:

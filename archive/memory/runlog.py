@@ -9,6 +9,7 @@ outright, the same way for the exit status of ``arsip crawl`` and for ``arsip he
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -143,3 +144,17 @@ def run_log_columns(stats: Mapping[str, Any], reason: str | None = None) -> dict
         **{f"coverage_{k}": v for k, v in coverage(stats).items()},
         "failure": portal_problem(stats, reason),
     }
+
+
+def last_runs(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    """Portal -> its latest ``crawl_runs`` row (started_at, finished_at, new, updated,
+    failure); empty when the archive has no run log yet."""
+    try:
+        cursor = conn.execute(
+            "SELECT portal, started_at, finished_at, new, updated, failure FROM crawl_runs "
+            "WHERE id IN (SELECT max(id) FROM crawl_runs GROUP BY portal)"
+        )
+    except sqlite3.OperationalError:  # an archive older than the run log
+        return {}
+    names = [column[0] for column in cursor.description]
+    return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
