@@ -108,7 +108,9 @@ class ArchiveWriter(ClusterPlacement, RawPages):
 
     def __init__(self, path: str | Path | sqlite_utils.Database):
         ClusterPlacement.__init__(self)
-        self.db = path if isinstance(path, sqlite_utils.Database) else open_db(path)
+        # An archive opened elsewhere (``Archive.writer``) stays open for its owner.
+        self._owns_db = not isinstance(path, sqlite_utils.Database)
+        self.db = open_db(path) if self._owns_db else path
         # Ids of the articles of the running ``store_many`` batch still to be indexed
         # for search (None outside a batch: the triggers index as rows change).
         self._fts_pending: set[int] | None = None
@@ -120,7 +122,8 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         self.close()
 
     def close(self) -> None:
-        self.db.close()
+        if self._owns_db:
+            self.db.close()
 
     # -- runs -------------------------------------------------------------------------
 

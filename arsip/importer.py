@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from archive import Archive
 from archive.times import JAKARTA, to_utc_iso
-from archive.writer import ArchiveWriter
 from crawler.extract.clean import clean_article
 from crawler.extract.dates import parse_date
 from crawler.extract.normalise import normalise_article
@@ -61,7 +61,7 @@ class ImportResult:
 
 
 def import_file(
-    db_path: str | Path,
+    arch: Archive,
     source: str | Path,
     *,
     now: datetime | None = None,
@@ -72,7 +72,7 @@ def import_file(
     called with the number of bytes read since its last call."""
     now = now or datetime.now(UTC)
     result = ImportResult()
-    with ArchiveWriter(db_path) as archive, open(source, "rb") as lines:
+    with arch.writer() as archive, open(source, "rb") as lines:
         numbered = enumerate(lines, start=1)
         while batch := list(itertools.islice(numbered, BATCH)):
             records = []

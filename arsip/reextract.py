@@ -19,10 +19,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 from parsel import Selector
 
+from archive import Archive
 from archive.pages import page_body
 from archive.writer import ArchiveWriter, Entry
 from crawler.extract import extract_article
@@ -49,7 +49,7 @@ class Rejected(ValueError):
 
 
 def reextract(
-    db_path: str | Path,
+    arch: Archive,
     *,
     portal: str | None = None,
     progress: Callable[[int], None] | None = None,
@@ -64,7 +64,7 @@ def reextract(
     first pages done since its last call; ``rejected`` with the URL and the message of
     each rejected one."""
     counts: Counter[str] = Counter()
-    with ArchiveWriter(db_path) as archive:
+    with arch.writer() as archive:
         db = archive.db
         # Each URL's newest fetch: by fetched_at, not by row id, since a page whose bytes
         # change back (A, B, A) keeps A's older row and only moves its fetched_at.
@@ -102,14 +102,11 @@ def reextract(
     return counts
 
 
-def first_pages(db_path: str | Path) -> int:
+def first_pages(arch: Archive) -> int:
     """How many first pages ``reextract`` reads (without a portal named)."""
-    with ArchiveWriter(db_path) as archive:
-        return int(
-            archive.db.execute(
-                "SELECT count(DISTINCT url) FROM pages WHERE page_number = 1"
-            ).fetchone()[0]
-        )
+    return int(
+        arch.db.execute("SELECT count(DISTINCT url) FROM pages WHERE page_number = 1").fetchone()[0]
+    )
 
 
 def _portal_name(url: str) -> str | None:
