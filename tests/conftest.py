@@ -113,3 +113,15 @@ def portals_module_env(tmp_path: Path, source: str, module: str) -> dict[str, st
         "ARSIP_PORTALS_MODULE": module,
         "PYTHONPATH": os.pathsep.join([str(module_dir), str(ROOT)]),
     }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "crawl: starts a process or a server (CLI, crawl, mirror, browser)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from tests.tiers import mark_crawl_tier
+
+    mark_crawl_tier(items)

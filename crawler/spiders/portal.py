@@ -44,7 +44,6 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
-from scrapy.utils.sitemap import Sitemap
 
 from archive.dedup import canonical_url
 from archive.memory.failed import pending_failures, record_failures
@@ -62,6 +61,7 @@ from crawler.extract.page import read_page
 from crawler.extract.paging import MAX_ARTICLE_PAGES, join_page, next_page_url
 from crawler.items import Article
 from crawler.portals import Portal
+from crawler.sitemap import Sitemap
 
 LISTING_OVERLAP = 1
 """Listing pages holding only archived articles that are still paged through (so that
@@ -381,12 +381,8 @@ class PortalSpider(scrapy.Spider):
         found = 0  # articles a re-read child lists that its unmoved lastmod hid
         entries = 0
         for entry in sitemap:
-            url = (entry.get("loc") or "").strip()
-            if not url:
-                # An entry without a location is no entry. lxml 6.2 reads a sitemap whose
-                # entities were not expanded (an XML bomb) as one such entry; 6.0 as none.
-                continue
             entries += 1
+            url = entry["loc"]
             lastmod = self._instant(entry.get("lastmod"))
             if sitemap.type == "sitemapindex":
                 # A sitemap last changed before --since holds nothing newer.

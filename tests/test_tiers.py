@@ -1,0 +1,27 @@
+"""The ``crawl`` mark is found from what a test calls (tests/tiers.py): these pin that it
+finds a CLI run behind a helper and a fixture, and leaves the pure tests alone."""
+
+from __future__ import annotations
+
+from tests.tiers import starts_process
+
+
+def test_a_test_that_runs_the_cli_is_in_the_crawl_tier():
+    assert starts_process("test_cli", "test_demo_archives_and_searches_offline")
+
+
+def test_the_mirror_fixture_is_in_the_crawl_tier():
+    assert starts_process("test_tiers", "mirror")  # conftest's session mirror
+
+
+def test_a_helper_imported_from_another_test_module_is_followed():
+    # tests/archives.py builds the analysts' archive with `arsip crawl`; test_show's
+    # fixture only calls that helper.
+    assert starts_process("archives", "build_analyst_archive")
+    assert starts_process("test_show", "archive")
+
+
+def test_pure_tests_are_not_in_the_crawl_tier():
+    assert not starts_process("test_dates", "test_parse_date_table")
+    assert not starts_process("test_store", "archive")  # a fixture that writes a file only
+    assert not starts_process("test_tiers", "test_pure_tests_are_not_in_the_crawl_tier")
