@@ -381,20 +381,14 @@ def connect(
     return conn
 
 
-def read_if_present(path: str | Path, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-    """The rows of one read-only query on the archive at ``path``; none when there is no
-    archive yet or it lacks what the query reads (an archive of an older arsip). For
-    the crawler's small reads of its memory at the start of a run."""
-    path = Path(path)
-    if not path.exists():
-        return []
-    conn = connect(path, readonly=True)
+def read_if_present(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    """The rows of one query on the archive ``db``; none when it lacks what the query
+    reads (an archive of an older arsip, opened read-only). For the crawler's small
+    reads of its memory at the start of a run."""
     try:
-        return conn.execute(sql, params).fetchall()
+        return db.execute(sql, params).fetchall()
     except sqlite3.DatabaseError:
         return []
-    finally:
-        conn.close()
 
 
 def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:

@@ -167,7 +167,7 @@ def crawl(
             )
         results = run_crawl(
             names,
-            db_path,
+            arch,
             mirror=mirror,
             max_articles=max_articles,
             since=since,
@@ -286,7 +286,11 @@ def demo(db_path: Path) -> None:
             for name, portal in all_portals().items()
             if any(portal.owns(f"https://{host}/") for host in hosts)
         ]
-        results = run_crawl(served, db_path, mirror=server.url)
+        try:
+            with archive.open(db_path) as arch:
+                results = run_crawl(served, arch, mirror=server.url)
+        except archive.ArchiveError as error:
+            raise click.ClickException(str(error)) from None
     for result in results:
         click.echo(result.summary_line())
     with archive.open(db_path, readonly=True) as arch:

@@ -14,6 +14,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 import crawler.settings  # noqa: F401  (its ARSIP_* numbers are checked before a crawl touches anything)
+from archive import Archive
 from archive.memory.runlog import portal_problem
 from archive.times import utc_now
 from crawler.portals import get_portal
@@ -114,7 +115,7 @@ def spider_class(process: CrawlerProcess, name: str) -> type[PortalSpider] | str
 
 def run_crawl(
     portals: list[str],
-    db_path: str | Path,
+    target: Archive | str | Path,
     *,
     mirror: str | None = None,
     max_articles: int | None = None,
@@ -125,12 +126,14 @@ def run_crawl(
     log_file: str | Path | None = None,
     keep_pages: bool | None = None,
 ) -> list[PortalResult]:
-    """Crawl the named portals into ``db_path``; blocks until all are done. Scrapy's
-    reactor runs once per process, so call this once per process. ``since`` is an ISO
-    8601 date or instant; ``max_articles`` bounds the article pages fetched per portal;
+    """Crawl the named portals into ``target``, an open archive (shared by every
+    portal's spider and pipeline) or a path (each portal's crawl opens it once); blocks
+    until all are done. Scrapy's reactor runs once per process, so call this once per
+    process. ``since`` is an ISO 8601 date or instant; ``max_articles`` bounds the article pages fetched per portal;
     ``keep_pages`` None leaves the ARSIP_KEEP_PAGES setting to decide."""
+    opened = target if isinstance(target, Archive) else None
     settings = crawl_settings(
-        db_path,
+        opened.path if opened else target,
         mirror=mirror,
         verbose=verbose,
         quiet=quiet,
@@ -141,7 +144,13 @@ def run_crawl(
     crawlers = []
     for name in portals:
         crawler = process.create_crawler(spider_class(process, name))
-        process.crawl(crawler, max_articles=max_articles, since=since, refresh_days=refresh_days)
+        process.crawl(
+            crawler,
+            max_articles=max_articles,
+            since=since,
+            refresh_days=refresh_days,
+            **({"archive": opened} if opened else {}),
+        )
         crawlers.append((name, crawler))
     process.start()
     return [

@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from archive.store import Archive
+
 from tests.conftest import ROOT, run_cli
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import archive
 from archive.memory.runlog import previous_walk_cut
 from crawler.mirror.faults import KINDS, XML_BOMB, FaultPlan
 from crawler.mirror.generated import generate_articles
@@ -287,7 +288,9 @@ def test_a_listing_page_given_up_is_walked_past_by_the_next_run(tmp_path):
     (first,) = rows(db_path, "SELECT stats FROM crawl_runs")
     # Page 3 only: the sections' 404s are gone for good, no reason to walk on for them.
     assert json.loads(first["stats"])["arsip/listing_cut"] == 1
-    assert previous_walk_cut(db_path, "tangselpos", None) == "run 1 left listing pages unread"
+    with archive.open(db_path, readonly=True) as arch:
+        cut = previous_walk_cut(arch.db, "tangselpos", None)
+    assert cut == "run 1 left listing pages unread"
 
     plan = FaultPlan.from_specs(home_only)
     with MirrorServer([build_site(articles)], log=None, faults=plan) as server:

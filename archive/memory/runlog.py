@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
+
+import sqlite_utils
 
 from archive.db import read_if_present
 
@@ -88,7 +89,9 @@ def extraction_broken(stats: Mapping[str, Any]) -> bool:
     return read > 0 and _int(stats, "arsip/coverage/seen") - _int(stats, "item_dropped_count") <= 0
 
 
-def previous_walk_cut(db_path: str | Path, portal: str, current_run: int | None) -> str | None:
+def previous_walk_cut(
+    db: sqlite_utils.Database, portal: str, current_run: int | None
+) -> str | None:
     """Why the portal's previous run (before run ``current_run``) may have left listing
     pages unread, or None when it walked them to their usual end: it never finished
     (killed), stopped abnormally (the archive could not be written...), or gave up a
@@ -97,7 +100,7 @@ def previous_walk_cut(db_path: str | Path, portal: str, current_run: int | None)
     holds, so the next run's usual stop ("a listing page of archived articles") would
     never reach them: it walks every listing page instead (``PortalSpider``)."""
     found = read_if_present(
-        db_path,
+        db,
         "SELECT id, finished_at, finish_reason, stats FROM crawl_runs"
         " WHERE portal = ? AND id < ? ORDER BY id DESC LIMIT 1",
         [portal, current_run if current_run is not None else 2**62],

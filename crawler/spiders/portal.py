@@ -56,6 +56,7 @@ from archive.memory.sitemaps import (
     remember_sitemaps,
     remembered_sitemaps,
 )
+from crawler.crawl_archive import crawl_archive
 from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
 from crawler.extract.paging import MAX_ARTICLE_PAGES, join_page, next_page_url
@@ -177,10 +178,10 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"arsip/{key}", count)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.known = KnownArticles(self.settings.get("ARSIP_DB"))
+        self.known = KnownArticles(crawl_archive(self.crawler).db)
         retry_days = self.settings.getfloat("ARSIP_EMPTY_RETRY_DAYS", 7.0)
         self.empty_retry_before = datetime.now(UTC) - timedelta(days=retry_days)
-        self.remembered_sitemaps = remembered_sitemaps(self.settings.get("ARSIP_DB"), self.name)
+        self.remembered_sitemaps = remembered_sitemaps(crawl_archive(self.crawler).db, self.name)
         self.sitemap_recheck_days = self.settings.getfloat(
             "ARSIP_SITEMAP_RECHECK_DAYS", RECHECK_DAYS
         )
@@ -188,7 +189,7 @@ class PortalSpider(scrapy.Spider):
         self.crawler.signals.connect(self._item_dropped, signal=signals.item_dropped)
         stats = self.crawler.stats
         cut = previous_walk_cut(
-            self.settings.get("ARSIP_DB"),
+            crawl_archive(self.crawler).db,
             self.name,
             stats.get_value("arsip/run_id") if stats else None,
         )
@@ -199,7 +200,7 @@ class PortalSpider(scrapy.Spider):
         # Articles given up by earlier runs (an error after the retries): asked for by
         # URL, since paging may not reach them again (``archive.memory.failed``).
         for url in pending_failures(
-            self.settings.get("ARSIP_DB"),
+            crawl_archive(self.crawler).db,
             self.name,
             self.settings.getint("ARSIP_FAILED_RETRY_RUNS", 5),
         ):
@@ -268,7 +269,7 @@ class PortalSpider(scrapy.Spider):
         stats = self.crawler.stats
         try:
             record_failures(
-                self.settings.get("ARSIP_DB"),
+                crawl_archive(self.crawler).db,
                 self.name,
                 self.failed,
                 self.settled,
@@ -325,7 +326,7 @@ class PortalSpider(scrapy.Spider):
             ]
         try:
             written = remember_sitemaps(
-                self.settings.get("ARSIP_DB"),
+                crawl_archive(self.crawler).db,
                 self.name,
                 complete,
                 forget=distrusted,
