@@ -198,12 +198,18 @@ def shared_dir():
     folder.rmdir()
 
 
-def test_a_read_only_file(shared_dir):
-    path = shared_dir / "news.db"
+def archive_file(folder: Path, mode: int) -> Path:
+    """A closed archive in ``folder`` (no write-ahead log beside it) with ``mode``."""
+    path = folder / "news.db"
     archive.open(path).close()
     for extra in ("-wal", "-shm"):
         Path(f"{path}{extra}").unlink(missing_ok=True)
-    path.chmod(0o444)
+    path.chmod(mode)
+    return path
+
+
+def test_a_read_only_file(shared_dir):
+    path = archive_file(shared_dir, 0o444)
     shared_dir.chmod(0o777)  # the directory is not what stops it
     before = file_digest(path)
     kind, message = open_for_writing_unprivileged(path).split("|")
@@ -214,11 +220,7 @@ def test_a_read_only_file(shared_dir):
 
 
 def test_a_read_only_directory(shared_dir):
-    path = shared_dir / "news.db"
-    archive.open(path).close()
-    for extra in ("-wal", "-shm"):
-        Path(f"{path}{extra}").unlink(missing_ok=True)
-    path.chmod(0o666)
+    path = archive_file(shared_dir, 0o666)
     shared_dir.chmod(0o555)
     kind, message = open_for_writing_unprivileged(path).split("|")
     assert kind == "ArchiveReadOnly"

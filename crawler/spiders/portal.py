@@ -33,7 +33,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -56,6 +56,7 @@ from archive.memory.sitemaps import (
     remember_sitemaps,
     remembered_sitemaps,
 )
+from archive.times import instant_or_day
 from crawler.crawl_archive import crawl_archive
 from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
@@ -78,13 +79,7 @@ def parse_since(value: str | date | datetime | None, tz: str) -> datetime | None
     """``2025-09-01`` (local midnight in ``tz``) or an ISO 8601 instant -> aware UTC."""
     if value is None or value == "":
         return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime):
-        value = datetime.combine(value, time())
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(tz))
-    return value.astimezone(UTC)
+    return instant_or_day(value, tz)
 
 
 def _feed_instant(value: str | None) -> datetime | None:
