@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scrapy import Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -17,8 +18,6 @@ import crawler.settings  # noqa: F401  (its ARSIP_* numbers are checked before a
 from archive import Archive
 from archive.memory.runlog import portal_problem
 from archive.times import utc_now
-from crawler.portals import get_portal
-from crawler.spiders.portal import PortalSpider
 
 
 def crawl_settings(
@@ -104,13 +103,10 @@ class PortalResult:
         )
 
 
-def spider_class(process: CrawlerProcess, name: str) -> type[PortalSpider] | str:
-    """The portal's spider: its own class when arsip has one (by name), else the shared
-    PortalSpider bound to the declaration (portals added with ``ARSIP_PORTALS_MODULE``)."""
-    if name in process.spider_loader.list():
-        return name
-    portal = get_portal(name)
-    return type(f"{name.title()}Spider", (PortalSpider,), {"name": name, "portal": portal})
+def spider_class(process: CrawlerProcess, name: str) -> type[Spider]:
+    """The portal's spider, from the project's spider loader: the shared PortalSpider
+    bound to the declaration, for every portal of the registry (``crawler.spiders.loader``)."""
+    return process.spider_loader.load(name)
 
 
 def run_crawl(

@@ -25,8 +25,9 @@ def _number(name: str, default: str, kind: type = float) -> float:
 
 
 BOT_NAME = "arsip"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+# One spider per declared portal, built from the portal registry (``crawler.portals``):
+# no spider modules to write or keep in step with the declarations.
+SPIDER_LOADER_CLASS = "crawler.spiders.loader.PortalSpiderLoader"
 
 # Where articles are stored (one SQLite file).
 ARSIP_DB = os.environ.get("ARSIP_DB", "arsip.db")

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from crawler.mirror import tangselpos
-from crawler.mirror.render import RENDERERS
+from crawler.mirror.render import portal_site
 
 
 def mirror_articles(portal: str) -> list[tuple[str, dict[str, Any]]]:
@@ -17,7 +17,7 @@ def mirror_articles(portal: str) -> list[tuple[str, dict[str, Any]]]:
         return [
             (tangselpos.BASE + tangselpos.article_path(a), a) for a in tangselpos.load_articles()
         ]
-    site = RENDERERS[portal]()
+    site = portal_site(portal)
     return [(site.url(a), a) for a in site.articles]
 
 

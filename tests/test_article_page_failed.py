@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from crawler.mirror.faults import FaultPlan
-from crawler.mirror.render import RENDERERS
+from crawler.mirror.render import portal_site
 from crawler.mirror.server import MirrorServer
 from tests.conftest import rows, run_cli
 from tests.mirror_data import mirror_articles
@@ -27,7 +27,7 @@ def multipage() -> tuple[str, dict]:
 
 
 def crawl(db_path: Path, faults: list[str], articles: list[dict] | None = None):
-    site = RENDERERS[PORTAL](articles)
+    site = portal_site(PORTAL, articles)
     with MirrorServer([site.build()], log=None, faults=FaultPlan.from_specs(faults)) as server:
         return run_cli(
             "crawl", PORTAL, "--mirror", server.url, "--db", str(db_path), env=FAST_TIMEOUT

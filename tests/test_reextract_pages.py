@@ -15,7 +15,7 @@ import sqlite_utils
 from archive.db import MIGRATIONS, open_db
 from crawler.extract.paging import join_page
 from crawler.items import Article
-from crawler.mirror.render import RENDERERS
+from crawler.mirror.render import portal_site
 from crawler.mirror.server import MirrorServer
 from tests.conftest import copy_archive, rows, run_cli
 from tests.mirror_data import expected_fields, mirror_articles
@@ -105,11 +105,11 @@ def test_reextract_leaves_an_article_with_a_page_missing_as_it_is(archive):
 @pytest.fixture(scope="module")
 def three_pages():
     """The Tribun sample with its long article split over three pages."""
-    site = RENDERERS[PORTAL]()
+    site = portal_site(PORTAL)
     articles = copy.deepcopy(site.articles)
     (long,) = [a for a in articles if a.get("pages")]
     long["pages"] = [4, 9]
-    with MirrorServer([RENDERERS[PORTAL](articles).build()], log=None) as server:
+    with MirrorServer([portal_site(PORTAL, articles).build()], log=None) as server:
         yield server, long
 
 
@@ -117,7 +117,7 @@ def test_recrawled_three_page_article_keeps_its_pages_once_and_in_order(three_pa
     server, data = three_pages
     db_path = tmp_path / "news.db"
     crawl(server.url, db_path)
-    url = RENDERERS[PORTAL]().url(data)
+    url = portal_site(PORTAL).url(data)
     crawl(server.url, db_path, "--refresh-days", "1")  # the same bytes fetched again
     article = article_row(db_path, url)
     assert article["body"] == expected_fields(data)["body"]

@@ -13,14 +13,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.mirror.render import RENDERERS  # noqa: E402
+from crawler.mirror.render import portal_site  # noqa: E402
 from tests.mirror_data import expected_fields  # noqa: E402
 
 FROZEN = "2025-10-10T03:00:00Z"
 
 
 def write_case(portal: str, article_id: int, case: str | None = None) -> Path:
-    site = RENDERERS[portal]()
+    site = portal_site(portal)
     (article,) = [a for a in site.articles if a["id"] == article_id]
     pages = site.article_pages(article)
     path, body = next(iter(pages.items()))

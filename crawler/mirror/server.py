@@ -136,8 +136,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 def default_sites() -> list[Site]:
     """The sample sites arsip ships: tangselpos first (what a bare ``127.0.0.1`` shows),
-    then one site per other declared portal, each in its portal's markup family."""
-    from crawler.mirror.render import RENDERERS
+    then one site per other declared portal with sample pages
+    (``crawler.mirror.render.sample_portals``), each in its portal's markup family."""
+    from crawler.mirror.render import portal_site, sample_portals
     from crawler.mirror.tangselpos import build_site
 
-    return [build_site(), *(renderer().build() for renderer in RENDERERS.values())]
+    others = [name for name in sample_portals() if name != "tangselpos"]
+    return [build_site(), *(portal_site(name).build() for name in others)]

@@ -20,18 +20,25 @@ from typing import Any
 
 from crawler.mirror.render.base import (
     XML,
+    declared_path,
     html_page,
     indonesian_date,
     json_ld_script,
     load_site_articles,
     news_article_ld,
+    origin,
+    site_hosts,
     sitemap_index,
     urlset,
 )
 from crawler.mirror.server import Page, Site
+from crawler.portals import get_portal
 
-HOSTS = ("www.tangselpos.id", "tangselpos.id")
-BASE = "https://www.tangselpos.id"
+PORTAL = get_portal("tangselpos")
+HOSTS = site_hosts(PORTAL)
+BASE = origin(PORTAL.home)
+SITE_NAME = escape(PORTAL.site_name)
+SITEMAP = declared_path(PORTAL.sitemaps[0])
 PER_PAGE = 5
 SITEMAP_SIZE = 20
 # The feed lines of the seed article's page, as the real site showed them.
@@ -73,12 +80,12 @@ def _layout(title: str, head: str, main: str, sections: list[str]) -> bytes:
     nav = "".join(
         f'<li><a href="/kategori/{section_slug(s)}">{escape(s)}</a></li>' for s in sections
     )
-    body = f"""<header class="site-header"><a class="logo" href="/">TangselPos.id</a>
+    body = f"""<header class="site-header"><a class="logo" href="/">{SITE_NAME}</a>
 <nav><ul class="menu"><li><a href="/">Home</a></li>{nav}</ul></nav></header>
 <main class="container">
 {main}
 </main>
-<footer class="site-footer"><p>&copy; 2025 TangselPos.id. Semua hak dilindungi.</p>
+<footer class="site-footer"><p>&copy; 2025 {SITE_NAME}. Semua hak dilindungi.</p>
 <p><a href="/redaksi">Redaksi</a> | <a href="/pedoman-media-siber">Pedoman Media Siber</a></p>
 </footer>"""
     return html_page(title, head, body)
@@ -86,7 +93,7 @@ def _layout(title: str, head: str, main: str, sections: list[str]) -> bytes:
 
 def _json_ld(article: dict[str, Any]) -> str:
     url = BASE + article_path(article)
-    data = news_article_ld(article, url, image_url(article), "TangselPos.id")
+    data = news_article_ld(article, url, image_url(article), PORTAL.site_name)
     return json_ld_script({"@context": "https://schema.org", **data})
 
 
@@ -181,7 +188,7 @@ def render_article(
 </div>
 <div class="detail-tags">{tags}</div>
 </article>"""
-    return _layout(f"{article['title']} - TangselPos.id", "\n".join(head), main, sections)
+    return _layout(f"{article['title']} - {PORTAL.site_name}", "\n".join(head), main, sections)
 
 
 def render_media(entry: dict[str, Any], others: list[dict[str, Any]], sections: list[str]) -> bytes:
@@ -243,9 +250,9 @@ def render_media(entry: dict[str, Any], others: list[dict[str, Any]], sections: 
 {lainnya}</div></div>
 <div class="col-side"><div class="widget-terpopuler"><div class="widget-title">Terpopuler</div>
 <ol>{popular}</ol></div></div>
-<div class="footer-about"><p>TangselPos.id adalah portal berita yang menyajikan informasi terkini
+<div class="footer-about"><p>{SITE_NAME} adalah portal berita yang menyajikan informasi terkini
 seputar Tangerang Selatan, Banten, dan sekitarnya secara cepat, akurat, dan berimbang.</p></div>"""
-    return _layout(f"{entry['title']} - TangselPos.id", head, main, sections)
+    return _layout(f"{entry['title']} - {PORTAL.site_name}", head, main, sections)
 
 
 def _card(article: dict[str, Any]) -> str:
@@ -273,13 +280,13 @@ def render_listing(
         + "\n".join(_card(a) for a in shown)
         + f'\n<div class="pagination">{" ".join(links)}</div>'
     )
-    return _layout(f"{title} - TangselPos.id", "", main, sections)
+    return _layout(f"{title} - {PORTAL.site_name}", "", main, sections)
 
 
 def render_sitemaps(articles: list[dict[str, Any]]) -> dict[str, Page]:
     entries = [(BASE + article_path(a), a["published"]) for a in articles[:SITEMAP_SIZE]]
     return {
-        "/sitemap.xml": Page(sitemap_index([f"{BASE}/sitemap-news.xml"]), XML),
+        SITEMAP: Page(sitemap_index([f"{BASE}/sitemap-news.xml"]), XML),
         "/sitemap-news.xml": Page(urlset(entries), XML),
     }
 
@@ -290,7 +297,7 @@ def build_site(articles: list[dict[str, Any]] | None = None) -> Site:
     sections = list(dict.fromkeys(a["section"] for a in articles))
     pages: dict[str, Page] = {
         "/robots.txt": Page(
-            f"User-agent: *\nDisallow: /cari\nSitemap: {BASE}/sitemap.xml\n".encode(),
+            f"User-agent: *\nDisallow: /cari\nSitemap: {BASE}{SITEMAP}\n".encode(),
             "text/plain; charset=utf-8",
         ),
         **render_sitemaps(articles),

@@ -10,6 +10,10 @@ module names); each module holds a ``PORTAL`` or a ``PORTALS`` list. Portals add
 ``arsip add-portal`` live in the operator's portals file (``crawler.portals.config``).
 
 Declarations are built on one base per markup family (``crawler.portals.base``).
+
+A declaration is the whole portal: its Scrapy spider is built from it
+(``crawler.spiders.loader``), and its offline mirror site, when it has sample pages
+(``crawler/mirror/sites/<name>/``), takes its host names and site name from it.
 """
 
 from __future__ import annotations

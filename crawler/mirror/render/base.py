@@ -5,8 +5,10 @@ with paging, sitemaps, feeds and robots.txt.
 
 A family renderer (``wordpress``, ``tribun``, ``pikiran_rakyat``, ``custom``) subclasses
 ``PortalSite`` and writes only its own markup: URL scheme, page layout, article page,
-where its feeds and sitemaps live. ``PortalSite.build()`` renders every page once into a
-``Site`` the mirror serves.
+the pages its feeds and sitemaps lead to. What the portal's declaration says (its
+host names, home page, site name, the sitemaps and feeds it is crawled from) is read
+from the ``Portal``, never restated here. ``PortalSite.build()`` renders every page once
+into a ``Site`` the mirror serves.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from html import escape
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.mirror.server import Page, Site
+from crawler.portals import Portal, get_portal
 
 DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 MONTHS = [
@@ -33,6 +37,27 @@ TEXT = "text/plain; charset=utf-8"
 
 Article = dict[str, Any]
 """One entry of ``articles.json`` (fields in ``sites/tangselpos/README.md``)."""
+
+
+def origin(url: str) -> str:
+    """``https://www.bantennews.co.id/`` -> ``https://www.bantennews.co.id``"""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def declared_path(url: str) -> str:
+    """The path (and query) the mirror serves a declared URL at."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def site_hosts(portal: Portal) -> tuple[str, ...]:
+    """The host names a portal's sample site answers for: its home page's host first,
+    then each of its domains, bare and with ``www.`` (all hosts the portal owns)."""
+    hosts = [(urlsplit(portal.home).hostname or "").lower()]
+    for domain in portal.domains:
+        hosts += [domain, f"www.{domain}"]
+    return tuple(dict.fromkeys(hosts))
 
 
 def load_site_articles(name: str, path: str | Path | None = None) -> list[Article]:
@@ -228,22 +253,33 @@ def rss(title: str, link: str, items: list[tuple[str, str, datetime]]) -> bytes:
 
 
 class PortalSite:
-    """A sample portal: subclasses set the class attributes and write the markup."""
+    """A sample portal: subclasses write the markup; names, hosts and the discovery
+    URLs come from the portal's declaration (``portal``)."""
 
     name: str
     """Directory under ``crawler/mirror/sites/`` (also the portal's name)."""
-    hosts: tuple[str, ...]
-    base: str
-    """Scheme and host of the real site, ``https://www.bantennews.co.id``."""
-    site_name: str
     per_page = 3
     """Articles per listing page (small, so that the samples have paging)."""
-    robots_sitemaps: tuple[str, ...] = ("/sitemap.xml",)
-    """Paths announced by robots.txt ``Sitemap:`` lines."""
 
-    def __init__(self, articles: list[Article] | None = None):
+    def __init__(self, articles: list[Article] | None = None, portal: Portal | None = None):
+        self.portal = portal or get_portal(self.name)
+        self.name = self.portal.name
+        self.hosts = site_hosts(self.portal)
+        self.base = origin(self.portal.home)
+        """Scheme and host of the real site, ``https://www.bantennews.co.id``."""
+        self.site_name = self.portal.site_name
         self.articles = load_site_articles(self.name) if articles is None else articles
         self.sections = list(dict.fromkeys(a["section"] for a in self.articles))
+
+    @property
+    def sitemap_path(self) -> str:
+        """Where the portal's (first) declared sitemap is served."""
+        return declared_path(self.portal.sitemaps[0])
+
+    @property
+    def feed_path(self) -> str:
+        """Where the portal's (first) declared feed is served."""
+        return declared_path(self.portal.feeds[0])
 
     # -- URLs ------------------------------------------------------------------------
 
@@ -315,17 +351,19 @@ class PortalSite:
         return pages
 
     def discovery(self) -> dict[str, Page]:
-        """Sitemaps and feeds by path (default: one ``/sitemap.xml`` urlset)."""
+        """Sitemaps and feeds by path (default: the declared sitemap, one urlset)."""
         entries = [(self.url(a), a["published"]) for a in self.articles]
-        return {"/sitemap.xml": Page(urlset(entries), XML)}
+        return {self.sitemap_path: Page(urlset(entries), XML)}
 
-    def feed(self, path: str = "/feed/") -> dict[str, Page]:
+    def feed(self) -> dict[str, Page]:
+        """The declared feed: every article, newest first."""
         items = [(a["title"], self.url(a), published(a)) for a in self.articles]
-        return {path: Page(rss(self.site_name, self.base + "/", items), RSS)}
+        return {self.feed_path: Page(rss(self.site_name, self.base + "/", items), RSS)}
 
     def robots(self) -> str:
+        """robots.txt, announcing the declared sitemaps in ``Sitemap:`` lines."""
         lines = ["User-agent: *", "Disallow: /search"]
-        lines += [f"Sitemap: {self.base}{path}" for path in self.robots_sitemaps]
+        lines += [f"Sitemap: {self.base}{declared_path(url)}" for url in self.portal.sitemaps]
         return "\n".join(lines) + "\n"
 
     def build(self, hosts: tuple[str, ...] | None = None) -> Site:

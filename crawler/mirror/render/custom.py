@@ -51,9 +51,6 @@ class CustomSite(PortalSite):
 
 class TangerangNews(CustomSite):
     name = "tangerangnews"
-    hosts = ("www.tangerangnews.com", "tangerangnews.com")
-    base = "https://www.tangerangnews.com"
-    site_name = "TangerangNews.com"
 
     def article_path(self, article: Article) -> str:
         slug = "-".join(word.capitalize() for word in article["slug"].split("-"))
@@ -88,15 +85,12 @@ class TangerangNews(CustomSite):
 </div>
 {editor}
 <div class="news-tags">{tags}</div>"""
-        title = f"{article['title']} - TangerangNews.com"
+        title = f"{article['title']} - {self.site_name}"
         return {self.article_path(article): self.layout(title, "\n".join(self.head(article)), main)}
 
 
 class Biem(CustomSite):
     name = "biem"
-    hosts = ("biem.co", "www.biem.co")
-    base = "https://biem.co"
-    site_name = "biem.co"
 
     def article_path(self, article: Article) -> str:
         return f"/read/{published(article):%Y/%m/%d}/{article['id']}/{article['slug']}/"
@@ -147,5 +141,5 @@ class Biem(CustomSite):
 <div class="post-tags">{tags}</div>
 {following}
 </article>"""
-        title = f"{article['title']} | biem.co"
+        title = f"{article['title']} | {self.site_name}"
         return {self.article_path(article): self.layout(title, "\n".join(head), main)}

@@ -38,6 +38,15 @@ from crawler.mirror.server import Page
 
 
 class TribunSite(PortalSite):
+    @property
+    def title_name(self) -> str:
+        """How the article pages' titles name the site."""
+        return self.site_name
+
+    @property
+    def footer_name(self) -> str:
+        return self.site_name
+
     def article_path(self, article: Article) -> str:
         return f"/{published(article):%Y/%m/%d}/{article['slug']}"
 
@@ -46,7 +55,7 @@ class TribunSite(PortalSite):
         # The trap: every item of the network's RSS links the home page.
         items = [(a["title"], self.base + "/", published(a)) for a in self.articles]
         return {
-            "/sitemap.xml": Page(sitemap_index([f"{self.base}/sitemap_news.xml"]), XML),
+            self.sitemap_path: Page(sitemap_index([f"{self.base}/sitemap_news.xml"]), XML),
             "/sitemap_news.xml": Page(urlset(entries, news=self.site_name), XML),
             "/rss": Page(rss(self.site_name, self.base + "/", items), RSS),
         }
@@ -58,7 +67,7 @@ class TribunSite(PortalSite):
         body = f"""<div id="header"><a class="logo" href="/">{escape(self.site_name)}</a>
 <ul class="menu"><li><a href="/">Home</a></li>{nav}</ul></div>
 <div class="main">{main}</div>
-<div id="footer">Copyright &copy; 2025 Tribun-Banten.com. All Right Reserved</div>"""
+<div id="footer">Copyright &copy; 2025 {escape(self.footer_name)}. All Right Reserved</div>"""
         return html_page(title, head, body)
 
     def insert_html(self, text: str) -> str:
@@ -132,7 +141,7 @@ class TribunSite(PortalSite):
 {pager}
 <div class="tagcloud3">{tags}</div></div>"""
             target = path if number == 1 else f"{path}?page={number}"
-            title = f"{article['title']} - Tribunbanten.com"
+            title = f"{article['title']} - {self.title_name}"
             rendered[target] = self.layout(title, "\n".join(head), main)
         return rendered
 
@@ -144,8 +153,8 @@ class PikiranRakyatSite(PortalSite):
     def discovery(self) -> dict[str, Page]:
         entries = [(self.url(a), a["published"]) for a in self.articles]
         return {
-            "/sitemap.xml": Page(urlset(entries, news=self.site_name), XML),
-            **self.feed("/rss"),
+            self.sitemap_path: Page(urlset(entries, news=self.site_name), XML),
+            **self.feed(),
         }
 
     def layout(self, title: str, head: str, main: str) -> bytes:
@@ -188,7 +197,7 @@ class PikiranRakyatSite(PortalSite):
         main = f"""<ul class="breadcrumb"><li class="breadcrumb__item"><a href="/">Home</a></li><li class="breadcrumb__item"><a href="{self.section_path(article["section"])}">{escape(article["section"])}</a></li></ul>
 <h1 class="read__title">{escape(article["title"])}</h1>
 <div class="read__info">{author}<div class="read__info__date">- {indonesian_date(when, time_sep=", ")}</div></div>
-<div class="photo"><img src="{self.image_url(article)}" alt=""><div class="photo__caption">Ilustrasi. (Kabar Banten)</div></div>
+<div class="photo"><img src="{self.image_url(article)}" alt=""><div class="photo__caption">Ilustrasi. ({escape(self.site_name)})</div></div>
 <article class="read__content clearfix">
 {chr(10).join(blocks)}
 </article>
@@ -199,13 +208,6 @@ class PikiranRakyatSite(PortalSite):
 
 class TribunBanten(TribunSite):
     name = "tribunbanten"
-    hosts = ("banten.tribunnews.com",)
-    base = "https://banten.tribunnews.com"
-    site_name = "TribunBanten.com"
-
-
-class KabarBanten(PikiranRakyatSite):
-    name = "kabarbanten"
-    hosts = ("kabarbanten.pikiran-rakyat.com",)
-    base = "https://kabarbanten.pikiran-rakyat.com"
-    site_name = "Kabar Banten"
+    # The real site spells its name three ways (TribunBanten.com in its declaration).
+    title_name = "Tribunbanten.com"
+    footer_name = "Tribun-Banten.com"

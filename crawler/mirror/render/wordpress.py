@@ -35,7 +35,6 @@ from crawler.mirror.server import Page
 
 
 class WordPressSite(PortalSite):
-    robots_sitemaps = ("/sitemap_index.xml",)
     category_base = "/category/"
     rel_next_story = False
     """The page's ``<link rel=next>`` names the next story (kabar6, biem)."""
@@ -65,10 +64,10 @@ class WordPressSite(PortalSite):
         categories = [(self.base + self.section_path(s), newest) for s in self.sections]
         rows.append((f"{self.base}/category-sitemap.xml", newest))
         return {
-            "/sitemap_index.xml": Page(sitemap_index(rows), XML),
+            self.sitemap_path: Page(sitemap_index(rows), XML),
             **{url.removeprefix(self.base): Page(body, XML) for url, body in children.items()},
             "/category-sitemap.xml": Page(urlset(categories), XML),
-            **self.feed("/feed/"),
+            **self.feed(),
         }
 
     # -- markup ------------------------------------------------------------------------
@@ -199,6 +198,11 @@ class WordPressSite(PortalSite):
 class NewspaperSite(WordPressSite):
     """tagDiv's Newspaper theme: ``td-post-*`` classes, ``td-a-rec`` ad slots."""
 
+    @property
+    def photo_credit(self) -> str:
+        """The featured image's caption."""
+        return f"Foto: Dok. {self.site_name}"
+
     def insert_html(self, text: str) -> str:
         kind = insert_kind(text)
         if kind == "ad":
@@ -229,7 +233,7 @@ class NewspaperSite(WordPressSite):
 <div class="td-module-meta-info">{author}<span class="td-post-date"><time class="entry-date updated td-module-date" datetime="{article["published"]}">{indonesian_date(when, weekday=False, time_sep=None)}</time></span></div></header></div>
 <div class="td-post-sharing td-post-sharing-top"><a href="#">Share</a></div>
 <div class="td-post-content tagdiv-type">
-<div class="td-post-featured-image"><figure><img src="{self.image_url(article)}" alt=""><figcaption class="wp-caption-text">Foto: Dok. BantenNews</figcaption></figure></div>
+<div class="td-post-featured-image"><figure><img src="{self.image_url(article)}" alt=""><figcaption class="wp-caption-text">{escape(self.photo_credit)}</figcaption></figure></div>
 {chr(10).join(blocks)}
 </div>
 <footer><div class="td-post-source-tags"><ul class="td-tags td-post-small-box clearfix"><li><span>TAGS</span></li>{tags}</ul></div></footer>
@@ -301,39 +305,17 @@ class JNewsSite(WordPressSite):
 
 class Kabar6(WordPressSite):
     name = "kabar6"
-    hosts = ("kabar6.com", "www.kabar6.com")
-    base = "https://kabar6.com"
-    site_name = "Kabar6.com"
     category_base = "/category/berita/"
     rel_next_story = True
 
 
 class RadarBanten(WordPressSite):
     name = "radarbanten"
-    hosts = ("www.radarbanten.co.id", "radarbanten.co.id")
-    base = "https://www.radarbanten.co.id"
-    site_name = "RADARBANTEN.CO.ID"
 
     def article_path(self, article: Article) -> str:
         return f"/{published(article):%Y/%m/%d}/{article['slug']}/"
 
 
-class BantenHits(WordPressSite):
-    name = "bantenhits"
-    hosts = ("www.bantenhits.com", "bantenhits.com")
-    base = "https://www.bantenhits.com"
-    site_name = "BantenHits"
-
-
 class BantenNews(NewspaperSite):
     name = "bantennews"
-    hosts = ("www.bantennews.co.id", "bantennews.co.id")
-    base = "https://www.bantennews.co.id"
-    site_name = "BantenNews.co.id"
-
-
-class SatelitNews(JNewsSite):
-    name = "satelitnews"
-    hosts = ("www.satelitnews.com", "satelitnews.com")
-    base = "https://www.satelitnews.com"
-    site_name = "Satelit News"
+    photo_credit = "Foto: Dok. BantenNews"

@@ -1,7 +1,0 @@
-from crawler.portals.kabarbanten import PORTAL
-from crawler.spiders.portal import PortalSpider
-
-
-class KabarbantenSpider(PortalSpider):
-    name = "kabarbanten"
-    portal = PORTAL
