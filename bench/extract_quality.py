@@ -24,7 +24,7 @@ half, check on the other); ``--worst N`` lists arsip's N lowest-F1 pages.
 
 ``--prose-gate`` also reads every page as if it were a declared portal's page on which
 the portal's own body rule found nothing: the generic readers' text must then pass the
-prose test (``crawler.extract.page.has_article_prose``), or the page is taken for one
+prose test (``crawler.extract.prose.has_article_prose``), or the page is taken for one
 without article text. It prints how many of the set's pages (real articles, most of
 them) the test refuses, and lists those whose gold body has 100 words or more: what
 ``PROSE_SCORE`` would cost if every portal's rule missed.
@@ -148,7 +148,8 @@ def main() -> int:
 
 def prose_gate(label: str, entries: list[dict]) -> None:
     """Print how many pages the prose test refuses when the generic readers read them."""
-    from crawler.extract.page import PROSE_SCORE, page_selector, prose_score, read_page
+    from crawler.extract.page import page_selector, read_page
+    from crawler.extract.prose import PROSE_SCORE, prose_score
 
     refused = []
     for entry in entries:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from crawler.extract import extract_article
-from crawler.extract.page import guess_language, read_page
+from crawler.extract.language import guess_language
+from crawler.extract.page import read_page
 
 FETCHED = "2026-01-10T03:00:00Z"
 

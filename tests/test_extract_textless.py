@@ -18,7 +18,10 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extract import extract_article
-from crawler.extract.page import PROSE_SCORE, body_rule, fold, prose_score, read_page
+from crawler.extract.body import body_rule
+from crawler.extract.page import read_page
+from crawler.extract.prose import PROSE_SCORE, prose_score
+from crawler.extract.text import fold
 from crawler.mirror import tangselpos
 from crawler.mirror.render import portal_site, sample_portals
 from crawler.portals import get_portal, portal_for_url
@@ -228,7 +231,7 @@ HEADLINE = "Pemkot Tangsel Siapkan Posko Banjir di Sembilan Titik Rawan Genangan
 def score(body_html: str, lines: list[str] | None = None) -> float:
     """The prose score of a reading of ``<body>body_html</body>`` (by default: every
     text block of it, as ``block_lines`` lays them out)."""
-    from crawler.extract.page import block_lines
+    from crawler.extract.text import block_lines
 
     sel = Selector(text=f"<html><body>{body_html}</body></html>")
     if lines is None:

@@ -1,5 +1,5 @@
 """Markup families: what many portals share because they run the same CMS, theme or
-network template. Pure data, read by ``crawler.extract.page``.
+network template. Pure data, read by ``crawler.extract.body``.
 
 A family is recognised by its markup, never by host name: the first family whose
 ``body`` selector finds an element holding at least ``MIN_BODY_CHARS`` characters of

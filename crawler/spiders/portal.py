@@ -25,6 +25,10 @@ articles behind the cut are archived. ``since`` bounds a
 first run or a backfill: articles whose sitemap ``lastmod`` or listing date is older
 are not fetched, and paging stops at a listing page whose dated articles are all older.
 ``ARSIP_MAX_LISTING_DEPTH`` bounds paging from each start page (traps).
+
+Those decisions are ``crawler.frontier``'s (plain Python, tested without Scrapy): this
+class reads the memory at the start of a run and writes it back at its close, makes
+the requests the frontier asks for, and parses the responses.
 """
 
 from __future__ import annotations
@@ -45,34 +49,19 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
-from archive.dedup import canonical_url
 from archive.memory.failed import pending_failures, record_failures
 from archive.memory.known import KnownArticles
 from archive.memory.runlog import previous_walk_cut
-from archive.memory.sitemaps import (
-    RECHECK_DAYS,
-    RememberedSitemap,
-    recheck_due_at,
-    remember_sitemaps,
-    remembered_sitemaps,
-)
+from archive.memory.sitemaps import RECHECK_DAYS, remember_sitemaps, remembered_sitemaps
 from archive.times import instant_or_day
 from crawler.crawl_archive import crawl_archive
 from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
 from crawler.extract.paging import MAX_ARTICLE_PAGES, join_page, next_page_url
+from crawler.frontier import MAX_LISTING_DEPTH, ArticleDecision, Frontier, failed_for_now
 from crawler.items import Article
 from crawler.portals import Portal
 from crawler.sitemap import Sitemap
-
-LISTING_OVERLAP = 1
-"""Listing pages holding only archived articles that are still paged through (so that
-an article pushed down by a burst of new ones is not missed)."""
-UNBOUNDED = 10**6
-LASTMOD_SLACK = timedelta(days=1)
-"""How far a child sitemap's newest entry may be later than the ``lastmod`` its index
-gives it before that index ``lastmod`` is taken to be behind (an index that writes
-dates without a time, a clock or zone that differs between the two)."""
 
 
 def parse_since(value: str | date | datetime | None, tz: str) -> datetime | None:
@@ -113,49 +102,18 @@ class PortalSpider(scrapy.Spider):
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
-        self.max_articles = int(max_articles) if max_articles else None
-        self.articles_requested = 0
         self.allowed_domains = list(self.portal.domains)
-        self.since = parse_since(since, self.portal.timezone)
-        self.refresh_after = (
-            datetime.now(UTC) - timedelta(days=int(refresh_days)) if refresh_days else None
+        self.frontier = Frontier(
+            since=parse_since(since, self.portal.timezone),
+            refresh_after=(
+                datetime.now(UTC) - timedelta(days=int(refresh_days)) if refresh_days else None
+            ),
+            max_articles=int(max_articles) if max_articles else None,
+            count=self._stat,
         )
+        """What to fetch: asked before every article and child sitemap request."""
         self.known: KnownArticles | None = None
-        self.empty_retry_before: datetime | None = None
-        """A page remembered without an article and last fetched before this is fetched
-        again (``ARSIP_EMPTY_RETRY_DAYS``)."""
-        self.requested: set[str] = set()
-        self.skipped: dict[str, str] = {}
-        """Canonical URL -> the stat it was counted under when skipped."""
-        self._skip_reason = "skipped_known"
-        self._was_empty = False
         self._listing_depth_reached = False
-        self.catch_up = False
-        """The previous run left listing pages unread (``previous_walk_cut``): paging
-        goes on past archived articles this run, up to ``ARSIP_MAX_LISTING_DEPTH``."""
-        self.remembered_sitemaps: dict[str, RememberedSitemap] = {}
-        self.sitemap_recheck_days = RECHECK_DAYS
-        """``ARSIP_SITEMAP_RECHECK_DAYS``: a remembered child is read again this long
-        after it was remembered (at its own point of the period: ``recheck_due_at``)."""
-        self.sitemaps_distrusted: dict[str, tuple[datetime, datetime]] = {}
-        """Child sitemap URL -> (the lastmod its index gives it, its newest entry's), for
-        each child read in this run whose entries are later than that lastmod (by more
-        than ``LASTMOD_SLACK``): forgotten at close, so that the next run reads it."""
-        self._request_reason: str | None = None
-        """Why ``_article_request``'s last call requested its URL; None if it did not."""
-        self.sitemaps_read: dict[str, tuple[datetime, set[str]]] = {}
-        """Child sitemap URL -> (its index lastmod, the canonical URLs of the articles
-        this run requested from it), for each child read to its end with every other
-        article it lists already archived: remembered at a finished close when all
-        those articles were settled (``_remember_sitemaps``)."""
-        self.settled: set[str] = set()
-        """Canonical URLs (as requested) of the article pages this run settled: their
-        article stored, or found without one a second time (``archive.memory.empty``). What a
-        child sitemap waits for before it is remembered, and what leaves
-        ``failed_articles``."""
-        self.failed: dict[str, str] = {}
-        """Article URL -> why its page (or a further page) was given up in this run:
-        written at close (``archive.memory.failed``) so that the next run asks again."""
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -173,12 +131,18 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"arsip/{key}", count)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.known = KnownArticles(crawl_archive(self.crawler).db)
+        frontier = self.frontier
+        self.known = frontier.known = KnownArticles(crawl_archive(self.crawler).db)
         retry_days = self.settings.getfloat("ARSIP_EMPTY_RETRY_DAYS", 7.0)
-        self.empty_retry_before = datetime.now(UTC) - timedelta(days=retry_days)
-        self.remembered_sitemaps = remembered_sitemaps(crawl_archive(self.crawler).db, self.name)
-        self.sitemap_recheck_days = self.settings.getfloat(
+        frontier.empty_retry_before = datetime.now(UTC) - timedelta(days=retry_days)
+        frontier.remembered_sitemaps = remembered_sitemaps(
+            crawl_archive(self.crawler).db, self.name
+        )
+        frontier.sitemap_recheck_days = self.settings.getfloat(
             "ARSIP_SITEMAP_RECHECK_DAYS", RECHECK_DAYS
+        )
+        frontier.max_listing_depth = self.settings.getint(
+            "ARSIP_MAX_LISTING_DEPTH", MAX_LISTING_DEPTH
         )
         self.crawler.signals.connect(self._item_stored, signal=signals.item_scraped)
         self.crawler.signals.connect(self._item_dropped, signal=signals.item_dropped)
@@ -189,7 +153,7 @@ class PortalSpider(scrapy.Spider):
             stats.get_value("arsip/run_id") if stats else None,
         )
         if cut:
-            self.catch_up = True
+            frontier.catch_up = True
             self.logger.warning("%s: walking every listing page this run", cut)
             self._stat("catch_up")
         # Articles given up by earlier runs (an error after the retries): asked for by
@@ -225,9 +189,8 @@ class PortalSpider(scrapy.Spider):
         link) or refused (robots.txt) is no reason to walk everything next time."""
         error = failure.value
         status = getattr(getattr(error, "response", None), "status", 0)
-        if isinstance(error, IgnoreRequest) and not (status >= 500 or status == 429):
-            return
-        self._stat("listing_cut")
+        if failed_for_now(status, ignored=isinstance(error, IgnoreRequest)):
+            self._stat("listing_cut")
 
     def closed(self, reason: str) -> None:
         refused = self.crawler.stats.get_value("downloader/response_status_count/403", 0)
@@ -251,13 +214,13 @@ class PortalSpider(scrapy.Spider):
 
         key = response.meta.get("arsip_key") if response is not None else None
         if key and isinstance(exception, NoArticle) and response.meta.get("arsip_was_empty"):
-            self.settled.add(key)
+            self.frontier.settle(key)
 
     def _item_stored(self, item: Any, response: Response, **kwargs: Any) -> None:
         """An article passed every pipeline (stored): settled."""
         key = response.meta.get("arsip_key") if response is not None else None
         if key:
-            self.settled.add(key)
+            self.frontier.settle(key)
 
     def _record_failures(self) -> None:
         """Write the article pages given up in this run, and forget those settled now."""
@@ -266,8 +229,8 @@ class PortalSpider(scrapy.Spider):
             record_failures(
                 crawl_archive(self.crawler).db,
                 self.name,
-                self.failed,
-                self.settled,
+                self.frontier.failed,
+                self.frontier.settled,
                 run_id=stats.get_value("arsip/run_id") if stats else None,
             )
         except sqlite3.Error as error:  # the next run finds them where they are listed
@@ -280,10 +243,10 @@ class PortalSpider(scrapy.Spider):
         error = failure.value
         response = getattr(error, "response", None)
         status = getattr(response, "status", 0)
-        if isinstance(error, IgnoreRequest) and not (status >= 500 or status == 429):
+        if not failed_for_now(status, ignored=isinstance(error, IgnoreRequest)):
             return
         self._stat("article_failed")
-        self.failed[failure.request.url] = (
+        self.frontier.failed[failure.request.url] = (
             f"HTTP {status}" if response is not None else type(error).__name__
         )
 
@@ -296,13 +259,13 @@ class PortalSpider(scrapy.Spider):
         children whose index lastmod proved to be behind their entries are forgotten,
         however the run ended: the next run reads them whatever their lastmod says."""
         stats = self.crawler.stats
-        distrusted = self.sitemaps_distrusted
+        distrusted = self.frontier.sitemaps_distrusted
         if distrusted:
             # A warning when a child that was skipped on its lastmod's word turns out
             # behind (that word was wrong); once forgotten, reading it on every run is
             # the steady state, which the run log's stats count.
             url, (lastmod, newest) = next(iter(distrusted.items()))
-            trusted_before = not distrusted.keys().isdisjoint(self.remembered_sitemaps)
+            trusted_before = not distrusted.keys().isdisjoint(self.frontier.remembered_sitemaps)
             self.logger.log(
                 logging.WARNING if trusted_before else logging.INFO,
                 "%d child sitemaps of %s list entries later than the lastmod their index "
@@ -312,13 +275,9 @@ class PortalSpider(scrapy.Spider):
                 len(distrusted), self.name, url, f"{lastmod:%Y-%m-%dT%H:%M:%SZ}",
                 f"{newest:%Y-%m-%dT%H:%M:%SZ}",
             )  # fmt: skip
-        complete = []
-        if reason == "finished" and not (stats and stats.get_value("arsip/archive_error")):
-            complete = [
-                (url, lastmod)
-                for url, (lastmod, requested) in self.sitemaps_read.items()
-                if requested <= self.settled
-            ]
+        complete = self.frontier.sitemaps_to_remember(
+            finished=reason == "finished" and not (stats and stats.get_value("arsip/archive_error"))
+        )
         try:
             written = remember_sitemaps(
                 crawl_archive(self.crawler).db,
@@ -333,30 +292,6 @@ class PortalSpider(scrapy.Spider):
         if written:
             self._stat("sitemaps_remembered", written)
 
-    def _child_sitemap_reading(self, url: str, lastmod: datetime | None) -> str | None:
-        """Why the child sitemap at ``url``, given ``lastmod`` by its index, is read:
-        ``unknown`` (no finished run read it completely, or the index gives it no
-        lastmod), ``moved`` (its lastmod is newer than when it was), ``refresh``
-        (``--refresh-days``: read inside the window) or ``recheck`` (remembered longer
-        ago than its share of ``ARSIP_SITEMAP_RECHECK_DAYS``); None when it need not
-        be read."""
-        known = self.remembered_sitemaps.get(url)
-        if lastmod is None or known is None:
-            return "unknown"
-        if lastmod > known.lastmod:
-            return "moved"
-        # --refresh-days re-fetches the articles first archived in its window. Every
-        # article of a child read before the window began was archived before it (one
-        # added later would have moved the child's lastmod); a child read since may
-        # list some.
-        if self.refresh_after and known.read_at >= self.refresh_after:
-            return "refresh"
-        # The premise above fails on indexes that do not move a child's lastmod when it
-        # gains articles: now and then, read it whatever its lastmod says.
-        if datetime.now(UTC) >= recheck_due_at(url, known.read_at, self.sitemap_recheck_days):
-            return "recheck"
-        return None
-
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         self._stat("pages_ok")
         try:
@@ -369,25 +304,18 @@ class PortalSpider(scrapy.Spider):
         # itself is read on every run (its children's lastmods are what tell them apart)
         # and never remembered; its own children are, at any depth.
         child: tuple[str, datetime] | None = response.meta.get("arsip_sitemap")
-        requested: set[str] | None = set() if child and sitemap.type == "urlset" else None
         recheck = bool(response.meta.get("arsip_recheck"))
+        read = self.frontier.open_sitemap(child, urlset=sitemap.type == "urlset", recheck=recheck)
         if recheck:  # counted once read (not when a request for it failed)
             self._stat("sitemaps_rechecked")
-        newest: datetime | None = None  # the newest lastmod among the child's entries
-        found = 0  # articles a re-read child lists that its unmoved lastmod hid
-        entries = 0
         for entry in sitemap:
-            entries += 1
+            read.entries += 1
             url = entry["loc"]
             lastmod = self._instant(entry.get("lastmod"))
             if sitemap.type == "sitemapindex":
-                # A sitemap last changed before --since holds nothing newer.
-                if self.since and lastmod and lastmod < self.since:
-                    continue
                 location = response.urljoin(url)
-                reading = self._child_sitemap_reading(location, lastmod)
+                reading = self.frontier.child_sitemap(location, lastmod)
                 if reading is None:
-                    self._stat("sitemaps_skipped")
                     continue
                 yield response.follow(
                     url,
@@ -398,32 +326,13 @@ class PortalSpider(scrapy.Spider):
                     },
                 )
                 continue
-            if lastmod and (newest is None or lastmod > newest):
-                newest = lastmod
+            read.saw(lastmod)
             if self.portal.is_article(url):
-                outcome = yield from self._article_request(url, lastmod=lastmod)
-                if recheck and self._request_reason in ("new", "modified"):
-                    found += 1
-                # An archived article, or a page found without one twice: nothing
-                # of this child is left for a later run.
-                if requested is None or outcome in ("skipped_known", "skipped_empty"):
-                    continue
-                if outcome == "requested":
-                    requested.add(canonical_url(url))
-                else:  # left for a later run (--since, --max-pages): read it again
-                    requested = None
-        if child and newest and newest > child[1] + LASTMOD_SLACK:
-            # The index gives this child a lastmod older than what the child lists: it
-            # does not move a child's lastmod as the child changes, so a later run could
-            # not tell from it when the child gains articles. Not remembered (and
-            # forgotten): read on every run while this lasts.
-            self.sitemaps_distrusted[child[0]] = (child[1], newest)
-            self._stat("sitemaps_lastmod_behind")
-            requested = None
-        if child and requested is not None and entries:
-            self.sitemaps_read[child[0]] = (child[1], requested)
-        if found:
-            known = self.remembered_sitemaps.get(child[0]) if child else None
+                decision = yield from self._article_request(url, lastmod=lastmod)
+                read.article(decision)
+        self.frontier.sitemap_done(read)
+        if read.found:
+            known = self.frontier.remembered_sitemaps.get(child[0]) if child else None
             self.logger.warning(
                 "child sitemap %s, read again %s after it was read completely although "
                 "its index lastmod had not moved, lists %d article%s to fetch: the index "
@@ -431,11 +340,11 @@ class PortalSpider(scrapy.Spider):
                 "ARSIP_SITEMAP_RECHECK_DAYS finds them sooner)",
                 response.url,
                 _age(known.read_at) if known else "some time",
-                found,
-                "s" * (found != 1),
+                read.found,
+                "s" * (read.found != 1),
             )
-            self._stat("sitemaps_recheck_found", found)
-        if not entries:
+            self._stat("sitemaps_recheck_found", read.found)
+        if not read.entries:
             # An empty urlset, or one whose entries could not be read (an XML entity
             # bomb: entities are never expanded, so its URLs come out empty).
             self.logger.warning("sitemap %s lists no URL", response.url)
@@ -487,41 +396,36 @@ class PortalSpider(scrapy.Spider):
             url = response.urljoin(link.attrib["href"])
             if self.portal.is_article(url):
                 if url not in articles or articles[url] is None:
-                    articles[url] = self._listed_date(response, link) if self.since else None
+                    articles[url] = (
+                        self._listed_date(response, link) if self.frontier.since else None
+                    )
             elif self.portal.is_listing(url):
                 listings.append(url)
         for url, listed in articles.items():
             yield from self._article_request(url, listed=listed)
-        # A page holding an article this run fetches (new, edited, inside the
-        # --refresh-days window; requested from here or elsewhere) may have more on the
-        # next page; a page of articles the archive already has ends the paging.
-        fresh = any(canonical_url(url) in self.requested for url in articles)
-        dated = [d for d in articles.values() if d is not None]
-        stale = 0 if fresh else response.meta.get("stale_pages", 0) + 1
-        if self.since and dated and max(dated) < self.since:
-            stale = UNBOUNDED  # every dated article here is older than --since
-        if self._budget_spent():
+        step = self.frontier.listing_step(
+            articles,
+            stale_pages=response.meta.get("stale_pages", 0),
+            depth=response.meta.get("listing_depth", 0),
+        )
+        if step.stop == "budget_spent":
             if listings:
                 self._stat("listing_cut")  # the next run walks on (previous_walk_cut)
             return
-        # After a cut walk (see ``catch_up``) only --since ends the paging.
-        if stale > LISTING_OVERLAP and not (self.catch_up and stale < UNBOUNDED):
-            return
-        # A trap (a calendar, a pager that never ends) may keep offering listing pages
-        # that hold fresh links: the depth from the start page bounds it per run.
-        depth = response.meta.get("listing_depth", 0) + 1
-        if depth > self.settings.getint("ARSIP_MAX_LISTING_DEPTH", 1000):
+        if step.stop == "depth":
             if not self._listing_depth_reached:
-                self.logger.warning("listing depth %d reached at %s", depth - 1, response.url)
+                self.logger.warning("listing depth %d reached at %s", step.depth - 1, response.url)
             self._listing_depth_reached = True
             self._stat("listing_depth_reached")
+            return
+        if step.stop:
             return
         for url in listings:
             yield scrapy.Request(
                 url,
                 callback=self.parse_listing,
                 errback=self.listing_failed,
-                meta={"stale_pages": stale, "listing_depth": depth},
+                meta={"stale_pages": step.stale, "listing_depth": step.depth},
             )
 
     def _listed_date(self, response: Response, link: Any) -> datetime | None:
@@ -553,81 +457,20 @@ class PortalSpider(scrapy.Spider):
             parsed = parsed.replace(tzinfo=ZoneInfo(self.portal.timezone))
         return parsed.astimezone(UTC)
 
-    def _budget_spent(self) -> bool:
-        return self.max_articles is not None and self.articles_requested >= self.max_articles
-
     def _article_request(
         self, url: str, *, lastmod: datetime | None = None, listed: datetime | None = None
-    ) -> Generator[scrapy.Request, None, str]:
-        """A request for the article at ``url`` if the archive needs it (see the module
-        docstring). A URL is requested at most once per run; one skipped where it was
-        found without a date (a listing) is decided again where a ``lastmod`` comes
-        with it (the sitemap). Returns what became of it: ``requested`` (now or earlier
-        in the run), the skip stat (``skipped_known``, ``skipped_empty``,
-        ``skipped_before_since``), or
-        ``budget_spent`` (``--max-pages``)."""
-        key = canonical_url(url)
-        self._request_reason = None
-        if key in self.requested:
-            return "requested"
-        if key not in self.skipped:
-            self._stat("article_links")
-        reason = self._fetch_reason(url, lastmod, listed)
-        if reason is None:
-            if key not in self.skipped:
-                self.skipped[key] = self._skip_reason
-                self._stat(self._skip_reason)
-            return self._skip_reason
-        if self._budget_spent():
-            return "budget_spent"
-        if key in self.skipped:
-            self._stat(self.skipped.pop(key), -1)
-        self.requested.add(key)
-        self.articles_requested += 1
-        self._stat(f"requested/{reason}")
-        self._request_reason = reason
-        meta = {"arsip_reason": reason, "arsip_key": key}
-        if self._was_empty:
-            meta["arsip_was_empty"] = True
-        yield scrapy.Request(
-            url, callback=self.parse_article, errback=self.article_failed, meta=meta
-        )
-        return "requested"
-
-    def _fetch_reason(
-        self, url: str, lastmod: datetime | None, listed: datetime | None
-    ) -> str | None:
-        """Why the article at ``url`` is to be fetched (``new``, ``modified``,
-        ``refresh``, ``empty_retry``: the stat ``arsip/requested/<reason>``), or None
-        with ``_skip_reason`` set. ``_was_empty`` says whether ``url`` is remembered as a
-        page without an article."""
-        self._was_empty = False
-        known = self.known.get(url) if self.known else None
-        if known is None:
-            when = lastmod or listed
-            if self.since and when and when < self.since:
-                self._skip_reason = "skipped_before_since"
-                return None
-            empty = self.known.empty(url) if self.known else None
-            if empty is None:
-                return "new"
-            # Read before and held no article: like an archived article, unless the
-            # sitemap says it changed, it is inside --refresh-days, or it is due again.
-            self._was_empty = True
-            self._skip_reason = "skipped_empty"
-            if lastmod and lastmod > empty.fetched_at:
-                return "modified"
-            if self.refresh_after and empty.first_seen_at >= self.refresh_after:
-                return "refresh"
-            return {"unconfirmed": "empty_confirm", "due": "empty_retry"}.get(
-                empty.state(self.empty_retry_before)
+    ) -> Generator[scrapy.Request, None, ArticleDecision]:
+        """A request for the article at ``url`` if the frontier fetches it
+        (``Frontier.article``); returns the frontier's decision."""
+        decision = self.frontier.article(url, lastmod=lastmod, listed=listed)
+        if decision.fetch:
+            meta = {"arsip_reason": decision.reason, "arsip_key": decision.key}
+            if decision.was_empty:
+                meta["arsip_was_empty"] = True
+            yield scrapy.Request(
+                url, callback=self.parse_article, errback=self.article_failed, meta=meta
             )
-        if lastmod and lastmod > known.last_seen_at:
-            return "modified"
-        if self.refresh_after and known.first_seen_at >= self.refresh_after:
-            return "refresh"
-        self._skip_reason = "skipped_known"
-        return None
+        return decision
 
     def parse_article(
         self, response: Response, article: Article | None = None, pages: int = 1
@@ -695,7 +538,9 @@ class PortalSpider(scrapy.Spider):
         response = getattr(error, "response", None)
         cause = f"HTTP {response.status}" if response is not None else type(error).__name__
         self._stat("article_page_failed")
-        self.failed[first] = (  # asked for again by the next run (``archive.memory.failed``)
+        self.frontier.failed[
+            first
+        ] = (  # asked for again by the next run (``archive.memory.failed``)
             f"page {request.cb_kwargs['pages']}: {cause}"
         )
         self.logger.warning(
