@@ -1,4 +1,9 @@
-"""The archive: one SQLite file with deduplication, history and the analysts' tools."""
+"""The archive: one SQLite file with deduplication, history and the analysts' tools.
+
+``archive.open(path, readonly=True)`` is the way in (see ``archive.opening``); it
+returns an ``Archive`` (``archive.handle``) or raises an ``ArchiveError``
+(``archive.errors``).
+"""
 
 import sys
 
@@ -21,3 +26,25 @@ def _import_sqlite_utils_without_pandas() -> None:
 
 
 _import_sqlite_utils_without_pandas()
+
+from archive.errors import (  # noqa: E402  (after the import above, on purpose)
+    ArchiveError,
+    ArchiveMissing,
+    ArchiveReadOnly,
+    NewerArchive,
+    NotAnArchive,
+    NotSQLiteFile,
+)
+from archive.handle import Archive  # noqa: E402
+from archive.opening import open_archive as open  # noqa: E402
+
+__all__ = [
+    "Archive",
+    "ArchiveError",
+    "ArchiveMissing",
+    "ArchiveReadOnly",
+    "NewerArchive",
+    "NotAnArchive",
+    "NotSQLiteFile",
+    "open",
+]

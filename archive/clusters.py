@@ -3,14 +3,13 @@ and when, and who ran it first."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from archive.db import open_db
+import sqlite_utils
 
 
 def largest_clusters(
-    db_path: str | Path, *, min_portals: int = 1, limit: int | None = 20
+    db: sqlite_utils.Database, *, min_portals: int = 1, limit: int | None = 20
 ) -> list[dict[str, Any]]:
     """The largest near-duplicate clusters (most articles first), each a dict:
     ``cluster_id`` (the id of its earliest article), ``size``, ``portals`` (names, sorted),
@@ -18,39 +17,35 @@ def largest_clusters(
     has a date), ``earliest`` (the first article: ``id``, ``url``, ``portal``, ``title``,
     ``published_at``) and ``articles`` (every member, earliest first, same keys plus
     ``duplicate_of``, the id of the article it is an exact copy of)."""
-    db = open_db(db_path, readonly=True)
-    try:
-        clusters = db.execute(
-            """
-            SELECT cluster_id, count(*) AS size, count(DISTINCT portal) AS portal_count,
-                   min(published_at), max(published_at)
-            FROM articles WHERE cluster_id IS NOT NULL
-            GROUP BY cluster_id HAVING portal_count >= ?
-            ORDER BY size DESC, portal_count DESC, cluster_id
-            LIMIT ?
-            """,
-            [min_portals, -1 if limit is None else limit],
-        ).fetchall()
-        result = []
-        for cluster_id, size, _, first, last in clusters:
-            articles = list(
-                db.query(
-                    "SELECT id, url, portal, title, published_at, duplicate_of FROM articles"
-                    " WHERE cluster_id = ? ORDER BY published_at IS NULL, published_at, id",
-                    [cluster_id],
-                )
+    clusters = db.execute(
+        """
+        SELECT cluster_id, count(*) AS size, count(DISTINCT portal) AS portal_count,
+               min(published_at), max(published_at)
+        FROM articles WHERE cluster_id IS NOT NULL
+        GROUP BY cluster_id HAVING portal_count >= ?
+        ORDER BY size DESC, portal_count DESC, cluster_id
+        LIMIT ?
+        """,
+        [min_portals, -1 if limit is None else limit],
+    ).fetchall()
+    result = []
+    for cluster_id, size, _, first, last in clusters:
+        articles = list(
+            db.query(
+                "SELECT id, url, portal, title, published_at, duplicate_of FROM articles"
+                " WHERE cluster_id = ? ORDER BY published_at IS NULL, published_at, id",
+                [cluster_id],
             )
-            result.append(
-                {
-                    "cluster_id": cluster_id,
-                    "size": size,
-                    "portals": sorted({a["portal"] for a in articles}),
-                    "first_published_at": first,
-                    "last_published_at": last,
-                    "earliest": {k: v for k, v in articles[0].items() if k != "duplicate_of"},
-                    "articles": articles,
-                }
-            )
-        return result
-    finally:
-        db.close()
+        )
+        result.append(
+            {
+                "cluster_id": cluster_id,
+                "size": size,
+                "portals": sorted({a["portal"] for a in articles}),
+                "first_published_at": first,
+                "last_published_at": last,
+                "earliest": {k: v for k, v in articles[0].items() if k != "duplicate_of"},
+                "articles": articles,
+            }
+        )
+    return result

@@ -15,6 +15,8 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.errors import NewerArchive
+
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[Migration] = []
 
@@ -334,18 +336,14 @@ def m010_sitemap_rechecks(db: sqlite_utils.Database) -> None:
     db["crawl_runs"].add_column("sitemaps_recheck_found", int)
 
 
-class NewerArchive(Exception):
-    """The archive's schema is newer than this arsip's: writing to it could undo what a
-    newer arsip relies on (an older reextract would read the further pages of
-    multi-page articles as articles of their own, for one)."""
-
-
-def check_not_newer(version: int) -> None:
+def check_not_newer(version: int, path: str | Path | None = None) -> None:
     """Raise ``NewerArchive`` for a schema version this arsip does not know."""
     if version > len(MIGRATIONS):
         raise NewerArchive(
-            f"it was written by a newer arsip (schema version {version}; this arsip knows "
-            f"up to {len(MIGRATIONS)}): upgrade arsip before writing to it"
+            f"{f'{path}: ' if path is not None else ''}it was written by a newer arsip "
+            f"(schema version {version}; this arsip knows up to {len(MIGRATIONS)}): "
+            "upgrade arsip before writing to it",
+            path,
         )
 
 
@@ -361,33 +359,45 @@ def apply_migrations(db: sqlite_utils.Database) -> int:
     return len(MIGRATIONS)
 
 
-def read_if_present(path: str | Path, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-    """The rows of one read-only query on the archive at ``path``; none when there is no
-    archive yet or it lacks what the query reads (an archive of an older arsip). For
-    the crawler's small reads of its memory at the start of a run."""
-    path = Path(path)
-    if not path.exists():
-        return []
-    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+def connect(
+    path: str | Path, *, readonly: bool = False, autocommit: bool = False
+) -> sqlite3.Connection:
+    """A connection to the SQLite file at ``path``: the only place arsip makes one.
+
+    Read-only connections go through a ``file:`` URI with ``mode=ro``, built from the
+    resolved path so that a name with ``#``, ``?`` or ``%`` opens that file and no
+    other; they neither create the file nor write to it. ``autocommit`` leaves
+    transactions to explicit ``BEGIN``/``COMMIT``. ``busy_timeout`` makes a crawl's
+    brief commits invisible to the reader or writer waiting on them."""
+    if readonly:
+        conn = sqlite3.connect(
+            Path(path).resolve().as_uri() + "?mode=ro",
+            uri=True,
+            isolation_level=None if autocommit else "",
+        )
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None if autocommit else "")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    return conn
+
+
+def read_if_present(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    """The rows of one query on the archive ``db``; none when it lacks what the query
+    reads (an archive of an older arsip, opened read-only). For the crawler's small
+    reads of its memory at the start of a run."""
     try:
-        conn.execute("PRAGMA busy_timeout = 10000")
-        return conn.execute(sql, params).fetchall()
+        return db.execute(sql, params).fetchall()
     except sqlite3.DatabaseError:
         return []
-    finally:
-        conn.close()
 
 
 def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
     """Open (and create or upgrade) an archive. WAL lets readers (search, serve) work
-    while a crawl writes; ``busy_timeout`` makes brief lock waits invisible."""
+    while a crawl writes; ``busy_timeout`` makes brief lock waits invisible. Checks
+    nothing first: ``archive.open`` is the checked way in."""
     if readonly:
-        uri = f"file:{Path(path).resolve()}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True)
-        conn.execute("PRAGMA busy_timeout = 10000")
-        return sqlite_utils.Database(conn)
-    db = sqlite_utils.Database(path)
-    db.execute("PRAGMA busy_timeout = 10000")
+        return sqlite_utils.Database(connect(path, readonly=True))
+    db = sqlite_utils.Database(connect(path))
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")

@@ -25,7 +25,8 @@ class MissingExtra(RuntimeError):
     """An optional dependency is not installed; the message says how to install it."""
 
 
-def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+def decoded(row: dict[str, Any]) -> dict[str, Any]:
+    """A row with ``authors`` and ``tags`` as lists (stored as JSON text)."""
     for name in JSON_LIST_COLUMNS:
         value = row.get(name)
         if isinstance(value, str):
@@ -51,7 +52,7 @@ def write_jsonl(rows: Iterable[dict[str, Any]], columns: list[str], out: IO[str]
     """One JSON object per line (UTF-8, not ASCII-escaped); returns the number of rows."""
     count = 0
     for row in rows:
-        out.write(json.dumps(_decoded(row), ensure_ascii=False) + "\n")
+        out.write(json.dumps(decoded(row), ensure_ascii=False) + "\n")
         count += 1
     return count
 
@@ -84,7 +85,7 @@ def write_parquet(rows: Iterable[dict[str, Any]], columns: list[tuple[str, str]]
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         batch: list[dict[str, Any]] = []
         for row in rows:
-            batch.append(_decoded(row))
+            batch.append(decoded(row))
             if len(batch) >= BATCH_ROWS:
                 writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
                 count += len(batch)

@@ -42,9 +42,9 @@ from pathlib import Path
 from typing import Any
 
 from archive.lock import lock_is_held
-from archive.memory.known import parse_utc
 from archive.memory.report import failed_summary
 from archive.memory.runlog import COVERAGE_FIELDS
+from archive.times import parse_utc, utc_now
 
 MIN_ARTICLES = 5
 HISTORY_RUNS = 30
@@ -267,6 +267,7 @@ def portal_health(
 
 
 def check_health(
+    conn: sqlite3.Connection,
     db_path: str | Path,
     *,
     days: int = 3,
@@ -274,26 +275,22 @@ def check_health(
     now: datetime | None = None,
     failed_retry_runs: int = 5,
 ) -> list[PortalHealth]:
-    """Health of every portal in the run log, plus ``portals`` (the enabled ones, which
-    are flagged when never crawled). ``now`` (aware) defaults to the current time;
+    """Health of every portal in the run log of the archive behind ``conn`` (the file
+    at ``db_path``, whose crawl lock tells a running crawl from one that died), plus
+    ``portals`` (the enabled ones, which are flagged when never crawled). ``now`` (aware) defaults to the current time;
     ``failed_retry_runs`` is the crawler's ``ARSIP_FAILED_RETRY_RUNS``."""
     db_path = Path(db_path)
     now = now or datetime.now(UTC)
-    conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
-    try:
-        conn.execute("PRAGMA busy_timeout = 10000")
-        logged = [r[0] for r in conn.execute("SELECT DISTINCT portal FROM crawl_runs")]
-        names = sorted(set(logged) | set(portals or ()))
-        return [portal_health(conn, db_path, name, days, now, failed_retry_runs) for name in names]
-    finally:
-        conn.close()
+    logged = [r[0] for r in conn.execute("SELECT DISTINCT portal FROM crawl_runs")]
+    names = sorted(set(logged) | set(portals or ()))
+    return [portal_health(conn, db_path, name, days, now, failed_retry_runs) for name in names]
 
 
 def health_report(results: list[PortalHealth], days: int) -> dict[str, Any]:
     """The ``--json`` form: ``{"ok", "checked_at", "days", "portals": [...]}``."""
     return {
         "ok": all(r.ok for r in results),
-        "checked_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "checked_at": utc_now(),
         "days": days,
         "portals": [{**asdict(r), "ok": r.ok} for r in results],
     }

@@ -18,9 +18,10 @@ import os
 import socket
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+
+from archive.times import utc_now
 
 
 class LockHeld(Exception):
@@ -50,12 +51,14 @@ def lock_path(db_path: str | Path) -> Path:
 class CrawlLock:
     """The crawl lock of the archive at ``db_path``.
 
-    ``acquire()`` raises :class:`LockHeld` when another process holds it (or waits up to
-    ``wait`` seconds for it; ``wait=None`` waits forever). ``stale`` is the previous
+    ``acquire()`` (or entering a ``with``) raises :class:`LockHeld` when another process
+    holds it (or waits up to ``wait`` seconds for it; ``wait=None`` waits forever). ``stale`` is the previous
     holder's record when the lock was taken over from a run that did not release it.
     """
 
     db_path: str | Path
+    wait: float | None = 0.0
+    """How long ``with`` waits for the lock (None: as long as it takes)."""
     stale: dict[str, Any] | None = None
     _file: TextIO | None = None
 
@@ -86,7 +89,7 @@ class CrawlLock:
         record = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
-            "started_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "started_at": utc_now(),
         }
         handle.write(json.dumps(record) + "\n")
         handle.flush()
@@ -105,7 +108,7 @@ class CrawlLock:
         self._file = None
 
     def __enter__(self) -> CrawlLock:
-        return self.acquire() if self._file is None else self
+        return self.acquire(wait=self.wait) if self._file is None else self
 
     def __exit__(self, *exc: object) -> None:
         self.release()

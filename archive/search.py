@@ -34,6 +34,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.dedup import canonical_url
+from archive.times import to_utc_iso
 
 WIB = timezone(timedelta(hours=7), "WIB")
 MAX_QUERY_LENGTH = 1000
@@ -274,7 +275,7 @@ def parse_when(text: str, *, end: bool = False, utc: bool = False) -> str:
             f"{text!r} is not a date: use YYYY-MM-DD or an ISO 8601 time such as "
             "2025-09-16T09:00 (read in WIB unless it has an offset or --utc is given)"
         ) from None
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return to_utc_iso(instant)
 
 
 # -- filters ----------------------------------------------------------------------------

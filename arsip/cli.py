@@ -4,6 +4,7 @@ look at what was archived. A thin click layer over ``crawler`` and ``archive``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from datetime import datetime
@@ -11,24 +12,9 @@ from pathlib import Path
 
 import click
 
-from archive.clusters import largest_clusters
-from archive.query import search_articles, summary
-from crawler.extract.dates import to_local_iso
-from crawler.extract.normalise import parse_instant
-
-DB_HELP = "The archive file (SQLite); created when missing."
-
-
-def db_option(default: str = "arsip.db"):
-    return click.option(
-        "--db",
-        "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=default,
-        show_default=True,
-        envvar="ARSIP_DB",
-        help=DB_HELP,
-    )
+import archive
+from archive.times import parse_instant, to_local_iso
+from arsip.cli_options import CREATES, db_option
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,7 +60,7 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 
 @cli.command()
 @click.argument("portals", nargs=-1)
-@db_option()
+@db_option(CREATES)
 @click.option(
     "--since",
     metavar="DATE",
@@ -141,7 +127,7 @@ def crawl(
         arsip crawl --db news.db --quiet --log-file crawl.log
         arsip crawl tangselpos --db news.db --since 2025-09-01 --max-pages 500
     """
-    from archive.lock import CrawlLock, LockHeld, describe
+    from archive.lock import LockHeld, describe
     from arsip.crawl import run_crawl
     from crawler.portals import all_portals, enabled_portals
 
@@ -156,32 +142,32 @@ def crawl(
         raise click.UsageError("no enabled portal to crawl")
     if log_file:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-    lock = CrawlLock(db_path)
     try:
+        arch = archive.open(db_path)  # created or upgraded once, before any portal
+    except archive.ArchiveError as error:
+        click.echo(f"arsip: cannot use the archive: {error}", err=True)
+        sys.exit(EXIT_ARCHIVE_ERROR)
+    with arch, contextlib.ExitStack() as held_lock:
+        lock = arch.lock(wait=None if wait else 0.0)
         if wait and not quiet:
             click.echo(f"arsip: waiting for the crawl lock {lock.path} ...", err=True)
-        lock.acquire(wait=None if wait else 0.0)
-    except LockHeld as held:
-        click.echo(f"arsip: {held}; not crawling (use --wait to wait for it)", err=True)
-        sys.exit(EXIT_LOCKED)
-    except OSError as error:
-        click.echo(f"arsip: cannot create the lock file {lock.path}: {error}", err=True)
-        sys.exit(EXIT_ARCHIVE_ERROR)
-    try:
+        try:
+            held_lock.enter_context(lock)
+        except LockHeld as held:
+            click.echo(f"arsip: {held}; not crawling (use --wait to wait for it)", err=True)
+            sys.exit(EXIT_LOCKED)
+        except OSError as error:
+            click.echo(f"arsip: cannot create the lock file {lock.path}: {error}", err=True)
+            sys.exit(EXIT_ARCHIVE_ERROR)
         if lock.stale and not quiet:
             click.echo(
                 f"arsip: taking over the lock of a crawl that did not end cleanly "
                 f"({describe(lock.stale)})",
                 err=True,
             )
-        try:
-            _check_archive(db_path)
-        except Exception as error:
-            click.echo(f"arsip: cannot use the archive {db_path}: {error}", err=True)
-            sys.exit(EXIT_ARCHIVE_ERROR)
         results = run_crawl(
             names,
-            db_path,
+            arch,
             mirror=mirror,
             max_articles=max_articles,
             since=since,
@@ -191,8 +177,6 @@ def crawl(
             log_file=log_file,
             keep_pages=False if no_pages else None,
         )
-    finally:
-        lock.release()
     failed = False
     archive_error = None
     for result in results:
@@ -213,14 +197,6 @@ def crawl(
     if archive_error:
         sys.exit(EXIT_ARCHIVE_ERROR)
     sys.exit(EXIT_PORTAL_FAILED if failed else EXIT_OK)
-
-
-def _check_archive(db_path: Path) -> None:
-    """Open (create or upgrade) the archive once before crawling, so that a bad file is
-    one clear message rather than an error per portal."""
-    from archive.db import open_db
-
-    open_db(db_path).close()
 
 
 @cli.command()
@@ -288,7 +264,7 @@ def mirror(
 
 
 @cli.command()
-@db_option(default="demo.db")
+@db_option(CREATES, default="demo.db")
 def demo(db_path: Path) -> None:
     """Start the offline mirror, crawl it into an archive, and show what was archived.
 
@@ -310,10 +286,22 @@ def demo(db_path: Path) -> None:
             for name, portal in all_portals().items()
             if any(portal.owns(f"https://{host}/") for host in hosts)
         ]
-        results = run_crawl(served, db_path, mirror=server.url)
+        try:
+            with archive.open(db_path) as arch:
+                results = run_crawl(served, arch, mirror=server.url)
+        except archive.ArchiveError as error:
+            raise click.ClickException(str(error)) from None
     for result in results:
         click.echo(result.summary_line())
-    facts = summary(db_path)
+    with archive.open(db_path, readonly=True) as arch:
+        _show_demo(arch, db_path)
+    if not all(r.ok for r in results):
+        sys.exit(1)
+
+
+def _show_demo(arch: archive.Archive, db_path: Path) -> None:
+    """What ``arsip demo`` prints of the archive it made."""
+    facts = arch.summary()
     click.echo(f"\nThe archive {db_path} holds {facts['articles']} articles:")
     for portal, count in facts["per_portal"]:
         click.echo(f"  {portal:<14} {count:>5}")
@@ -322,10 +310,10 @@ def demo(db_path: Path) -> None:
         click.echo(f"  {row['published_local'] or '(no date)':<27} {row['title']}")
     query = "Andra Soni"
     click.echo(f'\nSearch "{query}":')
-    for row in search_articles(db_path, query, limit=3):
+    for row in arch.search(query, limit=3):
         click.echo(f"  {row['published_local'] or '':<27} {row['title']}")
         click.echo(f"      {row['snippet']}")
-    clusters = largest_clusters(db_path, min_portals=2, limit=1)
+    clusters = arch.duplicates(min_portals=2, limit=1)
     if clusters:
         (cluster,) = clusters
         click.echo(
@@ -344,8 +332,6 @@ def demo(db_path: Path) -> None:
         f"     arsip duplicates --min-portals 2 --db {db_path}\n"
         f"     arsip serve --db {db_path}"
     )
-    if not all(r.ok for r in results):
-        sys.exit(1)
 
 
 # -- one page -----------------------------------------------------------------------

@@ -13,34 +13,24 @@ import csv
 import functools
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import click
-import sqlite_utils
 from tabulate import tabulate
 
-from archive.db import open_db
+from archive import Archive
 from archive.export import MissingExtra
-from archive.search import ArticleFilter, QuerySyntaxError, parse_when, portals_in
+from archive.search import ArticleFilter, QuerySyntaxError, parse_when
+from arsip.cli_options import READS, db_option, open_archive
 
 # -- shared options ---------------------------------------------------------------------
 
 
-def archive_option(func: Callable) -> Callable:
-    """``--db``: an existing archive (these commands never create one)."""
-    return click.option(
-        "--db",
-        "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default="arsip.db",
-        show_default=True,
-        envvar="ARSIP_DB",
-        help="The archive file (SQLite); also $ARSIP_DB.",
-    )(func)
+archive_option = db_option(READS)
+"""``--db``: an existing archive (these commands never create one)."""
 
 
 def output_options(*formats: str, default: str = "table") -> Callable[[Callable], Callable]:
@@ -79,21 +69,8 @@ def filter_options(func: Callable) -> Callable:
     return func
 
 
-def open_archive(db_path: Path) -> sqlite_utils.Database:
-    """The archive at ``db_path``, read-only; a clear error when it is not one."""
-    if not db_path.exists():
-        raise click.ClickException(f"no archive at {db_path}")
-    db = open_db(db_path, readonly=True)
-    try:
-        db.execute("SELECT id FROM articles LIMIT 1").fetchall()
-    except sqlite3.DatabaseError:
-        db.close()
-        raise click.ClickException(f"{db_path} is not an arsip archive") from None
-    return db
-
-
 def build_filter(
-    db: sqlite_utils.Database,
+    arch: Archive,
     *,
     portals: tuple[str, ...],
     sections: tuple[str, ...],
@@ -107,7 +84,7 @@ def build_filter(
     if portals:
         from crawler.portals import all_portals
 
-        known = sorted(set(portals_in(db)) | set(all_portals()))
+        known = sorted(set(arch.portals()) | set(all_portals()))
         unknown = [p for p in portals if p not in known]
         if unknown:
             raise click.BadParameter(
@@ -194,15 +171,10 @@ def search(
         arsip search '"andra soni" -influencer' --db news.db
         arsip search 'banjir OR hujan' --since 2025-09-01 --format json --db news.db
     """
-    from archive.search import search as run_search
-
-    db = open_archive(db_path)
-    try:
-        where = build_filter(db, portals=portals, sections=sections, since=since,
+    with open_archive(db_path, readonly=True) as arch:
+        where = build_filter(arch, portals=portals, sections=sections, since=since,
                              until=until, utc=utc, query=query)  # fmt: skip
-        rows = run_search(db, where, limit=limit)
-    finally:
-        db.close()
+        rows = arch.search(query, where=where, limit=limit)
 
     def table() -> str:
         return tabulate(
@@ -288,17 +260,11 @@ def show(article: str, db_path: Path, fmt: str) -> None:
         arsip show 19 --db news.db
         arsip show 'https://m.tangselpos.id/detail/51234/x?utm_source=fb' --format json
     """
-    from archive.search import article_record, find_article_id
-
-    db = open_archive(db_path)
-    try:
-        article_id = find_article_id(db, article)
-        if article_id is None:
-            kind = "id" if article.strip().isdigit() else "URL"
-            raise click.ClickException(f"no article with {kind} {article} in {db_path}")
-        record = article_record(db, article_id)
-    finally:
-        db.close()
+    with open_archive(db_path, readonly=True) as arch:
+        record = arch.show(article)
+    if record is None:
+        kind = "id" if article.strip().isdigit() else "URL"
+        raise click.ClickException(f"no article with {kind} {article} in {db_path}")
     if fmt == "json":
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     else:
@@ -331,7 +297,6 @@ def export(
         arsip export banjir --format parquet -o banjir.parquet --db news.db
     """
     from archive.export import write_csv, write_jsonl, write_parquet
-    from archive.search import article_columns, count_articles, iter_articles
 
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet needs --output FILE (Parquet is not a stream)")
@@ -339,19 +304,18 @@ def export(
         raise click.BadParameter(
             f"cannot write {output}: {output.parent} is not a directory", param_hint="'--output'"
         )
-    db = open_archive(db_path)
-    try:
-        where = build_filter(db, portals=portals, sections=sections, since=since,
+    with open_archive(db_path, readonly=True) as arch:
+        where = build_filter(arch, portals=portals, sections=sections, since=since,
                              until=until, utc=utc, query=query)  # fmt: skip
-        columns = article_columns(db)
+        columns = arch.columns()
         names = [name for name, _ in columns]
         show_progress = sys.stderr.isatty()
-        total = count_articles(db, where) if show_progress else 0
+        total = arch.count(where=where) if show_progress else 0
         partial = output.with_name(output.name + ".part") if output else None
         with click.progressbar(
             length=total, label=f"Exporting {total} articles", file=sys.stderr,
         ) if show_progress else _NoProgress() as bar:  # fmt: skip
-            rows = _counted(iter_articles(db, where), bar.update)
+            rows = _counted(arch.articles(where=where), bar.update)
             try:
                 if fmt == "parquet":
                     count = write_parquet(rows, columns, str(partial))
@@ -371,8 +335,6 @@ def export(
                             f"cannot write {output}: {error.strerror or error}"
                         ) from None
                 raise
-    finally:
-        db.close()
     if output is not None:
         partial.replace(output)  # a failed export never leaves a half file under FILE
         click.echo(f"exported {count} article{'' if count == 1 else 's'} to {output}", err=True)
@@ -417,15 +379,12 @@ def stats(
         arsip stats --since 2025-09-01 --db news.db
         arsip stats --plot per-day.png --format json --db news.db
     """
-    from archive.stats import article_stats, day_table, plot_per_day
+    from archive.stats import day_table, plot_per_day
 
-    db = open_archive(db_path)
-    try:
-        where = build_filter(db, portals=portals, sections=sections, since=since,
+    with open_archive(db_path, readonly=True) as arch:
+        where = build_filter(arch, portals=portals, sections=sections, since=since,
                              until=until, utc=utc)  # fmt: skip
-        facts = article_stats(db, where, utc=utc)
-    finally:
-        db.close()
+        facts = arch.stats(where=where, utc=utc)
     if plot is not None:
         zone = "UTC" if utc else "local"
         try:
@@ -473,7 +432,7 @@ def serve(db_path: Path, host: str, port: int) -> None:
     """
     from archive.serve import serve as run_server
 
-    open_archive(db_path).close()  # fail here, not in the browser, on a non-archive
+    open_archive(db_path, readonly=True).close()  # fail here, not in the browser, on a non-archive
     # Read-only but live: serving goes on while a crawl writes (archive/serve.py).
     run_server(db_path, host=host, port=port)
 

@@ -4,39 +4,14 @@ near-duplicate clusters, and importing articles from other tools."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
-from archive.db import NewerArchive, check_not_newer
-from arsip.cli import db_option
 from arsip.cli_analyst import output_options
-
-
-def _require_archive(db_path: Path, *, missing_ok: bool = False) -> None:
-    """A clear error, not a traceback, for a missing archive (unless ``missing_ok``: it
-    will be created) or a file that is not an SQLite archive."""
-    if not db_path.exists():
-        if missing_ok:
-            return
-        raise click.ClickException(f"no archive at {db_path}")
-    conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
-    try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError:
-        raise click.ClickException(f"{db_path} is not an arsip archive") from None
-    finally:
-        conn.close()
-    if tables and "articles" not in tables:  # an empty file becomes an archive
-        raise click.ClickException(f"{db_path} is not an arsip archive")
-    try:
-        check_not_newer(version)
-    except NewerArchive as error:
-        raise click.ClickException(f"{db_path}: {error}") from None
+from arsip.cli_options import CREATES, READS, UPDATES, db_option, open_archive
 
 
 def _progressbar(length: int, label: str):
@@ -47,7 +22,7 @@ def _progressbar(length: int, label: str):
 
 
 @click.command()
-@db_option()
+@db_option(UPDATES)
 @click.option("--portal", metavar="NAME", help="Only pages of this portal.")
 def reextract(db_path: Path, portal: str | None) -> None:
     """Re-run extraction over the raw pages kept in the archive and update articles
@@ -63,8 +38,9 @@ def reextract(db_path: Path, portal: str | None) -> None:
     from arsip.reextract import reextract as run
     from crawler.portals import all_portals
 
-    _require_archive(db_path)
+    arch = open_archive(db_path, create=False)
     if portal and portal not in all_portals():
+        arch.close()
         raise click.BadParameter(
             f"unknown portal {portal} (known: {', '.join(all_portals())})", param_hint="--portal"
         )
@@ -72,15 +48,13 @@ def reextract(db_path: Path, portal: str | None) -> None:
     def rejected(url: str, message: str) -> None:
         click.echo(f"{url}: rejected: {message}", err=True)
 
-    with _progressbar(first_pages(db_path), "Re-extracting") as bar:
-        counts = run(
-            db_path, portal=portal, progress=bar.update if bar else None, rejected=rejected
-        )
+    with arch, _progressbar(first_pages(arch), "Re-extracting") as bar:
+        counts = run(arch, portal=portal, progress=bar.update if bar else None, rejected=rejected)
     click.echo(summary_line(counts))
 
 
 @click.command()
-@db_option()
+@db_option(READS)
 @click.option(
     "--min-portals",
     type=click.IntRange(min=1),
@@ -99,10 +73,8 @@ def duplicates(db_path: Path, min_portals: int, limit: int, fmt: str) -> None:
         arsip duplicates --min-portals 3 --db news.db
         arsip duplicates --format json --db news.db | jq '.[0].articles'
     """
-    from archive.clusters import largest_clusters
-
-    _require_archive(db_path)
-    clusters = largest_clusters(db_path, min_portals=min_portals, limit=limit)
+    with open_archive(db_path, readonly=True) as arch:
+        clusters = arch.duplicates(min_portals=min_portals, limit=limit)
     if fmt == "json":
         click.echo(json.dumps(clusters, ensure_ascii=False, indent=2))
         return
@@ -128,7 +100,7 @@ def duplicates(db_path: Path, min_portals: int, limit: int, fmt: str) -> None:
 
 @click.command("import")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@db_option()
+@db_option(CREATES)
 def import_(source: Path, db_path: Path) -> None:
     """Import articles from a JSON-lines FILE (one article per line, with arsip's
     Article field names or in news-please's JSON output format) through the same dedup
@@ -141,9 +113,11 @@ def import_(source: Path, db_path: Path) -> None:
     """
     from arsip.importer import import_file
 
-    _require_archive(db_path, missing_ok=True)
-    with _progressbar(source.stat().st_size, f"Importing {source.name}") as bar:
-        result = import_file(db_path, source, progress=bar.update if bar else None)
+    with (
+        open_archive(db_path) as arch,
+        _progressbar(source.stat().st_size, f"Importing {source.name}") as bar,
+    ):
+        result = import_file(arch, source, progress=bar.update if bar else None)
     for number, reason in result.rejected_lines:
         click.echo(f"{source}:{number}: rejected: {reason}", err=True)
     click.echo(result.summary_line(source.name))

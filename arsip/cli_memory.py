@@ -8,6 +8,7 @@ running crawl writes its own memory when it ends, which would undo the forgettin
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import sqlite3
 import sys
@@ -19,60 +20,24 @@ from urllib.parse import urlsplit
 import click
 from tabulate import tabulate
 
-from archive.db import NewerArchive, check_not_newer
-from archive.memory.report import (
-    COLUMNS,
-    KINDS,
-    TABLES,
-    forget_entries,
-    memory_portals,
-    read_memory,
-)
+from archive import Archive
+from archive.memory.report import COLUMNS, KINDS, TABLES, Forgotten
 from arsip.cli_analyst import archive_option, emit_rows, output_options, quiet_broken_pipe
+from arsip.cli_options import UPDATES, db_option, open_archive
 
 EXIT_LOCKED = 3  # as ``arsip crawl``: another crawl holds the archive's lock
 
 
-def _connect(db_path: Path, *, write: bool = False) -> sqlite3.Connection:
-    """A connection to the archive at ``db_path`` (read-only unless ``write``); a clear
-    error for a missing file, a file that is not an archive, and (``write``) an archive
-    written by a newer arsip. Neither creates nor upgrades anything."""
-    if not db_path.exists():
-        raise click.ClickException(f"no archive at {db_path}")
-    uri = f"file:{db_path.resolve()}" + ("" if write else "?mode=ro")
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-    try:
-        conn.execute("PRAGMA busy_timeout = 10000")  # a crawl's commit is brief
-        has_articles = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
-        ).fetchone()
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError:
-        conn.close()
-        raise click.ClickException(f"{db_path} is not an arsip archive") from None
-    if not has_articles:
-        conn.close()
-        raise click.ClickException(f"{db_path} is not an arsip archive")
-    if write:
-        try:
-            check_not_newer(version)
-        except NewerArchive as error:
-            conn.close()
-            raise click.ClickException(f"{db_path}: {error}") from None
-    return conn
-
-
-def _check_portals(conn: sqlite3.Connection, portals: tuple[str, ...]) -> None:
+def _check_portals(arch: Archive, portals: tuple[str, ...]) -> None:
     """An unknown portal is a usage error (exit 2) that lists the known ones: the
     declared portals and any the archive remembers something of."""
     if not portals:
         return
     from crawler.portals import all_portals
 
-    known = sorted(set(all_portals()) | set(memory_portals(conn)))
+    known = sorted(set(all_portals()) | set(arch.memory_portals()))
     unknown = [p for p in portals if p not in known]
     if unknown:
-        conn.close()
         raise click.BadParameter(
             f"unknown portal {', '.join(map(repr, unknown))} (known: {', '.join(known)})",
             param_hint="'--portal'",
@@ -195,11 +160,10 @@ def memory(db_path: Path, portals: tuple[str, ...], kinds: tuple[str, ...], fmt:
     from crawler import settings
 
     chosen = tuple(k for k in KINDS if k in kinds) if kinds else KINDS
-    conn = _connect(db_path)
+    arch = open_archive(db_path, readonly=True)
     try:
-        _check_portals(conn, portals)
-        found = read_memory(
-            conn,
+        _check_portals(arch, portals)
+        found = arch.memory(
             portals=portals,
             kinds=chosen,
             empty_retry_days=settings.ARSIP_EMPTY_RETRY_DAYS,
@@ -209,7 +173,7 @@ def memory(db_path: Path, portals: tuple[str, ...], kinds: tuple[str, ...], fmt:
     except sqlite3.DatabaseError as error:  # e.g. damaged beyond its first pages
         raise click.ClickException(f"cannot read {db_path}: {error}") from None
     finally:
-        conn.close()
+        arch.close()
     _note_missing(db_path, found.missing)
     shown = tuple(k for k in chosen if TABLES[k] not in found.missing)
     if fmt == "csv":  # one header for every kind, also over no rows
@@ -239,7 +203,7 @@ def _urls(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
 
 @click.command()
 @click.argument("urls", nargs=-1, callback=_urls, metavar="[URL]...")
-@archive_option
+@db_option(UPDATES)
 @portal_option("Forget this portal's entries (repeatable).")
 @kind_option("Forget only this kind (repeatable): empty, failed, sitemap.")
 @click.option(
@@ -279,42 +243,17 @@ def forget(
         arsip forget --portal tangselpos --kind empty --db news.db
         arsip forget https://www.tangselpos.id/detail/51234/x --db news.db
     """
-    from archive.lock import CrawlLock, LockHeld
-
     if not (urls or portals or kinds):
         raise click.UsageError(
             "say what to forget: URLs, --portal NAME and/or --kind KIND "
             f"(kinds: {', '.join(KINDS)})"
         )
     chosen = tuple(k for k in KINDS if k in kinds) if kinds else KINDS
-    _connect(db_path, write=True).close()  # a clear error before any lock file is made
-    conn = _connect(db_path)
-    try:
-        _check_portals(conn, portals)
-    finally:
-        conn.close()
-    lock = CrawlLock(db_path)
-    try:
-        lock.acquire(wait=None if wait else 0.0)
-    except LockHeld as held:
-        click.echo(
-            f"arsip: {held}; nothing forgotten (a running crawl writes its memory when it "
-            "ends; use --wait to wait for it)",
-            err=True,
-        )
-        sys.exit(EXIT_LOCKED)
-    except OSError as error:
-        raise click.ClickException(f"cannot create the lock file {lock.path}: {error}") from None
-    try:
-        conn = _connect(db_path, write=True)
-        try:
-            done = forget_entries(conn, portals=portals, kinds=chosen, urls=urls)
-        except sqlite3.DatabaseError as error:  # read-only file, disk full, locked
-            raise click.ClickException(f"cannot write {db_path}: {error}") from None
-        finally:
-            conn.close()
-    finally:
-        lock.release()
+    # A clear error before any lock file is made. Nothing is upgraded: forgetting only
+    # deletes rows, of the tables the archive has.
+    with open_archive(db_path, create=False, upgrade=False) as arch:
+        _check_portals(arch, portals)
+        done = _forget_locked(arch, portals, chosen, urls, wait)
     _note_missing(db_path, done.missing)
     present = [k for k in chosen if TABLES[k] not in done.missing]
     if "empty" in present:
@@ -335,6 +274,35 @@ def forget(
         click.echo(f"{_count(done.sitemap, 'child sitemap')} forgotten: read whole by the next run")
     for url in done.not_remembered:
         click.echo(f"arsip: nothing remembered under {url}", err=True)
+
+
+def _forget_locked(
+    arch: Archive, portals: tuple[str, ...], kinds: tuple[str, ...], urls: tuple[str, ...],
+    wait: bool,
+) -> Forgotten:  # fmt: skip
+    """Forget under the crawl lock: a running crawl writes its memory when it ends,
+    which would undo the forgetting (exit status 3 while one runs, unless ``wait``)."""
+    from archive.lock import LockHeld
+
+    lock = arch.lock(wait=None if wait else 0.0)
+    with contextlib.ExitStack() as held_lock:
+        try:
+            held_lock.enter_context(lock)
+        except LockHeld as held:
+            click.echo(
+                f"arsip: {held}; nothing forgotten (a running crawl writes its memory when "
+                "it ends; use --wait to wait for it)",
+                err=True,
+            )
+            sys.exit(EXIT_LOCKED)
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot create the lock file {lock.path}: {error}"
+            ) from None
+        try:
+            return arch.forget(portals=portals, kinds=kinds, urls=urls)
+        except sqlite3.DatabaseError as error:  # disk full, locked
+            raise click.ClickException(f"cannot write {arch.path}: {error}") from None
 
 
 def _count(number: int, noun: str) -> str:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from arsip.cli import db_option
+from arsip.cli_options import READS, db_option, open_archive
 
 
 @click.command()
-@db_option()
+@db_option(READS)
 @click.option(
     "--days",
     type=click.IntRange(min=1),
@@ -33,21 +33,19 @@ def health(db_path: Path, days: int, as_json: bool) -> None:
         arsip health --db news.db --days 2
         arsip health --db news.db --json
     """
-    from archive.health import check_health, health_report
+    from archive.health import health_report
     from crawler import settings
     from crawler.portals import enabled_portals
 
-    if not db_path.exists():
-        raise click.ClickException(f"no archive at {db_path}")
-    try:
-        results = check_health(
-            db_path,
-            days=days,
-            portals=enabled_portals(),
-            failed_retry_runs=settings.ARSIP_FAILED_RETRY_RUNS,
-        )
-    except sqlite3.DatabaseError:  # not SQLite, or SQLite without a run log
-        raise click.ClickException(f"{db_path} is not an arsip archive") from None
+    with open_archive(db_path, readonly=True) as arch:
+        try:
+            results = arch.health(
+                days=days,
+                portals=enabled_portals(),
+                failed_retry_runs=settings.ARSIP_FAILED_RETRY_RUNS,
+            )
+        except sqlite3.DatabaseError:  # damaged past its first pages
+            raise click.ClickException(f"{db_path} is not an arsip archive") from None
     if as_json:
         click.echo(json.dumps(health_report(results, days), ensure_ascii=False, indent=2))
     else:

@@ -5,31 +5,14 @@ its sitemaps and feeds)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import click
 
 from arsip.cli_analyst import output_options
+from arsip.cli_options import SHOWS_RUNS, db_option, open_archive
 from crawler.portals import Portal
-
-
-def last_runs(db_path: Path) -> dict[str, dict[str, Any]]:
-    """Portal -> its latest ``crawl_runs`` row (started_at, finished_at, new, updated,
-    failure); empty when the archive has no run log yet."""
-    conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
-        rows = conn.execute(
-            "SELECT portal, started_at, finished_at, new, updated, failure FROM crawl_runs "
-            "WHERE id IN (SELECT max(id) FROM crawl_runs GROUP BY portal)"
-        ).fetchall()
-    except sqlite3.OperationalError:  # an archive older than the run log
-        return {}
-    finally:
-        conn.close()
-    return {row["portal"]: dict(row) for row in rows}
 
 
 def portal_record(portal: Portal, enabled: bool, run: dict[str, Any] | None) -> dict[str, Any]:
@@ -61,13 +44,7 @@ def _discovery(record: dict[str, Any]) -> str:
 
 
 @click.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="ARSIP_DB",
-    help="An archive: show each portal's last run from its run log.",
-)
+@db_option(SHOWS_RUNS, default=None)
 @output_options("table", "json")
 def portals(db_path: Path | None, fmt: str) -> None:
     """List the declared portals: markup family, discovery sources (feeds, sitemaps,
@@ -83,9 +60,10 @@ def portals(db_path: Path | None, fmt: str) -> None:
 
     from crawler.portals import all_portals, enabled_portals
 
-    if db_path is not None and not db_path.exists():
-        raise click.ClickException(f"no archive at {db_path}")
-    runs = last_runs(db_path) if db_path else {}
+    runs = {}
+    if db_path is not None:
+        with open_archive(db_path, readonly=True) as arch:
+            runs = arch.last_runs()
     enabled = set(enabled_portals())
     records = [
         portal_record(portal, name in enabled, runs.get(name))

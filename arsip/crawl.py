@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 import crawler.settings  # noqa: F401  (its ARSIP_* numbers are checked before a crawl touches anything)
+from archive import Archive
 from archive.memory.runlog import portal_problem
+from archive.times import utc_now
 
 
 def crawl_settings(
@@ -36,9 +37,7 @@ def crawl_settings(
     overrides: dict[str, Any] = {
         "ARSIP_DB": str(db_path),
         "LOG_LEVEL": "INFO" if verbose else "CRITICAL" if quiet else "WARNING",
-        "ARSIP_INVOCATION": (
-            f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} {socket.gethostname()}:{os.getpid()}"
-        ),
+        "ARSIP_INVOCATION": (f"{utc_now()} {socket.gethostname()}:{os.getpid()}"),
     }
     if log_file:
         overrides.update(LOG_FILE=str(log_file), LOG_FILE_APPEND=True, LOG_LEVEL="INFO")
@@ -112,7 +111,7 @@ def spider_class(process: CrawlerProcess, name: str) -> type[Spider]:
 
 def run_crawl(
     portals: list[str],
-    db_path: str | Path,
+    target: Archive | str | Path,
     *,
     mirror: str | None = None,
     max_articles: int | None = None,
@@ -123,12 +122,14 @@ def run_crawl(
     log_file: str | Path | None = None,
     keep_pages: bool | None = None,
 ) -> list[PortalResult]:
-    """Crawl the named portals into ``db_path``; blocks until all are done. Scrapy's
-    reactor runs once per process, so call this once per process. ``since`` is an ISO
-    8601 date or instant; ``max_articles`` bounds the article pages fetched per portal;
+    """Crawl the named portals into ``target``, an open archive (shared by every
+    portal's spider and pipeline) or a path (each portal's crawl opens it once); blocks
+    until all are done. Scrapy's reactor runs once per process, so call this once per
+    process. ``since`` is an ISO 8601 date or instant; ``max_articles`` bounds the article pages fetched per portal;
     ``keep_pages`` None leaves the ARSIP_KEEP_PAGES setting to decide."""
+    opened = target if isinstance(target, Archive) else None
     settings = crawl_settings(
-        db_path,
+        opened.path if opened else target,
         mirror=mirror,
         verbose=verbose,
         quiet=quiet,
@@ -139,7 +140,13 @@ def run_crawl(
     crawlers = []
     for name in portals:
         crawler = process.create_crawler(spider_class(process, name))
-        process.crawl(crawler, max_articles=max_articles, since=since, refresh_days=refresh_days)
+        process.crawl(
+            crawler,
+            max_articles=max_articles,
+            since=since,
+            refresh_days=refresh_days,
+            **({"archive": opened} if opened else {}),
+        )
         crawlers.append((name, crawler))
     process.start()
     return [

@@ -3,7 +3,7 @@ either with arsip's Article field names or in news-please's JSON output format.
 
 Every line goes through the same stages as a crawled page where they apply (news-please
 text through Indonesian cleaning; every date through ``crawler.extract.dates``) and
-then through ``Archive.store_many``, so dedup, clusters and history rules are the crawl's.
+then through ``ArchiveWriter.store_many``, so dedup, clusters and history rules are the crawl's.
 A line that cannot become an article is rejected with its reason; nothing else stops
 the import.
 """
@@ -21,15 +21,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from archive.store import Archive
+from archive import Archive
+from archive.times import JAKARTA, to_utc_iso
 from crawler.extract.clean import clean_article
-from crawler.extract.dates import JAKARTA, parse_date, to_utc_iso
+from crawler.extract.dates import parse_date
 from crawler.extract.normalise import normalise_article
 from crawler.items import Article
 from crawler.portals import portal_for_url
 
 BATCH = 500
-"""Lines per transaction (``Archive.store_many``); each article is still all-or-nothing."""
+"""Lines per transaction (``ArchiveWriter.store_many``); each article is still all-or-nothing."""
 # news-please's JSON output (NewsArticle): these keys tell its lines from arsip's.
 NEWS_PLEASE_KEYS = {"maintext", "date_publish", "source_domain", "date_download", "title_page"}
 ARTICLE_FIELDS = set(Article.field_names())
@@ -60,7 +61,7 @@ class ImportResult:
 
 
 def import_file(
-    db_path: str | Path,
+    arch: Archive,
     source: str | Path,
     *,
     now: datetime | None = None,
@@ -71,7 +72,7 @@ def import_file(
     called with the number of bytes read since its last call."""
     now = now or datetime.now(UTC)
     result = ImportResult()
-    with Archive(db_path) as archive, open(source, "rb") as lines:
+    with arch.writer() as archive, open(source, "rb") as lines:
         numbered = enumerate(lines, start=1)
         while batch := list(itertools.islice(numbered, BATCH)):
             records = []
@@ -101,7 +102,7 @@ def _read_line(
 
 
 def record_from_line(raw: bytes | str, *, now: datetime) -> dict[str, Any]:
-    """One JSON line -> an Article record ready for ``Archive.store``; raises
+    """One JSON line -> an Article record ready for ``ArchiveWriter.store``; raises
     ``Rejected`` with the reason when the line cannot be one."""
     try:
         data = json.loads(raw)

@@ -1,7 +1,7 @@
 """Re-running extraction over the raw pages the archive kept, without re-crawling.
 
 Each URL's newest kept first page goes through ``crawler.extract.extract_article``
-again and the result through ``Archive.store_many``: an article whose text comes out the
+again and the result through ``ArchiveWriter.store_many``: an article whose text comes out the
 same only keeps its ``last_seen_at``; a better (or different) reading bumps its
 ``revision`` and keeps the previous version; dedup and clusters follow, as for a crawl.
 
@@ -19,11 +19,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 from parsel import Selector
 
-from archive.store import Archive, Entry, page_body
+from archive import Archive
+from archive.pages import page_body
+from archive.writer import ArchiveWriter, Entry
 from crawler.extract import extract_article
 from crawler.extract.page import page_selector
 from crawler.extract.paging import MAX_ARTICLE_PAGES, next_page_url
@@ -31,7 +32,7 @@ from crawler.guards import RefusedBody, page_text
 from crawler.portals import portal_for_url
 
 BATCH = 200
-"""First pages per transaction (``Archive.store_many``); each article is still
+"""First pages per transaction (``ArchiveWriter.store_many``); each article is still
 all-or-nothing."""
 
 REJECTED = "rejected: "
@@ -48,7 +49,7 @@ class Rejected(ValueError):
 
 
 def reextract(
-    db_path: str | Path,
+    arch: Archive,
     *,
     portal: str | None = None,
     progress: Callable[[int], None] | None = None,
@@ -63,7 +64,7 @@ def reextract(
     first pages done since its last call; ``rejected`` with the URL and the message of
     each rejected one."""
     counts: Counter[str] = Counter()
-    with Archive(db_path) as archive:
+    with arch.writer() as archive:
         db = archive.db
         # Each URL's newest fetch: by fetched_at, not by row id, since a page whose bytes
         # change back (A, B, A) keeps A's older row and only moves its fetched_at.
@@ -101,14 +102,11 @@ def reextract(
     return counts
 
 
-def first_pages(db_path: str | Path) -> int:
+def first_pages(arch: Archive) -> int:
     """How many first pages ``reextract`` reads (without a portal named)."""
-    with Archive(db_path) as archive:
-        return int(
-            archive.db.execute(
-                "SELECT count(DISTINCT url) FROM pages WHERE page_number = 1"
-            ).fetchone()[0]
-        )
+    return int(
+        arch.db.execute("SELECT count(DISTINCT url) FROM pages WHERE page_number = 1").fetchone()[0]
+    )
 
 
 def _portal_name(url: str) -> str | None:
@@ -116,7 +114,7 @@ def _portal_name(url: str) -> str | None:
     return found.name if found else None
 
 
-def _url(archive: Archive, page_id: int) -> str:
+def _url(archive: ArchiveWriter, page_id: int) -> str:
     return archive.db.execute("SELECT url FROM pages WHERE id = ?", [page_id]).fetchone()[0]
 
 
@@ -131,7 +129,7 @@ def _read(url: str, body: bytes, headers: str | None, page_number: int) -> Selec
         ) from None
 
 
-def _read_article(archive: Archive, page_id: int) -> tuple[Entry, list[int]]:
+def _read_article(archive: ArchiveWriter, page_id: int) -> tuple[Entry, list[int]]:
     """The article read again from a kept first page and its further pages, and the
     ids of the pages it was read from; raises ``Rejected``."""
     db = archive.db

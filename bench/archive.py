@@ -10,7 +10,7 @@ are exact copies of others on another portal; 10% are planted press-release vari
 in groups of 2-4 per release, each with its own lead paragraph (15-60 words) and title
 over the release's shared paragraphs. Printed, with the baseline run in this process:
 
-- ingest time through ``Archive.store_many`` (canonical URLs, content hash, MinHash/LSH
+- ingest time through ``ArchiveWriter.store_many`` (canonical URLs, content hash, MinHash/LSH
   buckets and clusters, FTS index; batches of 1,000, each article all-or-nothing)
   against ``sqlite_utils`` ``insert_all`` of the same rows into a plain table, and
   against that insert plus the same FTS5 index built after it. Every database uses the
@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from a checkout, without instal
 import sqlite_utils  # noqa: E402
 
 from archive.dedup import body_words, jaccard, shingle_ids  # noqa: E402
-from archive.store import Archive  # noqa: E402
+from archive.writer import ArchiveWriter  # noqa: E402
 
 PORTALS = ["tangselpos", "kabar6", "bantennews", "radarbanten", "tangerangnews", "biem",
            "satelitnews", "bantenhits"]  # fmt: skip
@@ -134,7 +134,7 @@ def generate(
 def ingest_arsip(rows: list[dict], path: Path) -> tuple[float, list[int]]:
     start = time.perf_counter()
     ids: list[int] = []
-    with Archive(path) as archive:
+    with ArchiveWriter(path) as archive:
         for start_at in range(0, len(rows), 1000):
             batch = rows[start_at : start_at + 1000]
             ids.extend(article_id for _, article_id in archive.store_many(batch))

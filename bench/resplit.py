@@ -1,5 +1,5 @@
 """Benchmark what a changed text costs in a near-duplicate cluster: the article leaves
-its cluster, the members left are split again (``Archive._resplit``), and the new text
+its cluster, the members left are split again (``ArchiveWriter._resplit``), and the new text
 is placed.
 
 Usage: ``python bench/resplit.py [--sizes 10,50,200] [--repeat R]`` from the
@@ -11,7 +11,7 @@ paragraph: every member a near duplicate of every other) and a **chain** (a runn
 story, each version one paragraph on from the last: single link, each member a near
 duplicate of its neighbours only, the case where a re-split has most to compare). Then
 every member of the cluster is revised once, one by one in one transaction, by a new
-``Archive`` (a cold cache, as ``arsip reextract`` or ``arsip import`` in a new
+``ArchiveWriter`` (a cold cache, as ``arsip reextract`` or ``arsip import`` in a new
 process). Printed: milliseconds per revision, against the baseline of revising n
 unclustered articles the same way in the same process, and how the cost per revision
 grows from the smallest to the largest n (linear in n is the expectation: every
@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from a checkout, without installing
 
-from archive.store import Archive  # noqa: E402
+from archive.writer import ArchiveWriter  # noqa: E402
 
 SYLLABLES = ["ba", "be", "bi", "bu", "da", "de", "di", "du", "ga", "gi", "ka", "ke", "ki", "ku", "la", "li", "lu", "ma", "me", "mi", "mu", "na", "ni", "nu", "pa", "pe", "pi", "ra", "ri", "ru", "sa", "se", "si", "su", "ta", "te", "ti", "tu"]  # fmt: skip
 BACKGROUND = 2_000
@@ -56,7 +56,7 @@ def texts(shape: str, n: int, rng: random.Random) -> list[str]:
 def background(path: Path) -> None:
     """An archive of BACKGROUND unrelated articles at ``path``."""
     rng = random.Random("background")  # shares no text with the seeded runs
-    with Archive(path) as archive:
+    with ArchiveWriter(path) as archive:
         records = [
             {"url": f"https://x.example.id/{i}", "portal": "x", "title": "t", "body": body}
             for i, body in enumerate(texts("unrelated", BACKGROUND, rng))
@@ -72,7 +72,7 @@ def revise_all(base: Path, shape: str, n: int, seed: int) -> tuple[float, int]:
         path = Path(tmp) / "archive.db"
         shutil.copyfile(base, path)
         bodies = texts(shape, n, rng)
-        with Archive(path) as archive:
+        with ArchiveWriter(path) as archive:
             records = [
                 {"url": f"https://p{i}.example.id/1", "portal": f"p{i}", "title": "t", "body": b}
                 for i, b in enumerate(bodies)
@@ -87,7 +87,7 @@ def revise_all(base: Path, shape: str, n: int, seed: int) -> tuple[float, int]:
              "body": body + "\n\nRalat: " + paragraph(rng, 8)}
             for i, body in enumerate(bodies)
         ]  # fmt: skip
-        with Archive(path) as archive:  # a new process's cold cache
+        with ArchiveWriter(path) as archive:  # a new process's cold cache
             started = time.perf_counter()
             with archive.db.atomic():
                 for record in revised:

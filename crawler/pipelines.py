@@ -16,7 +16,9 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.memory.empty import forget_empty, remember_empty
-from archive.store import Archive, utc_now
+from archive.times import utc_now
+from archive.writer import ArchiveWriter
+from crawler.crawl_archive import crawl_archive
 from crawler.extract.clean import clean_article
 from crawler.extract.normalise import normalise_article
 from crawler.items import Article
@@ -76,7 +78,8 @@ full, ``ARSIP_MAX_DB_PAGES`` reached, a broken file): ``arsip crawl`` exits 4.""
 
 
 class StorePipeline:
-    """Writes each article into the archive named by ``ARSIP_DB`` (one transaction each)
+    """Writes each article into the crawl's archive (``crawler.crawl_archive``; one
+    transaction each)
     and records the run in ``crawl_runs``. When a write fails (disk full...), the
     article's transaction is rolled back, the crawl stops (finish reason
     ``archive_error``, the error in the stat ``arsip/archive_error``): fetching more
@@ -84,11 +87,11 @@ class StorePipeline:
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self.path = crawler.settings.get("ARSIP_DB")
+        self.path = None
         self.mirror = crawler.settings.get("ARSIP_MIRROR")
         self.keep_pages = crawler.settings.getbool("ARSIP_KEEP_PAGES", True)
         self.counts: Counter[str] = Counter()
-        self.archive: Archive | None = None
+        self.archive: ArchiveWriter | None = None
         self.run_id: int | None = None
         self.failed = False
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
@@ -101,7 +104,9 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.archive = Archive(self.path)
+        opened = crawl_archive(self.crawler)
+        self.path = opened.path
+        self.archive = opened.writer()
         self.run_id = self.archive.start_run(self.crawler.spider.name, self.mirror)
         if self.crawler.stats:  # the spider looks at the run before this one
             self.crawler.stats.set_value("arsip/run_id", self.run_id)

@@ -1,5 +1,5 @@
 """An archive for the analyst's commands: the mirror crawled by the real spider (26
-tangselpos articles), plus a second portal written through ``Archive.store`` with the
+tangselpos articles), plus a second portal written through ``ArchiveWriter.store`` with the
 cases analysts meet: a press release run by two portals (one near-duplicate cluster),
 an exact copy, a revised article, an article seen under an older URL, accented text,
 and a story published just after midnight WIB (still the previous day in UTC).
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import time_machine
 
-from archive.store import Archive
+from archive.writer import ArchiveWriter
 from tests.conftest import run_cli
 
 RELEASE = (
@@ -74,7 +74,7 @@ def build_analyst_archive(path: Path, mirror_url: str) -> dict[str, int]:
     result = run_cli("crawl", "tangselpos", "--mirror", mirror_url, "--db", str(path))
     assert result.returncode == 0, result.stderr
     ids: dict[str, int] = {}
-    with Archive(path) as archive:
+    with ArchiveWriter(path) as archive:
         for name, record in zip(("release", "rewrite", "copy", "accented"), EXTRA, strict=True):
             _, ids[name] = archive.store(record, seen_at="2025-09-21T00:00:00Z")
         revised = _record(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from archive.dedup import content_hash
-from archive.store import Archive
+from archive.writer import ArchiveWriter
 from crawler.mirror.server import MirrorServer
 from crawler.mirror.tangselpos import article_path, build_site, load_articles
 from tests.conftest import rows, run_cli
@@ -159,7 +159,7 @@ def test_reextract_reads_the_newest_fetch_when_a_page_changed_back(mirror, tmp_p
     original = zlib.decompress(page["body"])
     assert original.count(last_line.encode()) == 1
     changed = original.replace(last_line.encode(), b"Paragraf terakhir berubah.")
-    with Archive(db_path) as archive:
+    with ArchiveWriter(db_path) as archive:
         for when, body in (("2030-01-01T00:00:00Z", changed), ("2030-01-02T00:00:00Z", original)):
             archive.store_page({**page, "headers": json.loads(page["headers"]), "body": body,
                                 "fetched_at": when}, article_id=1)  # fmt: skip

@@ -81,7 +81,7 @@ def test_commands_do_not_load_pandas_yet_it_stays_importable():
     nothing arsip uses: a quarter of a second per command. It must stay importable for
     whoever wants it afterwards, and sqlite-utils must not see it."""
     code = (
-        "import sys, arsip.cli, archive.store, arsip.crawl\n"
+        "import sys, arsip.cli, archive.writer, arsip.crawl\n"
         "assert 'pandas' not in sys.modules, 'pandas was imported'\n"
         "import pandas, sqlite_utils.db\n"
         "assert sqlite_utils.db.pd is None and pandas.DataFrame\n"

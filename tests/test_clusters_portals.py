@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from importlib.resources import files
 
-from archive.store import Archive, Outcome
+from archive.writer import ArchiveWriter, Outcome
 from crawler.mirror.render import sample_portals
 
 # Release A: the Pemprov Banten release on influencers (tangselpos 51234) as five other
@@ -52,7 +52,7 @@ def test_sample_portals_cluster_their_releases_and_copy(db_path):
     articles = sample_articles()
     assert {portal for portal, _ in articles} == set(sample_portals())
     ids = {}
-    with Archive(db_path) as archive:
+    with ArchiveWriter(db_path) as archive:
         for portal, article in articles:
             outcome, article_id = archive.store(record(portal, article))
             assert outcome in (Outcome.NEW, Outcome.DUPLICATE)

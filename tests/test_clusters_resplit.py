@@ -1,7 +1,7 @@
 """A changed text leaves its near-duplicate cluster, and what is left of the cluster is
 split again by the placement rules: articles that were joined only through the old
 text part; the rest stays together under its earliest article. On real SQLite files,
-through ``Archive.store`` and the real CLI."""
+through ``ArchiveWriter.store`` and the real CLI."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from archive.dedup import body_words, jaccard, shingle_ids
-from archive.store import Archive, Outcome
+from archive.writer import ArchiveWriter, Outcome
 from crawler.mirror.tangselpos import load_articles
 from tests.conftest import run_cli
 from tests.test_store import paragraphs, record, release_variants, rows
@@ -21,7 +21,7 @@ from tests.test_store import paragraphs, record, release_variants, rows
 
 @pytest.fixture
 def archive(db_path):
-    with Archive(db_path) as opened:
+    with ArchiveWriter(db_path) as opened:
         yield opened
 
 
@@ -49,12 +49,12 @@ def day(n: int) -> str:
     return f"2025-09-{10 + n:02d}T03:00:00Z"
 
 
-def clusters(archive: Archive) -> dict[str, int | None]:
+def clusters(archive: ArchiveWriter) -> dict[str, int | None]:
     """``cluster_id`` by portal (each test's articles are one per portal)."""
     return {r["portal"]: r["cluster_id"] for r in rows(archive, "SELECT * FROM articles")}
 
 
-def store(archive: Archive, portal: str, body: str, published: int, **extra) -> int:
+def store(archive: ArchiveWriter, portal: str, body: str, published: int, **extra) -> int:
     url = f"https://{portal}.example.id/berita/1"
     outcome, article_id = archive.store(
         record(url, body, portal=portal, published_at=day(published), **extra)
@@ -255,10 +255,10 @@ def test_clusters_are_those_a_fresh_archive_of_the_current_texts_has(tmp_path):
     published: dict[str, str] = {}
     text: dict[str, int] = {}  # url -> its text in the pool
 
-    def current(archive: Archive) -> list[dict]:
+    def current(archive: ArchiveWriter) -> list[dict]:
         return rows(archive, "SELECT id, cluster_id FROM articles ORDER BY id")
 
-    with Archive(tmp_path / "live.db") as live:
+    with ArchiveWriter(tmp_path / "live.db") as live:
         for step in range(60):
             if not published or (len(published) < 14 and rng.random() < 0.4):
                 url = f"https://p{len(published)}.example.id/berita"
@@ -276,7 +276,7 @@ def test_clusters_are_those_a_fresh_archive_of_the_current_texts_has(tmp_path):
                               press_release=release[k]))  # fmt: skip
             if step % 6 != 5:
                 continue
-            with Archive(tmp_path / f"fresh-{step}.db") as fresh:
+            with ArchiveWriter(tmp_path / f"fresh-{step}.db") as fresh:
                 for row in rows(live, "SELECT * FROM articles ORDER BY id"):
                     fresh.store(record(row["url"], row["body"], portal=row["portal"],
                                        published_at=row["published_at"],

@@ -17,7 +17,7 @@ from archive.dedup import BANDS
 # batches of them (one transaction per batch), and new revisions of earlier ones.
 WRITER = r"""
 import random, sys
-from archive.store import Archive
+from archive.writer import ArchiveWriter
 rng = random.Random(int(sys.argv[2]))
 vocab = ["kata%d" % i for i in range(3000)]
 def body():
@@ -25,7 +25,7 @@ def body():
 def record(n, kind):
     return {"url": "https://www.tangselpos.id/detail/%d/x" % n, "portal": "tangselpos",
             "title": "Judul %s" % kind, "body": body()}
-archive = Archive(sys.argv[1])
+archive = ArchiveWriter(sys.argv[1])
 start = int(sys.argv[2]) * 100_000
 for n in range(start, start + 100_000):
     page = {"url": "https://www.tangselpos.id/detail/%d/x" % n, "status": 200,

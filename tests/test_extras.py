@@ -9,14 +9,14 @@ import os
 
 import pytest
 
-from archive.store import Archive
+from archive.writer import ArchiveWriter
 from tests.conftest import ROOT, run_cli
 
 
 @pytest.fixture
 def archive_path(tmp_path):
     path = tmp_path / "news.db"
-    with Archive(path) as archive:
+    with ArchiveWriter(path) as archive:
         archive.store(
             {
                 "url": "https://www.tangselpos.id/detail/1/banjir",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.store import Archive
+from archive.writer import ArchiveWriter
 from arsip.cli import cli
 from tests.archives import EXTRA, file_digest
 from tests.conftest import run_cli
@@ -23,7 +23,7 @@ from tests.test_crash import check_whole
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("hostile") / "news.db"
-    with Archive(path) as stored:
+    with ArchiveWriter(path) as stored:
         for record in EXTRA:
             stored.store(record, seen_at="2025-09-21T00:00:00Z")
     conn = sqlite3.connect(path)

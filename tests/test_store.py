@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from archive.dedup import BANDS, body_words, content_hash, jaccard, shingle_ids
-from archive.store import Archive, Entry, Outcome
+from archive.writer import ArchiveWriter, Entry, Outcome
 from crawler.mirror.tangselpos import load_articles
 
 SYLLABLES = ["ba", "be", "bi", "bu", "da", "de", "di", "du", "ga", "gi", "ka", "ke", "ki", "ku", "la", "li", "lu", "ma", "me", "mi", "mu", "na", "ni", "nu", "pa", "pe", "pi", "ra", "ri", "ru", "sa", "se", "si", "su", "ta", "te", "ti", "tu"]  # fmt: skip
@@ -28,7 +28,7 @@ def record(url: str, body: str, title: str = "Judul", **extra) -> dict:
             "body": body, **extra}  # fmt: skip
 
 
-def rows(archive: Archive, sql: str, *params) -> list[dict]:
+def rows(archive: ArchiveWriter, sql: str, *params) -> list[dict]:
     cursor = archive.db.execute(sql, params)
     names = [c[0] for c in cursor.description]
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
@@ -43,7 +43,7 @@ def release_pair() -> tuple[str, str]:
 
 @pytest.fixture
 def archive(db_path):
-    with Archive(db_path) as opened:
+    with ArchiveWriter(db_path) as opened:
         yield opened
 
 

@@ -14,19 +14,20 @@ an article a second time (``archive.memory.empty``), leaves the table.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
-from pathlib import Path
 
-from archive.db import open_db, read_if_present
+import sqlite_utils
+
+from archive.db import read_if_present
 from archive.dedup import canonical_url
+from archive.times import utc_now
 
 
-def pending_failures(db_path: str | Path, portal: str, max_failures: int) -> list[str]:
+def pending_failures(db: sqlite_utils.Database, portal: str, max_failures: int) -> list[str]:
     """The URLs of ``portal``'s articles given up by earlier runs fewer than
     ``max_failures`` times and not archived since, oldest failure first (empty for an
-    archive that does not exist yet or predates the table)."""
+    archive that predates the table)."""
     found = read_if_present(
-        db_path,
+        db,
         "SELECT f.url FROM failed_articles f WHERE f.portal = ? AND f.failures < ?"
         " AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.url_key = f.url_key)"
         " ORDER BY f.first_failed_at, f.url",
@@ -36,7 +37,7 @@ def pending_failures(db_path: str | Path, portal: str, max_failures: int) -> lis
 
 
 def record_failures(
-    db_path: str | Path,
+    db: sqlite_utils.Database,
     portal: str,
     failed: Mapping[str, str],
     settled: Iterable[str],
@@ -46,24 +47,20 @@ def record_failures(
     """In one transaction: each URL of ``failed`` (URL -> what went wrong) counted as
     given up once more, and the ``settled`` canonical URL keys (stored, or found without
     an article a second time) forgotten."""
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = utc_now()
     settled = [(key,) for key in settled]
     if not failed and not settled:
         return
-    db = open_db(db_path)
-    try:
-        with db.atomic():
-            db.conn.executemany("DELETE FROM failed_articles WHERE url_key = ?", settled)
-            db.conn.executemany(
-                "INSERT INTO failed_articles (url_key, url, portal, error, first_failed_at,"
-                " failed_at, failures, crawl_run_id) VALUES (?, ?, ?, ?, ?, ?, 1, ?)"
-                " ON CONFLICT (url_key) DO UPDATE SET url = excluded.url,"
-                " error = excluded.error, failed_at = excluded.failed_at,"
-                " failures = failures + 1, crawl_run_id = excluded.crawl_run_id",
-                [
-                    (canonical_url(url), url, portal, error, stamp, stamp, run_id)
-                    for url, error in failed.items()
-                ],
-            )
-    finally:
-        db.close()
+    with db.atomic():
+        db.conn.executemany("DELETE FROM failed_articles WHERE url_key = ?", settled)
+        db.conn.executemany(
+            "INSERT INTO failed_articles (url_key, url, portal, error, first_failed_at,"
+            " failed_at, failures, crawl_run_id) VALUES (?, ?, ?, ?, ?, ?, 1, ?)"
+            " ON CONFLICT (url_key) DO UPDATE SET url = excluded.url,"
+            " error = excluded.error, failed_at = excluded.failed_at,"
+            " failures = failures + 1, crawl_run_id = excluded.crawl_run_id",
+            [
+                (canonical_url(url), url, portal, error, stamp, stamp, run_id)
+                for url, error in failed.items()
+            ],
+        )

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
+
+import sqlite_utils
 
 from archive.dedup import canonical_url
+from archive.times import parse_utc
 
 
 @dataclass(frozen=True)
@@ -51,32 +53,20 @@ class EmptyPage:
         return "skipped"
 
 
-def parse_utc(value: str) -> datetime:
-    """``2025-09-16T02:12:00Z`` (or any ISO 8601 form) -> aware UTC datetime."""
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
 class KnownArticles:
-    """Read-only view of the archive at ``path`` (an archive that does not exist yet
-    knows nothing)."""
+    """What the open archive ``db`` knows of article URLs (an archive without articles'
+    URLs yet knows nothing); it only reads."""
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
+    def __init__(self, db: sqlite_utils.Database):
+        self.db: sqlite_utils.Database | None = db
         self._conn: sqlite3.Connection | None = None
 
     def _connection(self) -> sqlite3.Connection | None:
-        if self._conn is None:
-            if not self.path.exists():
-                return None
-            conn = sqlite3.connect(f"file:{self.path.resolve()}?mode=ro", uri=True)
-            conn.execute("PRAGMA busy_timeout = 10000")
+        if self._conn is None and self.db is not None:
+            conn = self.db.conn
             if not conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE name = 'article_urls'"
             ).fetchone():
-                conn.close()
                 return None
             self._conn = conn
         return self._conn
@@ -113,6 +103,6 @@ class KnownArticles:
         return EmptyPage(row[0], parse_utc(row[1]), parse_utc(row[2]), int(row[3]))
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """Stop reading (the archive stays open for its owner)."""
+        self.db = None
+        self._conn = None

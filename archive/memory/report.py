@@ -46,8 +46,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from archive.dedup import canonical_url
-from archive.memory.known import EmptyPage, parse_utc
+from archive.memory.known import EmptyPage
 from archive.memory.sitemaps import RECHECK_DAYS, recheck_due_at
+from archive.times import parse_utc, to_utc_iso
 
 KINDS = ("empty", "failed", "sitemap")
 TABLES = {"empty": "empty_pages", "failed": "failed_articles", "sitemap": "sitemaps"}
@@ -57,10 +58,6 @@ COLUMNS = (
     "due_at", "crawl_run_id",
 )  # fmt: skip
 """The keys of every row of ``read_memory``, in this order."""
-
-
-def _utc_text(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def tables_present(conn: sqlite3.Connection) -> set[str]:
@@ -120,7 +117,7 @@ def read_memory(
             memory.rows.append(
                 {**blank, "kind": "empty", "portal": portal, "url": url, "state": state,
                  "reason": reason, "first_seen_at": first, "fetched_at": fetched,
-                 "fetches": fetches, "due_at": _utc_text(due), "crawl_run_id": run}
+                 "fetches": fetches, "due_at": to_utc_iso(due), "crawl_run_id": run}
             )  # fmt: skip
     if "failed" in kinds and "failed_articles" in present:
         for row in conn.execute(
@@ -151,7 +148,7 @@ def read_memory(
             memory.rows.append(
                 {**blank, "kind": "sitemap", "portal": portal, "url": url,
                  "state": "due" if due <= now else "skipped", "lastmod": lastmod,
-                 "read_at": read_at, "due_at": _utc_text(due), "crawl_run_id": run}
+                 "read_at": read_at, "due_at": to_utc_iso(due), "crawl_run_id": run}
             )  # fmt: skip
     memory.rows.sort(key=lambda r: (r["portal"] or "", KINDS.index(r["kind"]), r["url"]))
     return memory
@@ -300,7 +297,7 @@ def failed_summary(
     recent = conn.execute(  # newest first: the example
         f"SELECT f.url, f.error {open_rows} AND f.failures >= ? AND f.failed_at >= ?"
         " ORDER BY f.failed_at DESC, f.url",
-        [portal, retry_runs, _utc_text(since)],
+        [portal, retry_runs, to_utc_iso(since)],
     ).fetchall()
     example, error = recent[0] if recent else (None, None)
     return FailedSummary(retrying, given_up, len(recent), example, error)

@@ -9,9 +9,11 @@ outright, the same way for the exit status of ``arsip crawl`` and for ``arsip he
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
+
+import sqlite_utils
 
 from archive.db import read_if_present
 
@@ -87,7 +89,9 @@ def extraction_broken(stats: Mapping[str, Any]) -> bool:
     return read > 0 and _int(stats, "arsip/coverage/seen") - _int(stats, "item_dropped_count") <= 0
 
 
-def previous_walk_cut(db_path: str | Path, portal: str, current_run: int | None) -> str | None:
+def previous_walk_cut(
+    db: sqlite_utils.Database, portal: str, current_run: int | None
+) -> str | None:
     """Why the portal's previous run (before run ``current_run``) may have left listing
     pages unread, or None when it walked them to their usual end: it never finished
     (killed), stopped abnormally (the archive could not be written...), or gave up a
@@ -96,7 +100,7 @@ def previous_walk_cut(db_path: str | Path, portal: str, current_run: int | None)
     holds, so the next run's usual stop ("a listing page of archived articles") would
     never reach them: it walks every listing page instead (``PortalSpider``)."""
     found = read_if_present(
-        db_path,
+        db,
         "SELECT id, finished_at, finish_reason, stats FROM crawl_runs"
         " WHERE portal = ? AND id < ? ORDER BY id DESC LIMIT 1",
         [portal, current_run if current_run is not None else 2**62],
@@ -143,3 +147,17 @@ def run_log_columns(stats: Mapping[str, Any], reason: str | None = None) -> dict
         **{f"coverage_{k}": v for k, v in coverage(stats).items()},
         "failure": portal_problem(stats, reason),
     }
+
+
+def last_runs(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    """Portal -> its latest ``crawl_runs`` row (started_at, finished_at, new, updated,
+    failure); empty when the archive has no run log yet."""
+    try:
+        cursor = conn.execute(
+            "SELECT portal, started_at, finished_at, new, updated, failure FROM crawl_runs "
+            "WHERE id IN (SELECT max(id) FROM crawl_runs GROUP BY portal)"
+        )
+    except sqlite3.OperationalError:  # an archive older than the run log
+        return {}
+    names = [column[0] for column in cursor.description]
+    return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}

@@ -23,10 +23,11 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from archive.db import open_db, read_if_present
-from archive.memory.known import parse_utc
+import sqlite_utils
+
+from archive.db import read_if_present
+from archive.times import parse_utc, to_utc_iso
 
 
 @dataclass(frozen=True)
@@ -70,18 +71,18 @@ def _utc_text(when: datetime) -> str:
     return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def remembered_sitemaps(db_path: str | Path, portal: str) -> dict[str, RememberedSitemap]:
+def remembered_sitemaps(db: sqlite_utils.Database, portal: str) -> dict[str, RememberedSitemap]:
     """Child sitemap URL -> what was remembered of it, for ``portal`` (empty for an
-    archive that does not exist yet or predates the table). One small read at the start
+    archive that predates the table). One small read at the start
     of a run: a portal has tens of children, not thousands."""
     found = read_if_present(
-        db_path, "SELECT url, lastmod, read_at FROM sitemaps WHERE portal = ?", [portal]
+        db, "SELECT url, lastmod, read_at FROM sitemaps WHERE portal = ?", [portal]
     )
     return {url: RememberedSitemap(parse_utc(lm), parse_utc(at)) for url, lm, at in found}
 
 
 def remember_sitemaps(
-    db_path: str | Path,
+    db: sqlite_utils.Database,
     portal: str,
     children: Iterable[tuple[str, datetime]],
     *,
@@ -93,22 +94,18 @@ def remember_sitemaps(
     of ``portal``, and forget the children at the URLs ``forget`` (the next run reads
     them whatever their ``lastmod``), in one transaction (all or none). ``read_at``
     defaults to now. Returns the number of children written."""
-    stamp = (read_at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = to_utc_iso(read_at or datetime.now(UTC))
     rows = [(portal, url, _utc_text(lastmod), stamp, run_id) for url, lastmod in children]
     gone = [(portal, url) for url in forget]
     if not rows and not gone:
         return 0
-    db = open_db(db_path)
-    try:
-        with db.atomic():  # one transaction: committed whole or rolled back
-            db.conn.executemany("DELETE FROM sitemaps WHERE portal = ? AND url = ?", gone)
-            db.conn.executemany(
-                "INSERT INTO sitemaps (portal, url, lastmod, read_at, crawl_run_id)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (portal, url) DO UPDATE SET"
-                " lastmod = excluded.lastmod, read_at = excluded.read_at,"
-                " crawl_run_id = excluded.crawl_run_id",
-                rows,
-            )
-    finally:
-        db.close()
+    with db.atomic():  # one transaction: committed whole or rolled back
+        db.conn.executemany("DELETE FROM sitemaps WHERE portal = ? AND url = ?", gone)
+        db.conn.executemany(
+            "INSERT INTO sitemaps (portal, url, lastmod, read_at, crawl_run_id)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (portal, url) DO UPDATE SET"
+            " lastmod = excluded.lastmod, read_at = excluded.read_at,"
+            " crawl_run_id = excluded.crawl_run_id",
+            rows,
+        )
     return len(rows)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archive.times import utc_now
 from crawler.extract import extract_article
 
 logger = logging.getLogger(__name__)
@@ -17,13 +17,9 @@ logger = logging.getLogger(__name__)
 BATCH_FIELDS = ("title", "published_at", "authors", "section", "dateline", "body")
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def extract_file(path: Path, url: str, *, fetched_at: str | None = None) -> dict[str, Any]:
     """The Article of one saved page, as a plain dict."""
-    article = extract_article(path.read_bytes(), url, fetched_at=fetched_at or _now())
+    article = extract_article(path.read_bytes(), url, fetched_at=fetched_at or utc_now())
     return article.to_record()
 
 

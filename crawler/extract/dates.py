@@ -25,12 +25,13 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from dateutil.parser import isoparse, parserinfo
 from dateutil.parser import parse as _dateutil_parse
 from dateutil.relativedelta import relativedelta
+
+from archive.times import JAKARTA, to_local_iso, to_utc_iso
+from archive.times import as_zone as _as_tz
 
 __all__ = [
     "JAKARTA",
@@ -47,7 +48,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-JAKARTA = "Asia/Jakarta"  # default portal zone (WIB, UTC+7)
 
 #: Oldest date accepted; older values on Indonesian news portals are parse errors.
 MIN_YEAR = 1990
@@ -248,15 +248,6 @@ class ParsedDate:
     raw: str
     source: str
     has_time: bool
-
-
-@lru_cache(maxsize=64)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def _as_tz(tz: str | tzinfo) -> tzinfo:
-    return _zone(tz) if isinstance(tz, str) else tz
 
 
 def _aware(dt: datetime | None, zone: tzinfo) -> datetime:
@@ -567,17 +558,3 @@ def is_feed_line(line: str) -> bool:
     ``Kemarin``, ``baru saja``, ``Serba-Serbi7 hari ago``); False for prose that merely
     contains a relative phrase (``Ia datang 2 hari lalu ke kantor.``)."""
     return _FEED_LINE_RE.fullmatch(_normalise(line)) is not None
-
-
-def to_utc_iso(dt: datetime) -> str:
-    """Aware datetime -> ``2025-09-15T07:32:00Z`` (UTC, whole seconds). Naive: ValueError."""
-    if dt.tzinfo is None or dt.utcoffset() is None:
-        raise ValueError("to_utc_iso needs a timezone-aware datetime")
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def to_local_iso(dt: datetime, tz: str | tzinfo = JAKARTA) -> str:
-    """Aware datetime -> local ISO 8601 in ``tz``, e.g. ``2025-09-15T14:32:00+07:00``."""
-    if dt.tzinfo is None or dt.utcoffset() is None:
-        raise ValueError("to_local_iso needs a timezone-aware datetime")
-    return dt.astimezone(_as_tz(tz)).isoformat(timespec="seconds")

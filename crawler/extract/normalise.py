@@ -9,14 +9,8 @@ from datetime import UTC, datetime
 from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
-from crawler.extract.dates import (
-    JAKARTA,
-    ParsedDate,
-    find_body_date,
-    parse_date,
-    to_local_iso,
-    to_utc_iso,
-)
+from archive.times import JAKARTA, parse_instant, to_local_iso, to_utc_iso
+from crawler.extract.dates import ParsedDate, find_body_date, parse_date
 from crawler.items import Article
 
 logger = logging.getLogger(__name__)
@@ -28,17 +22,6 @@ def _local_iso(value: datetime, timezone: str, keep_page_offset: bool) -> str:
     if keep_page_offset and offset is not None and not isinstance(value.tzinfo, ZoneInfo):
         return value.astimezone(dt_timezone(offset)).isoformat(timespec="seconds")
     return to_local_iso(value, timezone)
-
-
-def parse_instant(value: str | None) -> datetime | None:
-    """``2025-09-16T02:12:00Z`` (or any ISO 8601 with offset) -> aware datetime."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def publication_date(article: Article, timezone: str = JAKARTA) -> ParsedDate | None:

@@ -12,10 +12,10 @@ import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TextIO
 
+from archive.times import utc_now
 from crawler.mirror.faults import FaultPlan, serve_fault
 
 
@@ -124,7 +124,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             if send_body:
                 self.wfile.write(page.body)
-        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = utc_now()
         note = f" fault={fault.kind}" if fault else ""
         self.server.log_line(
             f"{stamp} {self.command} {site.hosts[0]}{self.path} {status} {size}{note}"

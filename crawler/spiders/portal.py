@@ -37,7 +37,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,6 +53,8 @@ from archive.memory.failed import pending_failures, record_failures
 from archive.memory.known import KnownArticles
 from archive.memory.runlog import previous_walk_cut
 from archive.memory.sitemaps import RECHECK_DAYS, remember_sitemaps, remembered_sitemaps
+from archive.times import instant_or_day
+from crawler.crawl_archive import crawl_archive
 from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
 from crawler.extract.paging import MAX_ARTICLE_PAGES, join_page, next_page_url
@@ -66,13 +68,7 @@ def parse_since(value: str | date | datetime | None, tz: str) -> datetime | None
     """``2025-09-01`` (local midnight in ``tz``) or an ISO 8601 instant -> aware UTC."""
     if value is None or value == "":
         return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime):
-        value = datetime.combine(value, time())
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(tz))
-    return value.astimezone(UTC)
+    return instant_or_day(value, tz)
 
 
 def _feed_instant(value: str | None) -> datetime | None:
@@ -136,10 +132,12 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         frontier = self.frontier
-        self.known = frontier.known = KnownArticles(self.settings.get("ARSIP_DB"))
+        self.known = frontier.known = KnownArticles(crawl_archive(self.crawler).db)
         retry_days = self.settings.getfloat("ARSIP_EMPTY_RETRY_DAYS", 7.0)
         frontier.empty_retry_before = datetime.now(UTC) - timedelta(days=retry_days)
-        frontier.remembered_sitemaps = remembered_sitemaps(self.settings.get("ARSIP_DB"), self.name)
+        frontier.remembered_sitemaps = remembered_sitemaps(
+            crawl_archive(self.crawler).db, self.name
+        )
         frontier.sitemap_recheck_days = self.settings.getfloat(
             "ARSIP_SITEMAP_RECHECK_DAYS", RECHECK_DAYS
         )
@@ -150,7 +148,7 @@ class PortalSpider(scrapy.Spider):
         self.crawler.signals.connect(self._item_dropped, signal=signals.item_dropped)
         stats = self.crawler.stats
         cut = previous_walk_cut(
-            self.settings.get("ARSIP_DB"),
+            crawl_archive(self.crawler).db,
             self.name,
             stats.get_value("arsip/run_id") if stats else None,
         )
@@ -161,7 +159,7 @@ class PortalSpider(scrapy.Spider):
         # Articles given up by earlier runs (an error after the retries): asked for by
         # URL, since paging may not reach them again (``archive.memory.failed``).
         for url in pending_failures(
-            self.settings.get("ARSIP_DB"),
+            crawl_archive(self.crawler).db,
             self.name,
             self.settings.getint("ARSIP_FAILED_RETRY_RUNS", 5),
         ):
@@ -229,7 +227,7 @@ class PortalSpider(scrapy.Spider):
         stats = self.crawler.stats
         try:
             record_failures(
-                self.settings.get("ARSIP_DB"),
+                crawl_archive(self.crawler).db,
                 self.name,
                 self.frontier.failed,
                 self.frontier.settled,
@@ -282,7 +280,7 @@ class PortalSpider(scrapy.Spider):
         )
         try:
             written = remember_sitemaps(
-                self.settings.get("ARSIP_DB"),
+                crawl_archive(self.crawler).db,
                 self.name,
                 complete,
                 forget=distrusted,

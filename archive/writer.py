@@ -1,42 +1,37 @@
 """Writing articles into the archive: one row per article, every URL remembered,
-history kept, copies and near-copies linked, raw pages kept.
+history kept, copies linked, and the run log. Near-copies are placed in their clusters
+by ``archive.cluster_placement``, raw pages kept by ``archive.pages``.
 
-``Archive.store`` is the only way an article enters the database. It decides, in one
+``ArchiveWriter.store`` is the only way an article enters the database. It decides, in one
 transaction, whether the article is new, unchanged (only ``last_seen_at`` moves), updated
 (``revision`` + 1, the previous title and body kept in ``article_revisions``) or a copy
 of an article already stored under another URL (``duplicate_of``), and places it in its
-near-duplicate cluster (``cluster_id``). ``Archive.store_many`` does the same for a
+near-duplicate cluster (``cluster_id``). ``ArchiveWriter.store_many`` does the same for a
 batch in one transaction, each article still all-or-nothing (a savepoint each).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import sqlite_utils
 
+from archive.cluster_placement import ClusterPlacement
 from archive.db import open_db
 from archive.dedup import (
     TextSignature,
     canonical_url,
-    is_near_duplicate,
-    lsh_buckets,
-    minhash,
-    normalised_text,
-    text_shingle_ids,
     text_signature,
     text_signatures,
 )
 from archive.memory.runlog import run_log_columns
+from archive.pages import RawPages
+from archive.times import utc_now
 
 # Columns copied from an Article record into ``articles``.
 ARTICLE_COLUMNS = (
@@ -107,34 +102,28 @@ def _corrections(row: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str,
     return fields
 
 
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class Archive:
-    """An open archive file. Use as a context manager or call ``close()``."""
+class ArchiveWriter(ClusterPlacement, RawPages):
+    """Writes articles, their URLs and revisions, and the run log into an open archive
+    file. Use as a context manager or call ``close()``."""
 
     def __init__(self, path: str | Path | sqlite_utils.Database):
-        self.db = path if isinstance(path, sqlite_utils.Database) else open_db(path)
+        ClusterPlacement.__init__(self)
+        # An archive opened elsewhere (``Archive.writer``) stays open for its owner.
+        self._owns_db = not isinstance(path, sqlite_utils.Database)
+        self.db = open_db(path) if self._owns_db else path
         # Ids of the articles of the running ``store_many`` batch still to be indexed
         # for search (None outside a batch: the triggers index as rows change).
         self._fts_pending: set[int] | None = None
-        # Shingle sets of recently stored texts by content hash: near-duplicate
-        # candidates are mostly recent, and re-reading and re-shingling their bodies is
-        # the cost. Keyed by text, not id, so that a rolled-back article leaves nothing
-        # wrong behind.
-        self._shingles: dict[str, np.ndarray] = {}
-        # The LSH buckets of the texts of re-split clusters (see ``_resplit``).
-        self._buckets: dict[str, list[tuple[int, int]]] = {}
 
-    def __enter__(self) -> Archive:
+    def __enter__(self) -> ArchiveWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
-        self.db.close()
+        if self._owns_db:
+            self.db.close()
 
     # -- runs -------------------------------------------------------------------------
 
@@ -419,287 +408,7 @@ class Archive:
 
     # -- near-duplicate clusters --------------------------------------------------------
 
-    def _place(
-        self, article_id: int, original: int | None, signature: TextSignature, press_release: int
-    ) -> None:
-        """Put a new or changed text into its cluster. An exact copy joins its original's
-        cluster and stores no buckets of its own (the original's stand for the text);
-        any other text is compared with the articles sharing one of its LSH buckets,
-        never with all articles."""
-        if original is not None:
-            self._join([article_id, original])
-            return
-        if not signature.buckets:
-            return
-        matches = self._near_duplicates(article_id, signature, press_release)
-        self.db.conn.executemany(
-            "INSERT OR IGNORE INTO minhash_bands (band, bucket, article_id) VALUES (?, ?, ?)",
-            [(band, bucket, article_id) for band, bucket in signature.buckets],
-        )
-        self._remember(signature.content_hash, signature.shingles)
-        if matches:
-            self._join([article_id, *matches])
-
-    def _near_duplicates(
-        self, article_id: int, signature: TextSignature, press_release: int
-    ) -> list[int]:
-        """Candidates from shared buckets, kept when they are near duplicates by
-        ``is_near_duplicate`` (the containment rule when both are press releases)."""
-        marks = ", ".join("(?, ?)" for _ in signature.buckets)
-        found = self.db.execute(
-            "SELECT id, content_hash, press_release FROM articles WHERE id IN (SELECT mb.article_id"
-            f" FROM minhash_bands mb JOIN (VALUES {marks}) v"
-            " ON mb.band = v.column1 AND mb.bucket = v.column2 WHERE mb.article_id != ?)",
-            [*(x for pair in signature.buckets for x in pair), article_id],
-        ).fetchall()
-        matches = []
-        for candidate, digest, candidate_release in found:
-            other = self._stored_shingles(candidate, digest)
-            both = bool(press_release and candidate_release)
-            if is_near_duplicate(signature.shingles, other, press_releases=both):
-                matches.append(candidate)
-        return matches
-
-    def _remember(
-        self,
-        digest: str | None,
-        shingles: np.ndarray,
-        buckets: list[tuple[int, int]] | None = None,
-    ) -> None:
-        """Keep a text's shingle set (and LSH buckets) in the cache of recent texts."""
-        if digest is None:
-            return
-        if len(self._shingles) >= 20_000:  # bounded memory over a long import
-            self._shingles.clear()
-            self._buckets.clear()
-        self._shingles[digest] = shingles
-        if buckets is not None:
-            self._buckets[digest] = buckets
-
-    def _stored_shingles(self, article_id: int, digest: str | None) -> np.ndarray:
-        """The shingle set of a stored article's text: from the cache of recent texts,
-        else its body read and shingled again."""
-        cached = self._shingles.get(digest) if digest else None
-        if cached is not None:
-            return cached
-        (body,) = self.db.execute("SELECT body FROM articles WHERE id = ?", [article_id]).fetchone()
-        return text_shingle_ids(normalised_text(body or ""))
-
-    def _join(self, ids: list[int]) -> None:
-        """Merge these articles and every cluster they belong to into one cluster whose
-        id is its earliest article (by ``published_at``, then first stored)."""
-        marks = ", ".join("?" for _ in ids)
-        members = self.db.execute(
-            f"SELECT id FROM articles WHERE id IN ({marks}) OR cluster_id IN"
-            f" (SELECT cluster_id FROM articles WHERE id IN ({marks}) AND cluster_id IS NOT NULL)",
-            [*ids, *ids],
-        ).fetchall()
-        self._set_cluster([m[0] for m in members])
-
-    def _set_cluster(self, members: list[int]) -> None:
-        if len(members) < 2:
-            self.db.conn.executemany(
-                "UPDATE articles SET cluster_id = NULL WHERE id = ?", [(m,) for m in members]
-            )
-            return
-        marks = ", ".join("?" for _ in members)
-        (head,) = self.db.execute(
-            f"SELECT id FROM articles WHERE id IN ({marks})"
-            " ORDER BY published_at IS NULL, published_at, id LIMIT 1",
-            members,
-        ).fetchone()
-        self.db.execute(
-            f"UPDATE articles SET cluster_id = ? WHERE id IN ({marks}) AND cluster_id IS NOT ?",
-            [head, *members, head],
-        )
-
-    def _unplace(self, article_id: int, old_body: str | None) -> None:
-        """Take an article whose text changed out of its cluster and buckets. Copies
-        of its old text now point at the first of them, which takes over its buckets.
-        The rest of the cluster is split again (``_resplit``): members that were
-        joined only through the article's old text part."""
-        old = text_signature(old_body)
-        self.db.conn.executemany(
-            "DELETE FROM minhash_bands WHERE band = ? AND bucket = ? AND article_id = ?",
-            [(band, bucket, article_id) for band, bucket in old.buckets],
-        )
-        copies = [
-            r[0]
-            for r in self.db.execute(
-                "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY id", [article_id]
-            ).fetchall()
-        ]
-        if copies:
-            heir = copies[0]
-            self.db.execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", [heir])
-            self.db.execute(
-                "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", [heir, article_id]
-            )
-            self.db.conn.executemany(
-                "INSERT OR IGNORE INTO minhash_bands (band, bucket, article_id) VALUES (?, ?, ?)",
-                [(band, bucket, heir) for band, bucket in old.buckets],
-            )
-            # The old text stays in the archive, as the heir's: spare re-reading it.
-            self._remember(old.content_hash, old.shingles, old.buckets)
-        (cluster,) = self.db.execute(
-            "SELECT cluster_id FROM articles WHERE id = ?", [article_id]
-        ).fetchone()
-        if cluster is None:
-            return
-        self.db.execute("UPDATE articles SET cluster_id = NULL WHERE id = ?", [article_id])
-        self._resplit(cluster)
-
-    def _resplit(self, cluster: int) -> None:
-        """Split the members left in a cluster into the groups that placement's rules
-        still link, single link as ``_place`` joins them: an exact copy to its original;
-        two other texts that share an LSH bucket (the candidates placement compares)
-        when ``is_near_duplicate`` (the containment rule when both are press releases).
-        Only the cluster's members are compared, with each other, never with the rest
-        of the archive. Each group of two or more takes its earliest article's id
-        (``_set_cluster``); a member left alone leaves the cluster."""
-        members = self.db.execute(
-            "SELECT id, duplicate_of, content_hash, press_release FROM articles"
-            " WHERE cluster_id = ? ORDER BY id",
-            [cluster],
-        ).fetchall()
-        parent = {m[0]: m[0] for m in members}  # union-find over the members' ids
-
-        def root(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        texts: dict[int, tuple[np.ndarray, int]] = {}  # original -> shingles, press_release
-        sharing: dict[tuple[int, int], list[int]] = {}  # (band, bucket) -> its texts
-        for member, original, digest, press_release in members:
-            if original in parent:
-                parent[root(member)] = root(original)
-                continue
-            shingles = self._stored_shingles(member, digest)
-            buckets = self._buckets.get(digest) if digest else None
-            if buckets is None:
-                buckets = lsh_buckets(minhash(shingles)) if len(shingles) else []
-                # The next change in this cluster (a re-extraction revises its
-                # articles one by one) compares the same texts again.
-                self._remember(digest, shingles, buckets)
-            texts[member] = (shingles, press_release)
-            for key in buckets:
-                sharing.setdefault(key, []).append(member)
-        # Within a bucket, a text is compared with the groups met before it there until
-        # one member of each matches: a cluster that still holds together costs one
-        # comparison per text, not one per pair.
-        compared: set[tuple[int, int]] = set()  # pairs found apart
-        for candidates in sharing.values():  # ids in ascending order
-            met: dict[int, list[int]] = {}  # root -> the bucket's texts in its group so far
-            for one in candidates:
-                group = root(one)
-                mine = met.pop(group, [])
-                shingles, release = texts[one]
-                for other_group in list(met):
-                    # Latest first: the texts of a story that changes day by day meet
-                    # their neighbours first.
-                    for other in reversed(met[other_group]):
-                        if (other, one) in compared:
-                            continue
-                        other_shingles, other_release = texts[other]
-                        both = bool(release and other_release)
-                        if is_near_duplicate(shingles, other_shingles, press_releases=both):
-                            parent[other_group] = group
-                            mine += met.pop(other_group)
-                            break
-                        compared.add((other, one))
-                met[group] = [*mine, one]
-        groups: dict[int, list[int]] = {}
-        for member in parent:
-            groups.setdefault(root(member), []).append(member)
-        for group in groups.values():
-            self._set_cluster(group)
-
-    # -- raw pages --------------------------------------------------------------------
-
-    def store_page(
-        self,
-        page: Mapping[str, Any],
-        *,
-        article_id: int | None = None,
-        run_id: int | None = None,
-        page_number: int = 1,
-        first_page_id: int | None = None,
-    ) -> int:
-        """Keep a fetched page, zlib-compressed. ``page`` has ``url``, ``body`` (bytes as
-        received), ``fetched_at`` (UTC ISO 8601), ``status`` and ``headers`` (a mapping of
-        names to values). A page already kept with the same bytes under the same URL (and
-        at the same ``page_number``) only gets its newer ``fetched_at`` (and its article,
-        and the first page it came with); returns the page row's id. ``page_number`` and
-        ``first_page_id``: see ``store_pages``."""
-        body: bytes = page["body"]
-        digest = hashlib.sha256(body).hexdigest()
-        fetched_at = page.get("fetched_at") or utc_now()
-        with self.db.atomic():
-            known = self.db.execute(
-                "SELECT id FROM pages WHERE url = ? AND body_sha256 = ? AND page_number = ?"
-                " ORDER BY id DESC LIMIT 1",
-                [page["url"], digest, page_number],
-            ).fetchone()
-            if known:
-                self.db.execute(
-                    "UPDATE pages SET fetched_at = max(fetched_at, ?),"
-                    " article_id = coalesce(?, article_id),"
-                    " first_page_id = coalesce(?, first_page_id) WHERE id = ?",
-                    [fetched_at, article_id, first_page_id, known[0]],
-                )
-                return int(known[0])
-            cursor = self.db.execute(
-                "INSERT INTO pages (url, fetched_at, status, headers, body, body_sha256, size,"
-                " article_id, crawl_run_id, page_number, first_page_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    page["url"],
-                    fetched_at,
-                    page.get("status"),
-                    json.dumps(dict(page.get("headers") or {}), ensure_ascii=False),
-                    zlib.compress(body, 6),
-                    digest,
-                    len(body),
-                    article_id,
-                    run_id,
-                    page_number,
-                    first_page_id,
-                ],
-            )
-            return int(cursor.lastrowid)
-
-    def store_pages(
-        self,
-        pages: Sequence[Mapping[str, Any]],
-        *,
-        article_id: int | None = None,
-        run_id: int | None = None,
-    ) -> int:
-        """Keep the pages of one article as fetched, in order (see ``store_page``), in
-        one transaction; returns the first page's row id. A multi-page article's further
-        pages (page 2 first, or its ``?page=all`` view) get ``page_number`` 2, 3... and
-        ``first_page_id`` = the first page's row, which ``arsip reextract`` joins them
-        to; a single page is kept as ``store_page`` keeps it."""
-        with self.db.atomic():
-            first = self.store_page(pages[0], article_id=article_id, run_id=run_id)
-            for number, page in enumerate(pages[1:], start=2):
-                self.store_page(
-                    page,
-                    article_id=article_id,
-                    run_id=run_id,
-                    page_number=number,
-                    first_page_id=first,
-                )
-            return first
-
     # -- reading ----------------------------------------------------------------------
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
-
-
-def page_body(compressed: bytes) -> bytes:
-    """The original bytes of a ``pages.body``."""
-    return zlib.decompress(compressed)

@@ -1,0 +1,236 @@
+"""Placing articles in near-duplicate clusters as the writer stores them.
+
+A new or changed text is compared with the articles sharing one of its LSH buckets
+(``archive.dedup``) and joins their cluster; ``articles.cluster_id`` is the id of the
+cluster's earliest article. A text that changes is taken out of its cluster, whose
+remaining members are split again along the links that still hold. The analysts'
+questions about clusters are in ``archive.clusters``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sqlite_utils
+
+from archive.dedup import (
+    TextSignature,
+    is_near_duplicate,
+    lsh_buckets,
+    minhash,
+    normalised_text,
+    text_shingle_ids,
+    text_signature,
+)
+
+
+class ClusterPlacement:
+    """The cluster placement of ``archive.writer.ArchiveWriter``: it needs ``db`` and
+    keeps a cache of recently seen texts."""
+
+    db: sqlite_utils.Database
+
+    def __init__(self) -> None:
+        # Shingle sets of recently stored texts by content hash: near-duplicate
+        # candidates are mostly recent, and re-reading and re-shingling their bodies is
+        # the cost. Keyed by text, not id, so that a rolled-back article leaves nothing
+        # wrong behind.
+        self._shingles: dict[str, np.ndarray] = {}
+        # The LSH buckets of the texts of re-split clusters (see ``_resplit``).
+        self._buckets: dict[str, list[tuple[int, int]]] = {}
+
+    def _place(
+        self, article_id: int, original: int | None, signature: TextSignature, press_release: int
+    ) -> None:
+        """Put a new or changed text into its cluster. An exact copy joins its original's
+        cluster and stores no buckets of its own (the original's stand for the text);
+        any other text is compared with the articles sharing one of its LSH buckets,
+        never with all articles."""
+        if original is not None:
+            self._join([article_id, original])
+            return
+        if not signature.buckets:
+            return
+        matches = self._near_duplicates(article_id, signature, press_release)
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO minhash_bands (band, bucket, article_id) VALUES (?, ?, ?)",
+            [(band, bucket, article_id) for band, bucket in signature.buckets],
+        )
+        self._remember(signature.content_hash, signature.shingles)
+        if matches:
+            self._join([article_id, *matches])
+
+    def _near_duplicates(
+        self, article_id: int, signature: TextSignature, press_release: int
+    ) -> list[int]:
+        """Candidates from shared buckets, kept when they are near duplicates by
+        ``is_near_duplicate`` (the containment rule when both are press releases)."""
+        marks = ", ".join("(?, ?)" for _ in signature.buckets)
+        found = self.db.execute(
+            "SELECT id, content_hash, press_release FROM articles WHERE id IN (SELECT mb.article_id"
+            f" FROM minhash_bands mb JOIN (VALUES {marks}) v"
+            " ON mb.band = v.column1 AND mb.bucket = v.column2 WHERE mb.article_id != ?)",
+            [*(x for pair in signature.buckets for x in pair), article_id],
+        ).fetchall()
+        matches = []
+        for candidate, digest, candidate_release in found:
+            other = self._stored_shingles(candidate, digest)
+            both = bool(press_release and candidate_release)
+            if is_near_duplicate(signature.shingles, other, press_releases=both):
+                matches.append(candidate)
+        return matches
+
+    def _remember(
+        self,
+        digest: str | None,
+        shingles: np.ndarray,
+        buckets: list[tuple[int, int]] | None = None,
+    ) -> None:
+        """Keep a text's shingle set (and LSH buckets) in the cache of recent texts."""
+        if digest is None:
+            return
+        if len(self._shingles) >= 20_000:  # bounded memory over a long import
+            self._shingles.clear()
+            self._buckets.clear()
+        self._shingles[digest] = shingles
+        if buckets is not None:
+            self._buckets[digest] = buckets
+
+    def _stored_shingles(self, article_id: int, digest: str | None) -> np.ndarray:
+        """The shingle set of a stored article's text: from the cache of recent texts,
+        else its body read and shingled again."""
+        cached = self._shingles.get(digest) if digest else None
+        if cached is not None:
+            return cached
+        (body,) = self.db.execute("SELECT body FROM articles WHERE id = ?", [article_id]).fetchone()
+        return text_shingle_ids(normalised_text(body or ""))
+
+    def _join(self, ids: list[int]) -> None:
+        """Merge these articles and every cluster they belong to into one cluster whose
+        id is its earliest article (by ``published_at``, then first stored)."""
+        marks = ", ".join("?" for _ in ids)
+        members = self.db.execute(
+            f"SELECT id FROM articles WHERE id IN ({marks}) OR cluster_id IN"
+            f" (SELECT cluster_id FROM articles WHERE id IN ({marks}) AND cluster_id IS NOT NULL)",
+            [*ids, *ids],
+        ).fetchall()
+        self._set_cluster([m[0] for m in members])
+
+    def _set_cluster(self, members: list[int]) -> None:
+        if len(members) < 2:
+            self.db.conn.executemany(
+                "UPDATE articles SET cluster_id = NULL WHERE id = ?", [(m,) for m in members]
+            )
+            return
+        marks = ", ".join("?" for _ in members)
+        (head,) = self.db.execute(
+            f"SELECT id FROM articles WHERE id IN ({marks})"
+            " ORDER BY published_at IS NULL, published_at, id LIMIT 1",
+            members,
+        ).fetchone()
+        self.db.execute(
+            f"UPDATE articles SET cluster_id = ? WHERE id IN ({marks}) AND cluster_id IS NOT ?",
+            [head, *members, head],
+        )
+
+    def _unplace(self, article_id: int, old_body: str | None) -> None:
+        """Take an article whose text changed out of its cluster and buckets. Copies
+        of its old text now point at the first of them, which takes over its buckets.
+        The rest of the cluster is split again (``_resplit``): members that were
+        joined only through the article's old text part."""
+        old = text_signature(old_body)
+        self.db.conn.executemany(
+            "DELETE FROM minhash_bands WHERE band = ? AND bucket = ? AND article_id = ?",
+            [(band, bucket, article_id) for band, bucket in old.buckets],
+        )
+        copies = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY id", [article_id]
+            ).fetchall()
+        ]
+        if copies:
+            heir = copies[0]
+            self.db.execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", [heir])
+            self.db.execute(
+                "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", [heir, article_id]
+            )
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO minhash_bands (band, bucket, article_id) VALUES (?, ?, ?)",
+                [(band, bucket, heir) for band, bucket in old.buckets],
+            )
+            # The old text stays in the archive, as the heir's: spare re-reading it.
+            self._remember(old.content_hash, old.shingles, old.buckets)
+        (cluster,) = self.db.execute(
+            "SELECT cluster_id FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        if cluster is None:
+            return
+        self.db.execute("UPDATE articles SET cluster_id = NULL WHERE id = ?", [article_id])
+        self._resplit(cluster)
+
+    def _resplit(self, cluster: int) -> None:
+        """Split the members left in a cluster into the groups that placement's rules
+        still link, single link as ``_place`` joins them: an exact copy to its original;
+        two other texts that share an LSH bucket (the candidates placement compares)
+        when ``is_near_duplicate`` (the containment rule when both are press releases).
+        Only the cluster's members are compared, with each other, never with the rest
+        of the archive. Each group of two or more takes its earliest article's id
+        (``_set_cluster``); a member left alone leaves the cluster."""
+        members = self.db.execute(
+            "SELECT id, duplicate_of, content_hash, press_release FROM articles"
+            " WHERE cluster_id = ? ORDER BY id",
+            [cluster],
+        ).fetchall()
+        parent = {m[0]: m[0] for m in members}  # union-find over the members' ids
+
+        def root(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        texts: dict[int, tuple[np.ndarray, int]] = {}  # original -> shingles, press_release
+        sharing: dict[tuple[int, int], list[int]] = {}  # (band, bucket) -> its texts
+        for member, original, digest, press_release in members:
+            if original in parent:
+                parent[root(member)] = root(original)
+                continue
+            shingles = self._stored_shingles(member, digest)
+            buckets = self._buckets.get(digest) if digest else None
+            if buckets is None:
+                buckets = lsh_buckets(minhash(shingles)) if len(shingles) else []
+                # The next change in this cluster (a re-extraction revises its
+                # articles one by one) compares the same texts again.
+                self._remember(digest, shingles, buckets)
+            texts[member] = (shingles, press_release)
+            for key in buckets:
+                sharing.setdefault(key, []).append(member)
+        # Within a bucket, a text is compared with the groups met before it there until
+        # one member of each matches: a cluster that still holds together costs one
+        # comparison per text, not one per pair.
+        compared: set[tuple[int, int]] = set()  # pairs found apart
+        for candidates in sharing.values():  # ids in ascending order
+            met: dict[int, list[int]] = {}  # root -> the bucket's texts in its group so far
+            for one in candidates:
+                group = root(one)
+                mine = met.pop(group, [])
+                shingles, release = texts[one]
+                for other_group in list(met):
+                    # Latest first: the texts of a story that changes day by day meet
+                    # their neighbours first.
+                    for other in reversed(met[other_group]):
+                        if (other, one) in compared:
+                            continue
+                        other_shingles, other_release = texts[other]
+                        both = bool(release and other_release)
+                        if is_near_duplicate(shingles, other_shingles, press_releases=both):
+                            parent[other_group] = group
+                            mine += met.pop(other_group)
+                            break
+                        compared.add((other, one))
+                met[group] = [*mine, one]
+        groups: dict[int, list[int]] = {}
+        for member in parent:
+            groups.setdefault(root(member), []).append(member)
+        for group in groups.values():
+            self._set_cluster(group)

@@ -1,0 +1,253 @@
+"""An open archive (``archive.open`` returns one): the analysts' and the commands' calls
+on it, each a thin layer over the module that does the work.
+
+Filters: the calls that select articles (``search``, ``articles``, ``count``,
+``dataframe``, ``export``, ``stats``) take the keywords of ``Archive.filter``
+(``portals``, ``sections``, ``since``, ``until``, ``utc``), or a ready ``where``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import sqlite_utils
+
+from archive.errors import ArchiveError
+from archive.lock import CrawlLock
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    import pandas
+
+    from archive.health import PortalHealth
+    from archive.memory.report import Forgotten, Memory
+    from archive.search import ArticleFilter
+    from archive.writer import ArchiveWriter
+
+
+class Archive:
+    """An archive file, open for reading (``readonly``) or writing. ``db`` is its
+    ``sqlite_utils.Database`` for anything else; close it, or use it in a ``with``."""
+
+    def __init__(self, path: Path, db: sqlite_utils.Database, *, readonly: bool):
+        self.path = path
+        self.db = db
+        self.readonly = readonly
+
+    def __repr__(self) -> str:
+        return f"<archive {str(self.path)!r}{' read-only' if self.readonly else ''}>"
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def lock(self, wait: float | None = 0.0) -> CrawlLock:
+        """The crawl lock (``archive.lock``), taken on entering a ``with``: waits up to
+        ``wait`` seconds (None: as long as it takes) for a running crawl, then raises
+        ``archive.lock.LockHeld``. One crawl, or one ``forget``, at a time."""
+        return CrawlLock(self.path, wait=wait)
+
+    def writer(self) -> ArchiveWriter:
+        """The writer (``archive.writer``) over this connection: how articles, pages and
+        runs enter the archive."""
+        from archive.writer import ArchiveWriter
+
+        self._require_writable("store articles")
+        return ArchiveWriter(self.db)
+
+    # -- articles -------------------------------------------------------------------
+
+    def filter(
+        self,
+        query: str | None = None,
+        *,
+        portals: Sequence[str] = (),
+        sections: Sequence[str] = (),
+        since: str | None = None,
+        until: str | None = None,
+        utc: bool = False,
+    ) -> ArticleFilter:
+        """Which articles to look at: ``query`` in the search language, ``portals``,
+        ``sections`` (any case), published ``since``/``until`` (``YYYY-MM-DD`` or ISO
+        8601, read in WIB unless ``utc`` or an offset; ``until`` includes its whole
+        day). ValueError (``QuerySyntaxError`` for the query) for what cannot be read."""
+        from archive.search import ArticleFilter, parse_when
+
+        return ArticleFilter(
+            portals=tuple(portals),
+            sections=tuple(sections),
+            query=query,
+            since=parse_when(since, utc=utc) if since else None,
+            until=parse_when(until, end=True, utc=utc) if until else None,
+        )
+
+    def _where(self, where: ArticleFilter | None, query: str | None, filters: Any) -> ArticleFilter:
+        return where if where is not None else self.filter(query, **filters)
+
+    def search(
+        self, query: str, *, limit: int = 20, where: ArticleFilter | None = None, **filters: Any
+    ) -> list[dict[str, Any]]:
+        """The best ``limit`` matches of ``query``, best first, each with a ``snippet``
+        (matched words in [brackets]) and ``rank`` (bm25, lower is better)."""
+        from archive.search import search
+
+        return search(self.db, self._where(where, query, filters), limit=limit)
+
+    def articles(
+        self, query: str | None = None, *, where: ArticleFilter | None = None, **filters: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Every selected article with all its columns, oldest first, one at a time."""
+        from archive.search import iter_articles
+
+        return iter_articles(self.db, self._where(where, query, filters))
+
+    def count(
+        self, query: str | None = None, *, where: ArticleFilter | None = None, **filters: Any
+    ) -> int:
+        """How many articles are selected."""
+        from archive.search import count_articles
+
+        return count_articles(self.db, self._where(where, query, filters))
+
+    def columns(self) -> list[tuple[str, str]]:
+        """The ``articles`` columns and their SQLite types, in order."""
+        from archive.search import article_columns
+
+        return article_columns(self.db)
+
+    def dataframe(
+        self, query: str | None = None, *, where: ArticleFilter | None = None, **filters: Any
+    ) -> pandas.DataFrame:
+        """The selected articles as a pandas DataFrame (pandas must be installed),
+        one row per article, every column; ``authors`` and ``tags`` as lists."""
+        import pandas
+
+        from archive.export import decoded
+
+        names = [name for name, _ in self.columns()]
+        rows = (decoded(row) for row in self.articles(query, where=where, **filters))
+        return pandas.DataFrame.from_records(rows, columns=names)
+
+    def export(
+        self,
+        out: IO[str] | str | Path,
+        fmt: str = "csv",
+        query: str | None = None,
+        *,
+        where: ArticleFilter | None = None,
+        **filters: Any,
+    ) -> int:
+        """Write the selected articles to ``out`` as ``csv`` or ``jsonl`` (a text stream)
+        or ``parquet`` (a file name; needs the ``parquet`` extra); returns how many."""
+        from archive.export import write_csv, write_jsonl, write_parquet
+
+        rows = self.articles(query, where=where, **filters)
+        if fmt == "parquet":
+            return write_parquet(rows, self.columns(), str(out))
+        writer = {"csv": write_csv, "jsonl": write_jsonl}[fmt]
+        return writer(rows, [name for name, _ in self.columns()], out)
+
+    def stats(
+        self, *, where: ArticleFilter | None = None, utc: bool = False, **filters: Any
+    ) -> dict[str, Any]:
+        """Articles per portal, per section and per local day (UTC days with ``utc``);
+        see ``archive.stats.article_stats``."""
+        from archive.stats import article_stats
+
+        return article_stats(self.db, self._where(where, None, {**filters, "utc": utc}), utc=utc)
+
+    def portals(self) -> list[str]:
+        """The portals the archive holds articles of."""
+        from archive.search import portals_in
+
+        return portals_in(self.db)
+
+    def show(self, article: int | str) -> dict[str, Any] | None:
+        """One article by id or by any URL it was seen under, with its URLs, earlier
+        revisions, cluster and copies (``archive.search.article_record``); None when
+        the archive has no such article."""
+        from archive.search import article_record, find_article_id
+
+        article_id = find_article_id(self.db, str(article))
+        return None if article_id is None else article_record(self.db, article_id)
+
+    def summary(self, latest: int = 5) -> dict[str, Any]:
+        """Articles in all, per portal, and the ``latest`` published."""
+        from archive.query import summary
+
+        return summary(self.db, latest)
+
+    def duplicates(self, *, min_portals: int = 1, limit: int | None = 20) -> list[dict[str, Any]]:
+        """The largest near-duplicate clusters (``archive.clusters.largest_clusters``)."""
+        from archive.clusters import largest_clusters
+
+        return largest_clusters(self.db, min_portals=min_portals, limit=limit)
+
+    # -- runs and the crawler's memory ------------------------------------------------
+
+    def health(
+        self,
+        *,
+        days: int = 3,
+        portals: list[str] | None = None,
+        now: datetime | None = None,
+        failed_retry_runs: int = 5,
+    ) -> list[PortalHealth]:
+        """Each portal's latest crawls checked against its history (``archive.health``)."""
+        from archive.health import check_health
+
+        return check_health(
+            self.conn, self.path, days=days, portals=portals, now=now,
+            failed_retry_runs=failed_retry_runs,
+        )  # fmt: skip
+
+    def last_runs(self) -> dict[str, dict[str, Any]]:
+        """Portal -> its latest run (``started_at``, ``finished_at``, ``new``,
+        ``updated``, ``failure``); empty for an archive without a run log."""
+        from archive.memory.runlog import last_runs
+
+        return last_runs(self.conn)
+
+    def memory(self, **options: Any) -> Memory:
+        """What the crawler remembers between runs (``archive.memory.report.read_memory``:
+        ``portals``, ``kinds``, and the retry settings)."""
+        from archive.memory.report import read_memory
+
+        return read_memory(self.conn, **options)
+
+    def memory_portals(self) -> list[str]:
+        """The portals the crawler remembers something of."""
+        from archive.memory.report import memory_portals
+
+        return memory_portals(self.conn)
+
+    def forget(
+        self, *, portals: Sequence[str] = (), kinds: Sequence[str] | None = None,
+        urls: Sequence[str] = (),
+    ) -> Forgotten:  # fmt: skip
+        """Forget remembered entries so that the next run fetches them again
+        (``archive.memory.report.forget_entries``). Hold the crawl lock meanwhile."""
+        from archive.memory.report import KINDS, forget_entries
+
+        self._require_writable("forget")
+        return forget_entries(self.conn, portals=portals, kinds=kinds or KINDS, urls=urls)
+
+    def _require_writable(self, what: str) -> None:
+        if self.readonly:
+            raise ArchiveError(
+                f"{self.path} is open read-only: open it with readonly=False to {what}",
+                self.path,
+            )

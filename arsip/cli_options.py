@@ -1,0 +1,40 @@
+"""What every command that works on an archive shares: the ``--db`` option and opening
+the archive it names, with ``archive.ArchiveError`` turned into the command's message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+import archive
+
+CREATES = "The archive file (SQLite); created when missing. Also $ARSIP_DB."
+UPDATES = "The archive file (SQLite) to update; it must exist. Also $ARSIP_DB."
+READS = "The archive file (SQLite), only read; it must exist. Also $ARSIP_DB."
+SHOWS_RUNS = "An archive: show each portal's last run from its run log. Also $ARSIP_DB."
+
+
+def db_option(help: str, default: str | None = "arsip.db") -> Callable[[Callable], Callable]:
+    """``--db DB`` (or ``$ARSIP_DB``): the archive a command works on; ``help`` says
+    what the command does with it (``CREATES``, ``UPDATES``, ``READS``...)."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=default,
+        show_default=default is not None,
+        envvar="ARSIP_DB",
+        help=help,
+    )
+
+
+def open_archive(db_path: Path, **how: Any) -> archive.Archive:
+    """``archive.open(db_path, **how)``; an archive that cannot be opened so is the
+    command's error (exit status 1) with the reason."""
+    try:
+        return archive.open(db_path, **how)
+    except archive.ArchiveError as error:
+        raise click.ClickException(str(error)) from None
