@@ -24,8 +24,9 @@ $(VENV)/.test-installed: pyproject.toml $(LOCK) | $(BIN)/python
 demo: $(VENV)/.demo-installed
 	$(BIN)/arsip demo
 
-# Three workers on two cores: crawl tests spend a fifth of their time waiting on
-# processes and sockets (2 workers: 4m29s, 3: 3m49s, 4: 4m32s, on a quiet 2-core machine).
+# Three workers on two cores: crawl tests spend part of their time waiting on processes
+# and sockets (pytest on a quiet 2-core machine, bytecode compiled: 2 workers 4m55s,
+# 3 workers 4m38s; 4 workers were slower than 3 in a paired run, 4m32s against 3m49s).
 # loadfile keeps each module's fixtures (archives built by a crawl) on one worker.
 test: $(VENV)/.test-installed lint bytecode
 	$(BIN)/python -m pytest -n 3 --dist loadfile
@@ -36,7 +37,7 @@ test-fast: $(VENV)/.test-installed bytecode
 
 # The suite starts about 400 Python processes (arsip, scrapy). Where bytecode is not
 # written on import (PYTHONDONTWRITEBYTECODE, read-only checkouts) each of them would
-# compile arsip's modules anew: 0.3 s of CPU a crawl, a third of the suite's time.
+# compile arsip's modules anew: 0.3 s of CPU a crawl (pytest 5m08s without, 4m38s with).
 bytecode: $(VENV)/.test-installed
 	$(BIN)/python -m compileall -q arsip crawler archive tests > /dev/null
 
