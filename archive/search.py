@@ -28,7 +28,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
 import sqlite_utils
@@ -254,27 +254,44 @@ def parse_when(text: str, *, end: bool = False, utc: bool = False) -> str:
     value = text.strip()
     zone = UTC if utc else WIB
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            day = date.fromisoformat(value)
-            instant = datetime.combine(day, time(0), zone)
-            if end:
-                instant += timedelta(days=1)
-        elif re.fullmatch(
-            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", value
-        ):
-            instant = datetime.fromisoformat(value)
-            if instant.tzinfo is None:
-                instant = instant.replace(tzinfo=zone)
-            instant = instant.replace(microsecond=0)
-            if end:
-                instant += timedelta(seconds=1)
-        else:
-            raise ValueError
+        return _when(value, zone, end=end)
+    except OverflowError:
+        # The calendar's ends (9999-12-31 in WIB ends after the last UTC instant Python
+        # can hold, 0001-01-01 in WIB starts before the first): a bound beyond every
+        # stored time on that side.
+        return BEYOND_LAST if int(value[:4]) >= 5000 else BEFORE_FIRST
     except ValueError:
         raise ValueError(
             f"{text!r} is not a date: use YYYY-MM-DD or an ISO 8601 time such as "
             "2025-09-16T09:00 (read in WIB unless it has an offset or --utc is given)"
         ) from None
+
+
+# Bounds past the ends of the calendar, in the archive's UTC text: every stored time
+# sorts after the first and before the second (":60" is the leap second's notation).
+BEFORE_FIRST = "0001-01-01T00:00:00Z"
+BEYOND_LAST = "9999-12-31T23:59:60Z"
+
+
+def _when(value: str, zone: tzinfo, *, end: bool) -> str:
+    """``parse_when`` without its error handling: ValueError for what is not a date,
+    OverflowError past the ends of the calendar."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        day = date.fromisoformat(value)
+        instant = datetime.combine(day, time(0), zone)
+        if end:
+            instant += timedelta(days=1)
+    elif re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", value
+    ):
+        instant = datetime.fromisoformat(value)
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=zone)
+        instant = instant.replace(microsecond=0)
+        if end:
+            instant += timedelta(seconds=1)
+    else:
+        raise ValueError
     return to_utc_iso(instant)
 
 

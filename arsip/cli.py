@@ -14,7 +14,7 @@ import click
 
 import archive
 from archive.times import parse_instant, to_local_iso
-from arsip.cli_options import CREATES, db_option
+from arsip.cli_options import COUNT, CREATES, DAYS, db_option
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,13 +71,13 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 @click.option(
     "--max-pages",
     "max_articles",
-    type=click.IntRange(min=1),
+    type=COUNT,
     help="Fetch at most N article pages per portal in this run.",
 )
-@click.option("--max-articles", "max_articles", type=click.IntRange(min=1), hidden=True)
+@click.option("--max-articles", "max_articles", type=COUNT, hidden=True)
 @click.option(
     "--refresh-days",
-    type=click.IntRange(min=1),
+    type=DAYS,
     help="Also re-fetch articles first archived in the last N days, to catch edits "
     "(a changed article gets a new revision).",
 )
@@ -215,7 +215,7 @@ def crawl(
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of random faults.")
 @click.option(
     "--articles",
-    type=click.IntRange(min=1),
+    type=COUNT,
     help="Serve N generated articles instead of the sample site (for benchmarks).",
 )
 def mirror(

@@ -24,7 +24,7 @@ from tabulate import tabulate
 from archive import Archive
 from archive.export import MissingExtra
 from archive.search import ArticleFilter, QuerySyntaxError, parse_when
-from arsip.cli_options import READS, db_option, open_archive
+from arsip.cli_options import COUNT, READS, db_option, open_archive
 
 # -- shared options ---------------------------------------------------------------------
 
@@ -146,7 +146,7 @@ def emit_rows(rows: list[dict[str, Any]], fmt: str, *, table: Callable[[], str])
 @click.argument("query")
 @archive_option
 @filter_options
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+@click.option("--limit", type=COUNT, default=20, show_default=True,
               help="Best N matches.")  # fmt: skip
 @output_options("table", "csv", "json", "jsonl")
 @quiet_broken_pipe

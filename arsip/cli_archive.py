@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from arsip.cli_analyst import output_options
-from arsip.cli_options import CREATES, READS, UPDATES, db_option, open_archive
+from arsip.cli_options import COUNT, CREATES, READS, UPDATES, db_option, open_archive
 
 
 def _progressbar(length: int, label: str):
@@ -57,12 +57,12 @@ def reextract(db_path: Path, portal: str | None) -> None:
 @db_option(READS)
 @click.option(
     "--min-portals",
-    type=click.IntRange(min=1),
+    type=COUNT,
     default=1,
     show_default=True,
     help="Only clusters that ran on at least N portals.",
 )
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=COUNT, default=20, show_default=True)
 @output_options("table", "json")
 def duplicates(db_path: Path, min_portals: int, limit: int, fmt: str) -> None:
     """The largest near-duplicate clusters (a press release and its republications):

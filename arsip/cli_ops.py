@@ -9,14 +9,14 @@ from pathlib import Path
 
 import click
 
-from arsip.cli_options import READS, db_option, open_archive
+from arsip.cli_options import DAYS, READS, db_option, open_archive
 
 
 @click.command()
 @db_option(READS)
 @click.option(
     "--days",
-    type=click.IntRange(min=1),
+    type=DAYS,
     default=3,
     show_default=True,
     help="Flag a portal with no new article (or no crawl) in this many days.",

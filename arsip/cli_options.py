@@ -11,6 +11,13 @@ import click
 
 import archive
 
+# Ranges of the numeric options, checked by click with its usage error (exit 2): a
+# count or limit goes to SQLite, whose integers are 64-bit (a billion is far past any
+# archive and reads well in --help); a number of days becomes a time span, which ends
+# with the calendar.
+COUNT = click.IntRange(1, 10**9)
+DAYS = click.IntRange(1, 100 * 366)
+
 CREATES = "The archive file (SQLite); created when missing. Also $ARSIP_DB."
 UPDATES = "The archive file (SQLite) to update; it must exist. Also $ARSIP_DB."
 READS = "The archive file (SQLite), only read; it must exist. Also $ARSIP_DB."

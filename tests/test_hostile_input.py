@@ -200,3 +200,40 @@ def test_a_setting_that_is_not_a_number(archive, tmp_path, name, value, what):
     result = run_cli("crawl", "tangselpos", "--db", str(tmp_path / "new.db"), env={name: value})
     assert result.returncode == 2 and f"arsip: {name}=" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "bounds"),
+    [
+        ("search", ["banjir"], ["--until", "9999-12-31"]),
+        ("search", ["banjir"], ["--since", "0001-01-01"]),
+        ("search", ["banjir"], ["--until", "9999-12-31T23:30-05:00"]),
+        ("export", [], ["--since", "0001-01-01", "--until", "9999-12-31"]),
+        ("stats", [], ["--until", "9999-12-31"]),
+        ("stats", ["--utc"], ["--since", "0001-01-01"]),
+    ],
+)
+def test_the_calendars_ends_are_dates_like_any_other(archive, command, args, bounds):
+    """The first and last days Python knows are valid bounds: read in WIB they lie
+    outside the range of UTC instants, and they include every article."""
+    bounded = run(command, *args, *bounds, "--db", str(archive))
+    assert bounded.exit_code == 0, bounded.output
+    assert bounded.exception is None or isinstance(bounded.exception, SystemExit)
+    assert bounded.output == run(command, *args, "--db", str(archive)).output
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "option"),
+    [
+        ("search", ["banjir", "--limit", "99999999999999999999"], "--limit"),
+        ("duplicates", ["--limit", "99999999999999999999"], "--limit"),
+        ("duplicates", ["--min-portals", "99999999999999999999"], "--min-portals"),
+        ("health", ["--days", "9999999999"], "--days"),
+        ("crawl", ["--max-pages", "99999999999999999999"], "--max-pages"),
+        ("crawl", ["--refresh-days", "9999999999"], "--refresh-days"),
+    ],
+)
+def test_numbers_past_their_range_are_usage_errors(archive, command, args, option):
+    before = file_digest(archive)
+    assert_clear(run(command, *args, "--db", str(archive)), 2, f"Invalid value for '{option}'")
+    assert file_digest(archive) == before
