@@ -37,28 +37,24 @@ def without(tmp_path, package: str) -> dict[str, str]:
     return {"PYTHONPATH": os.pathsep.join([str(stand_in.parent), str(ROOT)])}
 
 
-def test_parquet_export_names_the_parquet_extra(tmp_path, archive_path):
-    output = tmp_path / "out.parquet"
+@pytest.mark.parametrize(
+    ("package", "extra", "command", "written"),
+    [
+        ("pyarrow", "parquet", ["export", "--format", "parquet", "-o"], "out.parquet"),
+        ("matplotlib", "plot", ["stats", "--plot"], "per-day.png"),
+    ],
+)
+def test_a_command_names_the_extra_it_needs(
+    tmp_path, archive_path, package, extra, command, written
+):
+    output = tmp_path / written
     result = run_cli(
-        "export", "--format", "parquet", "-o", str(output), "--db", str(archive_path),
-        env=without(tmp_path, "pyarrow"),
-    )  # fmt: skip
+        *command, str(output), "--db", str(archive_path), env=without(tmp_path, package)
+    )
     assert result.returncode == 1, result.stderr
-    assert "pip install 'arsip[parquet]'" in result.stderr
+    assert f"pip install 'arsip[{extra}]'" in result.stderr
     assert "Traceback" not in result.stderr
     assert not output.exists()
-
-
-def test_a_stats_plot_names_the_plot_extra(tmp_path, archive_path):
-    plot = tmp_path / "per-day.png"
-    result = run_cli(
-        "stats", "--plot", str(plot), "--db", str(archive_path),
-        env=without(tmp_path, "matplotlib"),
-    )  # fmt: skip
-    assert result.returncode == 1, result.stderr
-    assert "pip install 'arsip[plot]'" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert not plot.exists()
 
 
 def test_the_extras_are_declared():
