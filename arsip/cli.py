@@ -14,7 +14,7 @@ import click
 
 import archive
 from archive.times import parse_instant, to_local_iso
-from arsip.cli_options import COUNT, CREATES, DAYS, db_option
+from arsip.cli_options import COUNT, CREATES, DAYS, db_option, open_archive
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -286,15 +286,11 @@ def demo(db_path: Path) -> None:
             for name, portal in all_portals().items()
             if any(portal.owns(f"https://{host}/") for host in hosts)
         ]
-        try:
-            with archive.open(db_path) as arch:
-                results = run_crawl(served, arch, mirror=server.url)
-        except archive.ArchiveError as error:
-            raise click.ClickException(str(error)) from None
-    for result in results:
-        click.echo(result.summary_line())
-    with archive.open(db_path, readonly=True) as arch:
-        _show_demo(arch, db_path)
+        with open_archive(db_path) as arch:
+            results = run_crawl(served, arch, mirror=server.url)
+            for result in results:
+                click.echo(result.summary_line())
+            _show_demo(arch, db_path)
     if not all(r.ok for r in results):
         sys.exit(1)
 

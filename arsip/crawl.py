@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scrapy import Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -103,15 +102,9 @@ class PortalResult:
         )
 
 
-def spider_class(process: CrawlerProcess, name: str) -> type[Spider]:
-    """The portal's spider, from the project's spider loader: the shared PortalSpider
-    bound to the declaration, for every portal of the registry (``crawler.spiders.loader``)."""
-    return process.spider_loader.load(name)
-
-
 def run_crawl(
     portals: list[str],
-    target: Archive | str | Path,
+    arch: Archive,
     *,
     mirror: str | None = None,
     max_articles: int | None = None,
@@ -122,14 +115,14 @@ def run_crawl(
     log_file: str | Path | None = None,
     keep_pages: bool | None = None,
 ) -> list[PortalResult]:
-    """Crawl the named portals into ``target``, an open archive (shared by every
-    portal's spider and pipeline) or a path (each portal's crawl opens it once); blocks
-    until all are done. Scrapy's reactor runs once per process, so call this once per
+    """Crawl the named portals into the open archive ``arch`` (shared by every portal's
+    spider and pipeline); blocks until all are done. Each portal's spider is the shared
+    PortalSpider bound to its declaration, from the project's spider loader
+    (``crawler.spiders.loader``). Scrapy's reactor runs once per process, so call this once per
     process. ``since`` is an ISO 8601 date or instant; ``max_articles`` bounds the article pages fetched per portal;
     ``keep_pages`` None leaves the ARSIP_KEEP_PAGES setting to decide."""
-    opened = target if isinstance(target, Archive) else None
     settings = crawl_settings(
-        opened.path if opened else target,
+        arch.path,
         mirror=mirror,
         verbose=verbose,
         quiet=quiet,
@@ -139,13 +132,13 @@ def run_crawl(
     process = CrawlerProcess(settings)
     crawlers = []
     for name in portals:
-        crawler = process.create_crawler(spider_class(process, name))
+        crawler = process.create_crawler(process.spider_loader.load(name))
         process.crawl(
             crawler,
             max_articles=max_articles,
             since=since,
             refresh_days=refresh_days,
-            **({"archive": opened} if opened else {}),
+            archive=arch,
         )
         crawlers.append((name, crawler))
     process.start()
