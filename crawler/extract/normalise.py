@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
-from archive.times import JAKARTA, parse_instant, to_local_iso, to_utc_iso
+from archive.times import JAKARTA, parse_instant, to_local_iso, to_utc_iso, zone
 from crawler.extract.dates import ParsedDate, find_body_date, parse_date
 from crawler.items import Article
 
@@ -39,17 +39,13 @@ def publication_date(article: Article, timezone: str = JAKARTA) -> ParsedDate | 
         # A page's date line that disagrees with the day in its own URL is some other
         # story's (a sidebar's): the URL wins.
         if parsed.source == "text" and url_days:
-            day = parsed.value.astimezone(_as_zone(timezone)).date().isoformat()
+            day = parsed.value.astimezone(zone(timezone)).date().isoformat()
             if day not in url_days:
                 continue
         return parsed
     if article.body:
         return find_body_date(article.body, tz=timezone, reference=now)
     return None
-
-
-def _as_zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
 
 
 def normalise_article(

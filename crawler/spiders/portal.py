@@ -40,7 +40,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import scrapy
 from parsel import Selector
@@ -53,7 +52,7 @@ from archive.memory.failed import pending_failures, record_failures
 from archive.memory.known import KnownArticles
 from archive.memory.runlog import previous_walk_cut
 from archive.memory.sitemaps import RECHECK_DAYS, remember_sitemaps, remembered_sitemaps
-from archive.times import instant_or_day
+from archive.times import instant_or_day, parse_instant, to_utc_iso, utc_now
 from crawler.crawl_archive import crawl_archive
 from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
@@ -272,8 +271,7 @@ class PortalSpider(scrapy.Spider):
                 "gives them (%s: %s in the index, entries up to %s): the index does not "
                 "move a child's lastmod when the child changes, so arsip reads them on "
                 "every run while this lasts",
-                len(distrusted), self.name, url, f"{lastmod:%Y-%m-%dT%H:%M:%SZ}",
-                f"{newest:%Y-%m-%dT%H:%M:%SZ}",
+                len(distrusted), self.name, url, to_utc_iso(lastmod), to_utc_iso(newest),
             )  # fmt: skip
         complete = self.frontier.sitemaps_to_remember(
             finished=reason == "finished" and not (stats and stats.get_value("arsip/archive_error"))
@@ -311,7 +309,7 @@ class PortalSpider(scrapy.Spider):
         for entry in sitemap:
             read.entries += 1
             url = entry["loc"]
-            lastmod = self._instant(entry.get("lastmod"))
+            lastmod = parse_instant(entry.get("lastmod"), self.portal.timezone)
             if sitemap.type == "sitemapindex":
                 location = response.urljoin(url)
                 reading = self.frontier.child_sitemap(location, lastmod)
@@ -446,17 +444,6 @@ class PortalSpider(scrapy.Spider):
                 return found.value.astimezone(UTC)
         return None
 
-    def _instant(self, value: str | None) -> datetime | None:
-        if not value:
-            return None
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=ZoneInfo(self.portal.timezone))
-        return parsed.astimezone(UTC)
-
     def _article_request(
         self, url: str, *, lastmod: datetime | None = None, listed: datetime | None = None
     ) -> Generator[scrapy.Request, None, ArticleDecision]:
@@ -484,7 +471,7 @@ class PortalSpider(scrapy.Spider):
                 # A page that held no article last time: finding none again says nothing
                 # about extraction (``archive.memory.runlog.extraction_broken``).
                 self._stat("empty_reread")
-        fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        fetched_at = utc_now()
         page = read_page(response.selector, response.url, portal=self.portal, fetched_at=fetched_at)
         # The archive keeps every page as received, so extraction can be re-run later
         # without fetching them again.
