@@ -7,7 +7,7 @@ writes them into ``crawl_runs``; ``arsip health`` watches them, because a field 
 coverage falls is the usual sign of a template change on the portal.
 
 It also counts, for a portal with a body rule of its own (a body selector, or a markup
-family's container: ``crawler.extract.page.body_rule``), the pages with a body that
+family's container: ``crawler.extract.body.body_rule``), the pages with a body that
 rule read (``arsip/body_rule/matched``) and those it found nothing on, whose body the
 generic readers read (``arsip/body_rule/missed``). A template change that renames the
 body's container costs no article (the generic readers read it) and so shows in no
@@ -23,7 +23,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from crawler.extract.page import body_rule
+from crawler.extract.body import body_rule
 
 logger = logging.getLogger(__name__)
 

@@ -123,7 +123,7 @@ class Article:
     ``generic`` (the dominant paragraph container or trafilatura), ``structured``
     (JSON-LD ``articleBody``); None without a body. A declared portal's page read by
     another reader than its own body rule shows that rule missed
-    (``crawler.extract.page.body_rule``)."""
+    (``crawler.extract.body.body_rule``)."""
 
     raw_page: dict[str, Any] | None = None
     """Working field, not stored as a column: the response the article was read from,

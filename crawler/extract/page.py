@@ -32,7 +32,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler.extract.body import body_rule, read_body
+from crawler.extract.body import read_body
 from crawler.extract.datehints import add_htmldate, date_hints
 from crawler.extract.language import declared_language, guess_language
 from crawler.extract.scan import Scan
@@ -52,9 +52,7 @@ from crawler.extract.title import headline
 from crawler.items import Article
 from crawler.portals import Portal
 
-__all__ = ["read_page", "page_selector", "body_rule"]
-"""``body_rule`` is ``crawler.extract.body``'s, named here for the callers that import
-it from this module."""
+__all__ = ["read_page", "page_selector"]
 
 
 def read_page(
