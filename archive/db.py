@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import sqlite_utils
 
@@ -381,22 +380,10 @@ def connect(
     return conn
 
 
-def read_if_present(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-    """The rows of one query on the archive ``db``; none when it lacks what the query
-    reads (an archive of an older arsip, opened read-only). For the crawler's small
-    reads of its memory at the start of a run."""
-    try:
-        return db.execute(sql, params).fetchall()
-    except sqlite3.DatabaseError:
-        return []
-
-
-def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
-    """Open (and create or upgrade) an archive. WAL lets readers (search, serve) work
-    while a crawl writes; ``busy_timeout`` makes brief lock waits invisible. Checks
-    nothing first: ``archive.open`` is the checked way in."""
-    if readonly:
-        return sqlite_utils.Database(connect(path, readonly=True))
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (and create or upgrade) an archive for writing. WAL lets readers (search,
+    serve) work while a crawl writes; ``busy_timeout`` makes brief lock waits invisible.
+    Checks nothing first: ``archive.open`` is the checked way in."""
     db = sqlite_utils.Database(connect(path))
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping
 
 import sqlite_utils
 
-from archive.db import read_if_present
 from archive.dedup import canonical_url
 from archive.times import utc_now
 
@@ -26,13 +25,12 @@ def pending_failures(db: sqlite_utils.Database, portal: str, max_failures: int) 
     """The URLs of ``portal``'s articles given up by earlier runs fewer than
     ``max_failures`` times and not archived since, oldest failure first (empty for an
     archive that predates the table)."""
-    found = read_if_present(
-        db,
+    found = db.execute(
         "SELECT f.url FROM failed_articles f WHERE f.portal = ? AND f.failures < ?"
         " AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.url_key = f.url_key)"
         " ORDER BY f.first_failed_at, f.url",
         [portal, max_failures],
-    )
+    ).fetchall()
     return [url for (url,) in found]
 
 

@@ -15,8 +15,6 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.db import read_if_present
-
 # Finish reasons of a crawl that ran to its end (possibly cut short on purpose).
 NORMAL_FINISH = {"finished", "closespider_itemcount", "closespider_pagecount"}
 COVERAGE_FIELDS = ("title", "date", "body", "author")
@@ -99,12 +97,11 @@ def previous_walk_cut(
     ``arsip/listing_cut``). Articles behind such a cut are older than what the archive
     holds, so the next run's usual stop ("a listing page of archived articles") would
     never reach them: it walks every listing page instead (``PortalSpider``)."""
-    found = read_if_present(
-        db,
+    found = db.execute(
         "SELECT id, finished_at, finish_reason, stats FROM crawl_runs"
         " WHERE portal = ? AND id < ? ORDER BY id DESC LIMIT 1",
         [portal, current_run if current_run is not None else 2**62],
-    )
+    ).fetchall()
     if not found:  # no run log yet
         return None
     run_id, finished_at, reason, stats = found[0]

@@ -26,7 +26,6 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from archive.db import read_if_present
 from archive.times import parse_utc, to_utc_iso
 
 
@@ -75,9 +74,9 @@ def remembered_sitemaps(db: sqlite_utils.Database, portal: str) -> dict[str, Rem
     """Child sitemap URL -> what was remembered of it, for ``portal`` (empty for an
     archive that predates the table). One small read at the start
     of a run: a portal has tens of children, not thousands."""
-    found = read_if_present(
-        db, "SELECT url, lastmod, read_at FROM sitemaps WHERE portal = ?", [portal]
-    )
+    found = db.execute(
+        "SELECT url, lastmod, read_at FROM sitemaps WHERE portal = ?", [portal]
+    ).fetchall()
     return {url: RememberedSitemap(parse_utc(lm), parse_utc(at)) for url, lm, at in found}
 
 
