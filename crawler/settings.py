@@ -92,6 +92,13 @@ REDIRECT_MAX_TIMES = 5
 ARSIP_MAX_LISTING_DEPTH = _number("ARSIP_MAX_LISTING_DEPTH", "1000", int)
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control is an HTTP server on localhost that runs the Python code sent to
+# it, started by every crawler of the process, with a job file in the user's state
+# directory (left behind by a killed crawl). A crawl from cron has no use for either.
+REMOTE_CONTROL_ENABLED = False
+# Scrapy reads and parses the source of every callback of every spider at each start to
+# warn about generators that return a value; tests/test_spider_callbacks.py checks ours once.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 if ARSIP_MIRROR:
     # The mirror is our own server on loopback: no one to be polite to.

@@ -26,7 +26,16 @@ def crawled(mirror, tmp_path_factory):
     """One crawl of the mirror, then a second one that re-fetches every article (they
     were all first seen within the last 30 days), so the history rules apply."""
     db_path = tmp_path_factory.mktemp("crawl") / "news.db"
-    first = run_cli("crawl", "tangselpos", "--mirror", mirror.url, "--db", str(db_path))
+    state = db_path.parent / "state"
+    first = run_cli(
+        "crawl",
+        "tangselpos",
+        "--mirror",
+        mirror.url,
+        "--db",
+        str(db_path),
+        env={"XDG_STATE_HOME": str(state)},
+    )
     assert first.returncode == 0, first.stderr
     before = rows(db_path, "SELECT * FROM articles ORDER BY id")
     second = run_cli(
@@ -34,7 +43,14 @@ def crawled(mirror, tmp_path_factory):
     )
     assert second.returncode == 0, second.stderr
     after = rows(db_path, "SELECT * FROM articles ORDER BY id")
-    return {"db": db_path, "first": first, "second": second, "before": before, "after": after}
+    return {
+        "db": db_path,
+        "state": state,
+        "first": first,
+        "second": second,
+        "before": before,
+        "after": after,
+    }
 
 
 def test_every_mirror_article_is_archived_once(crawled):
@@ -45,6 +61,12 @@ def test_every_mirror_article_is_archived_once(crawled):
     )
     assert {r["url"] for r in crawled["before"]} == expected
     assert "26 new" in crawled["first"].stdout
+
+
+def test_a_crawl_opens_no_remote_control_and_leaves_no_job_file(crawled):
+    """Scrapy's remote control (a localhost server that runs Python code sent to it) is
+    on by default and writes a job file per crawler in the user's state directory."""
+    assert not list(crawled["state"].rglob("*")), "a crawl wrote to the user's state directory"
 
 
 def test_stored_urls_are_the_real_ones(crawled):
