@@ -28,7 +28,7 @@ from crawler.portals import Portal
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 """Portal names: lower-case letters, digits and ``_`` (they are spider names too)."""
-LIST_FIELDS = ("domains", "sitemaps", "feeds", "listings")
+LIST_FIELDS = ("domains", "sitemaps", "feeds", "listings", "foreign_hosts")
 TEXT_FIELDS = ("site_name", "article_url", "listing_url", "timezone", "family")
 
 
