@@ -7,8 +7,8 @@ table per portal; only ``home`` is required::
     [portals.kabarserang]
     home = "https://www.kabarserang.id/"
     # optional: family = "wordpress" (default "generic"), site_name, domains,
-    # article_url, listing_url, sitemaps, feeds, listings, timezone, enabled,
-    # crawl_delay, concurrency
+    # article_url, listing_url, sitemaps, feeds, listings, foreign_hosts, timezone,
+    # enabled, crawl_delay, concurrency
 
 A ``generic`` portal finds its articles through every usual sitemap and feed place
 (``crawler.portals.base.generic``); a known ``family`` gets that family's base.
