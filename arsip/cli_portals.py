@@ -1,6 +1,7 @@
 """Portal commands: ``arsip portals`` (what is declared, how each is discovered, how
-its last run went) and ``arsip add-portal`` (a portal nobody declared, crawled through
-its sitemaps and feeds)."""
+its last run went), ``arsip add-portal`` (a portal nobody declared, crawled through
+its sitemaps and feeds) and ``arsip explain`` (which portal owns a URL, what the URL is
+to it, and the rule that decided: ``crawler.portals.explain_url``)."""
 
 from __future__ import annotations
 
@@ -148,3 +149,32 @@ def add_portal(url: str, name: str | None, family: str, print_only: bool) -> Non
         raise click.ClickException(f"cannot write the portals file: {error}") from None
     click.echo(f"added portal {added} ({family}) to {where}")
     click.echo(f"crawl it: arsip crawl {added} --db news.db")
+
+
+@click.command()
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option(
+    "--json", "as_json", is_flag=True,
+    help='One JSON object per line: {"url", "portal", "kind", "rule"} (portal null when '
+    "no portal owns the URL).",
+)  # fmt: skip
+def explain(urls: tuple[str, ...], as_json: bool) -> None:
+    """Say, for each URL, which declared portal owns it, what it is to that portal
+    (article, listing, sitemap, feed or other) and the rule of the declaration that
+    decided: why a page was crawled, or why it was not. Nothing is fetched.
+
+    \b
+    Example:
+        arsip explain https://www.radarbanten.co.id/2024/11/02/puting-beliung/
+        arsip explain http://tv.radarbanten.co.id/2024/10/03/dishub-kaji/ --json
+    """
+    from dataclasses import asdict
+
+    from crawler.portals import explain_url
+
+    for url in urls:
+        found = explain_url(url)
+        if as_json:
+            click.echo(json.dumps(asdict(found), ensure_ascii=False))
+        else:
+            click.echo(f"{url}\n  {found.portal or '(no portal)'}: {found.kind}\n  {found.rule}")

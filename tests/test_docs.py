@@ -158,7 +158,7 @@ DOC_SERVE_PORT = "8001"
 # they only read the archive or a file, and cost a Python start each as processes.
 IN_PROCESS = {
     "search", "show", "export", "stats", "duplicates", "memory", "portals", "extract",
-    "forget", "health",
+    "forget", "health", "explain",
 }  # fmt: skip
 # Archives the docs name, each a copy of the demo archive.
 ARCHIVES = ("news.db", "demo.db", "test.db")

@@ -83,9 +83,14 @@ class Portal:
     robots_sitemaps: bool = False
     """Also read the ``Sitemap:`` lines of the portal's robots.txt (portals declared with
     only a home page, whose sitemaps nobody has looked up)."""
+    foreign_hosts: tuple[str, ...] = ()
+    """Hosts under ``domains`` that are not the portal (a video subsite such as
+    ``tv.radarbanten.co.id``): neither they nor their own subdomains are owned."""
 
     def owns(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
+        if any(host == f or host.endswith("." + f) for f in self.foreign_hosts):
+            return False
         return any(host == d or host.endswith("." + d) for d in self.domains)
 
     def is_article(self, url: str) -> bool:
@@ -97,6 +102,77 @@ class Portal:
         parts = urlsplit(url)
         target = parts.path + ("?" + parts.query if parts.query else "")
         return re.search(self.listing_url, target) is not None
+
+    def classify(self, url: str) -> UrlKind:
+        """What ``url`` is to this portal, and the rule that decided: a declared
+        sitemap or feed, a child sitemap (a ``sitemap*.xml`` file of the portal), an
+        article (``article_url``, with the name of the alternative that matched when
+        the rule names its alternatives: ``(?P<dated>...)|(?P<undated>...)``), a listing
+        (``listing_url``), or ``other``; ``not_owned`` when the portal does not own the
+        URL's host. The spider reads article and listing links in that order."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if not self.owns(url):
+            foreign = next(
+                (f for f in self.foreign_hosts if host == f or host.endswith("." + f)), None
+            )
+            if foreign:
+                return UrlKind("not_owned", f"foreign_hosts: {foreign} is not {self.name}")
+            domains = ", ".join(self.domains)
+            return UrlKind("not_owned", f"domains: {host or '(no host)'} is not under {domains}")
+        for kind, declared in (("sitemap", self.sitemaps), ("feed", self.feeds)):
+            same = next((d for d in declared if _same_place(d, url)), None)
+            if same:
+                return UrlKind(kind, f"{kind}s: declared {same}")
+        if _SITEMAP_FILE.search(parts.path):
+            return UrlKind("sitemap", f"sitemap file name ({_SITEMAP_FILE.pattern})")
+        found = re.search(self.article_url, parts.path)
+        if found:
+            named = [name for name, text in found.groupdict().items() if text is not None]
+            label = f" ({named[0]})" if named else ""
+            return UrlKind("article", f"article_url{label}: {self.article_url}")
+        if self.is_listing(url):
+            return UrlKind("listing", f"listing_url: {self.listing_url}")
+        listing = f" nor listing_url {self.listing_url}" if self.listing_url else ""
+        return UrlKind("other", f"matches neither article_url {self.article_url}{listing}")
+
+
+@dataclass(frozen=True)
+class UrlKind:
+    """What a URL is to a portal (``Portal.classify``)."""
+
+    kind: str
+    """``article``, ``listing``, ``sitemap``, ``feed``, ``other``, or ``not_owned``."""
+    rule: str
+    """The rule that decided, as declared (``article_url (dated): ^/...``)."""
+
+
+_SITEMAP_FILE = re.compile(r"/[^/]*sitemap[^/]*\.xml(?:\.gz)?$", re.I)
+"""A sitemap file (``/post-sitemap2.xml``, ``/sitemap_news.xml``, ``.xml.gz``): a child
+of a declared sitemap index."""
+
+
+def _same_place(declared: str, url: str) -> bool:
+    """Whether ``url`` is the declared sitemap or feed ``declared``, whatever its scheme,
+    ``www.`` and trailing slash."""
+    a, b = urlsplit(declared), urlsplit(url)
+    hosts = [(p.hostname or "").lower().removeprefix("www.") for p in (a, b)]
+    return (
+        hosts[0] == hosts[1]
+        and (a.path.rstrip("/") or "/") == (b.path.rstrip("/") or "/")
+        and a.query == b.query
+    )
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Which declared portal owns a URL, what the URL is to it and the rule that
+    decided (``explain_url``; ``arsip explain``)."""
+
+    url: str
+    portal: str | None
+    kind: str
+    rule: str
 
 
 @cache
@@ -152,3 +228,24 @@ def portal_for_url(url: str) -> Portal | None:
         if portal.owns(url):
             return portal
     return None
+
+
+def explain_url(url: str, portals: dict[str, Portal] | None = None) -> Explanation:
+    """The portal of ``portals`` (every declared one by default) that owns ``url``, the
+    URL's kind to it and the rule that decided; a URL no portal owns is ``other``, its
+    rule naming the portal that declares its host foreign or, when none does, saying
+    that no portal's domains hold it."""
+    portals = all_portals() if portals is None else portals
+    refusals = []
+    for portal in portals.values():
+        found = portal.classify(url)
+        if found.kind != "not_owned":
+            return Explanation(url, portal.name, found.kind, found.rule)
+        if found.rule.startswith("foreign_hosts:"):
+            refusals.append(f"{portal.name} {found.rule}")
+    host = (urlsplit(url).hostname or "").lower()
+    if refusals:
+        return Explanation(url, None, "other", "; ".join(refusals))
+    if not host:
+        return Explanation(url, None, "other", "not an http(s) URL with a host")
+    return Explanation(url, None, "other", f"no declared portal's domains hold {host}")

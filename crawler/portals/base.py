@@ -27,6 +27,10 @@ WP_SLUG = rf"^/{_WP_NOT_ARTICLE}[a-z0-9]+(?:-[a-z0-9]+)+/?$"
 """``/<slug>/``: WordPress "post name" permalinks."""
 WP_DATED = r"^/\d{4}/\d{2}/\d{2}/[a-z0-9]+(?:-[a-z0-9]+)+/?$"
 """``/YYYY/MM/DD/<slug>/``: WordPress "day and name" permalinks."""
+WP_DATED_OR_SLUG = rf"(?P<dated>{WP_DATED})|(?P<undated>{WP_SLUG})"
+"""Both: a site that moved from post-name to day-and-name permalinks (or back) and still
+serves its older articles at their first URLs. The named alternatives tell ``arsip
+explain`` which one matched."""
 WP_LISTING = r"^/(?:(?:category|kategori)/[\w/-]+?/)?(?:page/\d+/?)?$"
 """Home, category and their ``/page/N/`` paging."""
 

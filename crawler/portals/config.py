@@ -7,8 +7,8 @@ table per portal; only ``home`` is required::
     [portals.kabarserang]
     home = "https://www.kabarserang.id/"
     # optional: family = "wordpress" (default "generic"), site_name, domains,
-    # article_url, listing_url, sitemaps, feeds, listings, timezone, enabled,
-    # crawl_delay, concurrency
+    # article_url, listing_url, sitemaps, feeds, listings, foreign_hosts, timezone,
+    # enabled, crawl_delay, concurrency
 
 A ``generic`` portal finds its articles through every usual sitemap and feed place
 (``crawler.portals.base.generic``); a known ``family`` gets that family's base.
@@ -28,7 +28,7 @@ from crawler.portals import Portal
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 """Portal names: lower-case letters, digits and ``_`` (they are spider names too)."""
-LIST_FIELDS = ("domains", "sitemaps", "feeds", "listings")
+LIST_FIELDS = ("domains", "sitemaps", "feeds", "listings", "foreign_hosts")
 TEXT_FIELDS = ("site_name", "article_url", "listing_url", "timezone", "family")
 
 

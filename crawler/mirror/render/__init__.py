@@ -16,6 +16,7 @@ from crawler.mirror.render.base import Article, PortalSite
 from crawler.mirror.render.custom import Biem, TangerangNews
 from crawler.mirror.render.networks import PikiranRakyatSite, TribunBanten, TribunSite
 from crawler.mirror.render.wordpress import (
+    BantenHits,
     BantenNews,
     JNewsSite,
     Kabar6,
@@ -26,7 +27,8 @@ from crawler.mirror.render.wordpress import (
 from crawler.portals import Portal, all_portals, get_portal
 
 RENDERERS: dict[str, type[PortalSite]] = {
-    site.name: site for site in (Kabar6, BantenNews, RadarBanten, TribunBanten, TangerangNews, Biem)
+    site.name: site
+    for site in (Kabar6, BantenNews, RadarBanten, BantenHits, TribunBanten, TangerangNews, Biem)
 }
 """Portal name -> its own renderer, for the portals whose pages need more than their
 family's markup."""

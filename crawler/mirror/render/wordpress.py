@@ -304,16 +304,36 @@ class JNewsSite(WordPressSite):
 
 
 class Kabar6(WordPressSite):
+    """kabar6.com: nested categories, ``/category/tangerang-raya/tangerang-selatan/``."""
+
     name = "kabar6"
-    category_base = "/category/berita/"
     rel_next_story = True
+    parents = {
+        "Tangsel": "tangerang-raya/tangerang-selatan",
+        "Kabupaten Tangerang": "tangerang-raya",
+    }
+    """Section -> its category path on the real site (docs/portals/kabar6.md); other
+    sections are top-level categories."""
+
+    def section_path(self, section: str) -> str:
+        return f"{self.category_base}{self.parents.get(section) or slugify(section)}/"
 
 
-class RadarBanten(WordPressSite):
-    name = "radarbanten"
+class DatedWordPressSite(WordPressSite):
+    """WordPress "day and name" permalinks: ``/YYYY/MM/DD/<slug>/``."""
 
     def article_path(self, article: Article) -> str:
         return f"/{published(article):%Y/%m/%d}/{article['slug']}/"
+
+
+class RadarBanten(DatedWordPressSite):
+    name = "radarbanten"
+
+
+class BantenHits(DatedWordPressSite):
+    """bantenhits.com: dated permalinks on the bare host (docs/portals/bantenhits.md)."""
+
+    name = "bantenhits"
 
 
 class BantenNews(NewspaperSite):
