@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive import Archive
+from archive.text import repaired_note
 from archive.times import JAKARTA, to_utc_iso
 from crawler.extract.clean import clean_article
 from crawler.extract.dates import parse_date
@@ -48,6 +49,8 @@ class ImportResult:
     """Rejection reason -> number of lines."""
     rejected_lines: list[tuple[int, str]] = field(default_factory=list)
     """(line number, reason) of the first rejected lines."""
+    repaired: int = 0
+    """Lines stored with characters that cannot be stored replaced (``archive.text``)."""
 
     def summary_line(self, name: str) -> str:
         c = self.counts
@@ -57,7 +60,7 @@ class ImportResult:
         )
         if self.reasons:
             line += " (" + ", ".join(f"{r}: {n}" for r, n in self.reasons.most_common()) + ")"
-        return line
+        return line + repaired_note(self.repaired)
 
 
 def import_file(
@@ -84,6 +87,7 @@ def import_file(
                 result.counts[str(outcome)] += 1
             if progress:
                 progress(sum(len(raw) for _, raw in batch))
+        result.repaired = archive.repaired
     return result
 
 
