@@ -30,7 +30,6 @@ response of a crawl and to the pages ``arsip reextract`` reads again, and
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass
 
 from w3lib.encoding import (
@@ -46,11 +45,6 @@ UTF8_WITH_STRAY_CP1252 = "utf-8-stray-cp1252"
 SINGLE_BYTE = {"cp1252", "iso8859-15"}
 """Declared encodings the bytes are checked against (as w3lib names them: it reads
 ISO-8859-1 as windows-1252, as browsers do)."""
-_UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
-"""A well-formed UTF-8 multi-byte sequence (rare by chance in windows-1252 text)."""
-_HIGH = bytes(range(0x80, 0x100))
 
 
 @dataclass(frozen=True)
@@ -92,19 +86,12 @@ def page_charset(body: bytes, content_type: str | None = None) -> Charset:
         return charset
     if declared is not None and declared != "utf-8" and declared not in SINGLE_BYTE:
         return charset  # another script's encoding: nothing to check it against
-    found = _UTF8_SEQUENCE.findall(body)
-    sequences = len(found)
-    if declared in SINGLE_BYTE:
-        if sequences and _decodes(body, "utf-8"):
-            return Charset("utf-8", declared, source)
-        # Bytes of 0x80 and above outside the well-formed UTF-8 sequences.
-        stray = len(body) - len(body.translate(None, _HIGH)) - sum(map(len, found))
-        if sequences > stray:
-            return Charset(UTF8_WITH_STRAY_CP1252, declared, source)
-        return charset
-    # Declared UTF-8, or nothing (UTF-8 by default).
-    if _decodes(body, "utf-8"):
+    if _decodes(body, "utf-8"):  # not ASCII, so with multi-byte sequences
         return Charset("utf-8", declared, source)
+    sequences, stray = _utf8_shape(body)
+    if declared in SINGLE_BYTE:
+        return Charset(UTF8_WITH_STRAY_CP1252, declared, source) if sequences > stray else charset
+    # Declared UTF-8, or nothing (UTF-8 by default).
     if sequences:  # UTF-8 with a few stray bytes
         return Charset(UTF8_WITH_STRAY_CP1252, declared, source)
     in_page = html_body_declared_encoding(body)
@@ -130,6 +117,16 @@ def _decodes(body: bytes, encoding: str) -> bool:
     except (UnicodeDecodeError, LookupError):
         return False
     return True
+
+
+def _utf8_shape(body: bytes) -> tuple[int, int]:
+    """How many well-formed UTF-8 multi-byte sequences ``body`` holds, and how many
+    stray bytes (0x80 and above, outside any sequence). In C: each stray byte is one
+    lone surrogate under ``surrogateescape``, which UTF-8 then cannot encode."""
+    text = body.decode("utf-8", "surrogateescape")
+    stray = len(body) - len(text.encode("utf-8", "ignore"))
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return non_ascii - stray, stray
 
 
 def _stray_as_cp1252(error: UnicodeError) -> tuple[str, int]:
