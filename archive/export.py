@@ -25,15 +25,27 @@ class MissingExtra(RuntimeError):
     """An optional dependency is not installed; the message says how to install it."""
 
 
+def string_list(stored: Any) -> list[str]:
+    """A stored ``authors`` or ``tags`` value (JSON text) as a list of strings, whatever
+    an older arsip let in: an item that is not a string becomes its JSON text, a value
+    that is not a list its one item, text that is not JSON itself."""
+    if stored in (None, ""):
+        return []
+    try:
+        value = json.loads(stored) if isinstance(stored, str) else stored
+    except json.JSONDecodeError:
+        value = stored
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in items]
+
+
 def decoded(row: dict[str, Any]) -> dict[str, Any]:
-    """A row with ``authors`` and ``tags`` as lists (stored as JSON text)."""
+    """A row with ``authors`` and ``tags`` as lists of strings (stored as JSON text)."""
     for name in JSON_LIST_COLUMNS:
-        value = row.get(name)
-        if isinstance(value, str):
-            try:
-                row[name] = json.loads(value)
-            except json.JSONDecodeError:
-                row[name] = [value]
+        if name in row:
+            row[name] = string_list(row[name])
     return row
 
 

@@ -23,8 +23,6 @@ Times: filters take instants as UTC strings ``YYYY-MM-DDTHH:MM:SSZ`` (the format
 
 from __future__ import annotations
 
-import contextlib
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.dedup import canonical_url
+from archive.export import string_list
 from archive.times import to_utc_iso
 
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -456,8 +455,7 @@ def article_record(db: sqlite_utils.Database, article_id: int) -> dict[str, Any]
     """
     (article,) = _rows(db.execute("SELECT * FROM articles WHERE id = ?", [article_id]))
     for name in ("authors", "tags"):
-        with contextlib.suppress(json.JSONDecodeError):  # else keep what is stored
-            article[name] = json.loads(article[name]) if article.get(name) else []
+        article[name] = string_list(article.get(name))
     article["urls"] = _rows(
         db.execute(
             "SELECT url, first_seen_at FROM article_urls WHERE article_id = ?"

@@ -13,8 +13,9 @@ batch in one transaction, each article still all-or-nothing (a savepoint each).
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,10 @@ from archive.dedup import (
 )
 from archive.memory.runlog import run_log_columns
 from archive.pages import RawPages
+from archive.text import valid_record
 from archive.times import utc_now
+
+logger = logging.getLogger(__name__)
 
 # Columns copied from an Article record into ``articles``.
 ARTICLE_COLUMNS = (
@@ -114,6 +118,9 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         # Ids of the articles of the running ``store_many`` batch still to be indexed
         # for search (None outside a batch: the triggers index as rows change).
         self._fts_pending: set[int] | None = None
+        self.repaired = 0
+        """Articles stored since the writer opened (or its run started) whose texts held
+        characters that cannot be stored, replaced (see ``archive.text``)."""
 
     def __enter__(self) -> ArchiveWriter:
         return self
@@ -128,12 +135,15 @@ class ArchiveWriter(ClusterPlacement, RawPages):
     # -- runs -------------------------------------------------------------------------
 
     def start_run(self, portal: str, mirror: str | None = None) -> int:
+        self.repaired = 0
         with self.db.atomic():
             table = self.db["crawl_runs"]
             table.insert({"portal": portal, "started_at": utc_now(), "mirror": mirror})
             return int(table.last_pk)
 
     def finish_run(self, run_id: int, counts: Mapping[str, int], reason: str, stats: Any) -> None:
+        if self.repaired:
+            stats = {**stats, "arsip/text_repaired": self.repaired}
         with self.db.atomic():
             self.db["crawl_runs"].update(
                 run_id,
@@ -170,7 +180,11 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         transaction (a savepoint inside ``store_many``'s batch).
 
         A record with the stored title and text whose other fields differ corrects them
-        in place (``updated``, no new revision; see ``_corrections``)."""
+        in place (``updated``, no new revision; see ``_corrections``).
+
+        Every text of the record is made valid first (``archive.text``): a character
+        SQLite cannot store is replaced, never a reason to lose the article."""
+        record = self._valid(record)
         return self._store(
             record,
             text_signature(record.get("body")),
@@ -246,7 +260,12 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         inside the batch's transaction. ``correct_fields`` False: a record whose title
         and text are unchanged leaves the stored article's other fields as they are
         (for readings by other tools; see ``store``)."""
-        entries = [e if isinstance(e, Entry) else Entry(e) for e in records]
+        entries = [
+            replace(e, record=self._valid(e.record))
+            if isinstance(e, Entry)
+            else Entry(self._valid(e))
+            for e in records
+        ]
         signatures = text_signatures([e.record.get("body") for e in entries])
         stored = (
             self._store(e.record, s, run_id=run_id, correct_fields=correct_fields, **e.options())
@@ -273,6 +292,19 @@ class ArchiveWriter(ClusterPlacement, RawPages):
                 self.db.execute("DELETE FROM fts_deferred")
             finally:
                 self._fts_pending = None
+
+    def _valid(self, record: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The record with every text valid (``archive.text``); a repair is counted and
+        logged with the article's URL."""
+        valid, replaced = valid_record(record)
+        if replaced:  # (a surrogate pair joined into its character loses nothing)
+            self.repaired += 1
+            logger.warning(
+                "%s: %d character(s) that cannot be stored replaced by U+FFFD",
+                valid.get("url"),
+                replaced,
+            )
+        return valid
 
     def _find(self, url_keys: Iterable[str]) -> int | None:
         for key in url_keys:

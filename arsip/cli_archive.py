@@ -104,15 +104,21 @@ def duplicates(db_path: Path, min_portals: int, limit: int, fmt: str) -> None:
 def import_(source: Path, db_path: Path) -> None:
     """Import articles from a JSON-lines FILE (one article per line, with arsip's
     Article field names or in news-please's JSON output format) through the same dedup
-    and history rules as a crawl. Lines that cannot be articles are rejected with a
-    reason; the rest are imported.
+    and history rules as a crawl (the schema: docs/import.md). Lines that cannot be
+    articles are rejected with their line number and reason; the rest are imported. A
+    file that is not JSON lines at all is refused (exit status 1).
 
     \b
     Example:
         arsip import articles.jsonl --db news.db
     """
-    from arsip.importer import import_file
+    from arsip.importer import NotJsonLines, check_json_lines, import_file
 
+    try:  # before the archive is opened (or created)
+        check_json_lines(source)
+    except NotJsonLines as error:
+        click.echo(f"arsip: {error}; nothing imported", err=True)
+        sys.exit(1)
     with (
         open_archive(db_path) as arch,
         _progressbar(source.stat().st_size, f"Importing {source.name}") as bar,

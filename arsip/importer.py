@@ -1,5 +1,6 @@
 """Importing articles written by other tools: a JSON-lines file, one article per line,
-either with arsip's Article field names or in news-please's JSON output format.
+either with arsip's Article field names or in news-please's JSON output format (the
+schema: ``arsip.import_schema``, docs/import.md).
 
 Every line goes through the same stages as a crawled page where they apply (news-please
 text through Indonesian cleaning; every date through ``crawler.extract.dates``) and
@@ -22,7 +23,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive import Archive
+from archive.text import repaired_note
 from archive.times import JAKARTA, to_utc_iso
+from arsip.import_schema import ArticleLine, InvalidLine, NewsPleaseLine, validate_line
 from crawler.extract.clean import clean_article
 from crawler.extract.dates import parse_date
 from crawler.extract.normalise import normalise_article
@@ -31,13 +34,24 @@ from crawler.portals import portal_for_url
 
 BATCH = 500
 """Lines per transaction (``ArchiveWriter.store_many``); each article is still all-or-nothing."""
-# news-please's JSON output (NewsArticle): these keys tell its lines from arsip's.
-NEWS_PLEASE_KEYS = {"maintext", "date_publish", "source_domain", "date_download", "title_page"}
-ARTICLE_FIELDS = set(Article.field_names())
+SNIFF_LINES = 20
+"""A file none of whose first lines (that many, blank ones aside) is a JSON object is
+not JSON lines at all, and is not imported (``NotJsonLines``)."""
+_SNIFF_LINE_BYTES = 8 * 1024 * 1024
 
 
 class Rejected(ValueError):
-    """A line that cannot become an article; the message is the reason."""
+    """A line that cannot become an article; the message is the reason (counted), and
+    ``detail`` says more about this line, when there is more to say."""
+
+    def __init__(self, reason: str, detail: str | None = None):
+        self.detail = detail
+        super().__init__(reason)
+
+
+class NotJsonLines(ValueError):
+    """A file that is not JSON lines at all (a README, a JSON array, a compressed
+    file): nothing of it is imported."""
 
 
 @dataclass
@@ -48,6 +62,8 @@ class ImportResult:
     """Rejection reason -> number of lines."""
     rejected_lines: list[tuple[int, str]] = field(default_factory=list)
     """(line number, reason) of the first rejected lines."""
+    repaired: int = 0
+    """Lines stored with characters that cannot be stored replaced (``archive.text``)."""
 
     def summary_line(self, name: str) -> str:
         c = self.counts
@@ -57,7 +73,7 @@ class ImportResult:
         )
         if self.reasons:
             line += " (" + ", ".join(f"{r}: {n}" for r, n in self.reasons.most_common()) + ")"
-        return line
+        return line + repaired_note(self.repaired)
 
 
 def import_file(
@@ -69,7 +85,9 @@ def import_file(
 ) -> ImportResult:
     """Import a JSON-lines file into the archive. ``now`` (aware) is the instant dates
     are checked against (a publication date after it is rejected); ``progress`` is
-    called with the number of bytes read since its last call."""
+    called with the number of bytes read since its last call. Raises ``NotJsonLines``
+    (before anything is written) for a file that is not JSON lines at all."""
+    check_json_lines(source)
     now = now or datetime.now(UTC)
     result = ImportResult()
     with arch.writer() as archive, open(source, "rb") as lines:
@@ -84,6 +102,7 @@ def import_file(
                 result.counts[str(outcome)] += 1
             if progress:
                 progress(sum(len(raw) for _, raw in batch))
+        result.repaired = archive.repaired
     return result
 
 
@@ -97,8 +116,30 @@ def _read_line(
         result.counts["rejected"] += 1
         result.reasons[str(reason)] += 1
         if len(result.rejected_lines) < 20:
-            result.rejected_lines.append((number, str(reason)))
+            detail = f" ({reason.detail})" if reason.detail else ""
+            result.rejected_lines.append((number, f"{reason}{detail}"))
         return None
+
+
+def check_json_lines(source: str | Path) -> None:
+    """Raise ``NotJsonLines`` when none of the first ``SNIFF_LINES`` non-blank lines of
+    ``source`` is a JSON object (an empty file is empty JSON lines)."""
+    seen = 0
+    with open(source, "rb") as lines:
+        while seen < SNIFF_LINES and (raw := lines.readline(_SNIFF_LINE_BYTES)):
+            if not raw.strip():
+                continue
+            seen += 1
+            try:
+                if isinstance(json.loads(raw), dict):
+                    return
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                pass
+    if seen:
+        raise NotJsonLines(
+            f"{source} is not JSON lines: none of its first {seen} lines is a JSON object"
+            " (arsip import reads one JSON object per line, see docs/import.md)"
+        )
 
 
 def record_from_line(raw: bytes | str, *, now: datetime) -> dict[str, Any]:
@@ -116,10 +157,14 @@ def record_from_line(raw: bytes | str, *, now: datetime) -> dict[str, Any]:
     url = url.strip()
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
         raise Rejected("not an http(s) URL")
-    if NEWS_PLEASE_KEYS & data.keys():
-        article, date_text = _from_news_please(data, url)
+    try:
+        line = validate_line({**data, "url": url})
+    except InvalidLine as invalid:
+        raise Rejected(invalid.reason, invalid.detail) from None
+    if isinstance(line, NewsPleaseLine):
+        article, date_text = _from_news_please(line)
     else:
-        article, date_text = _from_article_fields(data, url)
+        article, date_text = _from_article_fields(line)
     if not article.title:
         raise Rejected("no title")
     if not article.body:
@@ -129,59 +174,52 @@ def record_from_line(raw: bytes | str, *, now: datetime) -> dict[str, Any]:
     article.fetched_at = _instant(article.fetched_at, timezone, now) or to_utc_iso(now)
     if date_text:
         _check_not_future(date_text, timezone, now)
-        article.date_hints = [(data.get("published_source") or "meta", date_text)]
-    given_raw = data.get("published_raw")
+        source = line.published_source if isinstance(line, ArticleLine) else None
+        article.date_hints = [(source or "meta", date_text)]
+    given_raw = line.published_raw if isinstance(line, ArticleLine) else None
     article = normalise_article(article, timezone)
     if date_text and not article.published_at:
         raise Rejected("unreadable publication date")
-    if given_raw and isinstance(given_raw, str):
+    if given_raw:
         article.published_raw = given_raw
     return article.to_record()
 
 
-def _from_news_please(data: dict[str, Any], url: str) -> tuple[Article, str | None]:
+def _from_news_please(line: NewsPleaseLine) -> tuple[Article, str | None]:
+    url = line.url
     portal = portal_for_url(url)
-    domain = data.get("source_domain") or urlsplit(url).hostname or ""
-    text = data.get("maintext") or data.get("text") or ""
+    domain = line.source_domain or urlsplit(url).hostname or ""
+    text = line.maintext or line.text or ""
     # news-please separates paragraphs with single newlines; arsip with blank lines.
-    paragraphs = [p.strip() for p in re.split(r"\n+", str(text)) if p.strip()]
+    paragraphs = [p.strip() for p in re.split(r"\n+", text) if p.strip()]
     article = Article(
         url=url,
-        portal=portal.name if portal else re.sub(r"^www\.", "", str(domain).lower()),
-        title=_text(data.get("title")) or _text(data.get("title_page")),
+        portal=portal.name if portal else re.sub(r"^www\.", "", domain.lower()),
+        title=_text(line.title) or _text(line.title_page),
         body="\n\n".join(paragraphs) or None,
-        description=_text(data.get("description")),
-        authors=[a for a in (data.get("authors") or []) if isinstance(a, str) and a.strip()],
-        image_url=_text(data.get("image_url")),
-        language=_text(data.get("language")) or "id",
-        modified_at=_text(data.get("date_modify")),
-        fetched_at=_text(data.get("date_download")),
+        description=_text(line.description),
+        authors=line.authors or [],
+        image_url=_text(line.image_url),
+        language=_text(line.language) or "id",
+        modified_at=_text(line.date_modify),
+        fetched_at=_text(line.date_download),
     )
     article = clean_article(article, portal.site_name if portal else None)
-    return article, _text(data.get("date_publish"))
+    return article, _text(line.date_publish)
 
 
-def _from_article_fields(data: dict[str, Any], url: str) -> tuple[Article, str | None]:
-    values = {k: v for k, v in data.items() if k in ARTICLE_FIELDS}
-    values.pop("content_hash", None)  # recomputed: the archive's own rule decides
-    # Recomputed from the date text below: a given "9999-99-99" must not be stored.
-    for name in ("published_at", "published_local", "published_has_time"):
-        values.pop(name, None)
-    for name in ("authors", "tags"):
-        if not isinstance(values.get(name, []), list):
-            raise Rejected(f"{name} is not a list")
-    for name in ("title", "body", "description", "section", "editor", "dateline"):
-        if values.get(name) is not None and not isinstance(values[name], str):
-            raise Rejected(f"{name} is not text")
-    portal = portal_for_url(url)
-    values["url"] = url
-    values["portal"] = values.get("portal") or (portal.name if portal else urlsplit(url).hostname)
-    try:
-        article = Article(**values)
-    except TypeError as error:
-        raise Rejected(f"bad fields ({error})") from None
-    date_text = _text(data.get("published_local") or data.get("published_at"))
-    return article, date_text or _text(data.get("published_raw"))
+def _from_article_fields(line: ArticleLine) -> tuple[Article, str | None]:
+    # The publication fields are recomputed from the date text below (a given
+    # "9999-99-99" must not be stored); the archive computes content_hash and word_count.
+    values = line.model_dump(
+        exclude={"published_at", "published_local", "published_raw", "published_source"},
+        exclude_none=True,
+    )
+    portal = portal_for_url(line.url)
+    values["portal"] = line.portal or (portal.name if portal else urlsplit(line.url).hostname)
+    article = Article(**values)
+    date_text = _text(line.published_local or line.published_at)
+    return article, date_text or _text(line.published_raw)
 
 
 def _text(value: Any) -> str | None:

@@ -24,6 +24,7 @@ from parsel import Selector
 
 from archive import Archive
 from archive.pages import page_body
+from archive.text import repaired_note
 from archive.writer import ArchiveWriter, Entry
 from crawler.extract import extract_article
 from crawler.extract.page import page_selector
@@ -62,7 +63,8 @@ def reextract(
     binary, a page of a multi-page article not kept), and ``pages``: the first pages
     read (a multi-page article counts once). ``progress`` is called with the number of
     first pages done since its last call; ``rejected`` with the URL and the message of
-    each rejected one."""
+    each rejected one. ``repaired`` counts the articles stored with characters that
+    cannot be stored replaced (``archive.text``)."""
     counts: Counter[str] = Counter()
     with arch.writer() as archive:
         db = archive.db
@@ -99,6 +101,8 @@ def reextract(
                 )
             if progress:
                 progress(len(batch))
+        if archive.repaired:
+            counts["repaired"] = archive.repaired
     return counts
 
 
@@ -180,4 +184,4 @@ def summary_line(counts: Counter[str]) -> str:
     )
     if reasons:
         line += " (" + ", ".join(f"{r}: {n}" for r, n in reasons.most_common()) + ")"
-    return line
+    return line + repaired_note(counts["repaired"])

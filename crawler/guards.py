@@ -1,19 +1,14 @@
 """Guards between the downloader and the spider: what a misbehaving portal sends must
 not reach the archive as text it is not.
 
-``body_encoding`` decides how a page's bytes are to be read when the label lies:
-
-- a body labelled UTF-8 (HTTP header) that is not valid UTF-8 and holds no UTF-8
-  multi-byte sequence at all is read in its ``<meta>`` charset when that one fits,
-  else as windows-1252 (the usual mislabel of older Indonesian CMSs); a body that no
-  candidate decodes is refused. A UTF-8 page with a few stray bytes (pasted from a
-  windows-1252 editor) stays UTF-8: reading it all as windows-1252 would garble every
-  other accented letter on it;
-- a body labelled windows-1252 / ISO-8859-1 that is valid UTF-8 with multi-byte
-  sequences is read as UTF-8 (valid UTF-8 sequences are vanishingly rare in real
-  windows-1252 text, and reading it as windows-1252 would store ``Ã©`` mojibake);
-- a body with more than ``BINARY_CONTROL_SHARE`` control bytes is not text at all
-  (an image or an archive served as ``text/html``) and is refused.
+``body_encoding`` decides how a page's bytes are to be read: in the encoding a browser
+would choose (byte order mark, HTTP label, ``<meta>`` or XML declaration), checked
+against the bytes (``crawler.extract.charset``: a UTF-8 page declared windows-1252 by
+any of these means is read as UTF-8, a windows-1252 page labelled UTF-8 as
+windows-1252, stray windows-1252 bytes in a UTF-8 page as windows-1252). A body that
+no candidate decodes is refused, and so is a body with more than
+``BINARY_CONTROL_SHARE`` control bytes: it is not text at all (an image or an archive
+served as ``text/html``).
 
 ``ResponseGuardMiddleware`` applies this to every text response of a crawl: a repaired
 response goes on with the right encoding (stat ``arsip/charset_repaired``), a refused one
@@ -27,18 +22,14 @@ from __future__ import annotations
 import codecs
 import functools
 import logging
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from w3lib.encoding import (
-    html_body_declared_encoding,
-    http_content_type_encoding,
-    resolve_encoding,
-)
+
+from crawler.extract.charset import decode_page, page_charset
 
 logger = logging.getLogger(__name__)
 
@@ -47,12 +38,7 @@ BINARY_CONTROL_SHARE = 0.02
 is binary: text pages have none, random bytes about 9%."""
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _SAMPLE = 64 * 1024
-_SINGLE_BYTE = {"cp1252", "iso8859-15"}  # as w3lib names them (latin-1 is cp1252)
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
-"""A well-formed UTF-8 multi-byte sequence (rare by chance in windows-1252 text)."""
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class RefusedBody(ValueError):
@@ -63,55 +49,36 @@ class RefusedBody(ValueError):
         super().__init__(detail)
 
 
-def _decodes(body: bytes, encoding: str) -> bool:
-    try:
-        body.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return False
-    return True
-
-
 def is_binary(body: bytes) -> bool:
     sample = body[:_SAMPLE]
-    if not sample or sample.startswith(_BOMS[1:]):  # UTF-16 text is full of NULs
+    if not sample or sample.startswith(_UTF16_BOMS):  # UTF-16 text is full of NULs
         return False
     controls = len(sample) - len(sample.translate(None, _CONTROL))
     return controls / len(sample) > BINARY_CONTROL_SHARE
 
 
 def body_encoding(body: bytes, content_type: str | None) -> str | None:
-    """The encoding to read ``body`` in, when it differs from its HTTP label; None when
-    the label (or, without one, the usual detection) is right. Raises ``RefusedBody``
-    for binary bodies and for bodies no candidate encoding decodes."""
+    """The encoding to read ``body`` in, when it differs from the one it declares (by
+    a BOM, its HTTP label, its ``<meta>`` or XML declaration; UTF-8 when none); None
+    when the declaration is right. Raises ``RefusedBody`` for binary bodies and for
+    bodies no candidate encoding decodes."""
     if is_binary(body):
         raise RefusedBody("binary", "binary content served as text")
-    label = http_content_type_encoding(content_type) if content_type else None
-    if not label or body.startswith(_BOMS) or body.isascii():
-        return None
-    label = resolve_encoding(label) or label
-    if label == "utf-8":
-        if _decodes(body, "utf-8") or _UTF8_SEQUENCE.search(body):
-            return None
-        meta = html_body_declared_encoding(body)
-        meta = resolve_encoding(meta) if meta else None
-        for candidate in (meta, "cp1252"):
-            if candidate and candidate != "utf-8" and _decodes(body, candidate):
-                return candidate
-        raise RefusedBody("charset", "labelled utf-8, but no charset decodes it")
-    if label in _SINGLE_BYTE and _decodes(body, "utf-8"):
-        return "utf-8"
-    return None
+    charset = page_charset(body, content_type)
+    if charset.encoding is None:
+        declared = charset.declared or "nothing"
+        raise RefusedBody("charset", f"declared {declared}, but no charset decodes it")
+    return charset.encoding if charset.repaired else None
 
 
-def page_text(body: bytes, headers: Mapping[str, str] | None = None) -> str | bytes:
-    """A kept page's body as the crawl read it: decoded text when its label was wrong
-    (see ``body_encoding``), else the bytes (the extractor honours their charset).
-    Raises ``RefusedBody``."""
+def page_text(body: bytes, headers: Mapping[str, str] | None = None) -> str:
+    """A kept page's body as the crawl read it (see ``body_encoding``). Raises
+    ``RefusedBody``."""
     content_type = next(
         (v for k, v in (headers or {}).items() if k.lower() == "content-type"), None
     )
-    encoding = body_encoding(body, content_type)
-    return body.decode(encoding) if encoding else body
+    body_encoding(body, content_type)  # refuses what the crawl refused
+    return decode_page(body, content_type)
 
 
 class ResponseGuardMiddleware:

@@ -38,6 +38,7 @@ PAGE_ORDER = [
     "portals",
     "adding-a-portal",
     "archive",
+    "import",
     "analysis",
     "extraction",
     "reliability",

@@ -32,13 +32,16 @@ GZIP_BOMB_SIZE = 1024**3  # 1 GiB once inflated, about 1 MiB on the wire
 RSS_LIMIT_MB = 400
 
 
+ACCENTED = ("Café Señora", "Kesehatán Lansia", "Kafé Rosé", "Pâtisserie Warga", "Résumé Dinas")
+
+
 def accented_articles() -> list[dict]:
-    """Two articles whose title and text need more than ASCII (windows-1252 can encode
-    them): what a mislabelled charset garbles."""
+    """Articles whose title and text need more than ASCII (windows-1252 can encode
+    them): what a mislabelled charset garbles, one per charset fault."""
     articles = generate_articles(
-        2, first_id=88000, newest=datetime.fromisoformat("2025-09-20T09:00:00+07:00")
+        len(ACCENTED), first_id=88000, newest=datetime.fromisoformat("2025-09-20T09:00:00+07:00")
     )
-    for article, name in zip(articles, ("Café Señora", "Kesehatán Lansia"), strict=True):
+    for article, name in zip(articles, ACCENTED, strict=True):
         article["title"] = f"{name} – “Pelayanan” Warga {article['id']}"
         article["paragraphs"][0] = (
             f"Pengelola {name} menyebut “layanan ramah” itu dibuka pukul 09.00 – 15.00 "
@@ -127,6 +130,9 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
         "truncate": (plain[6], "truncatex1"),
         "charset": (accented[0], "charsetx1"),  # windows-1252 labelled utf-8
         "charset-reverse": (accented[1], "charset-reversex1"),  # utf-8 labelled 1252
+        "charset-meta": (accented[2], "charset-metax1"),  # utf-8, <meta> says iso-8859-1
+        "charset-xml": (accented[3], "charset-xmlx1"),  # utf-8, <?xml encoding> iso-8859-1
+        "charset-stray": (accented[4], "charset-strayx1"),  # utf-8 + 1 stray, labelled 1252
         "binary": (plain[7], "binaryx1"),  # refused: missed
         "huge": (plain[8], "hugex1"),  # over DOWNLOAD_MAXSIZE: missed
         "gzip-bomb": (plain[9], f"gzip-bomb:{GZIP_BOMB_SIZE}x1"),  # missed
@@ -164,7 +170,7 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     assert fault["retry-after"].hits == 2 and fault["retry-after-too-long"].hits == 1
     assert fault["reset"].hits == 2 and fault["stall"].hits == 2
     assert fault["truncate"].hits == 2
-    for name in ("binary", "huge", "gzip-bomb", "charset", "charset-reverse"):
+    for name in ("binary", "huge", "gzip-bomb", *(k for k in KINDS if k.startswith("charset"))):
         assert fault[name].hits == 1, name  # nothing to gain from asking again
     assert fault["redirect-loop"].hits == 6  # REDIRECT_MAX_TIMES = 5, then given up
     assert 1 <= fault["trap"].hits <= 12  # each section: its page and one more at most
@@ -186,7 +192,7 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     }, exceptions
     assert stats["arsip/refused/binary"] == 1
     assert stats["arsip/sitemaps_empty"] == 1  # the XML bomb, read without expansion
-    assert stats["arsip/charset_repaired"] == 2
+    assert stats["arsip/charset_repaired"] == len(ACCENTED)  # one per charset fault
     assert run["errors"] >= 2  # the given-up 500 and the cancelled huge page
     given_up = {k.split("/")[-1]: v for k, v in stats.items() if k.startswith("arsip/given_up/")}
     assert given_up == {

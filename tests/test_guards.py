@@ -8,6 +8,7 @@ import random
 
 import pytest
 
+from crawler.extract.charset import UTF8_WITH_STRAY_CP1252
 from crawler.guards import RefusedBody, body_encoding, page_text
 
 TEXT = "<html><head><meta charset='utf-8'></head><body><p>Kesehatán “warga” – café</p></body>"
@@ -25,8 +26,9 @@ PLAIN = "<html><body><p>Banjir di Pamulang</p></body></html>"
         (PLAIN.encode(), "text/html; charset=windows-1252", None),  # ASCII: nothing to do
         (TEXT.encode(), "text/html", None),  # no label: Scrapy's own detection
         (codecs.BOM_UTF8 + TEXT.encode(), "text/html; charset=windows-1252", None),  # BOM
-        # UTF-8 with one stray windows-1252 byte: still UTF-8 (the rest stays right).
-        (TEXT.encode() + b"<p>caf\xe9</p>", "text/html; charset=utf-8", None),
+        # UTF-8 with one stray windows-1252 byte: still UTF-8 (the rest stays right),
+        # the stray byte read as windows-1252.
+        (TEXT.encode() + b"<p>caf\xe9</p>", "text/html; charset=utf-8", UTF8_WITH_STRAY_CP1252),
         (
             TEXT.replace("utf-8", "iso-8859-15").encode("iso-8859-15", "replace"),
             "text/html; charset=utf-8",
@@ -54,4 +56,6 @@ def test_binary_and_undecodable_bodies_are_refused():
 def test_a_kept_page_reads_as_the_crawl_read_it():
     headers = {"Content-Type": "text/html; charset=utf-8"}
     assert page_text(TEXT.encode("cp1252"), headers) == TEXT
-    assert page_text(TEXT.encode(), headers) == TEXT.encode()  # bytes: as they are
+    assert page_text(TEXT.encode(), headers) == TEXT
+    stray = TEXT.encode() + b"<p>caf\xe9</p>"
+    assert page_text(stray, headers) == TEXT + "<p>café</p>"

@@ -84,6 +84,27 @@ def test_charset_mislabel(serve):
         body.decode("utf-8")
 
 
+def test_charset_declared_in_the_page_only_or_with_a_stray_byte(serve):
+    meta, xml, stray = [
+        p for p in default_sites()[0].pages if p.startswith("/detail/") and p != SEED
+    ][:3]
+    server = serve(f"{meta}=charset-meta", f"{xml}=charset-xml", f"{stray}=charset-stray")
+    _, headers, body = get(server, meta)
+    assert headers["Content-Type"] == "text/html"
+    assert b'<meta charset="iso-8859-1">' in body and b"utf-8" not in body.lower()
+    assert not body.isascii() and body.decode("utf-8")  # UTF-8 bytes all the same
+    _, headers, body = get(server, xml)
+    assert headers["Content-Type"] == "text/html" and b"<meta charset" not in body
+    assert body.startswith(b'<?xml version="1.0" encoding="iso-8859-1"?>')
+    body.decode("utf-8")
+    _, headers, body = get(server, stray)
+    assert headers["Content-Type"] == "text/html; charset=windows-1252"
+    with pytest.raises(UnicodeDecodeError) as error:  # one byte, and only one
+        body.decode("utf-8")
+    start, end = error.value.start, error.value.end
+    (body[:start] + body[start:end].decode("cp1252").encode() + body[end:]).decode("utf-8")
+
+
 def test_gzip_bomb_inflates_far_beyond_its_size(serve):
     _, headers, body = get(serve("/=gzip-bomb:20000000"), "/")
     assert headers["Content-Encoding"] == "gzip"

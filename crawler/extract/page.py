@@ -33,6 +33,7 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from crawler.extract.body import read_body
+from crawler.extract.charset import decode_page
 from crawler.extract.datehints import add_htmldate, date_hints
 from crawler.extract.language import declared_language, guess_language
 from crawler.extract.scan import Scan
@@ -122,19 +123,9 @@ def read_page(
 
 
 def page_selector(page: str | bytes | Selector) -> Selector:
-    """The page parsed as ``read_page`` parses it (bytes decoded by their meta charset,
-    else as UTF-8); a Selector is returned as it is."""
-    return page if isinstance(page, Selector) else Selector(text=_as_text(page))
-
-
-def _as_text(page: str | bytes) -> str:
-    if isinstance(page, str):
+    """The page parsed as ``read_page`` parses it (bytes decoded as a browser would,
+    checked against the bytes: ``crawler.extract.charset``); a Selector is returned as
+    it is."""
+    if isinstance(page, Selector):
         return page
-    # Scrapy gives decoded text; for raw bytes honour a meta charset, else UTF-8.
-    head = page[:2048].decode("ascii", "ignore")
-    match = re.search(r"charset=[\"']?([\w-]+)", head, re.I)
-    encoding = match.group(1) if match else "utf-8"
-    try:
-        return page.decode(encoding, "replace")
-    except LookupError:
-        return page.decode("utf-8", "replace")
+    return Selector(text=page if isinstance(page, str) else decode_page(page))

@@ -14,6 +14,11 @@ Kinds:
 ``truncate``       half the body, then the connection closes (Content-Length promised more)
 ``charset``        the page encoded as windows-1252 but labelled utf-8
 ``charset-reverse`` the page in utf-8 but labelled windows-1252
+``charset-meta``   the page in utf-8, no HTTP charset, ``<meta charset="iso-8859-1">``
+``charset-xml``    the page in utf-8, no HTTP charset nor ``<meta>``, and an XML
+                   declaration ``<?xml ... encoding="iso-8859-1"?>``
+``charset-stray``  the page in utf-8 but labelled windows-1252, and one character of its
+                   text (``é``, ``“``...) as a stray windows-1252 byte
 ``binary``         random bytes served as text/html
 ``huge``           a body of ``size`` bytes (default 20 MiB), over the crawler's limit
 ``gzip-bomb``      ``Content-Encoding: gzip``, a few MiB that inflate to ``size`` (1 GiB)
@@ -41,7 +46,8 @@ if TYPE_CHECKING:
 
 KINDS = (
     "status", "retry-after", "reset", "stall", "truncate", "charset", "charset-reverse",
-    "binary", "huge", "gzip-bomb", "xml-bomb", "redirect-loop", "trap",
+    "charset-meta", "charset-xml", "charset-stray", "binary", "huge", "gzip-bomb", "xml-bomb",
+    "redirect-loop", "trap",
 )  # fmt: skip
 _SPEC = re.compile(r"(?P<kind>[a-z-]+)(?::(?P<arg>[\d.]+))?(?:x(?P<times>\d+))?")
 # Kinds drawn by random injection: the ones that a later run can recover from.
@@ -182,7 +188,41 @@ def serve_fault(handler: _Handler, fault: Fault, page: Page | None, target: str)
         return _send(handler, status, text.encode("windows-1252", "replace"))
     if kind == "charset-reverse":
         return _send(handler, status, body, content_type="text/html; charset=windows-1252")
+    if kind == "charset-meta":
+        body = _META_CHARSET.sub(b"", body, count=1).replace(
+            b"<head>", b'<head><meta charset="iso-8859-1">', 1
+        )
+        return _send(handler, status, body, content_type="text/html")
+    if kind == "charset-xml":
+        prolog = b'<?xml version="1.0" encoding="iso-8859-1"?>\n'
+        return _send(
+            handler, status, prolog + _META_CHARSET.sub(b"", body), content_type="text/html"
+        )
+    if kind == "charset-stray":
+        return _send(
+            handler, status, stray_byte(body), content_type="text/html; charset=windows-1252"
+        )
     raise AssertionError(kind)
+
+
+_META_CHARSET = re.compile(rb"<meta\s+charset=[\"']?[\w-]+[\"']?\s*/?>", re.I)
+
+
+def stray_byte(body: bytes) -> bytes:
+    """UTF-8 ``body`` with the first character of its ``<body>`` (else of the page) that
+    windows-1252 has (``é``, ``“``, ``–``) written as that one windows-1252 byte, as
+    text pasted from an old editor."""
+    for start in (max(body.find(b"<body"), 0), 0):
+        for match in _UTF8_SEQUENCE.finditer(body, start):
+            try:
+                byte = match.group().decode().encode("cp1252")
+            except UnicodeEncodeError:
+                continue
+            return body[: match.start()] + byte + body[match.end() :]
+    return body
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 
 
 def _send(
