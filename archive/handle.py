@@ -99,13 +99,17 @@ class Archive:
         return where if where is not None else self.filter(query, **filters)
 
     def search(
-        self, query: str, *, limit: int = 20, where: ArticleFilter | None = None, **filters: Any
-    ) -> list[dict[str, Any]]:
+        self, query: str, *, limit: int = 20, where: ArticleFilter | None = None,
+        time_limit: float | None = None, **filters: Any,
+    ) -> list[dict[str, Any]]:  # fmt: skip
         """The best ``limit`` matches of ``query``, best first, each with a ``snippet``
-        (matched words in [brackets]) and ``rank`` (bm25, lower is better)."""
+        (matched words in [brackets]) and ``rank`` (bm25, lower is better). With
+        ``time_limit`` (seconds), a search running longer is stopped with
+        ``archive.search.SearchTimeLimit``."""
         from archive.search import search
 
-        return search(self.db, self._where(where, query, filters), limit=limit)
+        where = self._where(where, query, filters)
+        return search(self.db, where, limit=limit, time_limit=time_limit)
 
     def articles(
         self, query: str | None = None, *, where: ArticleFilter | None = None, **filters: Any
