@@ -220,7 +220,7 @@ def mirror(
 
     Faults (for reliability testing) are listed in crawler/mirror/faults.py: status,
     retry-after, reset, stall, truncate, charset, charset-reverse, binary, huge,
-    gzip-bomb, xml-bomb, redirect-loop, trap.
+    gzip-bomb, xml-bomb, redirect-loop, trap, huge-sitemap, gzip, gzip-file.
 
     \b
     Example:
