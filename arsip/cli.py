@@ -115,15 +115,16 @@ def crawl(
     """Crawl PORTALS (default: every enabled portal) into the archive, in one process.
 
     Incremental: articles already in the archive are not fetched again (unless their
-    sitemap lastmod is newer, or --refresh-days covers them). One crawl per archive at a
-    time (a lock on DB.lock).
+    sitemap lastmod is newer, or --refresh-days covers them). One writer per archive at
+    a time: a crawl, an import, a reextract or a forget (a lock on DB.lock, beside the
+    archive's real file).
 
     \b
     Exit status:
       0  every portal ran
       1  a portal failed outright (named on stderr); the others were archived
       2  usage error (unknown portal, bad option)
-      3  another crawl is running on this archive
+      3  another crawl (or import, reextract, forget) is writing to this archive
       4  the archive could not be opened or written (disk full: the crawl stops)
 
     \b
