@@ -91,7 +91,7 @@ def writer_lock(
     try:
         if lock.stale and not quiet:
             click.echo(
-                f"arsip: taking over the lock of {_article(lock.stale)} that did not end "
+                f"arsip: taking over the lock of {_a_holder(lock.stale)} that did not end "
                 f"cleanly ({describe(lock.stale)})",
                 err=True,
             )
@@ -100,6 +100,6 @@ def writer_lock(
         lock.release()
 
 
-def _article(holder: dict[str, Any]) -> str:
+def _a_holder(holder: dict[str, Any]) -> str:
     command = holder.get("command") or "crawl"
     return "a crawl" if command == "crawl" else f"an arsip {command}"
