@@ -7,9 +7,12 @@ archive with a newer arsip upgrades it in place and opening it twice changes not
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import sqlite3
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -376,15 +379,125 @@ def connect(
         )
     else:
         conn = sqlite3.connect(str(path), isolation_level=None if autocommit else "")
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
     return conn
+
+
+BUSY_TIMEOUT_MS = 10_000
+"""How long a statement waits, silently, for a lock another connection holds."""
+BUSY_WAIT = 300.0
+"""Default of ``ARSIP_BUSY_WAIT``: how long a write transaction waits for another
+process that holds the archive's write lock (then it fails as "database is locked")."""
+_BUSY_STEP_MS = 1000
+
+logger = logging.getLogger(__name__)
+
+
+class ArchiveDatabase(sqlite_utils.Database):
+    """``sqlite_utils.Database`` whose ``atomic()`` transactions take SQLite's write
+    lock when they begin (``BEGIN IMMEDIATE``), not at their first write.
+
+    A deferred transaction that read before another process committed cannot write
+    at all ("database is locked" at once, whatever the busy timeout: its snapshot is
+    stale), and a writer that found the archive busy for longer than the busy timeout
+    gave up. Here the wait is at the start, where nothing is lost by waiting: up to
+    ``ARSIP_BUSY_WAIT`` seconds (logged as a warning when it lasts over a second, and
+    when it ends), then the transaction fails as before. arsip's own writers do not
+    meet each other (they share ``archive.lock``); this is for any other process that
+    writes to the file (the ``sqlite3`` shell, a script), and for an arsip that does
+    not take the lock."""
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[ArchiveDatabase]:  # type: ignore[override]
+        if self.conn.in_transaction:  # nested: a savepoint, as sqlite_utils does it
+            with super().atomic():
+                yield self
+            return
+        begin_write(self.conn)
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+
+def begin_write(conn: sqlite3.Connection, bound: float | None = None) -> None:
+    """``BEGIN IMMEDIATE``, waiting up to ``bound`` seconds (``ARSIP_BUSY_WAIT``) for
+    another process's write transaction to end, and saying so when it takes a while."""
+    bound = busy_wait() if bound is None else bound
+    conn.execute(f"PRAGMA busy_timeout = {min(_BUSY_STEP_MS, int(bound * 1000)):d}")
+    started = time.monotonic()
+    said = False
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as error:
+                waited = time.monotonic() - started
+                if not _is_busy(error):
+                    raise
+                if waited >= bound:
+                    raise sqlite3.OperationalError(
+                        f"database is locked: another process has been writing to it for "
+                        f"more than {bound:g} s (ARSIP_BUSY_WAIT)"
+                    ) from None
+                if not said:
+                    logger.warning(
+                        "the archive %s is being written by another process (not an arsip "
+                        "command: those take turns); waiting up to %g s for it (ARSIP_BUSY_WAIT)",
+                        _file_of(conn), bound,
+                    )  # fmt: skip
+                    said = True
+        if said:
+            logger.warning(
+                "the archive %s is free again after %.1f s: writing",
+                _file_of(conn), time.monotonic() - started,
+            )  # fmt: skip
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(error)
+
+
+def _file_of(conn: sqlite3.Connection) -> str:
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return file or "(memory)"
+    return "?"
+
+
+def busy_wait() -> float:
+    """``ARSIP_BUSY_WAIT``: seconds a write waits for another process's write
+    transaction (default ``BUSY_WAIT``); a ValueError naming it when it is not a
+    number of 0 or more (``arsip`` checks it before any command)."""
+    value = os.environ.get("ARSIP_BUSY_WAIT")
+    if not value:
+        return BUSY_WAIT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise ValueError(f"ARSIP_BUSY_WAIT={value!r} is not a number of 0 or more")
+    return seconds
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (and create or upgrade) an archive for writing. WAL lets readers (search,
     serve) work while a crawl writes; ``busy_timeout`` makes brief lock waits invisible.
     Checks nothing first: ``archive.open`` is the checked way in."""
-    db = sqlite_utils.Database(connect(path))
+    db = ArchiveDatabase(connect(path))
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")

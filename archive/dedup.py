@@ -9,6 +9,7 @@ bucket are ever compared.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -39,6 +40,9 @@ AMP_PATH = (
 )
 
 
+# Cached: a sitemap's URL is canonicalised by each of the crawl's decisions about it
+# (archived? empty? requested?), three times 50,000 for a full sitemap.
+@functools.lru_cache(maxsize=4096)
 def canonical_url(url: str) -> str:
     """One spelling per article URL (the key of ``article_urls``): https, lower-case host
     without ``www.``/``m.``/``amp.``, no AMP path form, no tracking, AMP or paging

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 import sqlite_utils
 
 from archive.errors import ArchiveError
-from archive.lock import CrawlLock
+from archive.lock import WriterLock
 
 if TYPE_CHECKING:
     import sqlite3
@@ -54,11 +54,12 @@ class Archive:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def lock(self, wait: float | None = 0.0) -> CrawlLock:
-        """The crawl lock (``archive.lock``), taken on entering a ``with``: waits up to
-        ``wait`` seconds (None: as long as it takes) for a running crawl, then raises
-        ``archive.lock.LockHeld``. One crawl, or one ``forget``, at a time."""
-        return CrawlLock(self.path, wait=wait)
+    def lock(self, wait: float | None = 0.0, command: str = "crawl") -> WriterLock:
+        """The writer lock (``archive.lock``), taken on entering a ``with``: waits up to
+        ``wait`` seconds (None: as long as it takes) for the writer holding it (a crawl,
+        an import...), then raises ``archive.lock.LockHeld``. ``command`` names this
+        writer to whoever finds the lock held. One writer at a time."""
+        return WriterLock(self.path, wait=wait, command=command)
 
     def writer(self) -> ArchiveWriter:
         """The writer (``archive.writer``) over this connection: how articles, pages and
@@ -98,13 +99,17 @@ class Archive:
         return where if where is not None else self.filter(query, **filters)
 
     def search(
-        self, query: str, *, limit: int = 20, where: ArticleFilter | None = None, **filters: Any
-    ) -> list[dict[str, Any]]:
+        self, query: str, *, limit: int = 20, where: ArticleFilter | None = None,
+        time_limit: float | None = None, **filters: Any,
+    ) -> list[dict[str, Any]]:  # fmt: skip
         """The best ``limit`` matches of ``query``, best first, each with a ``snippet``
-        (matched words in [brackets]) and ``rank`` (bm25, lower is better)."""
+        (matched words in [brackets]) and ``rank`` (bm25, lower is better). With
+        ``time_limit`` (seconds), a search running longer is stopped with
+        ``archive.search.SearchTimeLimit``."""
         from archive.search import search
 
-        return search(self.db, self._where(where, query, filters), limit=limit)
+        where = self._where(where, query, filters)
+        return search(self.db, where, limit=limit, time_limit=time_limit)
 
     def articles(
         self, query: str | None = None, *, where: ArticleFilter | None = None, **filters: Any
@@ -239,7 +244,7 @@ class Archive:
         urls: Sequence[str] = (),
     ) -> Forgotten:  # fmt: skip
         """Forget remembered entries so that the next run fetches them again
-        (``archive.memory.report.forget_entries``). Hold the crawl lock meanwhile."""
+        (``archive.memory.report.forget_entries``). Hold the writer lock meanwhile."""
         from archive.memory.report import KINDS, forget_entries
 
         self._require_writable("forget")

@@ -41,7 +41,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from archive.lock import lock_is_held
+from archive.lock import crawl_is_running
 from archive.memory.report import failed_summary
 from archive.memory.runlog import COVERAGE_FIELDS
 from archive.times import parse_utc, utc_now
@@ -179,7 +179,7 @@ def portal_health(
 
     if last["failure"]:
         health.flags.append(Flag("last_run_failed", f"the last run failed: {last['failure']}"))
-    elif not last["finished_at"] and not lock_is_held(db_path):
+    elif not last["finished_at"] and not crawl_is_running(db_path):
         health.flags.append(
             Flag("last_run_failed", f"the last run (started {last['started_at']}) never finished")
         )
@@ -276,7 +276,7 @@ def check_health(
     failed_retry_runs: int = 5,
 ) -> list[PortalHealth]:
     """Health of every portal in the run log of the archive behind ``conn`` (the file
-    at ``db_path``, whose crawl lock tells a running crawl from one that died), plus
+    at ``db_path``, whose writer lock tells a running crawl from one that died), plus
     ``portals`` (the enabled ones, which are flagged when never crawled). ``now`` (aware) defaults to the current time;
     ``failed_retry_runs`` is the crawler's ``ARSIP_FAILED_RETRY_RUNS``."""
     db_path = Path(db_path)

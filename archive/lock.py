@@ -1,6 +1,13 @@
-"""One crawl at a time per archive: an exclusive lock on ``<archive>.lock``.
+"""One writer at a time per archive: an exclusive lock on ``<archive>.lock``.
 
-The lock is an OS-level ``flock`` held on the open lock file for as long as the crawl
+Every command that writes to an archive (``arsip crawl``, ``import``, ``reextract``,
+``forget``) holds it while it writes, so that two of them never interleave their
+transactions (a long import transaction would otherwise make a crawl's next write wait,
+or fail, on SQLite's own lock). The lock file sits beside the archive's real file:
+``<archive>`` is the path with every symlink resolved, so that two names of one file
+(a symlink, ``./news.db`` and ``/srv/arsip/news.db``) share one lock.
+
+The lock is an OS-level ``flock`` held on the open lock file for as long as the writer
 runs. The kernel releases it when the process ends in any way (exit, crash, SIGKILL,
 power loss of the process), so a lock can never outlive its holder and needs no
 clean-up. The file's content (``pid``, ``host``, ``started_at`` as JSON) only tells
@@ -25,13 +32,22 @@ from archive.times import utc_now
 
 
 class LockHeld(Exception):
-    """Another live process holds the archive's crawl lock."""
+    """Another live process holds the archive's writer lock."""
 
     def __init__(self, path: Path, holder: dict[str, Any]):
         self.path = path
         self.holder = holder
-        who = describe(holder)
-        super().__init__(f"another crawl is running on this archive ({who}; lock {path})")
+        super().__init__(f"{holding(holder)} ({describe(holder)}; lock {path})")
+
+
+def holding(holder: dict[str, Any]) -> str:
+    """What holds the lock, as a clause: ``another arsip import is writing to this
+    archive``; a record without a command is a crawl's (arsip before the command was
+    recorded locked only crawls)."""
+    command = holder.get("command") or "crawl"
+    if command == "crawl":
+        return "another crawl is running on this archive"
+    return f"another arsip {command} is writing to this archive"
 
 
 def describe(holder: dict[str, Any]) -> str:
@@ -44,12 +60,14 @@ def describe(holder: dict[str, Any]) -> str:
 
 
 def lock_path(db_path: str | Path) -> Path:
-    return Path(f"{db_path}.lock")
+    """``<archive>.lock`` beside the archive's real file (symlinks resolved)."""
+    return Path(f"{Path(db_path).resolve()}.lock")
 
 
 @dataclass
-class CrawlLock:
-    """The crawl lock of the archive at ``db_path``.
+class WriterLock:
+    """The writer lock of the archive at ``db_path``, taken by ``command`` (``crawl``,
+    ``import``...: recorded for whoever finds it held).
 
     ``acquire()`` (or entering a ``with``) raises :class:`LockHeld` when another process
     holds it (or waits up to ``wait`` seconds for it; ``wait=None`` waits forever). ``stale`` is the previous
@@ -59,6 +77,7 @@ class CrawlLock:
     db_path: str | Path
     wait: float | None = 0.0
     """How long ``with`` waits for the lock (None: as long as it takes)."""
+    command: str = "crawl"
     stale: dict[str, Any] | None = None
     _file: TextIO | None = None
 
@@ -66,7 +85,11 @@ class CrawlLock:
     def path(self) -> Path:
         return lock_path(self.db_path)
 
-    def acquire(self, wait: float | None = 0.0, poll: float = 0.5) -> CrawlLock:
+    def held_by(self) -> dict[str, Any]:
+        """The record of the process that holds the lock now ({} when free or unknown)."""
+        return read_holder(self.path) if lock_is_held(self.db_path) else {}
+
+    def acquire(self, wait: float | None = 0.0, poll: float = 0.5) -> WriterLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # "a+" neither truncates (the holder's record stays readable) nor fails.
         handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held open)
@@ -90,6 +113,7 @@ class CrawlLock:
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "started_at": utc_now(),
+            "command": self.command,
         }
         handle.write(json.dumps(record) + "\n")
         handle.flush()
@@ -107,7 +131,7 @@ class CrawlLock:
         self._file.close()
         self._file = None
 
-    def __enter__(self) -> CrawlLock:
+    def __enter__(self) -> WriterLock:
         return self.acquire(wait=self.wait) if self._file is None else self
 
     def __exit__(self, *exc: object) -> None:
@@ -124,7 +148,8 @@ def read_holder(path: Path) -> dict[str, Any]:
 
 
 def lock_is_held(db_path: str | Path) -> bool:
-    """Whether a live process holds the crawl lock of the archive (a crawl is running).
+    """Whether a live process holds the writer lock of the archive (a crawl, an
+    import... is running).
     Only probes: the lock file is not changed."""
     path = lock_path(db_path)
     if not path.exists():
@@ -136,3 +161,11 @@ def lock_is_held(db_path: str | Path) -> bool:
             return True
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
     return False
+
+
+def crawl_is_running(db_path: str | Path) -> bool:
+    """Whether the writer lock is held by a crawl (not an import or a ``forget``)."""
+    return (
+        lock_is_held(db_path)
+        and (read_holder(lock_path(db_path)).get("command") or "crawl") == "crawl"
+    )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive.db import check_not_newer, connect, open_db
+from archive.db import ArchiveDatabase, check_not_newer, connect, open_db
 from archive.errors import (
     ArchiveError,
     ArchiveMissing,
@@ -73,7 +73,7 @@ def _open_for_writing(path: Path, *, create: bool, upgrade: bool) -> Archive:
             raise ArchiveReadOnly(path, error.strerror or str(error)) from None
         _check_directory(path)
     try:
-        db = open_db(path) if upgrade else sqlite_utils.Database(connect(path, autocommit=True))
+        db = open_db(path) if upgrade else ArchiveDatabase(connect(path, autocommit=True))
     except sqlite3.DatabaseError as error:
         raise ArchiveError(f"cannot open {path}: {error}", path) from None
     return Archive(path, db, readonly=False)

@@ -23,10 +23,14 @@ Times: filters take instants as UTC strings ``YYYY-MM-DDTHH:MM:SSZ`` (the format
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from time import monotonic
 from typing import Any
 
 import sqlite_utils
@@ -356,18 +360,70 @@ SEARCH_COLUMNS = (
 )  # fmt: skip
 
 
+class SearchTimeLimit(Exception):
+    """A search ran past its time limit and was stopped (``seconds``)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(f"the search was stopped after its time limit of {seconds:g} s")
+
+
+@contextlib.contextmanager
+def stopped_after(conn: sqlite3.Connection, seconds: float | None) -> Iterator[None]:
+    """Stop the statements run in the block once ``seconds`` have passed (None or 0:
+    no limit), with ``SearchTimeLimit``, as Datasette's ``sql_time_limit_ms`` does for
+    ``arsip serve``. A timer interrupts the connection (``sqlite3_interrupt``): FTS5
+    heeds it within its own long steps (ranking and snippets of many OR-ed prefixes),
+    where SQLite's progress handler is not called for seconds."""
+    if not seconds:
+        yield
+        return
+    guard = threading.Lock()
+    running = True
+
+    def interrupt() -> None:
+        with guard:
+            if running:
+                conn.interrupt()
+
+    timer = threading.Timer(seconds, interrupt)
+    timer.daemon = True
+    started = monotonic()
+    timer.start()
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if "interrupted" in str(error) and monotonic() - started >= seconds:
+            raise SearchTimeLimit(seconds) from None
+        raise
+    finally:
+        with guard:
+            running = False
+        timer.cancel()
+
+
 def search(
-    db: sqlite_utils.Database, where: ArticleFilter, *, limit: int = 20
-) -> list[dict[str, Any]]:
+    db: sqlite_utils.Database, where: ArticleFilter, *, limit: int = 20,
+    time_limit: float | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
     """The best ``limit`` articles for ``where.query``, best first.
 
     Ranked by bm25 with the title weighted five times the body (``rank``: lower is
     better); ``snippet`` is a dozen words around the match from the title or body,
-    matched words in ``[brackets]``.
+    matched words in ``[brackets]``. ``time_limit``: ``SearchTimeLimit`` once the
+    search has run that many seconds (None: no limit).
     """
     if not where.query:
         raise ValueError("search needs a query")
     conditions, params = where.where()
+    with stopped_after(db.conn, time_limit):
+        return _search(db, where, conditions, params, limit)
+
+
+def _search(
+    db: sqlite_utils.Database, where: ArticleFilter, conditions: str, params: list[Any],
+    limit: int,
+) -> list[dict[str, Any]]:  # fmt: skip
     cursor = db.execute(
         f"""
         SELECT a.id, a.published_local, a.published_at, a.portal, a.section, a.title, a.url,

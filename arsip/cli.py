@@ -4,7 +4,6 @@ look at what was archived. A thin click layer over ``crawler`` and ``archive``.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from datetime import datetime
@@ -14,7 +13,15 @@ import click
 
 import archive
 from archive.times import parse_instant, to_local_iso
-from arsip.cli_options import COUNT, CREATES, DAYS, db_option, open_archive
+from arsip.cli_options import (
+    COUNT,
+    CREATES,
+    DAYS,
+    db_option,
+    open_archive,
+    wait_option,
+    writer_lock,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,10 +34,11 @@ def cli() -> None:
         arsip crawl tangselpos --db news.db
         arsip search "Andra Soni" --db news.db
     """
-    from archive.db import max_db_pages
+    from archive.db import busy_wait, max_db_pages
 
     try:  # a typo in a cron job's environment: named, before any archive is touched
         max_db_pages()
+        busy_wait()
     except ValueError as error:
         click.echo(f"arsip: {error}", err=True)
         raise SystemExit(2) from None
@@ -39,10 +47,10 @@ def cli() -> None:
 # -- crawling -----------------------------------------------------------------------
 
 
-# Exit statuses of ``arsip crawl`` (docs/operating.md: Exit status); 2 is click's usage error.
+# Exit statuses of ``arsip crawl`` (docs/operating.md: Exit status); 2 is click's usage
+# error, 3 (``EXIT_LOCKED``) another writer holds the archive.
 EXIT_OK = 0
 EXIT_PORTAL_FAILED = 1
-EXIT_LOCKED = 3
 EXIT_ARCHIVE_ERROR = 4
 
 
@@ -81,11 +89,7 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     help="Also re-fetch articles first archived in the last N days, to catch edits "
     "(a changed article gets a new revision).",
 )
-@click.option(
-    "--wait",
-    is_flag=True,
-    help="When another crawl holds the archive, wait for it instead of exiting (status 3).",
-)
+@wait_option
 @click.option(
     "--log-file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -111,15 +115,16 @@ def crawl(
     """Crawl PORTALS (default: every enabled portal) into the archive, in one process.
 
     Incremental: articles already in the archive are not fetched again (unless their
-    sitemap lastmod is newer, or --refresh-days covers them). One crawl per archive at a
-    time (a lock on DB.lock).
+    sitemap lastmod is newer, or --refresh-days covers them). One writer per archive at
+    a time: a crawl, an import, a reextract or a forget (a lock on DB.lock, beside the
+    archive's real file).
 
     \b
     Exit status:
       0  every portal ran
       1  a portal failed outright (named on stderr); the others were archived
       2  usage error (unknown portal, bad option)
-      3  another crawl is running on this archive
+      3  another crawl (or import, reextract, forget) is writing to this archive
       4  the archive could not be opened or written (disk full: the crawl stops)
 
     \b
@@ -127,7 +132,6 @@ def crawl(
         arsip crawl --db news.db --quiet --log-file crawl.log
         arsip crawl tangselpos --db news.db --since 2025-09-01 --max-pages 500
     """
-    from archive.lock import LockHeld, describe
     from arsip.crawl import run_crawl
     from crawler.portals import all_portals, enabled_portals
 
@@ -147,24 +151,11 @@ def crawl(
     except archive.ArchiveError as error:
         click.echo(f"arsip: cannot use the archive: {error}", err=True)
         sys.exit(EXIT_ARCHIVE_ERROR)
-    with arch, contextlib.ExitStack() as held_lock:
-        lock = arch.lock(wait=None if wait else 0.0)
-        if wait and not quiet:
-            click.echo(f"arsip: waiting for the crawl lock {lock.path} ...", err=True)
-        try:
-            held_lock.enter_context(lock)
-        except LockHeld as held:
-            click.echo(f"arsip: {held}; not crawling (use --wait to wait for it)", err=True)
-            sys.exit(EXIT_LOCKED)
-        except OSError as error:
-            click.echo(f"arsip: cannot create the lock file {lock.path}: {error}", err=True)
-            sys.exit(EXIT_ARCHIVE_ERROR)
-        if lock.stale and not quiet:
-            click.echo(
-                f"arsip: taking over the lock of a crawl that did not end cleanly "
-                f"({describe(lock.stale)})",
-                err=True,
-            )
+    with (
+        arch,
+        writer_lock(arch, "crawl", wait=wait, quiet=quiet, refused="not crawling",
+                    cannot_lock=EXIT_ARCHIVE_ERROR),
+    ):  # fmt: skip
         results = run_crawl(
             names,
             arch,
@@ -230,7 +221,7 @@ def mirror(
 
     Faults (for reliability testing) are listed in crawler/mirror/faults.py: status,
     retry-after, reset, stall, truncate, charset, charset-reverse, binary, huge,
-    gzip-bomb, xml-bomb, redirect-loop, trap.
+    gzip-bomb, xml-bomb, redirect-loop, trap, huge-sitemap, gzip, gzip-file.
 
     \b
     Example:
@@ -286,7 +277,10 @@ def demo(db_path: Path) -> None:
             for name, portal in all_portals().items()
             if any(portal.owns(f"https://{host}/") for host in hosts)
         ]
-        with open_archive(db_path) as arch:
+        with (
+            open_archive(db_path) as arch,
+            writer_lock(arch, "crawl", wait=False, refused="not crawling"),
+        ):
             results = run_crawl(served, arch, mirror=server.url)
             for result in results:
                 click.echo(result.summary_line())

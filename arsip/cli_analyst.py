@@ -23,7 +23,7 @@ from tabulate import tabulate
 
 from archive import Archive
 from archive.export import MissingExtra
-from archive.search import ArticleFilter, QuerySyntaxError, parse_when
+from archive.search import ArticleFilter, QuerySyntaxError, SearchTimeLimit, parse_when
 from arsip.cli_options import COUNT, READS, db_option, open_archive
 
 # -- shared options ---------------------------------------------------------------------
@@ -141,6 +141,10 @@ def emit_rows(rows: list[dict[str, Any]], fmt: str, *, table: Callable[[], str])
 
 # -- search -----------------------------------------------------------------------------
 
+SEARCH_TIME_LIMIT = 10.0
+"""Default of ``arsip search --time-limit``: a search of words and phrases takes well
+under a second on a large archive; many OR-ed short prefixes can take minutes."""
+
 
 @click.command()
 @click.argument("query")
@@ -148,11 +152,15 @@ def emit_rows(rows: list[dict[str, Any]], fmt: str, *, table: Callable[[], str])
 @filter_options
 @click.option("--limit", type=COUNT, default=20, show_default=True,
               help="Best N matches.")  # fmt: skip
+@click.option("--time-limit", type=click.FloatRange(0, 86400), default=SEARCH_TIME_LIMIT,
+              show_default=True, metavar="SECONDS",
+              help="Stop a search that runs longer (exit status 1); 0: no limit.")  # fmt: skip
 @output_options("table", "csv", "json", "jsonl")
 @quiet_broken_pipe
 def search(
     query: str, db_path: Path, portals: tuple[str, ...], sections: tuple[str, ...],
-    since: str | None, until: str | None, utc: bool, limit: int, fmt: str,
+    since: str | None, until: str | None, utc: bool, limit: int, time_limit: float,
+    fmt: str,
 ) -> None:  # fmt: skip
     """Full-text search over titles and bodies, best matches first (bm25, title
     weighted), each with a snippet where the matched words are in [brackets].
@@ -174,7 +182,13 @@ def search(
     with open_archive(db_path, readonly=True) as arch:
         where = build_filter(arch, portals=portals, sections=sections, since=since,
                              until=until, utc=utc, query=query)  # fmt: skip
-        rows = arch.search(query, where=where, limit=limit)
+        try:
+            rows = arch.search(query, where=where, limit=limit, time_limit=time_limit)
+        except SearchTimeLimit as stopped:
+            raise click.ClickException(
+                f"{stopped}: narrow it (fewer OR terms, longer prefixes than a few letters, "
+                "--portal, --since) or give it more time (--time-limit SECONDS, 0: none)"
+            ) from None
 
     def table() -> str:
         return tabulate(

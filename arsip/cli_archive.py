@@ -11,7 +11,16 @@ from pathlib import Path
 import click
 
 from arsip.cli_analyst import output_options
-from arsip.cli_options import COUNT, CREATES, READS, UPDATES, db_option, open_archive
+from arsip.cli_options import (
+    COUNT,
+    CREATES,
+    READS,
+    UPDATES,
+    db_option,
+    open_archive,
+    wait_option,
+    writer_lock,
+)
 
 
 def _progressbar(length: int, label: str):
@@ -24,11 +33,18 @@ def _progressbar(length: int, label: str):
 @click.command()
 @db_option(UPDATES)
 @click.option("--portal", metavar="NAME", help="Only pages of this portal.")
-def reextract(db_path: Path, portal: str | None) -> None:
+@wait_option
+def reextract(db_path: Path, portal: str | None, wait: bool) -> None:
     """Re-run extraction over the raw pages kept in the archive and update articles
     through the same dedup and history rules (a changed reading becomes a revision).
     A multi-page article is read from all its pages; one with a page not kept is
-    rejected (on stderr, with the page) and keeps its stored text.
+    rejected (on stderr, with the page) and keeps its stored text. It takes the
+    archive's writer lock: one writer at a time.
+
+    \b
+    Exit status: 0 done, 1 no usable archive, 2 usage error, 3 another arsip
+    command (a crawl, an import...) is writing to the archive: nothing was done
+    (see --wait).
 
     \b
     Example:
@@ -48,7 +64,11 @@ def reextract(db_path: Path, portal: str | None) -> None:
     def rejected(url: str, message: str) -> None:
         click.echo(f"{url}: rejected: {message}", err=True)
 
-    with arch, _progressbar(first_pages(arch), "Re-extracting") as bar:
+    with (
+        arch,
+        writer_lock(arch, "reextract", wait=wait, refused="nothing re-extracted"),
+        _progressbar(first_pages(arch), "Re-extracting") as bar,
+    ):
         counts = run(arch, portal=portal, progress=bar.update if bar else None, rejected=rejected)
     click.echo(summary_line(counts))
 
@@ -101,12 +121,19 @@ def duplicates(db_path: Path, min_portals: int, limit: int, fmt: str) -> None:
 @click.command("import")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option(CREATES)
-def import_(source: Path, db_path: Path) -> None:
+@wait_option
+def import_(source: Path, db_path: Path, wait: bool) -> None:
     """Import articles from a JSON-lines FILE (one article per line, with arsip's
     Article field names or in news-please's JSON output format) through the same dedup
     and history rules as a crawl (the schema: docs/import.md). Lines that cannot be
     articles are rejected with their line number and reason; the rest are imported. A
-    file that is not JSON lines at all is refused (exit status 1).
+    file that is not JSON lines at all is refused (exit status 1). It takes the
+    archive's writer lock: one writer at a time.
+
+    
+    Exit status: 0 done, 1 no usable archive or not JSON lines, 2 usage error, 3 another
+    arsip command (a crawl, a reextract...) is writing to the archive: nothing was
+    imported (see --wait).
 
     \b
     Example:
@@ -121,6 +148,7 @@ def import_(source: Path, db_path: Path) -> None:
         sys.exit(1)
     with (
         open_archive(db_path) as arch,
+        writer_lock(arch, "import", wait=wait, refused="nothing imported"),
         _progressbar(source.stat().st_size, f"Importing {source.name}") as bar,
     ):
         result = import_file(arch, source, progress=bar.update if bar else None)

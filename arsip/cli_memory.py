@@ -2,13 +2,12 @@
 ``arsip forget`` forgets entries so that the next run fetches them again.
 
 A thin click layer over ``archive.memory.report``. ``memory`` opens the archive read-only, so
-it runs while a crawl writes. ``forget`` takes the crawl lock (``archive.lock``): a
+it runs while a crawl writes. ``forget`` takes the writer lock (``archive.lock``): a
 running crawl writes its own memory when it ends, which would undo the forgetting.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import sqlite3
 import sys
@@ -23,9 +22,7 @@ from tabulate import tabulate
 from archive import Archive
 from archive.memory.report import COLUMNS, KINDS, TABLES, Forgotten
 from arsip.cli_analyst import archive_option, emit_rows, output_options, quiet_broken_pipe
-from arsip.cli_options import UPDATES, db_option, open_archive
-
-EXIT_LOCKED = 3  # as ``arsip crawl``: another crawl holds the archive's lock
+from arsip.cli_options import UPDATES, db_option, open_archive, wait_option, writer_lock
 
 
 def _check_portals(arch: Archive, portals: tuple[str, ...]) -> None:
@@ -206,11 +203,7 @@ def _urls(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
 @db_option(UPDATES)
 @portal_option("Forget this portal's entries (repeatable).")
 @kind_option("Forget only this kind (repeatable): empty, failed, sitemap.")
-@click.option(
-    "--wait",
-    is_flag=True,
-    help="When a crawl holds the archive, wait for it to end instead of exiting (status 3).",
-)
+@wait_option
 def forget(
     urls: tuple[str, ...], db_path: Path, portals: tuple[str, ...], kinds: tuple[str, ...],
     wait: bool,
@@ -229,13 +222,14 @@ def forget(
                ARSIP_FAILED_RETRY_RUNS runs (its failure count starts over)
       sitemap  the child sitemap is read whole
 
-    One transaction; it prints the entries forgotten per kind. It takes the crawl lock
-    for that moment: while a crawl runs it exits with status 3 and changes nothing (a
-    running crawl writes its memory when it ends, which would undo this), unless --wait
-    is given. An archive written by a newer arsip is refused.
+    One transaction; it prints the entries forgotten per kind. It takes the archive's
+    writer lock for that moment: while a crawl (or an import...) runs it exits with
+    status 3 and changes nothing (a running crawl writes its memory when it ends, which
+    would undo this), unless --wait is given. An archive written by a newer arsip is refused.
 
     \b
-    Exit status: 0 done, 1 no usable archive, 2 usage error, 3 a crawl is running.
+    Exit status: 0 done, 1 no usable archive, 2 usage error, 3 another arsip command
+    (a crawl) is writing to the archive.
 
     \b
     Example:
@@ -280,25 +274,10 @@ def _forget_locked(
     arch: Archive, portals: tuple[str, ...], kinds: tuple[str, ...], urls: tuple[str, ...],
     wait: bool,
 ) -> Forgotten:  # fmt: skip
-    """Forget under the crawl lock: a running crawl writes its memory when it ends,
+    """Forget under the writer lock: a running crawl writes its memory when it ends,
     which would undo the forgetting (exit status 3 while one runs, unless ``wait``)."""
-    from archive.lock import LockHeld
-
-    lock = arch.lock(wait=None if wait else 0.0)
-    with contextlib.ExitStack() as held_lock:
-        try:
-            held_lock.enter_context(lock)
-        except LockHeld as held:
-            click.echo(
-                f"arsip: {held}; nothing forgotten (a running crawl writes its memory when "
-                "it ends; use --wait to wait for it)",
-                err=True,
-            )
-            sys.exit(EXIT_LOCKED)
-        except OSError as error:
-            raise click.ClickException(
-                f"cannot create the lock file {lock.path}: {error}"
-            ) from None
+    refused = "nothing forgotten (a running crawl writes its memory when it ends)"
+    with writer_lock(arch, "forget", wait=wait, refused=refused):
         try:
             return arch.forget(portals=portals, kinds=kinds, urls=urls)
         except sqlite3.DatabaseError as error:  # disk full, locked

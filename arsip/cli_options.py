@@ -3,13 +3,20 @@ the archive it names, with ``archive.ArchiveError`` turned into the command's me
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 import archive
+from archive.lock import WriterLock
+
+EXIT_LOCKED = 3
+"""Exit status of a writing command (crawl, import, reextract, forget) that finds
+another one writing to the archive: nothing was done."""
 
 # Ranges of the numeric options, checked by click with its usage error (exit 2): a
 # count or limit goes to SQLite, whose integers are 64-bit (a billion is far past any
@@ -45,3 +52,54 @@ def open_archive(db_path: Path, **how: Any) -> archive.Archive:
         return archive.open(db_path, **how)
     except archive.ArchiveError as error:
         raise click.ClickException(str(error)) from None
+
+
+def wait_option(command: Callable) -> Callable:
+    """``--wait``: wait for the writer lock instead of exiting with status 3."""
+    return click.option(
+        "--wait",
+        is_flag=True,
+        help="When another arsip command is writing to the archive (a crawl, an "
+        "import...), wait for it to end instead of exiting (status 3).",
+    )(command)
+
+
+@contextlib.contextmanager
+def writer_lock(
+    arch: archive.Archive, command: str, *, wait: bool, refused: str, quiet: bool = False,
+    cannot_lock: int = 1,
+) -> Iterator[WriterLock]:  # fmt: skip
+    """Hold the archive's writer lock (``archive.lock``) as ``command`` for the block:
+    the one way every writing command takes it. Held by another process: exit status 3
+    with who holds it and ``refused`` (what was not done), or, with ``wait``, wait
+    for it (saying so). A lock file that cannot be made exits ``cannot_lock``."""
+    from archive.lock import LockHeld, describe, holding
+
+    lock = arch.lock(wait=None if wait else 0.0, command=command)
+    holder = lock.held_by() if wait else {}
+    if holder and not quiet:
+        click.echo(f"arsip: {holding(holder)} ({describe(holder)}); waiting for it to end ...",
+                   err=True)  # fmt: skip
+    try:
+        lock.acquire(wait=lock.wait)
+    except LockHeld as held:
+        click.echo(f"arsip: {held}; {refused} (use --wait to wait for it)", err=True)
+        sys.exit(EXIT_LOCKED)
+    except OSError as error:
+        click.echo(f"arsip: cannot create the lock file {lock.path}: {error}", err=True)
+        sys.exit(cannot_lock)
+    try:
+        if lock.stale and not quiet:
+            click.echo(
+                f"arsip: taking over the lock of {_a_holder(lock.stale)} that did not end "
+                f"cleanly ({describe(lock.stale)})",
+                err=True,
+            )
+        yield lock
+    finally:
+        lock.release()
+
+
+def _a_holder(holder: dict[str, Any]) -> str:
+    command = holder.get("command") or "crawl"
+    return "a crawl" if command == "crawl" else f"an arsip {command}"

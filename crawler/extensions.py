@@ -18,6 +18,7 @@ health`` flags it (``body_rule_missed``).
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from scrapy import signals
@@ -90,3 +91,43 @@ class RunLogStats:
             "them. Has the portal's template changed? Check its declaration.",
             portal.name, rule, missed, read,
         )  # fmt: skip
+
+
+class StallWatch:
+    """The longest time the crawl's reactor was held up by one piece of work (a
+    callback, a store), as ``arsip/longest_stall_ms`` in the run's stats: a tick every
+    ``INTERVAL`` seconds, and how late the latest came. Downloads, timeouts and stores
+    all wait while the reactor is held; a sitemap's 50,000 entries are weighed in
+    slices (``crawler.spiders.portal.SITEMAP_SLICE``) so that it never is for long."""
+
+    INTERVAL = 0.1
+
+    def __init__(self, crawler: Crawler):
+        self.stats = crawler.stats
+        self.worst = 0.0
+        self.last = 0.0
+        self.loop: Any = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StallWatch:
+        return cls(crawler)
+
+    def spider_opened(self, spider: Any) -> None:
+        from twisted.internet.task import LoopingCall
+
+        self.last = time.monotonic()
+        self.loop = LoopingCall(self.tick)
+        self.loop.start(self.INTERVAL, now=False)
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        self.worst = max(self.worst, now - self.last - self.INTERVAL)
+        self.last = now
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        if self.stats:
+            self.stats.set_value("arsip/longest_stall_ms", round(self.worst * 1000))

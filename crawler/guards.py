@@ -95,6 +95,8 @@ class ResponseGuardMiddleware:
     def process_response(self, request, response: Response, spider=None) -> Response:
         if not isinstance(response, TextResponse) or response.status != 200:
             return response
+        if request.meta.get("arsip_sitemap_file") and response.body[:2] == b"\x1f\x8b":
+            return response  # a .xml.gz sitemap: crawler.sitemap inflates it, with a limit
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         try:
             encoding = body_encoding(response.body, content_type)

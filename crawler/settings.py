@@ -114,7 +114,7 @@ DOWNLOAD_HANDLERS = {
 # Every page given up is counted by cause in the run log and logged in one line.
 SPIDER_MIDDLEWARES = {"crawler.guards.DownloadFailureMiddleware": 10}
 
-EXTENSIONS = {"crawler.extensions.RunLogStats": 500}
+EXTENSIONS = {"crawler.extensions.RunLogStats": 500, "crawler.extensions.StallWatch": 510}
 
 ITEM_PIPELINES = {
     "crawler.pipelines.CleanPipeline": 100,

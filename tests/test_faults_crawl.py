@@ -20,6 +20,7 @@ import archive
 from archive.memory.runlog import previous_walk_cut
 from crawler.mirror.faults import KINDS, XML_BOMB, FaultPlan
 from crawler.mirror.generated import generate_articles
+from crawler.mirror.render.base import XML, sitemap_index
 from crawler.mirror.server import MirrorServer, Page, Site
 from crawler.mirror.tangselpos import BASE, article_path, build_site, load_articles
 from crawler.sitemap import Sitemap
@@ -139,12 +140,20 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
         "redirect-loop": (plain[10] + "*", "redirect-loop"),  # missed
         "xml-bomb": ("/sitemap-news.xml", "xml-bomb"),  # the listings still find all
         "trap": ("/kategori/*", "trap"),  # every section page pages on for ever
+        "gzip": (plain[11], "gzipx1"),  # Content-Encoding: gzip, inflated and archived
+        "gzip-file": ("/sitemap.xml", "gzip-file"),  # the index as a .xml.gz: read
+        "huge-sitemap": ("/sitemap-posts.xml", "huge-sitemap:50001"),  # read up to 50,000
     }
     plan = FaultPlan.from_specs([f"{path}={spec}" for path, spec in faults.values()])
     assert {f.kind for _, f in plan.rules} == set(KINDS)  # every kind is exercised
     fault = {name: plan.rules[i][1] for i, name in enumerate(faults)}
     db_path = tmp_path / "news.db"
     site = build_site(articles)
+    # A second child sitemap in the index, a copy of the news sitemap, for huge-sitemap.
+    site.pages["/sitemap-posts.xml"] = site.pages["/sitemap-news.xml"]
+    site.pages["/sitemap.xml"] = Page(
+        sitemap_index([f"{BASE}/sitemap-news.xml", f"{BASE}/sitemap-posts.xml"]), XML
+    )
 
     with MirrorServer([site], log=None, faults=plan) as server:
         started = time.monotonic()
@@ -172,6 +181,8 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     assert fault["truncate"].hits == 2
     for name in ("binary", "huge", "gzip-bomb", *(k for k in KINDS if k.startswith("charset"))):
         assert fault[name].hits == 1, name  # nothing to gain from asking again
+    assert fault["gzip"].hits == 1 and fault["gzip-file"].hits == 1  # read at once
+    assert fault["huge-sitemap"].hits >= 1  # 3 MB: on a busy machine, past the 2 s timeout
     assert fault["redirect-loop"].hits == 6  # REDIRECT_MAX_TIMES = 5, then given up
     assert 1 <= fault["trap"].hits <= 12  # each section: its page and one more at most
 
@@ -192,6 +203,7 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     }, exceptions
     assert stats["arsip/refused/binary"] == 1
     assert stats["arsip/sitemaps_empty"] == 1  # the XML bomb, read without expansion
+    assert stats["arsip/sitemaps_cut"] == 1  # the huge sitemap's entries past 50,000
     assert stats["arsip/charset_repaired"] == len(ACCENTED)  # one per charset fault
     assert run["errors"] >= 2  # the given-up 500 and the cancelled huge page
     given_up = {k.split("/")[-1]: v for k, v in stats.items() if k.startswith("arsip/given_up/")}

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from archive.lock import CrawlLock, LockHeld
+from archive.lock import LockHeld, WriterLock
 from archive.memory.known import parse_utc
 from crawler.middlewares import retry_after_seconds
 from crawler.mirror.generated import generate_articles
@@ -27,8 +27,8 @@ from tests.conftest import ROOT, portals_module_env, rows, run_cli
 
 LOCK_HOLDER = """
 import sys, time
-from archive.lock import CrawlLock
-lock = CrawlLock(sys.argv[1]).acquire()  # held while the object lives
+from archive.lock import WriterLock
+lock = WriterLock(sys.argv[1]).acquire()  # held while the object lives
 print("locked", flush=True)
 time.sleep(120)
 """
@@ -346,9 +346,9 @@ def test_a_killed_crawls_lock_is_taken_over(mirror, db_path):
 
 def test_lock_api(tmp_path):
     db_path = tmp_path / "news.db"
-    with CrawlLock(db_path), pytest.raises(LockHeld, match=f"pid {os.getpid()}"):
-        CrawlLock(db_path).acquire()
-    with CrawlLock(db_path) as lock:
+    with WriterLock(db_path), pytest.raises(LockHeld, match=f"pid {os.getpid()}"):
+        WriterLock(db_path).acquire()
+    with WriterLock(db_path) as lock:
         assert lock.stale is None
 
 

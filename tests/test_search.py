@@ -215,3 +215,54 @@ def test_search_without_archive_or_with_a_stranger_file(tmp_path):
     result = run_cli("search", "banjir", "--db", str(stranger))
     assert result.returncode == 1 and "is not an arsip archive" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# Many OR-ed one-letter prefixes: each matches most of the index's terms, and FTS5
+# merges them all for every row (seconds on a hundred articles, minutes on thousands).
+SLOW_QUERY = " OR ".join(f"{letter}*" for letter in "bhjwkpstarlmncdegiou" * 6)
+
+
+@pytest.fixture(scope="module")
+def varied_archive(tmp_path_factory):
+    """120 articles of 300 distinct words each: a large vocabulary for the prefixes."""
+    import random
+
+    from archive.writer import ArchiveWriter
+
+    path = tmp_path_factory.mktemp("slow") / "news.db"
+    draw = random.Random(7)
+    stems = ["banjir", "hujan", "jalan", "warga", "kota", "pasar", "sekolah", "listrik"]
+    with ArchiveWriter(path) as writer:
+        records = [
+            {"url": f"https://www.tangselpos.id/detail/{n}/x", "portal": "tangselpos",
+             "title": f"Banjir di Pamulang, laporan {n}", "published_at": "2025-09-01T00:00:00Z",
+             "body": " ".join(f"{draw.choice(stems)}{draw.randint(0, 999)}" for _ in range(300))}
+            for n in range(1, 121)
+        ]  # fmt: skip
+        list(writer.store_many(records))
+    return path
+
+
+def test_a_search_past_its_time_limit_is_stopped_with_a_clear_message(varied_archive):
+    import time
+
+    import archive as archive_api
+    from archive.search import SearchTimeLimit
+
+    with archive_api.open(varied_archive, readonly=True) as arch:
+        started = time.monotonic()
+        with pytest.raises(SearchTimeLimit, match="time limit of 0.2 s"):
+            arch.search(SLOW_QUERY, time_limit=0.2)
+        assert time.monotonic() - started < 1.0
+        # The connection is usable again, without the limit.
+        assert len(arch.search("banjir", time_limit=0.2)) == 20
+    started = time.monotonic()
+    result = run_cli("search", SLOW_QUERY, "--time-limit", "0.3", "--db", str(varied_archive))
+    assert result.returncode == 1
+    assert "the search was stopped after its time limit of 0.3 s" in result.stderr
+    assert "--time-limit SECONDS" in result.stderr and "Traceback" not in result.stderr
+    assert time.monotonic() - started < 5.0
+    fine = run_cli("search", "pamulang", "--format", "csv", "--db", str(varied_archive))
+    assert fine.returncode == 0 and fine.stdout.count("\n") == 21
+    bad = run_cli("search", "banjir", "--time-limit", "-1", "--db", str(varied_archive))
+    assert bad.returncode == 2 and "--time-limit" in bad.stderr

@@ -339,3 +339,34 @@ def stored(db_path: Path) -> set[str]:
             conn.close()
     except sqlite3.OperationalError:
         return set()
+
+
+def test_large_and_gzipped_sitemaps_are_read_entry_by_entry(db_path, env):
+    """The sitemap protocol's files, as the fault mirror serves them: an index with
+    ``Content-Encoding: gzip``, a child as a gzip file (``.xml.gz``), and a child of
+    9 MB (over the 8 MiB page limit) listing 200,000 more URLs after its own (past
+    the protocol's 50,000). The only way to the articles is these sitemaps: every one
+    is archived. The long child's entries past 50,000 are not read, and said so; it is
+    not remembered as read (its end was not seen), the others are; and reading it held
+    the crawl up for less than a second at a time."""
+    from crawler.mirror.faults import FaultPlan
+
+    plan = FaultPlan.from_specs(
+        [
+            "/sitemap_index.xml=gzip",
+            "/post-sitemap.xml=gzip-file",
+            "/post-sitemap2.xml=huge-sitemap:200000",
+        ]
+    )
+    with Mirror(site(ARTICLES), faults=plan) as mirror:
+        result = crawl(mirror, db_path, env)
+    assert archived(db_path) == {url_of(a) for a in ARTICLES}
+    assert "Traceback" not in result.stderr
+    assert "post-sitemap2.xml lists more than 50000 URLs" in result.stderr
+    stats = json.loads(last_run(db_path)["stats"])
+    assert stats["arsip/sitemaps_cut"] == 1 and "arsip/sitemaps_empty" not in stats
+    # Its 50,000 entries were weighed in slices: the crawl was never held up a second.
+    assert stats["arsip/longest_stall_ms"] < 1000
+    assert set(remembered(db_path)) == {child_of(p) for p in CHILDREN} - {
+        child_of("post-sitemap2.xml")
+    }

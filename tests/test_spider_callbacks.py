@@ -24,7 +24,8 @@ GENERATORS = [
 
 
 def test_the_callbacks_are_found():
-    assert {"parse_sitemap", "parse_listing", "parse_feed", "parse_article"} <= set(GENERATORS)
+    # parse_sitemap is an async generator: Python refuses ``return <value>`` in those.
+    assert {"parse_listing", "parse_feed", "parse_article"} <= set(GENERATORS)
 
 
 @pytest.mark.parametrize("name", GENERATORS)

@@ -25,6 +25,11 @@ Kinds:
 ``xml-bomb``       an XML entity-expansion ("billion laughs") document
 ``redirect-loop``  302 to the same path with ``?hop=N+1``, for ever
 ``trap``           a listing page linking to the next one, for ever (?page=N+1)
+``huge-sitemap``   the sitemap with ``size`` more entries after its own (default
+                   100,000: past the protocol's 50,000; about 60 bytes each, 200,000 are
+                   over ``DOWNLOAD_MAXSIZE``)
+``gzip``           the page with ``Content-Encoding: gzip``
+``gzip-file``      the page gzip-compressed as a file (``.xml.gz``: application/x-gzip)
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ if TYPE_CHECKING:
 KINDS = (
     "status", "retry-after", "reset", "stall", "truncate", "charset", "charset-reverse",
     "charset-meta", "charset-xml", "charset-stray", "binary", "huge", "gzip-bomb", "xml-bomb",
-    "redirect-loop", "trap",
+    "redirect-loop", "trap", "huge-sitemap", "gzip", "gzip-file",
 )  # fmt: skip
 _SPEC = re.compile(r"(?P<kind>[a-z-]+)(?::(?P<arg>[\d.]+))?(?:x(?P<times>\d+))?")
 # Kinds drawn by random injection: the ones that a later run can recover from.
@@ -61,7 +66,8 @@ class Fault:
     seconds: float = 1.0
     """Retry-After value for ``retry-after``; silence for ``stall``."""
     size: int = 20 * 1024 * 1024
-    """Body size for ``huge``; inflated size for ``gzip-bomb``."""
+    """Body size for ``huge``; inflated size for ``gzip-bomb``; more entries for
+    ``huge-sitemap`` (100,000 unless given)."""
     times: int | None = None
     """Fire on the first N hits only (None: always)."""
     hits: int = 0
@@ -88,10 +94,12 @@ class Fault:
         if not sep or not pattern or not match:
             raise ValueError(f"fault {spec!r}: expected PATTERN=KIND[:ARG][xN]")
         fault = cls(match["kind"], times=int(match["times"]) if match["times"] else None)
+        if fault.kind == "huge-sitemap":
+            fault.size = 100_000
         if arg := match["arg"]:
             if fault.kind == "status":
                 fault.status = int(arg)
-            elif fault.kind in ("huge", "gzip-bomb"):
+            elif fault.kind in ("huge", "gzip-bomb", "huge-sitemap"):
                 fault.size = int(arg)
             else:
                 fault.seconds = float(arg)
@@ -202,6 +210,18 @@ def serve_fault(handler: _Handler, fault: Fault, page: Page | None, target: str)
         return _send(
             handler, status, stray_byte(body), content_type="text/html; charset=windows-1252"
         )
+    if kind == "huge-sitemap":
+        host = handler.headers.get("Host", "localhost").split(":")[0]
+        return _send(
+            handler, status, padded_sitemap(body, host, fault.size), content_type=content_type
+        )
+    if kind == "gzip":
+        packed = gzip.compress(body, mtime=0)
+        return _send(handler, status, packed, {"Content-Encoding": "gzip"}, content_type)
+    if kind == "gzip-file":
+        return _send(
+            handler, status, gzip.compress(body, mtime=0), content_type="application/x-gzip"
+        )
     raise AssertionError(kind)
 
 
@@ -223,6 +243,16 @@ def stray_byte(body: bytes) -> bytes:
 
 
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+@cache
+def padded_sitemap(body: bytes, host: str, entries: int) -> bytes:
+    """A urlset with ``entries`` more entries after its own: images of the portal's
+    (no article URL of any portal), about 60 bytes each."""
+    row = "<url><loc>https://%s/foto/%07d.jpg</loc></url>\n"
+    padding = "".join(row % (host, n) for n in range(entries)).encode()
+    head, end, tail = body.rpartition(b"</urlset>")
+    return head + padding + end + tail if end else body
 
 
 def _send(

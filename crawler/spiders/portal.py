@@ -33,12 +33,14 @@ the requests the frontier asks for, and parses the responses.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from time import monotonic
 from typing import Any
 
 import scrapy
@@ -60,6 +62,8 @@ from crawler.extract.paging import MAX_ARTICLE_PAGES, join_page, next_page_url
 from crawler.frontier import MAX_LISTING_DEPTH, ArticleDecision, Frontier, failed_for_now
 from crawler.items import Article
 from crawler.portals import Portal
+from crawler.sitemap import MAX_ENTRIES as MAX_SITEMAP_ENTRIES
+from crawler.sitemap import MAX_SIZE as SITEMAP_MAXSIZE
 from crawler.sitemap import Sitemap
 
 
@@ -82,6 +86,34 @@ def _feed_instant(value: str | None) -> datetime | None:
         except ValueError:
             return None
     return parsed.astimezone(UTC) if parsed.tzinfo else None
+
+
+SITEMAP_SLICE = 0.05
+"""Seconds a sitemap's reading runs before it hands the reactor back (``_pause``)."""
+
+
+async def _pause() -> None:
+    """Let the reactor run what waits (downloads, stores, other callbacks) once."""
+    from scrapy.utils.asyncio import is_asyncio_available
+
+    if is_asyncio_available():
+        await asyncio.sleep(0)
+        return
+    from scrapy.utils.defer import maybe_deferred_to_future
+    from twisted.internet import reactor
+    from twisted.internet.task import deferLater
+
+    await maybe_deferred_to_future(deferLater(reactor, 0, lambda: None))
+
+
+def _drained(steps: Generator[Any, None, Any]) -> tuple[list[Any], Any]:
+    """What a generator yields, and what it returns."""
+    out = []
+    while True:
+        try:
+            out.append(next(steps))
+        except StopIteration as stop:
+            return out, stop.value
 
 
 def _age(since: datetime) -> str:
@@ -173,7 +205,7 @@ class PortalSpider(scrapy.Spider):
             robots = self.portal.home.rstrip("/").split("/", 3)[:3]
             yield scrapy.Request("/".join(robots) + "/robots.txt", callback=self.parse_robots)
         for url in self.portal.sitemaps:
-            yield scrapy.Request(url, callback=self.parse_sitemap)
+            yield self._sitemap_request(url)
         for url in self.portal.listings:
             yield scrapy.Request(
                 url,
@@ -290,12 +322,27 @@ class PortalSpider(scrapy.Spider):
         if written:
             self._stat("sitemaps_remembered", written)
 
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+    def _sitemap_request(self, url: str, response: Response | None = None, **meta: Any):
+        """A request for a sitemap: up to the protocol's 50 MB (``crawler.sitemap``),
+        not the page limit ``DOWNLOAD_MAXSIZE``, also while it is decompressed."""
+        meta.update(
+            download_maxsize=SITEMAP_MAXSIZE,
+            download_warnsize=SITEMAP_MAXSIZE,
+            arsip_sitemap_file=True,  # a gzip body is no binary page (``crawler.guards``)
+        )
+        if response is not None:
+            return response.follow(url, callback=self.parse_sitemap, meta=meta)
+        return scrapy.Request(url, callback=self.parse_sitemap, meta=meta)
+
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        """A sitemap or sitemap index, read entry by entry (``crawler.sitemap``). An
+        async generator that hands the reactor back every ``SITEMAP_SLICE`` seconds:
+        50,000 entries take seconds to weigh, and downloads and stores go on meanwhile."""
         self._stat("pages_ok")
         try:
             sitemap = Sitemap(response.body)
-        except Exception:  # lxml raises several kinds on malformed XML
-            self.logger.warning("unreadable sitemap %s", response.url)
+        except Exception as error:  # lxml raises several kinds on malformed XML; gzip
+            self.logger.warning("unreadable sitemap %s: %s", response.url, error)
             return
         # A child of an index, with the lastmod the index gave it: remembered if this
         # run reads it completely (``_remember_sitemaps``). A child that is an index
@@ -306,7 +353,23 @@ class PortalSpider(scrapy.Spider):
         read = self.frontier.open_sitemap(child, urlset=sitemap.type == "urlset", recheck=recheck)
         if recheck:  # counted once read (not when a request for it failed)
             self._stat("sitemaps_rechecked")
-        for entry in sitemap:
+        entries = iter(sitemap)
+        slice_started = monotonic()
+        while True:
+            if monotonic() - slice_started > SITEMAP_SLICE:
+                await _pause()
+                slice_started = monotonic()
+            try:
+                entry = next(entries)
+            except StopIteration:
+                break
+            except Exception as error:  # broken XML or gzip further down
+                self.logger.warning(
+                    "sitemap %s unreadable after %d entries: %s", response.url, read.entries, error
+                )
+                self._stat("sitemaps_cut")
+                read.requested = None  # not read to its end: read it again next run
+                break
             read.entries += 1
             url = entry["loc"]
             lastmod = parse_instant(entry.get("lastmod"), self.portal.timezone)
@@ -315,19 +378,28 @@ class PortalSpider(scrapy.Spider):
                 reading = self.frontier.child_sitemap(location, lastmod)
                 if reading is None:
                     continue
-                yield response.follow(
+                yield self._sitemap_request(
                     url,
-                    callback=self.parse_sitemap,
-                    meta={
-                        "arsip_sitemap": (location, lastmod) if lastmod else None,
-                        "arsip_recheck": reading == "recheck",
-                    },
+                    response,
+                    arsip_sitemap=(location, lastmod) if lastmod else None,
+                    arsip_recheck=reading == "recheck",
                 )
                 continue
             read.saw(lastmod)
             if self.portal.is_article(url):
-                decision = yield from self._article_request(url, lastmod=lastmod)
+                requests, decision = _drained(self._article_request(url, lastmod=lastmod))
+                for request in requests:
+                    yield request
                 read.article(decision)
+        if sitemap.truncated:
+            self.logger.warning(
+                "sitemap %s lists more than %d URLs, the sitemap protocol's limit: the "
+                "rest is not read",
+                response.url,
+                MAX_SITEMAP_ENTRIES,
+            )
+            self._stat("sitemaps_cut")
+            read.requested = None
         self.frontier.sitemap_done(read)
         if read.found:
             known = self.frontier.remembered_sitemaps.get(child[0]) if child else None
@@ -354,7 +426,7 @@ class PortalSpider(scrapy.Spider):
         for line in response.text.splitlines():
             key, _, value = line.partition(":")
             if key.strip().lower() == "sitemap" and value.strip():
-                yield response.follow(value.strip(), callback=self.parse_sitemap)
+                yield self._sitemap_request(value.strip(), response)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """An RSS 2.0 or Atom feed: each item's link, read with the portal's article
