@@ -63,9 +63,12 @@ class NoArticle(DropItem):
 
 
 class ValidatePipeline:
-    """Articles without a title or a body are not stored (logged with the reason)."""
+    """Articles without a title or a body are not stored (logged with the reason), nor
+    answers that are no HTML page (``Article.not_html``)."""
 
     def process_item(self, item: Article) -> Article:
+        if item.not_html:
+            raise NoArticle(f"not HTML ({item.not_html})", item.url)
         missing = [name for name in ("title", "body") if not getattr(item, name)]
         if missing:
             raise NoArticle(f"no {' and no '.join(missing)}", item.url)
@@ -127,7 +130,8 @@ class StorePipeline:
         self.counts["dropped"] += 1
         if isinstance(exception, NoArticle) and self.archive is not None and not self.failed:
             # Read and empty: the next runs skip it for a while (``archive.memory.empty``).
-            page = getattr(item, "raw_page", None) or {}
+            # An answer that is no HTML page is not kept: it has no raw page, only its URL.
+            page = getattr(item, "raw_page", None) or {"url": item.url}
             try:
                 remember_empty(
                     self.archive.db,

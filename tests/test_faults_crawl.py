@@ -115,7 +115,8 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     articles = site_articles()
     paths = [article_path(a) for a in articles]
     accented = [article_path(a) for a in articles if 88000 <= a["id"] < 88100]
-    plain = [p for p in paths if p not in accented and "/88100/" not in p]
+    media = {article_path(a) for a in articles if a.get("media")}
+    plain = [p for p in paths if p not in accented and p not in media and "/88100/" not in p]
     # One page per fault; "missed" pages cannot be archived in this run.
     faults = {
         "status": (plain[0], "status:503x1"),  # retried: archived in this run
@@ -133,6 +134,9 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
         "redirect-loop": (plain[10] + "*", "redirect-loop"),  # missed
         "xml-bomb": ("/sitemap-news.xml", "xml-bomb"),  # the listings still find all
         "trap": ("/kategori/*", "trap"),  # every section page pages on for ever
+        "json": (plain[11], "jsonx1"),  # no HTML page: remembered without an article
+        "pdf": (plain[12], "pdfx1"),
+        "image": (plain[13], "imagex1"),
     }
     plan = FaultPlan.from_specs([f"{path}={spec}" for path, spec in faults.values()])
     assert {f.kind for _, f in plan.rules} == set(KINDS)  # every kind is exercised
@@ -150,9 +154,10 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     assert seconds < 30
 
     stored = assert_nothing_false(db_path, articles)
+    not_html = {"json": "application/json", "pdf": "application/pdf", "image": "image/png"}
     missed = {
         "status-given-up", "retry-after-too-long", "binary", "huge", "gzip-bomb",
-        "redirect-loop",
+        "redirect-loop", *not_html,
     }  # fmt: skip
     for name, (path, _) in faults.items():
         if path.startswith("/detail/"):
@@ -164,7 +169,7 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     assert fault["retry-after"].hits == 2 and fault["retry-after-too-long"].hits == 1
     assert fault["reset"].hits == 2 and fault["stall"].hits == 2
     assert fault["truncate"].hits == 2
-    for name in ("binary", "huge", "gzip-bomb", "charset", "charset-reverse"):
+    for name in ("binary", "huge", "gzip-bomb", "charset", "charset-reverse", *not_html):
         assert fault[name].hits == 1, name  # nothing to gain from asking again
     assert fault["redirect-loop"].hits == 6  # REDIRECT_MAX_TIMES = 5, then given up
     assert 1 <= fault["trap"].hits <= 12  # each section: its page and one more at most
@@ -187,6 +192,14 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     assert stats["arsip/refused/binary"] == 1
     assert stats["arsip/sitemaps_empty"] == 1  # the XML bomb, read without expansion
     assert stats["arsip/charset_repaired"] == 2
+    # Answers that are no HTML page: remembered as pages without an article, with their
+    # content type, and no traceback (checked above); none is an extraction failure.
+    assert stats["arsip/not_html"] == len(not_html)
+    empty = {r["url"]: r["reason"] for r in rows(db_path, "SELECT url, reason FROM empty_pages")}
+    assert empty == {
+        BASE + faults[name][0]: f"not HTML ({kind})" for name, kind in not_html.items()
+    }
+    assert run["dropped"] == len(not_html)
     assert run["errors"] >= 2  # the given-up 500 and the cancelled huge page
     given_up = {k.split("/")[-1]: v for k, v in stats.items() if k.startswith("arsip/given_up/")}
     assert given_up == {

@@ -120,3 +120,14 @@ def test_random_faults_repeat_with_the_same_seed(serve):
     first, second = pattern(3), pattern(3)
     assert first == second
     assert set(first) != {200}
+
+
+@pytest.mark.parametrize(
+    ("kind", "content_type", "opening"),
+    [("json", "application/json", b"{"), ("pdf", "application/pdf", b"%PDF-"),
+     ("image", "image/png", b"\x89PNG")],
+)  # fmt: skip
+def test_answers_that_are_no_html_page(serve, kind, content_type, opening):
+    status, headers, body = get(serve(f"{SEED}={kind}"), SEED)
+    assert status == 200 and headers["Content-Type"] == content_type
+    assert body.startswith(opening)

@@ -84,7 +84,9 @@ def extraction_broken(stats: Mapping[str, Any]) -> bool:
         - _int(stats, "arsip/article_page_failed")
         - _int(stats, "arsip/empty_reread")
     )
-    return read > 0 and _int(stats, "arsip/coverage/seen") - _int(stats, "item_dropped_count") <= 0
+    # Answers that are no HTML page (``arsip/not_html``) are dropped without being read.
+    dropped = _int(stats, "item_dropped_count") - _int(stats, "arsip/not_html")
+    return read > 0 and _int(stats, "arsip/coverage/seen") - dropped <= 0
 
 
 def previous_walk_cut(

@@ -20,6 +20,9 @@ Kinds:
 ``xml-bomb``       an XML entity-expansion ("billion laughs") document
 ``redirect-loop``  302 to the same path with ``?hop=N+1``, for ever
 ``trap``           a listing page linking to the next one, for ever (?page=N+1)
+``json``           200, a JSON document (``application/json``) where a page was asked for
+``pdf``            200, a PDF document (``application/pdf``)
+``image``          200, a PNG image (``image/png``)
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
 
 KINDS = (
     "status", "retry-after", "reset", "stall", "truncate", "charset", "charset-reverse",
-    "binary", "huge", "gzip-bomb", "xml-bomb", "redirect-loop", "trap",
+    "binary", "huge", "gzip-bomb", "xml-bomb", "redirect-loop", "trap", "json", "pdf", "image",
 )  # fmt: skip
 _SPEC = re.compile(r"(?P<kind>[a-z-]+)(?::(?P<arg>[\d.]+))?(?:x(?P<times>\d+))?")
 # Kinds drawn by random injection: the ones that a later run can recover from.
@@ -147,6 +150,9 @@ def serve_fault(handler: _Handler, fault: Fault, page: Page | None, target: str)
         path = urlsplit(target).path
         body = f'<html><body><a rel="next" href="{path}?page={number}">Berikutnya</a></body></html>'
         return _send(handler, 200, body.encode())
+    if kind in NOT_HTML:
+        content, body = NOT_HTML[kind]
+        return _send(handler, 200, body, content_type=content)
     if kind == "xml-bomb":
         return _send(handler, 200, XML_BOMB, content_type="application/xml")
     if kind == "binary":
@@ -246,3 +252,22 @@ XML_BOMB = b"""<?xml version="1.0"?>
 ]>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&lol9;</loc></url></urlset>
 """
+
+
+NOT_HTML = {
+    "json": ("application/json", b'{"status": "ok", "data": {"id": 1, "items": []}}'),
+    "pdf": (
+        "application/pdf",
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n",
+    ),
+    "image": (
+        "image/png",
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+        ),
+    ),
+}
+"""Answers of the ``json``, ``pdf`` and ``image`` kinds: (content type, body)."""

@@ -59,6 +59,7 @@ from crawler.extract.page import read_page
 from crawler.extract.paging import MAX_ARTICLE_PAGES, join_page, next_page_url
 from crawler.frontier import MAX_LISTING_DEPTH, ArticleDecision, Frontier, failed_for_now
 from crawler.items import Article
+from crawler.non_html import not_html
 from crawler.portals import Portal
 from crawler.sitemap import Sitemap
 
@@ -463,8 +464,13 @@ class PortalSpider(scrapy.Spider):
         self, response: Response, article: Article | None = None, pages: int = 1
     ) -> Iterator[Article | scrapy.Request]:
         """One article page; a multi-page article follows its pages (or its
-        ``?page=all`` view) and yields one Article with the bodies joined."""
+        ``?page=all`` view) and yields one Article with the bodies joined. An answer
+        that is no HTML page (``crawler.non_html``) is read as no article."""
         self._stat("pages_ok")
+        kind = not_html(response)
+        if kind:
+            yield from self._not_html(response, kind, article, pages)
+            return
         if pages == 1:
             self._stat("article_pages")
             if response.meta.get("arsip_was_empty"):
@@ -508,6 +514,26 @@ class PortalSpider(scrapy.Spider):
             )
         else:
             yield article
+
+    def _not_html(
+        self, response: Response, kind: str, article: Article | None, pages: int
+    ) -> Iterator[Article]:
+        """An answer of type ``kind`` that is no HTML page, at an article URL: remembered
+        as a page without an article (``Article.not_html``), counted under
+        ``arsip/not_html``. A further page of a multi-page article that is none ends its
+        pages there: the article is stored with the pages read."""
+        self._stat("not_html")
+        if article is not None:
+            self.logger.warning(
+                "page %d of %s is no HTML page (%s): the article is stored with %d pages",
+                pages, (article.raw_page or {}).get("url") or article.url, kind, pages - 1,
+            )  # fmt: skip
+            yield article
+            return
+        self.logger.info("%s is no HTML page (%s): no article read", response.url, kind)
+        yield Article(
+            url=response.url, portal=self.portal.name, fetched_at=utc_now(), not_html=kind
+        )
 
     def article_page_failed(self, failure: Any) -> None:
         """A further page of a multi-page article could not be fetched (an error status
