@@ -133,7 +133,9 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
         "gzip-bomb": (plain[9], f"gzip-bomb:{GZIP_BOMB_SIZE}x1"),  # missed
         "redirect-loop": (plain[10] + "*", "redirect-loop"),  # missed
         "xml-bomb": ("/sitemap-news.xml", "xml-bomb"),  # the listings still find all
-        "trap": ("/kategori/*", "trap"),  # every section page pages on for ever
+        # By day and by page: 40 fresh-looking pages, then gone (404).
+        "calendar": ("/kategori/olahraga*", "calendarx40"),
+        "trap": ("/kategori/*", "trap"),  # every other section page pages on for ever
         "json": (plain[11], "jsonx1"),  # no HTML page: remembered without an article
         "pdf": (plain[12], "pdfx1"),
         "image": (plain[13], "imagex1"),
@@ -173,6 +175,7 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
         assert fault[name].hits == 1, name  # nothing to gain from asking again
     assert fault["redirect-loop"].hits == 6  # REDIRECT_MAX_TIMES = 5, then given up
     assert 1 <= fault["trap"].hits <= 12  # each section: its page and one more at most
+    assert fault["calendar"].hits > 40  # walked on both axes while its pages looked fresh
 
     # The run log records each fault.
     (run,) = rows(db_path, "SELECT * FROM crawl_runs")
@@ -202,6 +205,9 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     assert run["dropped"] == len(not_html)
     assert run["errors"] >= 2  # the given-up 500 and the cancelled huge page
     given_up = {k.split("/")[-1]: v for k, v in stats.items() if k.startswith("arsip/given_up/")}
+    # The calendar's pages once it stopped answering: gone for good, no cut walk.
+    assert given_up.pop("http_404") == statuses["404"] > 0
+    assert stats.get("arsip/listing_cut") is None
     assert given_up == {
         "http_500": 1,  # retries spent
         "http_429": 1,  # Retry-After too long
@@ -318,3 +324,61 @@ def test_a_listing_page_given_up_is_walked_past_by_the_next_run(tmp_path):
     second = rows(db_path, "SELECT stats FROM crawl_runs ORDER BY id")[-1]
     assert json.loads(second["stats"])["arsip/catch_up"] == 1
     assert walk_cut(db_path) is None  # the next run is usual
+
+
+def health_flags(db_path: Path) -> dict[str, str]:
+    """``arsip health --json``: tangselpos's flags, kind -> message."""
+    checked = run_cli("health", "--db", str(db_path), "--json")
+    assert checked.returncode in (0, 1) and "Traceback" not in checked.stderr, checked.stderr
+    (portal,) = [p for p in json.loads(checked.stdout)["portals"] if p["portal"] == "tangselpos"]
+    return {flag["kind"]: flag["message"] for flag in portal["flags"]}
+
+
+def test_a_two_axis_calendar_trap_ends_at_the_crawl_budget(tmp_path):
+    """Every section page is a calendar by day and by page number, each page showing
+    the section's articles (fresh to a first run): at a depth of 30 that is over 2,000
+    listing pages, since a bound on depth bounds each path and not their number. The
+    listing budget ends it; the run log counts it and ``arsip health`` flags it."""
+    db_path = tmp_path / "news.db"
+    plan = FaultPlan.from_specs(["/kategori/*=calendar"])
+    budget = {"ARSIP_MAX_LISTING_DEPTH": "30", "ARSIP_MAX_LISTING_PAGES": "100"}
+    with MirrorServer([build_site()], log=None, faults=plan) as server:
+        status, err, _ = crawl(server.url, db_path, budget)
+    assert status == 0, err
+    assert "Traceback" not in err
+    assert "crawl budget: 100 listing pages of tangselpos" in err
+    calendar = plan.rules[0][1]
+    assert 30 < calendar.hits < 100  # every listing page counts, the home pages too
+    (run,) = rows(db_path, "SELECT stats, failure FROM crawl_runs")
+    stats = json.loads(run["stats"])
+    assert stats["arsip/listing_pages"] == 100
+    assert stats["arsip/budget_reached/listing_pages"] == 1
+    assert "arsip/budget_reached/requests" not in stats
+    assert run["failure"] is None  # a trap is no failed portal
+    assert_nothing_false(db_path, load_articles())
+    flags = health_flags(db_path)
+    assert "listing pages (ARSIP_MAX_LISTING_PAGES)" in flags["crawl_budget_reached"]
+    # Not a cut walk: the next run does not walk every listing page for it.
+    assert walk_cut(db_path) is None
+
+
+def test_the_request_budget_bounds_a_run_and_the_next_run_completes(tmp_path):
+    db_path = tmp_path / "news.db"
+    articles = load_articles()
+    with MirrorServer([build_site(articles)], log=None) as server:
+        status, err, _ = crawl(server.url, db_path, {"ARSIP_MAX_REQUESTS": "20"})
+        assert status == 0, err
+        assert "crawl budget: 20 requests sent in this run" in err
+        (run,) = rows(db_path, "SELECT requests, stats FROM crawl_runs")
+        assert run["requests"] == 20
+        assert json.loads(run["stats"])["arsip/budget_reached/requests"] == 1
+        stored = assert_nothing_false(db_path, articles)
+        assert 0 < len(stored) < len(articles)
+        assert "requests (ARSIP_MAX_REQUESTS)" in health_flags(db_path)["crawl_budget_reached"]
+
+        status, err, _ = crawl(server.url, db_path)  # the default budget
+    assert status == 0, err
+    assert len(assert_nothing_false(db_path, articles)) == len(articles)
+    last = rows(db_path, "SELECT stats FROM crawl_runs ORDER BY id DESC LIMIT 1")[0]
+    assert not any(key.startswith("arsip/budget_reached") for key in json.loads(last["stats"]))
+    assert "crawl_budget_reached" not in health_flags(db_path)

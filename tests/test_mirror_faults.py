@@ -131,3 +131,15 @@ def test_answers_that_are_no_html_page(serve, kind, content_type, opening):
     status, headers, body = get(serve(f"{SEED}={kind}"), SEED)
     assert status == 200 and headers["Content-Type"] == content_type
     assert body.startswith(opening)
+
+
+def test_calendar_trap_links_the_day_before_and_the_next_page(serve):
+    server = serve("/kategori/*=calendar")
+    status, _, body = get(server, "/kategori/tangselcity")
+    assert status == 200 and b'class="card-title"' in body  # the section's own articles
+    assert b'href="/kategori/tangselcity-20250915"' in body
+    assert b'href="/kategori/tangselcity-20250916?page=2"' in body
+    _, _, body = get(server, "/kategori/tangselcity-20250915?page=7")
+    assert b'class="card-title"' in body
+    assert b'href="/kategori/tangselcity-20250914"' in body
+    assert b'href="/kategori/tangselcity-20250915?page=8"' in body

@@ -89,6 +89,20 @@ def extraction_broken(stats: Mapping[str, Any]) -> bool:
     return read > 0 and _int(stats, "arsip/coverage/seen") - dropped <= 0
 
 
+BUDGETS = {
+    "listing_pages": "ARSIP_MAX_LISTING_PAGES",
+    "requests": "ARSIP_MAX_REQUESTS",
+}
+"""The crawl budget's halves (stat ``arsip/budget_reached/<half>``) and their settings."""
+
+
+def budget_reached(stats: Mapping[str, Any]) -> list[str]:
+    """The halves of the crawl budget a run reached (``listing_pages``, ``requests``):
+    it left pages unread on purpose, to bound a trap (``crawler.frontier``,
+    ``crawler.budget``)."""
+    return [half for half in BUDGETS if _int(stats, f"arsip/budget_reached/{half}")]
+
+
 def previous_walk_cut(
     db: sqlite_utils.Database, portal: str, current_run: int | None
 ) -> str | None:

@@ -20,6 +20,11 @@ Kinds:
 ``xml-bomb``       an XML entity-expansion ("billion laughs") document
 ``redirect-loop``  302 to the same path with ``?hop=N+1``, for ever
 ``trap``           a listing page linking to the next one, for ever (?page=N+1)
+``calendar``       a trap on two axes: the listing page (the one at the path, else the
+                   one at the path without its query and date), plus a link to the day
+                   before (``<path>-YYYYMMDD``) and to the next page (``?page=N+1``) of
+                   the day: the listings' own articles on every page make each look
+                   fresh to a first run, and no bound on depth bounds the pages
 ``json``           200, a JSON document (``application/json``) where a page was asked for
 ``pdf``            200, a PDF document (``application/pdf``)
 ``image``          200, a PNG image (``image/png``)
@@ -35,6 +40,7 @@ import socket
 import struct
 import threading
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
@@ -44,7 +50,8 @@ if TYPE_CHECKING:
 
 KINDS = (
     "status", "retry-after", "reset", "stall", "truncate", "charset", "charset-reverse",
-    "binary", "huge", "gzip-bomb", "xml-bomb", "redirect-loop", "trap", "json", "pdf", "image",
+    "binary", "huge", "gzip-bomb", "xml-bomb", "redirect-loop", "trap", "calendar", "json",
+    "pdf", "image",
 )  # fmt: skip
 _SPEC = re.compile(r"(?P<kind>[a-z-]+)(?::(?P<arg>[\d.]+))?(?:x(?P<times>\d+))?")
 # Kinds drawn by random injection: the ones that a later run can recover from.
@@ -150,6 +157,8 @@ def serve_fault(handler: _Handler, fault: Fault, page: Page | None, target: str)
         path = urlsplit(target).path
         body = f'<html><body><a rel="next" href="{path}?page={number}">Berikutnya</a></body></html>'
         return _send(handler, 200, body.encode())
+    if kind == "calendar":
+        return _send(handler, 200, calendar_page(handler, page, target))
     if kind in NOT_HTML:
         content, body = NOT_HTML[kind]
         return _send(handler, 200, body, content_type=content)
@@ -189,6 +198,32 @@ def serve_fault(handler: _Handler, fault: Fault, page: Page | None, target: str)
     if kind == "charset-reverse":
         return _send(handler, status, body, content_type="text/html; charset=windows-1252")
     raise AssertionError(kind)
+
+
+CALENDAR_START = date(2025, 9, 16)
+"""The day of a ``calendar`` page whose path names none."""
+_CALENDAR_DAY = re.compile(r"(?P<base>.*?)-(?P<day>\d{8})")
+
+
+def calendar_page(handler: _Handler, page: Page | None, target: str) -> bytes:
+    """A ``calendar`` trap page for ``target``: ``page`` (or the site's page at the path
+    without its query and date) with links to the day before and the next page."""
+    parts = urlsplit(target)
+    found = _CALENDAR_DAY.fullmatch(parts.path)
+    base = found["base"] if found else parts.path
+    day = datetime.strptime(found["day"], "%Y%m%d").date() if found else CALENDAR_START
+    number = int(parse_qs(parts.query).get("page", ["1"])[0])
+    if page is None or page.status != 200:
+        site = handler.server.site_for(handler.headers.get("Host"))
+        page = site.get(base)
+    body = page.body if page else b"<html><body></body></html>"
+    path = f"{base}-{day:%Y%m%d}"
+    links = (
+        f'<div class="kalender"><a href="{base}-{day - timedelta(days=1):%Y%m%d}">Kemarin</a>'
+        f' <a href="{path}?page={number + 1}">Halaman {number + 1}</a></div>'
+    ).encode()
+    head, tag, tail = body.rpartition(b"</body>")
+    return head + links + tag + tail if tag else body + links
 
 
 def _send(

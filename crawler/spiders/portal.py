@@ -24,7 +24,9 @@ disk, a listing page given up, its ``--max-pages`` budget spent:
 articles behind the cut are archived. ``since`` bounds a
 first run or a backfill: articles whose sitemap ``lastmod`` or listing date is older
 are not fetched, and paging stops at a listing page whose dated articles are all older.
-``ARSIP_MAX_LISTING_DEPTH`` bounds paging from each start page (traps).
+``ARSIP_MAX_LISTING_DEPTH`` bounds paging from each start page (traps), and the crawl
+budget bounds the run whatever the trap's shape: ``ARSIP_MAX_LISTING_PAGES`` listing pages
+(``Frontier.listing``) and ``ARSIP_MAX_REQUESTS`` requests (``crawler.budget``).
 
 Those decisions are ``crawler.frontier``'s (plain Python, tested without Scrapy): this
 class reads the memory at the start of a run and writes it back at its close, makes
@@ -57,7 +59,13 @@ from crawler.crawl_archive import crawl_archive
 from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
 from crawler.extract.paging import MAX_ARTICLE_PAGES, join_page, next_page_url
-from crawler.frontier import MAX_LISTING_DEPTH, ArticleDecision, Frontier, failed_for_now
+from crawler.frontier import (
+    MAX_LISTING_DEPTH,
+    MAX_LISTING_PAGES,
+    ArticleDecision,
+    Frontier,
+    failed_for_now,
+)
 from crawler.items import Article
 from crawler.non_html import not_html
 from crawler.portals import Portal
@@ -114,6 +122,7 @@ class PortalSpider(scrapy.Spider):
         """What to fetch: asked before every article and child sitemap request."""
         self.known: KnownArticles | None = None
         self._listing_depth_reached = False
+        self._listing_budget_logged = False
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -143,6 +152,9 @@ class PortalSpider(scrapy.Spider):
         )
         frontier.max_listing_depth = self.settings.getint(
             "ARSIP_MAX_LISTING_DEPTH", MAX_LISTING_DEPTH
+        )
+        frontier.max_listing_pages = self.settings.getint(
+            "ARSIP_MAX_LISTING_PAGES", MAX_LISTING_PAGES
         )
         self.crawler.signals.connect(self._item_stored, signal=signals.item_scraped)
         self.crawler.signals.connect(self._item_dropped, signal=signals.item_dropped)
@@ -176,12 +188,8 @@ class PortalSpider(scrapy.Spider):
         for url in self.portal.sitemaps:
             yield scrapy.Request(url, callback=self.parse_sitemap)
         for url in self.portal.listings:
-            yield scrapy.Request(
-                url,
-                callback=self.parse_listing,
-                errback=self.listing_failed,
-                meta={"stale_pages": 0},
-            )
+            for request in self._listing_request(url, stale_pages=0, depth=0):
+                yield request
 
     def listing_failed(self, failure: Any) -> None:
         """A listing page given up for now (5xx, 429, timeouts, resets): the pages
@@ -420,11 +428,32 @@ class PortalSpider(scrapy.Spider):
         if step.stop:
             return
         for url in listings:
+            yield from self._listing_request(url, stale_pages=step.stale, depth=step.depth)
+
+    def _listing_request(
+        self, url: str, *, stale_pages: int, depth: int
+    ) -> Iterator[scrapy.Request]:
+        """A request for the listing page at ``url`` unless this run requested it
+        already or spent its listing budget (``Frontier.listing``; the first time,
+        a warning). A listing page left out for the budget is no cut walk: the next
+        run does not page on for it (a trap would spend its budget again)."""
+        decision = self.frontier.listing(url)
+        if decision == "budget":
+            if not self._listing_budget_logged:
+                self._listing_budget_logged = True
+                self.logger.warning(
+                    "crawl budget: %d listing pages of %s requested in this run "
+                    "(ARSIP_MAX_LISTING_PAGES); no more listing pages are read, %s first "
+                    "left out: a listing trap, or a backfill bigger than the budget",
+                    self.frontier.max_listing_pages, self.name, url,
+                )  # fmt: skip
+            return
+        if decision == "requested":
             yield scrapy.Request(
                 url,
                 callback=self.parse_listing,
                 errback=self.listing_failed,
-                meta={"stale_pages": step.stale, "listing_depth": step.depth},
+                meta={"stale_pages": stale_pages, "listing_depth": depth},
             )
 
     def _listed_date(self, response: Response, link: Any) -> datetime | None:
