@@ -139,6 +139,11 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
         "json": (plain[11], "jsonx1"),  # no HTML page: remembered without an article
         "pdf": (plain[12], "pdfx1"),
         "image": (plain[13], "imagex1"),
+        # Canonical links elsewhere: to the home page, to another article (two pages):
+        # each page archived under its own URL, no article merged into another.
+        "canonical-home": (plain[14], "canonical-home"),
+        "canonical-other": (plain[15], "canonical-other"),
+        "canonical-other-2": (plain[16], "canonical-other"),
     }
     plan = FaultPlan.from_specs([f"{path}={spec}" for path, spec in faults.values()])
     assert {f.kind for _, f in plan.rules} == set(KINDS)  # every kind is exercised
@@ -203,6 +208,10 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
         BASE + faults[name][0]: f"not HTML ({kind})" for name, kind in not_html.items()
     }
     assert run["dropped"] == len(not_html)
+    assert stats["arsip/canonical_ignored/not_article"] == 1  # the home page
+    ignored = stats.get("arsip/canonical_ignored/collision", 0)
+    assert ignored + stats.get("arsip/canonical_ignored/unarchived", 0) == 2
+    assert run["updated"] == 0 and not rows(db_path, "SELECT * FROM article_revisions")
     assert run["errors"] >= 2  # the given-up 500 and the cancelled huge page
     given_up = {k.split("/")[-1]: v for k, v in stats.items() if k.startswith("arsip/given_up/")}
     # The calendar's pages once it stopped answering: gone for good, no cut walk.
@@ -382,3 +391,48 @@ def test_the_request_budget_bounds_a_run_and_the_next_run_completes(tmp_path):
     last = rows(db_path, "SELECT stats FROM crawl_runs ORDER BY id DESC LIMIT 1")[0]
     assert not any(key.startswith("arsip/budget_reached") for key in json.loads(last["stats"]))
     assert "crawl_budget_reached" not in health_flags(db_path)
+
+
+def test_a_canonical_link_joins_a_version_and_never_another_article(tmp_path):
+    """A second URL of an archived article (an old slug) naming it as canonical joins
+    it; a new article naming another archived article as canonical is archived under
+    its own URL, and that other article keeps its text (no revision)."""
+    articles = load_articles()
+    db_path = tmp_path / "news.db"
+    with MirrorServer([build_site(articles)], log=None) as server:
+        status, err, _ = crawl(server.url, db_path)
+    assert status == 0, err
+
+    (fresh,) = generate_articles(1, first_id=88200)
+    site = build_site([fresh, *articles])
+    joined, other = articles[0], articles[1]
+    version = article_path(joined) + "-lama"  # the same page under an old slug
+    site.pages[version] = site.pages[article_path(joined)]
+    own = article_path(fresh)
+    site.pages[own] = Page(
+        site.pages[own].body.replace(
+            f'<link rel="canonical" href="{BASE + own}">'.encode(),
+            f'<link rel="canonical" href="{BASE + article_path(other)}">'.encode(),
+        )
+    )
+    home = site.pages["/"]
+    site.pages["/"] = Page(
+        home.body.replace(b"</main>", f'<a href="{version}">x</a></main>'.encode())
+    )
+    with MirrorServer([site], log=None) as server:
+        status, err, _ = crawl(server.url, db_path)
+    assert status == 0, err
+    assert "canonical link of " + BASE + own in err
+    stored = assert_nothing_false(db_path, [fresh, *articles])
+    assert len(stored) == len(articles) + 1 and BASE + own in stored
+    assert not rows(db_path, "SELECT * FROM article_revisions")
+    (key,) = rows(
+        db_path,
+        "SELECT a.url FROM article_urls u JOIN articles a ON a.id = u.article_id"
+        " WHERE u.url LIKE ?",
+        "%-lama",
+    )
+    assert key["url"] == BASE + article_path(joined)
+    run = rows(db_path, "SELECT stats, new, updated FROM crawl_runs ORDER BY id DESC")[0]
+    assert (run["new"], run["updated"]) == (1, 0)
+    assert json.loads(run["stats"])["arsip/canonical_ignored/collision"] == 1

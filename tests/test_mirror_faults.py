@@ -143,3 +143,19 @@ def test_calendar_trap_links_the_day_before_and_the_next_page(serve):
     assert b'class="card-title"' in body
     assert b'href="/kategori/tangselcity-20250914"' in body
     assert b'href="/kategori/tangselcity-20250915?page=8"' in body
+
+
+def test_canonical_links_pointing_elsewhere(serve):
+    server = serve(f"{SEED}=canonical-home", "/detail/*=canonical-other")
+    _, _, body = get(server, SEED)
+    assert b'<link rel="canonical" href="https://www.tangselpos.id/">' in body
+    _, _, other = get(serve(), SEED)  # the page as it is
+    assert SEED.encode() in other.split(b'<link rel="canonical"')[1][:200]
+    target = "/detail/51400/x"
+    status, _, body = get(server, target)  # no such page: nothing to rewrite
+    assert status == 404
+    page = next(p for p in default_sites()[0].pages if p.startswith("/detail/") and p != SEED)
+    _, _, body = get(server, page)
+    canonical = body.split(b'<link rel="canonical" href="')[1].split(b'"')[0]
+    assert canonical.startswith(b"https://www.tangselpos.id/detail/")
+    assert not canonical.endswith(page.encode())

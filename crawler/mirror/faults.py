@@ -25,6 +25,10 @@ Kinds:
                    before (``<path>-YYYYMMDD``) and to the next page (``?page=N+1``) of
                    the day: the listings' own articles on every page make each look
                    fresh to a first run, and no bound on depth bounds the pages
+``canonical-home`` the page with its canonical link pointing to the site's home page
+``canonical-other`` the page with its canonical link pointing to another page of the site:
+                   the first one it links under the same first path segment (another
+                   article, on the sample sites)
 ``json``           200, a JSON document (``application/json``) where a page was asked for
 ``pdf``            200, a PDF document (``application/pdf``)
 ``image``          200, a PNG image (``image/png``)
@@ -51,7 +55,7 @@ if TYPE_CHECKING:
 KINDS = (
     "status", "retry-after", "reset", "stall", "truncate", "charset", "charset-reverse",
     "binary", "huge", "gzip-bomb", "xml-bomb", "redirect-loop", "trap", "calendar", "json",
-    "pdf", "image",
+    "pdf", "image", "canonical-home", "canonical-other",
 )  # fmt: skip
 _SPEC = re.compile(r"(?P<kind>[a-z-]+)(?::(?P<arg>[\d.]+))?(?:x(?P<times>\d+))?")
 # Kinds drawn by random injection: the ones that a later run can recover from.
@@ -157,6 +161,10 @@ def serve_fault(handler: _Handler, fault: Fault, page: Page | None, target: str)
         path = urlsplit(target).path
         body = f'<html><body><a rel="next" href="{path}?page={number}">Berikutnya</a></body></html>'
         return _send(handler, 200, body.encode())
+    if kind in ("canonical-home", "canonical-other"):
+        if page is None:
+            return _send(handler, 404, b"<h1>404</h1>")
+        return _send(handler, page.status, canonical_elsewhere(page.body, target, kind))
     if kind == "calendar":
         return _send(handler, 200, calendar_page(handler, page, target))
     if kind in NOT_HTML:
@@ -198,6 +206,22 @@ def serve_fault(handler: _Handler, fault: Fault, page: Page | None, target: str)
     if kind == "charset-reverse":
         return _send(handler, status, body, content_type="text/html; charset=windows-1252")
     raise AssertionError(kind)
+
+
+_CANONICAL = re.compile(rb'(<link rel="canonical" href=")(https?://[^/"]+)([^"]*)(")')
+
+
+def canonical_elsewhere(body: bytes, target: str, kind: str) -> bytes:
+    """``body`` with its canonical link to the home page (``canonical-home``) or to the
+    first other page it links under the same first path segment (``canonical-other``)."""
+    path = urlsplit(target).path
+    if kind == "canonical-home":
+        elsewhere = b"/"
+    else:
+        segment = re.escape(path.strip("/").split("/", 1)[0].encode())
+        links = re.findall(rb'href="(/' + segment + rb'/[^"]*)"', body)
+        elsewhere = next((link for link in links if link != path.encode()), b"/")
+    return _CANONICAL.sub(lambda m: m[1] + m[2] + elsewhere + m[4], body, count=1)
 
 
 CALENDAR_START = date(2025, 9, 16)

@@ -50,6 +50,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
+from archive.dedup import canonical_url
 from archive.memory.failed import pending_failures, record_failures
 from archive.memory.known import KnownArticles
 from archive.memory.runlog import previous_walk_cut
@@ -59,6 +60,7 @@ from crawler.crawl_archive import crawl_archive
 from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
 from crawler.extract.paging import MAX_ARTICLE_PAGES, join_page, next_page_url
+from crawler.extract.structured import canonical_link
 from crawler.frontier import (
     MAX_LISTING_DEPTH,
     MAX_LISTING_PAGES,
@@ -508,6 +510,8 @@ class PortalSpider(scrapy.Spider):
                 self._stat("empty_reread")
         fetched_at = utc_now()
         page = read_page(response.selector, response.url, portal=self.portal, fetched_at=fetched_at)
+        if pages == 1:
+            self._canonical_not_followed(response, page)
         # The archive keeps every page as received, so extraction can be re-run later
         # without fetching them again.
         raw = {
@@ -543,6 +547,22 @@ class PortalSpider(scrapy.Spider):
             )
         else:
             yield article
+
+    def _canonical_not_followed(self, response: Response, page: Article) -> None:
+        """Log and count (``arsip/canonical_ignored/not_article``) a canonical link that
+        extraction did not follow: it names no article URL of the portal (its home
+        page, a section, another site)."""
+        href = canonical_link(response.selector)
+        if not href or page.url != response.url:
+            return
+        target = response.urljoin(href)
+        if canonical_url(target) == canonical_url(response.url):
+            return
+        self._stat("canonical_ignored/not_article")
+        self.logger.info(
+            "canonical link of %s to %s ignored: no article URL of %s",
+            response.url, target, self.name,
+        )  # fmt: skip
 
     def _not_html(
         self, response: Response, kind: str, article: Article | None, pages: int
