@@ -30,6 +30,10 @@ flag is raised for:
   ``.../matched``). No article is lost, so no coverage falls; but the declaration no
   longer fits the portal's template, and the generic readers keep less of what the
   rule removes.
+* ``crawl_budget_reached``: the latest finished run stopped reading listing pages or
+  sending requests at its crawl budget (``ARSIP_MAX_LISTING_PAGES``,
+  ``ARSIP_MAX_REQUESTS``; ``archive.memory.runlog.budget_reached``): a trap on the portal
+  (a calendar, endless paging), or a backfill bigger than the budget.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from typing import Any
 
 from archive.lock import crawl_is_running
 from archive.memory.report import failed_summary
-from archive.memory.runlog import COVERAGE_FIELDS
+from archive.memory.runlog import BUDGETS, COVERAGE_FIELDS, budget_reached
 from archive.times import parse_utc, utc_now
 
 MIN_ARTICLES = 5
@@ -246,6 +250,17 @@ def portal_health(
                 f"the portal's body rule found no text on {missed} of the latest {read} "
                 "article pages; the generic readers read them: template changed? (the crawl "
                 "log names the rule)",
+            )
+        )
+
+    if finished and (reached := budget_reached(json.loads(finished[0].get("stats") or "{}"))):
+        names = " and ".join(f"{half.replace('_', ' ')} ({BUDGETS[half]})" for half in reached)
+        health.flags.append(
+            Flag(
+                "crawl_budget_reached",
+                f"the last run reached its crawl budget of {names} and left pages unread: "
+                "a listing trap on the portal (its log names the first page left out), or "
+                "a backfill bigger than the budget (raise it for that run)",
             )
         )
 

@@ -26,6 +26,7 @@ from archive import Archive
 from archive.pages import page_body
 from archive.text import repaired_note
 from archive.writer import ArchiveWriter, Entry
+from crawler.canonical import canonical_collision
 from crawler.extract import extract_article
 from crawler.extract.page import page_selector
 from crawler.extract.paging import MAX_ARTICLE_PAGES, next_page_url
@@ -168,7 +169,11 @@ def _read_article(archive: ArchiveWriter, page_id: int) -> tuple[Entry, list[int
     article = extract_article(first, url, fetched_at=fetched_at, following=following)
     if not article.title or not article.body:
         raise Rejected("no title or no body", "no title or no body could be read")
-    return Entry(article.to_record(), seen_at=fetched_at, fetched_url=url), page_ids
+    record = article.to_record()
+    # A canonical link onto another article is ignored as the crawl ignores it.
+    if canonical_collision(db, record["url"], url, article.title, article.body):
+        record["url"] = url
+    return Entry(record, seen_at=fetched_at, fetched_url=url), page_ids
 
 
 def summary_line(counts: Counter[str]) -> str:

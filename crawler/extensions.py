@@ -50,8 +50,8 @@ class RunLogStats:
         self._count(item)
 
     def _count(self, item: Any) -> None:
-        if self.stats is None:
-            return
+        if self.stats is None or getattr(item, "not_html", None):
+            return  # an answer that is no HTML page is no article page read
         body = getattr(item, "body", None) or ""
         words = getattr(item, "word_count", None) or len(body.split())
         present = {

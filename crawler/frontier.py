@@ -21,6 +21,10 @@ it over, asks a ``Frontier`` before each request and writes back what it gathere
   pages holding no article to fetch (unless the previous run left listing pages
   unread: ``catch_up``), at a page whose dated articles are all older than ``--since``,
   when ``--max-pages`` is spent, and at ``max_listing_depth`` pages from the start.
+  Whatever the shape of the links (a calendar by date and by page number escapes any
+  bound on depth), at most ``max_listing_pages`` listing pages are requested in a run
+  (``Frontier.listing``): the crawl budget's listing half (its request half is
+  ``crawler.budget``).
 - A page that failed for now (``failed_for_now``) is remembered in ``failed`` so that
   the next run asks for it again (``archive.memory.failed``); ``settled`` holds the
   pages whose article was stored or found missing a second time.
@@ -50,6 +54,10 @@ gives it before that index ``lastmod`` is taken to be behind (an index that writ
 dates without a time, a clock or zone that differs between the two)."""
 MAX_LISTING_DEPTH = 1000
 """Default of ``ARSIP_MAX_LISTING_DEPTH``."""
+MAX_LISTING_PAGES = 5000
+"""Default of ``ARSIP_MAX_LISTING_PAGES``: listing pages of one portal per run, all start
+pages together. The sample portals' mirrors have under 50; a daily run of a real portal
+reads a few dozen, a backfill a few thousand at most."""
 
 
 class Memory(Protocol):
@@ -169,6 +177,9 @@ class Frontier:
     it was remembered (at its own point of the period: ``recheck_due_at``)."""
     max_listing_depth: int = MAX_LISTING_DEPTH
     """``ARSIP_MAX_LISTING_DEPTH``: paging from a start page stops this deep (traps)."""
+    max_listing_pages: int = MAX_LISTING_PAGES
+    """``ARSIP_MAX_LISTING_PAGES``: listing pages requested in this run at most, from
+    every start page together (``listing``)."""
     catch_up: bool = False
     """The previous run left listing pages unread (``previous_walk_cut``): paging goes
     on past archived articles this run, up to ``max_listing_depth``."""
@@ -180,6 +191,10 @@ class Frontier:
     requested: set[str] = field(default_factory=set)
     """Canonical URLs of the articles requested in this run."""
     articles_requested: int = 0
+    listings_requested: set[str] = field(default_factory=set)
+    """Listing page URLs requested in this run (without their fragment)."""
+    listing_budget_reached: bool = False
+    """A listing page was left unrequested because ``max_listing_pages`` were."""
     skipped: dict[str, str] = field(default_factory=dict)
     """Canonical URL -> the stat it was counted under when skipped."""
     sitemaps_read: dict[str, tuple[datetime, set[str]]] = field(default_factory=dict)
@@ -272,6 +287,22 @@ class Frontier:
         self.settled.add(key)
 
     # -- listings ----------------------------------------------------------------------
+
+    def listing(self, url: str) -> str | None:
+        """Whether to request the listing page at ``url``: ``requested`` (counted), None
+        when this run requested it already, ``budget`` when ``max_listing_pages`` were
+        requested (counted as ``listing_budget_reached``, once per run)."""
+        key = url.split("#", 1)[0]
+        if key in self.listings_requested:
+            return None
+        if len(self.listings_requested) >= self.max_listing_pages:
+            if not self.listing_budget_reached:
+                self.listing_budget_reached = True
+                self.count("budget_reached/listing_pages")
+            return "budget"
+        self.listings_requested.add(key)
+        self.count("listing_pages")
+        return "requested"
 
     def listing_step(
         self, articles: Mapping[str, datetime | None], *, stale_pages: int = 0, depth: int = 0

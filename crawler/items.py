@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-WORKING_FIELDS = ("date_hints", "body_source", "raw_page", "following_pages")
+WORKING_FIELDS = ("date_hints", "body_source", "raw_page", "following_pages", "not_html")
 
 
 @dataclass
@@ -134,6 +134,11 @@ class Article:
     following_pages: list[dict[str, Any]] = field(default_factory=list)
     """Working field, not stored as a column: the responses of a multi-page article's
     further pages (page 2 first; or its ``?page=all`` view), shaped as ``raw_page``."""
+
+    not_html: str | None = None
+    """Working field, not stored: the media type of an answer at an article URL that is
+    no HTML page (``application/pdf``; ``crawler.non_html``). Nothing is read from it:
+    the page is remembered without an article, with that type as the reason."""
 
     def to_record(self) -> dict[str, Any]:
         """The stored fields as a plain dict (no working fields)."""

@@ -9,15 +9,18 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections import Counter
+from dataclasses import replace
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
+from archive.dedup import canonical_url
 from archive.memory.empty import forget_empty, remember_empty
 from archive.times import utc_now
 from archive.writer import ArchiveWriter
+from crawler.canonical import NOT_ARCHIVED, canonical_collision
 from crawler.crawl_archive import crawl_archive
 from crawler.extract.clean import clean_article
 from crawler.extract.normalise import normalise_article
@@ -63,9 +66,12 @@ class NoArticle(DropItem):
 
 
 class ValidatePipeline:
-    """Articles without a title or a body are not stored (logged with the reason)."""
+    """Articles without a title or a body are not stored (logged with the reason), nor
+    answers that are no HTML page (``Article.not_html``)."""
 
     def process_item(self, item: Article) -> Article:
+        if item.not_html:
+            raise NoArticle(f"not HTML ({item.not_html})", item.url)
         missing = [name for name in ("title", "body") if not getattr(item, name)]
         if missing:
             raise NoArticle(f"no {' and no '.join(missing)}", item.url)
@@ -127,7 +133,8 @@ class StorePipeline:
         self.counts["dropped"] += 1
         if isinstance(exception, NoArticle) and self.archive is not None and not self.failed:
             # Read and empty: the next runs skip it for a while (``archive.memory.empty``).
-            page = getattr(item, "raw_page", None) or {}
+            # An answer that is no HTML page is not kept: it has no raw page, only its URL.
+            page = getattr(item, "raw_page", None) or {"url": item.url}
             try:
                 remember_empty(
                     self.archive.db,
@@ -176,6 +183,7 @@ class StorePipeline:
         fetched = item.raw_page or {}
         page = item.raw_page if self.keep_pages else None
         try:
+            item = self._placed(item, fetched.get("url"))
             outcome, article_id = self.archive.store(
                 item.to_record(),
                 run_id=self.run_id,
@@ -191,6 +199,32 @@ class StorePipeline:
         if self.crawler.stats:
             self.crawler.stats.inc_value(f"arsip/articles/{outcome}")
         return item
+
+    def _placed(self, item: Article, fetched_url: str | None) -> Article:
+        """``item`` under the URL it is to be archived under (``crawler.canonical``):
+        its canonical URL when that is the archived article this page is a version of,
+        else the URL it was fetched under (``arsip/canonical_ignored/collision`` when
+        the canonical URL is another archived article, ``.../unarchived`` when it is
+        none)."""
+        assert self.archive is not None
+        if not fetched_url or not item.title or not item.body:
+            return item
+        if canonical_url(item.url) == canonical_url(fetched_url):
+            return item
+        why = canonical_collision(self.archive.db, item.url, fetched_url, item.title, item.body)
+        if why is None:
+            return item
+        unarchived = why == NOT_ARCHIVED
+        logger.log(
+            logging.INFO if unarchived else logging.WARNING,
+            "canonical link of %s to %s ignored: %s", fetched_url, item.url, why,
+        )  # fmt: skip
+        self._stat(f"canonical_ignored/{'unarchived' if unarchived else 'collision'}")
+        return replace(item, url=fetched_url)
+
+    def _stat(self, key: str) -> None:
+        if self.crawler.stats:
+            self.crawler.stats.inc_value(f"arsip/{key}")
 
 
 def _fetched_urls(response, page_url: str | None) -> list[str]:

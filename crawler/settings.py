@@ -73,6 +73,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 ARSIP_RETRY_AFTER_MAX = _number("ARSIP_RETRY_AFTER_MAX", "120")
 ARSIP_RETRY_AFTER_DEFAULT = 5.0
 DOWNLOADER_MIDDLEWARES = {
+    # First: a request past the run's budget is never sent (nor checked against robots.txt).
+    "crawler.budget.CrawlBudgetMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
     # After decompression (590), before retries: mislabelled charsets, binary bodies.
@@ -90,6 +92,11 @@ REDIRECT_MAX_TIMES = 5
 # Listing pages followed from a start page per run at most (a calendar or paging trap
 # that keeps offering new listing URLs ends here even if its pages hold articles).
 ARSIP_MAX_LISTING_DEPTH = _number("ARSIP_MAX_LISTING_DEPTH", "1000", int)
+# The crawl budget of a portal per run, bounding a trap of any shape (a calendar by date
+# and by page number escapes any depth bound): listing pages from every start page
+# together (``crawler.frontier``), and requests of any kind (``crawler.budget``).
+ARSIP_MAX_LISTING_PAGES = _number("ARSIP_MAX_LISTING_PAGES", "5000", int)
+ARSIP_MAX_REQUESTS = _number("ARSIP_MAX_REQUESTS", "50000", int)
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Scrapy's remote control is an HTTP server on localhost that runs the Python code sent to

@@ -156,3 +156,28 @@ def test_family_class_outside_the_article_paragraphs_is_not_the_body() -> None:
     body = read_page(page, "https://shop.example/smart-home").body or ""
     assert body.startswith("Paragraph 0 on how households")
     assert "podcast" not in body
+
+
+AGREED = "Banjir Rendam Ratusan Rumah di Pamulang - Warga Mengungsi"
+
+
+def _stated_page(h1: str, title: str, og_title: str, headline: str) -> str:
+    return f"""<html lang="id"><head><title>{title}</title>
+<meta property="og:title" content="{og_title}"><meta property="og:site_name" content="Kabar Pamulang">
+<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{headline}"}}</script>
+</head><body><h1>{h1}</h1><div class="isi"><p>{"Air setinggi lutut masuk ke rumah warga. " * 8}</p>
+</div></body></html>"""
+
+
+def test_a_title_every_source_agrees_on_is_kept_whole() -> None:
+    page = _stated_page(AGREED, AGREED, AGREED, AGREED)
+    assert read_page(page, "https://kabarpamulang.example/banjir-rendam").title == AGREED
+    # The document title may add the site's name: that still goes, the rest stays.
+    page = _stated_page(AGREED, f"{AGREED} | Kabar Pamulang", AGREED, AGREED)
+    assert read_page(page, "https://kabarpamulang.example/banjir-rendam").title == AGREED
+
+
+def test_a_tail_one_stated_title_lacks_is_a_label() -> None:
+    page = _stated_page(AGREED, AGREED, AGREED, "Banjir Rendam Ratusan Rumah di Pamulang")
+    title = read_page(page, "https://kabarpamulang.example/banjir-rendam").title
+    assert title == "Banjir Rendam Ratusan Rumah di Pamulang"

@@ -119,7 +119,8 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     articles = site_articles()
     paths = [article_path(a) for a in articles]
     accented = [article_path(a) for a in articles if 88000 <= a["id"] < 88100]
-    plain = [p for p in paths if p not in accented and "/88100/" not in p]
+    media = {article_path(a) for a in articles if a.get("media")}
+    plain = [p for p in paths if p not in accented and p not in media and "/88100/" not in p]
     # One page per fault; "missed" pages cannot be archived in this run.
     faults = {
         "status": (plain[0], "status:503x1"),  # retried: archived in this run
@@ -139,10 +140,20 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
         "gzip-bomb": (plain[9], f"gzip-bomb:{GZIP_BOMB_SIZE}x1"),  # missed
         "redirect-loop": (plain[10] + "*", "redirect-loop"),  # missed
         "xml-bomb": ("/sitemap-news.xml", "xml-bomb"),  # the listings still find all
-        "trap": ("/kategori/*", "trap"),  # every section page pages on for ever
-        "gzip": (plain[11], "gzipx1"),  # Content-Encoding: gzip, inflated and archived
+        "gzip": (plain[17], "gzipx1"),  # Content-Encoding: gzip, inflated and archived
         "gzip-file": ("/sitemap.xml", "gzip-file"),  # the index as a .xml.gz: read
         "huge-sitemap": ("/sitemap-posts.xml", "huge-sitemap:50001"),  # read up to 50,000
+        # By day and by page: 40 fresh-looking pages, then gone (404).
+        "calendar": ("/kategori/olahraga*", "calendarx40"),
+        "trap": ("/kategori/*", "trap"),  # every other section page pages on for ever
+        "json": (plain[11], "jsonx1"),  # no HTML page: remembered without an article
+        "pdf": (plain[12], "pdfx1"),
+        "image": (plain[13], "imagex1"),
+        # Canonical links elsewhere: to the home page, to another article (two pages):
+        # each page archived under its own URL, no article merged into another.
+        "canonical-home": (plain[14], "canonical-home"),
+        "canonical-other": (plain[15], "canonical-other"),
+        "canonical-other-2": (plain[16], "canonical-other"),
     }
     plan = FaultPlan.from_specs([f"{path}={spec}" for path, spec in faults.values()])
     assert {f.kind for _, f in plan.rules} == set(KINDS)  # every kind is exercised
@@ -165,9 +176,10 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     assert seconds < 30
 
     stored = assert_nothing_false(db_path, articles)
+    not_html = {"json": "application/json", "pdf": "application/pdf", "image": "image/png"}
     missed = {
         "status-given-up", "retry-after-too-long", "binary", "huge", "gzip-bomb",
-        "redirect-loop",
+        "redirect-loop", *not_html,
     }  # fmt: skip
     for name, (path, _) in faults.items():
         if path.startswith("/detail/"):
@@ -179,12 +191,14 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     assert fault["retry-after"].hits == 2 and fault["retry-after-too-long"].hits == 1
     assert fault["reset"].hits == 2 and fault["stall"].hits == 2
     assert fault["truncate"].hits == 2
-    for name in ("binary", "huge", "gzip-bomb", *(k for k in KINDS if k.startswith("charset"))):
+    charsets = (k for k in KINDS if k.startswith("charset"))
+    for name in ("binary", "huge", "gzip-bomb", *charsets, *not_html):
         assert fault[name].hits == 1, name  # nothing to gain from asking again
     assert fault["gzip"].hits == 1 and fault["gzip-file"].hits == 1  # read at once
     assert fault["huge-sitemap"].hits >= 1  # 3 MB: on a busy machine, past the 2 s timeout
     assert fault["redirect-loop"].hits == 6  # REDIRECT_MAX_TIMES = 5, then given up
     assert 1 <= fault["trap"].hits <= 12  # each section: its page and one more at most
+    assert fault["calendar"].hits > 40  # walked on both axes while its pages looked fresh
 
     # The run log records each fault.
     (run,) = rows(db_path, "SELECT * FROM crawl_runs")
@@ -205,8 +219,23 @@ def test_every_fault_kind_in_one_crawl_then_a_later_run_completes(tmp_path):
     assert stats["arsip/sitemaps_empty"] == 1  # the XML bomb, read without expansion
     assert stats["arsip/sitemaps_cut"] == 1  # the huge sitemap's entries past 50,000
     assert stats["arsip/charset_repaired"] == len(ACCENTED)  # one per charset fault
+    # Answers that are no HTML page: remembered as pages without an article, with their
+    # content type, and no traceback (checked above); none is an extraction failure.
+    assert stats["arsip/not_html"] == len(not_html)
+    empty = {r["url"]: r["reason"] for r in rows(db_path, "SELECT url, reason FROM empty_pages")}
+    assert empty == {
+        BASE + faults[name][0]: f"not HTML ({kind})" for name, kind in not_html.items()
+    }
+    assert run["dropped"] == len(not_html)
+    assert stats["arsip/canonical_ignored/not_article"] == 1  # the home page
+    ignored = stats.get("arsip/canonical_ignored/collision", 0)
+    assert ignored + stats.get("arsip/canonical_ignored/unarchived", 0) == 2
+    assert run["updated"] == 0 and not rows(db_path, "SELECT * FROM article_revisions")
     assert run["errors"] >= 2  # the given-up 500 and the cancelled huge page
     given_up = {k.split("/")[-1]: v for k, v in stats.items() if k.startswith("arsip/given_up/")}
+    # The calendar's pages once it stopped answering: gone for good, no cut walk.
+    assert given_up.pop("http_404") == statuses["404"] > 0
+    assert stats.get("arsip/listing_cut") is None
     assert given_up == {
         "http_500": 1,  # retries spent
         "http_429": 1,  # Retry-After too long
@@ -323,3 +352,106 @@ def test_a_listing_page_given_up_is_walked_past_by_the_next_run(tmp_path):
     second = rows(db_path, "SELECT stats FROM crawl_runs ORDER BY id")[-1]
     assert json.loads(second["stats"])["arsip/catch_up"] == 1
     assert walk_cut(db_path) is None  # the next run is usual
+
+
+def health_flags(db_path: Path) -> dict[str, str]:
+    """``arsip health --json``: tangselpos's flags, kind -> message."""
+    checked = run_cli("health", "--db", str(db_path), "--json")
+    assert checked.returncode in (0, 1) and "Traceback" not in checked.stderr, checked.stderr
+    (portal,) = [p for p in json.loads(checked.stdout)["portals"] if p["portal"] == "tangselpos"]
+    return {flag["kind"]: flag["message"] for flag in portal["flags"]}
+
+
+def test_a_two_axis_calendar_trap_ends_at_the_crawl_budget(tmp_path):
+    """Every section page is a calendar by day and by page number, each page showing
+    the section's articles (fresh to a first run): at a depth of 30 that is over 2,000
+    listing pages, since a bound on depth bounds each path and not their number. The
+    listing budget ends it; the run log counts it and ``arsip health`` flags it."""
+    db_path = tmp_path / "news.db"
+    plan = FaultPlan.from_specs(["/kategori/*=calendar"])
+    budget = {"ARSIP_MAX_LISTING_DEPTH": "30", "ARSIP_MAX_LISTING_PAGES": "100"}
+    with MirrorServer([build_site()], log=None, faults=plan) as server:
+        status, err, _ = crawl(server.url, db_path, budget)
+    assert status == 0, err
+    assert "Traceback" not in err
+    assert "crawl budget: 100 listing pages of tangselpos" in err
+    calendar = plan.rules[0][1]
+    assert 30 < calendar.hits < 100  # every listing page counts, the home pages too
+    (run,) = rows(db_path, "SELECT stats, failure FROM crawl_runs")
+    stats = json.loads(run["stats"])
+    assert stats["arsip/listing_pages"] == 100
+    assert stats["arsip/budget_reached/listing_pages"] == 1
+    assert "arsip/budget_reached/requests" not in stats
+    assert run["failure"] is None  # a trap is no failed portal
+    assert_nothing_false(db_path, load_articles())
+    flags = health_flags(db_path)
+    assert "listing pages (ARSIP_MAX_LISTING_PAGES)" in flags["crawl_budget_reached"]
+    # Not a cut walk: the next run does not walk every listing page for it.
+    assert walk_cut(db_path) is None
+
+
+def test_the_request_budget_bounds_a_run_and_the_next_run_completes(tmp_path):
+    db_path = tmp_path / "news.db"
+    articles = load_articles()
+    with MirrorServer([build_site(articles)], log=None) as server:
+        status, err, _ = crawl(server.url, db_path, {"ARSIP_MAX_REQUESTS": "20"})
+        assert status == 0, err
+        assert "crawl budget: 20 requests sent in this run" in err
+        (run,) = rows(db_path, "SELECT requests, stats FROM crawl_runs")
+        assert run["requests"] == 20
+        assert json.loads(run["stats"])["arsip/budget_reached/requests"] == 1
+        stored = assert_nothing_false(db_path, articles)
+        assert 0 < len(stored) < len(articles)
+        assert "requests (ARSIP_MAX_REQUESTS)" in health_flags(db_path)["crawl_budget_reached"]
+
+        status, err, _ = crawl(server.url, db_path)  # the default budget
+    assert status == 0, err
+    assert len(assert_nothing_false(db_path, articles)) == len(articles)
+    last = rows(db_path, "SELECT stats FROM crawl_runs ORDER BY id DESC LIMIT 1")[0]
+    assert not any(key.startswith("arsip/budget_reached") for key in json.loads(last["stats"]))
+    assert "crawl_budget_reached" not in health_flags(db_path)
+
+
+def test_a_canonical_link_joins_a_version_and_never_another_article(tmp_path):
+    """A second URL of an archived article (an old slug) naming it as canonical joins
+    it; a new article naming another archived article as canonical is archived under
+    its own URL, and that other article keeps its text (no revision)."""
+    articles = load_articles()
+    db_path = tmp_path / "news.db"
+    with MirrorServer([build_site(articles)], log=None) as server:
+        status, err, _ = crawl(server.url, db_path)
+    assert status == 0, err
+
+    (fresh,) = generate_articles(1, first_id=88200)
+    site = build_site([fresh, *articles])
+    joined, other = articles[0], articles[1]
+    version = article_path(joined) + "-lama"  # the same page under an old slug
+    site.pages[version] = site.pages[article_path(joined)]
+    own = article_path(fresh)
+    site.pages[own] = Page(
+        site.pages[own].body.replace(
+            f'<link rel="canonical" href="{BASE + own}">'.encode(),
+            f'<link rel="canonical" href="{BASE + article_path(other)}">'.encode(),
+        )
+    )
+    home = site.pages["/"]
+    site.pages["/"] = Page(
+        home.body.replace(b"</main>", f'<a href="{version}">x</a></main>'.encode())
+    )
+    with MirrorServer([site], log=None) as server:
+        status, err, _ = crawl(server.url, db_path)
+    assert status == 0, err
+    assert "canonical link of " + BASE + own in err
+    stored = assert_nothing_false(db_path, [fresh, *articles])
+    assert len(stored) == len(articles) + 1 and BASE + own in stored
+    assert not rows(db_path, "SELECT * FROM article_revisions")
+    (key,) = rows(
+        db_path,
+        "SELECT a.url FROM article_urls u JOIN articles a ON a.id = u.article_id"
+        " WHERE u.url LIKE ?",
+        "%-lama",
+    )
+    assert key["url"] == BASE + article_path(joined)
+    run = rows(db_path, "SELECT stats, new, updated FROM crawl_runs ORDER BY id DESC")[0]
+    assert (run["new"], run["updated"]) == (1, 0)
+    assert json.loads(run["stats"])["arsip/canonical_ignored/collision"] == 1

@@ -229,6 +229,19 @@ def test_paging_stops_when_the_budget_is_spent_or_too_deep():
     assert front.listing_step({URL: None}, depth=0).stop == "budget_spent"
 
 
+def test_listing_pages_of_a_run_are_bounded_all_start_pages_together():
+    front, stats = frontier(max_listing_pages=3)
+    home, section = "https://portal.example/", "https://portal.example/kategori/kota"
+    assert front.listing(home) == "requested"
+    assert front.listing(home + "#top") is None  # requested already: not counted again
+    assert front.listing(section) == "requested"
+    assert front.listing(section + "?page=2") == "requested"
+    assert front.listing(section + "-20260228") == "budget"
+    assert front.listing(section + "?page=3") == "budget"
+    assert front.listing(home) is None
+    assert stats == {"listing_pages": 3, "budget_reached/listing_pages": 1}
+
+
 # -- sitemaps ----------------------------------------------------------------------------
 
 

@@ -141,3 +141,42 @@ def test_random_faults_repeat_with_the_same_seed(serve):
     first, second = pattern(3), pattern(3)
     assert first == second
     assert set(first) != {200}
+
+
+@pytest.mark.parametrize(
+    ("kind", "content_type", "opening"),
+    [("json", "application/json", b"{"), ("pdf", "application/pdf", b"%PDF-"),
+     ("image", "image/png", b"\x89PNG")],
+)  # fmt: skip
+def test_answers_that_are_no_html_page(serve, kind, content_type, opening):
+    status, headers, body = get(serve(f"{SEED}={kind}"), SEED)
+    assert status == 200 and headers["Content-Type"] == content_type
+    assert body.startswith(opening)
+
+
+def test_calendar_trap_links_the_day_before_and_the_next_page(serve):
+    server = serve("/kategori/*=calendar")
+    status, _, body = get(server, "/kategori/tangselcity")
+    assert status == 200 and b'class="card-title"' in body  # the section's own articles
+    assert b'href="/kategori/tangselcity-20250915"' in body
+    assert b'href="/kategori/tangselcity-20250916?page=2"' in body
+    _, _, body = get(server, "/kategori/tangselcity-20250915?page=7")
+    assert b'class="card-title"' in body
+    assert b'href="/kategori/tangselcity-20250914"' in body
+    assert b'href="/kategori/tangselcity-20250915?page=8"' in body
+
+
+def test_canonical_links_pointing_elsewhere(serve):
+    server = serve(f"{SEED}=canonical-home", "/detail/*=canonical-other")
+    _, _, body = get(server, SEED)
+    assert b'<link rel="canonical" href="https://www.tangselpos.id/">' in body
+    _, _, other = get(serve(), SEED)  # the page as it is
+    assert SEED.encode() in other.split(b'<link rel="canonical"')[1][:200]
+    target = "/detail/51400/x"
+    status, _, body = get(server, target)  # no such page: nothing to rewrite
+    assert status == 404
+    page = next(p for p in default_sites()[0].pages if p.startswith("/detail/") and p != SEED)
+    _, _, body = get(server, page)
+    canonical = body.split(b'<link rel="canonical" href="')[1].split(b'"')[0]
+    assert canonical.startswith(b"https://www.tangselpos.id/detail/")
+    assert not canonical.endswith(page.encode())

@@ -84,7 +84,23 @@ def extraction_broken(stats: Mapping[str, Any]) -> bool:
         - _int(stats, "arsip/article_page_failed")
         - _int(stats, "arsip/empty_reread")
     )
-    return read > 0 and _int(stats, "arsip/coverage/seen") - _int(stats, "item_dropped_count") <= 0
+    # Answers that are no HTML page (``arsip/not_html``) are dropped without being read.
+    dropped = _int(stats, "item_dropped_count") - _int(stats, "arsip/not_html")
+    return read > 0 and _int(stats, "arsip/coverage/seen") - dropped <= 0
+
+
+BUDGETS = {
+    "listing_pages": "ARSIP_MAX_LISTING_PAGES",
+    "requests": "ARSIP_MAX_REQUESTS",
+}
+"""The crawl budget's halves (stat ``arsip/budget_reached/<half>``) and their settings."""
+
+
+def budget_reached(stats: Mapping[str, Any]) -> list[str]:
+    """The halves of the crawl budget a run reached (``listing_pages``, ``requests``):
+    it left pages unread on purpose, to bound a trap (``crawler.frontier``,
+    ``crawler.budget``)."""
+    return [half for half in BUDGETS if _int(stats, f"arsip/budget_reached/{half}")]
 
 
 def previous_walk_cut(

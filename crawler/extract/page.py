@@ -2,7 +2,9 @@
 then a generic fallback. Nothing here cleans text or parses dates; it only gathers what
 the page says, in order of trust. Each field is read by one module:
 
-- ``url``: the page's URL, or its canonical link when the portal owns it (``structured``)
+- ``url``: the page's URL, or its canonical link when that is an article URL of the
+  page's portal (``structured``; whether it collides with another archived article is
+  the crawl's to decide: ``crawler.canonical``)
 - ``portal``: the declared portal's name, else the URL's host
 - ``title``: the portal's title selector, else the page's headline (``title``)
 - ``description``, ``modified_at``: the page's JSON-LD and meta tags (``structured``)
@@ -91,7 +93,9 @@ def read_page(
         fetched_at=fetched_at,
         language=declared_language(sel),  # guessed from the body below when not declared
     )
-    if canonical and portal and portal.owns(urljoin(url, canonical)):
+    # A canonical link is followed only to an article URL of the portal: one to its
+    # home page or a section (a template's mistake) would make every such page one.
+    if canonical and portal and portal.is_article(urljoin(url, canonical)):
         article.url = urljoin(url, canonical)
 
     article.section = (

@@ -60,9 +60,10 @@ def _is_site_like(text: str, sites: Collection[str], host: str) -> bool:
     return key.startswith(host) or (len(key) >= 5 and key in host)
 
 
-def strip_site_name(title: str, sites: Collection[str], host: str) -> str:
+def strip_site_name(title: str, sites: Collection[str], host: str, *, labels: bool = True) -> str:
     """``Judul Berita - Kompas.com Regional`` -> ``Judul Berita``: leading or trailing
-    segments that name the site (its declared names or the host's) are dropped."""
+    segments that name the site (its declared names or the host's) are dropped, then
+    (``labels``) short labels trailing a full headline."""
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
@@ -79,7 +80,8 @@ def strip_site_name(title: str, sites: Collection[str], host: str) -> str:
     # Then short labels trailing a full headline: a section, a format, a teaser
     # (``Headline | Opinion``, ``Headline | Patient Education``, ``Headline - Infographic``).
     while (
-        end - start > 1
+        labels
+        and end - start > 1
         and len(parts[end - 1].split()) <= TAIL_LABEL_WORDS
         and len(" ".join(parts[start : end - 1]).split()) >= 5
     ):
@@ -132,12 +134,25 @@ def _names_site(text: str, page_title: str, headlines: list[str]) -> bool:
     return False
 
 
+def _all_agree(shown: str, metadata: list[str], sites: Collection[str], host: str) -> bool:
+    """Every title the page states (JSON-LD ``headline``, og:title, ``<title>``; two at
+    least), its site's name cut off, reads as the ``<h1>`` ``shown``: a short trailing
+    segment they all carry (``Banjir Rendam Ratusan Rumah - Warga Mengungsi``) is the
+    headline's own, not a label the document title adds."""
+    key = _compare_key(shown)
+    return len(metadata) >= 2 and all(
+        _compare_key(strip_site_name(html.unescape(t), sites, host, labels=False)) == key
+        for t in metadata
+    )
+
+
 def headline(sel: Selector, data: dict[str, Any], meta: Meta, url: str) -> str:
     """The headline as the page shows it.
 
     An ``<h1>`` that agrees with the metadata titles (JSON-LD headline, og:title,
     ``<title>``) wins; else the only long ``<h1>`` (section labels and logos are h1s
-    too); else the metadata title. The site's name is cut off either."""
+    too); else the metadata title. The site's name is cut off either, and a short
+    trailing label unless every stated title carries it too (``_all_agree``)."""
     sites, host = _site_keys(sel, meta, url)
     page_title = fold(sel.css("title::text").get())
     metadata = [t for t in (fold(data.get("headline")), meta.get("og:title"), page_title) if t]
@@ -159,7 +174,12 @@ def headline(sel: Selector, data: dict[str, Any], meta: Meta, url: str) -> str:
             # quotes, where the publisher's own headline (JSON-LD, og:title) does
             # not: theirs wins.
             bare = [t for t in map(html.unescape, metadata[:2]) if _is_bare_of(t, text)]
-            return bare[0] if bare else strip_site_name(text, sites, host)
+            if bare:
+                return bare[0]
+            whole = strip_site_name(text, sites, host, labels=False)
+            if _all_agree(whole, metadata, sites, host):
+                return whole
+            return strip_site_name(text, sites, host)
     published = [strip_site_name(html.unescape(t), sites, host) for t in metadata]
     for text in h1s:
         # An h1 that holds the publisher's headline plus a date line or a source

@@ -30,6 +30,18 @@ Kinds:
                    over ``DOWNLOAD_MAXSIZE``)
 ``gzip``           the page with ``Content-Encoding: gzip``
 ``gzip-file``      the page gzip-compressed as a file (``.xml.gz``: application/x-gzip)
+``calendar``       a trap on two axes: the listing page (the one at the path, else the
+                   one at the path without its query and date), plus a link to the day
+                   before (``<path>-YYYYMMDD``) and to the next page (``?page=N+1``) of
+                   the day: the listings' own articles on every page make each look
+                   fresh to a first run, and no bound on depth bounds the pages
+``canonical-home`` the page with its canonical link pointing to the site's home page
+``canonical-other`` the page with its canonical link pointing to another page of the site:
+                   the first one it links under the same first path segment (another
+                   article, on the sample sites)
+``json``           200, a JSON document (``application/json``) where a page was asked for
+``pdf``            200, a PDF document (``application/pdf``)
+``image``          200, a PNG image (``image/png``)
 """
 
 from __future__ import annotations
@@ -42,6 +54,7 @@ import socket
 import struct
 import threading
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
@@ -52,7 +65,8 @@ if TYPE_CHECKING:
 KINDS = (
     "status", "retry-after", "reset", "stall", "truncate", "charset", "charset-reverse",
     "charset-meta", "charset-xml", "charset-stray", "binary", "huge", "gzip-bomb", "xml-bomb",
-    "redirect-loop", "trap", "huge-sitemap", "gzip", "gzip-file",
+    "redirect-loop", "trap", "huge-sitemap", "gzip", "gzip-file", "calendar", "json", "pdf",
+    "image", "canonical-home", "canonical-other",
 )  # fmt: skip
 _SPEC = re.compile(r"(?P<kind>[a-z-]+)(?::(?P<arg>[\d.]+))?(?:x(?P<times>\d+))?")
 # Kinds drawn by random injection: the ones that a later run can recover from.
@@ -161,6 +175,15 @@ def serve_fault(handler: _Handler, fault: Fault, page: Page | None, target: str)
         path = urlsplit(target).path
         body = f'<html><body><a rel="next" href="{path}?page={number}">Berikutnya</a></body></html>'
         return _send(handler, 200, body.encode())
+    if kind in ("canonical-home", "canonical-other"):
+        if page is None:
+            return _send(handler, 404, b"<h1>404</h1>")
+        return _send(handler, page.status, canonical_elsewhere(page.body, target, kind))
+    if kind == "calendar":
+        return _send(handler, 200, calendar_page(handler, page, target))
+    if kind in NOT_HTML:
+        content, body = NOT_HTML[kind]
+        return _send(handler, 200, body, content_type=content)
     if kind == "xml-bomb":
         return _send(handler, 200, XML_BOMB, content_type="application/xml")
     if kind == "binary":
@@ -255,6 +278,48 @@ def padded_sitemap(body: bytes, host: str, entries: int) -> bytes:
     return head + padding + end + tail if end else body
 
 
+_CANONICAL = re.compile(rb'(<link rel="canonical" href=")(https?://[^/"]+)([^"]*)(")')
+
+
+def canonical_elsewhere(body: bytes, target: str, kind: str) -> bytes:
+    """``body`` with its canonical link to the home page (``canonical-home``) or to the
+    first other page it links under the same first path segment (``canonical-other``)."""
+    path = urlsplit(target).path
+    if kind == "canonical-home":
+        elsewhere = b"/"
+    else:
+        segment = re.escape(path.strip("/").split("/", 1)[0].encode())
+        links = re.findall(rb'href="(/' + segment + rb'/[^"]*)"', body)
+        elsewhere = next((link for link in links if link != path.encode()), b"/")
+    return _CANONICAL.sub(lambda m: m[1] + m[2] + elsewhere + m[4], body, count=1)
+
+
+CALENDAR_START = date(2025, 9, 16)
+"""The day of a ``calendar`` page whose path names none."""
+_CALENDAR_DAY = re.compile(r"(?P<base>.*?)-(?P<day>\d{8})")
+
+
+def calendar_page(handler: _Handler, page: Page | None, target: str) -> bytes:
+    """A ``calendar`` trap page for ``target``: ``page`` (or the site's page at the path
+    without its query and date) with links to the day before and the next page."""
+    parts = urlsplit(target)
+    found = _CALENDAR_DAY.fullmatch(parts.path)
+    base = found["base"] if found else parts.path
+    day = datetime.strptime(found["day"], "%Y%m%d").date() if found else CALENDAR_START
+    number = int(parse_qs(parts.query).get("page", ["1"])[0])
+    if page is None or page.status != 200:
+        site = handler.server.site_for(handler.headers.get("Host"))
+        page = site.get(base)
+    body = page.body if page else b"<html><body></body></html>"
+    path = f"{base}-{day:%Y%m%d}"
+    links = (
+        f'<div class="kalender"><a href="{base}-{day - timedelta(days=1):%Y%m%d}">Kemarin</a>'
+        f' <a href="{path}?page={number + 1}">Halaman {number + 1}</a></div>'
+    ).encode()
+    head, tag, tail = body.rpartition(b"</body>")
+    return head + links + tag + tail if tag else body + links
+
+
 def _send(
     handler: _Handler,
     status: int,
@@ -316,3 +381,22 @@ XML_BOMB = b"""<?xml version="1.0"?>
 ]>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&lol9;</loc></url></urlset>
 """
+
+
+NOT_HTML = {
+    "json": ("application/json", b'{"status": "ok", "data": {"id": 1, "items": []}}'),
+    "pdf": (
+        "application/pdf",
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n",
+    ),
+    "image": (
+        "image/png",
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+        ),
+    ),
+}
+"""Answers of the ``json``, ``pdf`` and ``image`` kinds: (content type, body)."""

@@ -24,7 +24,9 @@ disk, a listing page given up, its ``--max-pages`` budget spent:
 articles behind the cut are archived. ``since`` bounds a
 first run or a backfill: articles whose sitemap ``lastmod`` or listing date is older
 are not fetched, and paging stops at a listing page whose dated articles are all older.
-``ARSIP_MAX_LISTING_DEPTH`` bounds paging from each start page (traps).
+``ARSIP_MAX_LISTING_DEPTH`` bounds paging from each start page (traps), and the crawl
+budget bounds the run whatever the trap's shape: ``ARSIP_MAX_LISTING_PAGES`` listing pages
+(``Frontier.listing``) and ``ARSIP_MAX_REQUESTS`` requests (``crawler.budget``).
 
 Those decisions are ``crawler.frontier``'s (plain Python, tested without Scrapy): this
 class reads the memory at the start of a run and writes it back at its close, makes
@@ -50,6 +52,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
+from archive.dedup import canonical_url
 from archive.memory.failed import pending_failures, record_failures
 from archive.memory.known import KnownArticles
 from archive.memory.runlog import previous_walk_cut
@@ -59,8 +62,16 @@ from crawler.crawl_archive import crawl_archive
 from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
 from crawler.extract.paging import MAX_ARTICLE_PAGES, join_page, next_page_url
-from crawler.frontier import MAX_LISTING_DEPTH, ArticleDecision, Frontier, failed_for_now
+from crawler.extract.structured import canonical_link
+from crawler.frontier import (
+    MAX_LISTING_DEPTH,
+    MAX_LISTING_PAGES,
+    ArticleDecision,
+    Frontier,
+    failed_for_now,
+)
 from crawler.items import Article
+from crawler.non_html import not_html
 from crawler.portals import Portal
 from crawler.sitemap import MAX_ENTRIES as MAX_SITEMAP_ENTRIES
 from crawler.sitemap import MAX_SIZE as SITEMAP_MAXSIZE
@@ -145,6 +156,7 @@ class PortalSpider(scrapy.Spider):
         """What to fetch: asked before every article and child sitemap request."""
         self.known: KnownArticles | None = None
         self._listing_depth_reached = False
+        self._listing_budget_logged = False
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -174,6 +186,9 @@ class PortalSpider(scrapy.Spider):
         )
         frontier.max_listing_depth = self.settings.getint(
             "ARSIP_MAX_LISTING_DEPTH", MAX_LISTING_DEPTH
+        )
+        frontier.max_listing_pages = self.settings.getint(
+            "ARSIP_MAX_LISTING_PAGES", MAX_LISTING_PAGES
         )
         self.crawler.signals.connect(self._item_stored, signal=signals.item_scraped)
         self.crawler.signals.connect(self._item_dropped, signal=signals.item_dropped)
@@ -207,12 +222,8 @@ class PortalSpider(scrapy.Spider):
         for url in self.portal.sitemaps:
             yield self._sitemap_request(url)
         for url in self.portal.listings:
-            yield scrapy.Request(
-                url,
-                callback=self.parse_listing,
-                errback=self.listing_failed,
-                meta={"stale_pages": 0},
-            )
+            for request in self._listing_request(url, stale_pages=0, depth=0):
+                yield request
 
     def listing_failed(self, failure: Any) -> None:
         """A listing page given up for now (5xx, 429, timeouts, resets): the pages
@@ -491,11 +502,32 @@ class PortalSpider(scrapy.Spider):
         if step.stop:
             return
         for url in listings:
+            yield from self._listing_request(url, stale_pages=step.stale, depth=step.depth)
+
+    def _listing_request(
+        self, url: str, *, stale_pages: int, depth: int
+    ) -> Iterator[scrapy.Request]:
+        """A request for the listing page at ``url`` unless this run requested it
+        already or spent its listing budget (``Frontier.listing``; the first time,
+        a warning). A listing page left out for the budget is no cut walk: the next
+        run does not page on for it (a trap would spend its budget again)."""
+        decision = self.frontier.listing(url)
+        if decision == "budget":
+            if not self._listing_budget_logged:
+                self._listing_budget_logged = True
+                self.logger.warning(
+                    "crawl budget: %d listing pages of %s requested in this run "
+                    "(ARSIP_MAX_LISTING_PAGES); no more listing pages are read, %s first "
+                    "left out: a listing trap, or a backfill bigger than the budget",
+                    self.frontier.max_listing_pages, self.name, url,
+                )  # fmt: skip
+            return
+        if decision == "requested":
             yield scrapy.Request(
                 url,
                 callback=self.parse_listing,
                 errback=self.listing_failed,
-                meta={"stale_pages": step.stale, "listing_depth": step.depth},
+                meta={"stale_pages": stale_pages, "listing_depth": depth},
             )
 
     def _listed_date(self, response: Response, link: Any) -> datetime | None:
@@ -535,8 +567,13 @@ class PortalSpider(scrapy.Spider):
         self, response: Response, article: Article | None = None, pages: int = 1
     ) -> Iterator[Article | scrapy.Request]:
         """One article page; a multi-page article follows its pages (or its
-        ``?page=all`` view) and yields one Article with the bodies joined."""
+        ``?page=all`` view) and yields one Article with the bodies joined. An answer
+        that is no HTML page (``crawler.non_html``) is read as no article."""
         self._stat("pages_ok")
+        kind = not_html(response)
+        if kind:
+            yield from self._not_html(response, kind, article, pages)
+            return
         if pages == 1:
             self._stat("article_pages")
             if response.meta.get("arsip_was_empty"):
@@ -545,6 +582,8 @@ class PortalSpider(scrapy.Spider):
                 self._stat("empty_reread")
         fetched_at = utc_now()
         page = read_page(response.selector, response.url, portal=self.portal, fetched_at=fetched_at)
+        if pages == 1:
+            self._canonical_not_followed(response, page)
         # The archive keeps every page as received, so extraction can be re-run later
         # without fetching them again.
         raw = {
@@ -580,6 +619,42 @@ class PortalSpider(scrapy.Spider):
             )
         else:
             yield article
+
+    def _canonical_not_followed(self, response: Response, page: Article) -> None:
+        """Log and count (``arsip/canonical_ignored/not_article``) a canonical link that
+        extraction did not follow: it names no article URL of the portal (its home
+        page, a section, another site)."""
+        href = canonical_link(response.selector)
+        if not href or page.url != response.url:
+            return
+        target = response.urljoin(href)
+        if canonical_url(target) == canonical_url(response.url):
+            return
+        self._stat("canonical_ignored/not_article")
+        self.logger.info(
+            "canonical link of %s to %s ignored: no article URL of %s",
+            response.url, target, self.name,
+        )  # fmt: skip
+
+    def _not_html(
+        self, response: Response, kind: str, article: Article | None, pages: int
+    ) -> Iterator[Article]:
+        """An answer of type ``kind`` that is no HTML page, at an article URL: remembered
+        as a page without an article (``Article.not_html``), counted under
+        ``arsip/not_html``. A further page of a multi-page article that is none ends its
+        pages there: the article is stored with the pages read."""
+        self._stat("not_html")
+        if article is not None:
+            self.logger.warning(
+                "page %d of %s is no HTML page (%s): the article is stored with %d pages",
+                pages, (article.raw_page or {}).get("url") or article.url, kind, pages - 1,
+            )  # fmt: skip
+            yield article
+            return
+        self.logger.info("%s is no HTML page (%s): no article read", response.url, kind)
+        yield Article(
+            url=response.url, portal=self.portal.name, fetched_at=utc_now(), not_html=kind
+        )
 
     def article_page_failed(self, failure: Any) -> None:
         """A further page of a multi-page article could not be fetched (an error status
