@@ -452,3 +452,70 @@ def test_every_removal_names_its_rule_in_text_order() -> None:
         ("Baca juga: Jalan Rusak Dikeluhkan Warga", "read-also"),
         ("Penulis: Nur Aini | Editor: Budi", "credit"),
     ]
+
+
+# --- arsip clean: the same cleaning, each removed line with its rule ------------------
+
+PARAGRAPHS = "\n".join(
+    [
+        "Ilustrasi (bbs)",
+        "Kaba6-" + LEAD,
+        "**Baca juga: Saluran Tersumbat, Warga Kerja Bakti..!",
+        "",
+        MIDDLE,
+        LAST + "(cr/tim k6)",
+    ]
+)
+
+
+def test_clean_command_prints_json_with_every_removal_and_its_rule() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from arsip.cli import cli
+
+    result = CliRunner().invoke(cli, ["clean", "--portal", "kabar6", "--json"], input=PARAGRAPHS)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "dateline": None,
+        "body": f"{LEAD}\n\n{MIDDLE}\n\n{LAST}",
+        "signoff": "(cr/tim k6)",
+        "removed": [
+            {"line": "Ilustrasi (bbs)", "rule": "caption"},
+            {"line": "**Baca juga: Saluran Tersumbat, Warga Kerja Bakti..!", "rule": "read-also"},
+        ],
+    }
+
+
+def test_clean_command_prints_dateline_signoff_body_and_removed_lines(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from arsip.cli import cli
+
+    source = tmp_path / "paragraphs.txt"
+    source.write_text("SERANG - " + LEAD + "\nTODAY TAG\n" + LAST + " (Tim K6)\n", "utf-8")
+    result = CliRunner().invoke(cli, ["clean", "--portal", "bantennews", str(source)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "dateline: SERANG",
+        "signoff: (Tim K6)",
+        "",
+        LEAD,
+        "",
+        LAST,
+        "",
+        "removed: 1 line",
+        "  furniture  TODAY TAG",
+    ]
+
+
+def test_clean_command_needs_a_declared_portal() -> None:
+    from click.testing import CliRunner
+
+    from arsip.cli import cli
+
+    result = CliRunner().invoke(cli, ["clean", "--portal", "nosuch"], input=LEAD)
+    assert result.exit_code == 2 and "unknown portal 'nosuch'" in result.output
+    result = CliRunner().invoke(cli, ["clean"], input=LEAD)
+    assert result.exit_code == 2 and "--portal" in result.output
