@@ -383,11 +383,12 @@ cli.add_command(import_)
 
 
 # -- portal commands (archive/cli_portals.py) ----------------------------------------
-from arsip.cli_portals import add_portal, explain, portals  # noqa: E402
+from arsip.cli_portals import add_portal, clean, explain, portals  # noqa: E402
 
 cli.add_command(portals)
 cli.add_command(add_portal)
 cli.add_command(explain)
+cli.add_command(clean)
 
 
 # -- the crawler's memory (archive/cli_memory.py) ------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -178,3 +178,55 @@ def explain(urls: tuple[str, ...], as_json: bool) -> None:
             click.echo(json.dumps(asdict(found), ensure_ascii=False))
         else:
             click.echo(f"{url}\n  {found.portal or '(no portal)'}: {found.kind}\n  {found.rule}")
+
+
+@click.command()
+@click.argument("source", metavar="[FILE|-]", type=click.File("r", encoding="utf-8"), default="-")
+@click.option(
+    "--portal",
+    "portal_name",
+    required=True,
+    metavar="NAME",
+    help="The declared portal whose page the text is from: its own cleaning rules apply "
+    "with the general ones.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True,
+    help='One JSON object: {"dateline", "body", "signoff", "removed": [{"line", "rule"}]}.',
+)  # fmt: skip
+def clean(source: TextIO, portal_name: str, as_json: bool) -> None:
+    """Clean an article's text as a crawl would: read its paragraphs, one per line,
+    from FILE (or standard input), and print the cleaned body with the dateline and
+    the sign-off that were taken off it, and every removed line with the name of the
+    rule that removed it (read-also, caption, photo-credit, furniture, credit...):
+    why a line is in the stored text, or why it is not.
+
+    \b
+    Example:
+        arsip clean --portal kabar6 paragraphs.txt
+        arsip clean --portal tangerangnews --json - < paragraphs.txt
+    """
+    from crawler.extract.clean import clean_lines
+    from crawler.portals import get_portal
+
+    try:
+        portal = get_portal(portal_name)
+    except KeyError as error:
+        raise click.BadParameter(str(error.args[0]), param_hint="--portal") from None
+    cleaned = clean_lines(source.read().splitlines(), portal.cleaning)
+    record = {
+        "dateline": cleaned.dateline,
+        "body": "\n\n".join(cleaned.paragraphs),
+        "signoff": cleaned.signoff,
+        "removed": [{"line": r.line, "rule": r.rule} for r in cleaned.removed],
+    }
+    if as_json:
+        click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    click.echo(f"dateline: {record['dateline'] or '(none)'}")
+    click.echo(f"signoff: {record['signoff'] or '(none)'}")
+    click.echo(f"\n{record['body']}\n" if record["body"] else "\n(no text)\n")
+    click.echo(f"removed: {len(cleaned.removed)} line{'' if len(cleaned.removed) == 1 else 's'}")
+    width = max((len(r.rule) for r in cleaned.removed), default=0)
+    for removal in cleaned.removed:
+        click.echo(f"  {removal.rule:<{width}}  {removal.line}")

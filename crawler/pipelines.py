@@ -46,7 +46,10 @@ class CleanPipeline(_PortalStage):
     """Boilerplate out of title and body; credits, dateline, press-release flag in."""
 
     def process_item(self, item: Article) -> Article:
-        return clean_article(item, self.portal.site_name if self.portal else None)
+        portal = self.portal
+        return clean_article(
+            item, portal.site_name if portal else None, portal.cleaning if portal else None
+        )
 
 
 class NormalisePipeline(_PortalStage):

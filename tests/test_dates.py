@@ -320,3 +320,96 @@ def test_date_line_shapes() -> None:
     assert not is_date_line("15/09/2025")  # numeric: as often a version or a price
     assert not is_date_line("September 2025")  # no day
     assert not is_date_line("The vote of March 3, 2025 decided the plan after a long debate.")
+
+
+# --- in-body forms seen on the portals (docs/portals/kabar6.md, tangerangnews.md) ------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rapat digelar Selasa, (18/2/2020) di aula kecamatan.", date(2020, 2, 18)),
+        ("kata dia, Jum'at (15/10/2021 ).", date(2021, 10, 15)),
+        ("saat ditemui (Kamis, 12/9/2019).", date(2019, 9, 12)),
+        ("kejadian Kamis (23/3/2017 malam itu", date(2017, 3, 23)),
+        ("pada Minggu (15 /3/2020) pagi", date(2020, 3, 15)),
+        ("ujarnya, Minggu 9 Januari 2022.", date(2022, 1, 9)),
+        ("Sabtu 8 Juni 2024 di Tigaraksa", date(2024, 6, 8)),
+    ],
+)
+def test_body_date_portal_forms(text: str, expected: date) -> None:
+    got = find_body_date(text, reference=NOW)
+    assert got is not None and got.value.date() == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "selama satu minggu 9 Januari lalu jalan ditutup",  # a week, no year: not a day
+        "Kamis 23/3 malam",  # numeric without parentheses or year
+        "Minggu (23/3 malam",  # unclosed and year-less
+        "Rapat dua minggu 12/9/2019",  # "minggu" as a week before a numeric date
+    ],
+)
+def test_body_date_lookalikes_are_not_days(text: str) -> None:
+    assert find_body_date(text, reference=NOW) is None
+
+
+# A year-less day ("Minggu (14/06)") is read against the article's other evidence (the
+# day in its URL, its sitemap lastmod, its modification time), never years from it.
+
+
+@pytest.mark.parametrize(
+    ("anchor", "expected"),
+    [
+        (datetime(2015, 6, 20, tzinfo=WIB), date(2015, 6, 14)),
+        (datetime(2015, 6, 14, 8, tzinfo=WIB), date(2015, 6, 14)),
+        (datetime(2016, 3, 1, tzinfo=WIB), date(2015, 6, 14)),  # within a year after
+        (datetime(2018, 1, 1, tzinfo=WIB), None),  # 14/6 a Sunday: 2015, 2020; both far
+        (None, date(2020, 6, 14)),  # no evidence: the fetch time, as before
+    ],
+)
+def test_yearless_day_is_anchored_to_other_evidence(
+    anchor: datetime | None, expected: date | None
+) -> None:
+    got = find_body_date("kata dia, Minggu (14/06).", reference=NOW, anchor=anchor)
+    assert (got.value.date() if got else None) == expected
+
+
+def test_yearless_date_line_is_anchored_too() -> None:
+    anchor = datetime(2020, 1, 25, tzinfo=WIB)
+    got = parse_date("Rabu, (22/01)", now=NOW, anchor=anchor)
+    assert got is not None and got.value.date() == date(2020, 1, 22)
+    assert parse_date("Rabu, (22/01)", now=NOW).value.date() == date(2025, 1, 22)
+
+
+def _old_page(**fields):
+    from crawler.items import Article
+
+    values = {
+        "url": "https://www.tangerangnews.com/tangsel/read/21509/Contoh",
+        "portal": "tangerangnews",
+        "body": "Warga mengantre sejak pagi, Minggu (14/06), di halaman kantor kecamatan.",
+        "fetched_at": "2026-01-27T03:00:00Z",
+    }
+    return Article(**{**values, **fields})
+
+
+def test_old_page_yearless_day_reads_its_modification_time() -> None:
+    from crawler.extract.normalise import publication_date
+
+    # Nothing else dates the page: the fetch time's most recent Sunday 14 June.
+    assert publication_date(_old_page()).value.date() == date(2020, 6, 14)
+    page = _old_page(modified_at="2015-06-15T10:00:00+07:00")
+    assert publication_date(page).value.date() == date(2015, 6, 14)
+
+
+def test_old_page_yearless_day_reads_its_sitemap_lastmod_but_not_as_the_date() -> None:
+    from crawler.extract.normalise import publication_date
+
+    page = _old_page(date_hints=[("sitemap", "2015-06-16T01:00:00Z")])
+    got = publication_date(page)
+    assert got is not None and got.value.date() == date(2015, 6, 14)
+    assert got.source == "text"
+    # Evidence years after every Sunday 14 June near it: no day rather than a wrong one.
+    assert publication_date(_old_page(date_hints=[("sitemap", "2018-02-01")])) is None

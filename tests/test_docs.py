@@ -159,7 +159,7 @@ DOC_SERVE_PORT = "8001"
 # they only read the archive or a file, and cost a Python start each as processes.
 IN_PROCESS = {
     "search", "show", "export", "stats", "duplicates", "memory", "portals", "extract",
-    "forget", "health", "explain",
+    "forget", "health", "explain", "clean",
 }  # fmt: skip
 # Archives the docs name, each a copy of the demo archive.
 ARCHIVES = ("news.db", "demo.db", "test.db")
@@ -297,6 +297,14 @@ def workdir(tmp_path_factory, mirror) -> Path:
         '"https://www.tangselpos.id/detail/51234/andra-soni"}\n'
         '{"id": "video", "path": "video.html", "url": '
         '"https://www.tangselpos.id/detail/51990/video-warga-serpong"}\n'
+    )
+    # An article's paragraphs, one per line, as `arsip clean` reads them.
+    (home / "paragraphs.txt").write_text(
+        "Ilustrasi (bbs)\n"
+        "Kabar6-Warga Pondok Aren mengeluhkan tumpukan sampah di pinggir jalan.\n"
+        "**Baca juga: Sampah Menggunung, Warga Protes..!\n"
+        "Petugas dijadwalkan mengangkut sampah itu dalam dua hari. (Tim K6)\n",
+        encoding="utf-8",
     )
     (home / "articles.jsonl").write_text(
         '{"url": "https://www.kabarserang.id/2025/09/20/banjir-di-serang", "title": '

@@ -40,7 +40,9 @@ def extract_article(
     for more, more_url, more_fetched_at in following:
         read = read_page(more, more_url, portal=portal, fetched_at=more_fetched_at)
         article = join_page(article, read, more_url)
-    article = clean_article(article, portal.site_name if portal else None)
+    article = clean_article(
+        article, portal.site_name if portal else None, portal.cleaning if portal else None
+    )
     if portal:
         return normalise_article(article, portal.timezone)
     # An Indonesian page of an undeclared portal is still read in Jakarta time.

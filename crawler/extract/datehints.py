@@ -6,6 +6,11 @@ JSON-LD ``datePublished`` (``jsonld``), date meta tags (``meta``), ``<time datet
 (``url``); and, where those are weak, htmldate's answer (``htmldate``) or the page's
 first line naming a full day. Nothing here parses a date for the Article: the
 published date is ``crawler.extract.normalise``'s choice.
+
+A ``("sitemap", lastmod)`` hint, added by whoever knows the sitemap entry the page came
+from, is evidence of the article's day and never its publication date: with the URL's
+day and the page's modification time it anchors a year-less date (``Minggu (14/06)``,
+``crawler.extract.normalise.evidence_anchor``).
 """
 
 from __future__ import annotations

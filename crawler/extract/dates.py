@@ -169,19 +169,28 @@ _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _MONTH_WORD_RE = re.compile(rf"(?<![a-z])(?:{_MONTH_ALT})(?![a-z])", re.I)
 
 # In-body mentions: "Senin (15/9/2025)", "Kamis (19/9)", "Jum'at (13/02/26)",
-# "Senin, 15 September 2025".  A weekday is required: a bare "8 Oktober 2025" in a
-# body is as often a future event as the publication day.
+# "Senin, 15 September 2025", "Selasa, (18/2/2020)", "Minggu (15 /3/2020)",
+# "(Kamis, 12/9/2019)", "Kamis (23/3/2017 malam" (unclosed), "Minggu 9 Januari 2022".
+# A weekday is required: a bare "8 Oktober 2025" in a body is as often a future event
+# as the publication day. Without a comma or parenthesis after the weekday, and in the
+# numeric form without parentheses, a year is required too ("minggu 9 Januari" may be
+# a week).
 _BODY_RE = re.compile(
     rf"""
     (?<![a-z])(?P<wd>{_WEEKDAY_ALT})(?![a-z])\s*
     (?:
-        \(\s*(?P<d>\d{{1,2}})(?P<sep>[/.-])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<y>\d{{4}}|\d{{2}}))?\s*\)
+        ,?\s*\(\s*(?P<d>\d{{1,2}})\s*(?P<sep>[/.-])\s*(?P<m>\d{{1,2}})
+            (?:\s*(?P=sep)\s*(?P<y>\d{{4}}|\d{{2}}))?(?:\s*\)|(?<=\d{{4}})(?=\s+[a-z]))
+      | ,\s*(?P<d3>\d{{1,2}})/(?P<m3>\d{{1,2}})/(?P<y3>\d{{4}})(?![\d/])
       | [,(]\s*(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH_ALT})(?![a-z])\.?
         (?:,?\s+(?P<y2>\d{{4}})(?!\d))?
+      | (?<=[a-z])\s+(?P<d4>\d{{1,2}})\s+(?P<m4>{_MONTH_ALT})(?![a-z])\.?,?\s+(?P<y4>\d{{4}})(?!\d)
     )
     """,
     re.I | re.X,
 )
+#: How far from the article's other evidence (``anchor``) a year-less day may lie.
+ANCHOR_WINDOW = timedelta(days=366)
 
 # --- relative dates ----------------------------------------------------------------
 _UNITS = {
@@ -275,14 +284,25 @@ def _expand_year(year: str, now: datetime) -> int:
 
 
 def _resolve_yearless(
-    month: int, day: int, reference: datetime, weekday: str | None = None
+    month: int,
+    day: int,
+    reference: datetime,
+    weekday: str | None = None,
+    anchor: datetime | None = None,
 ) -> date | None:
     """The most recent ``day``/``month`` not after reference + 1 day (local dates).
 
     With a ``weekday`` name (``Kamis (18/9)``) the year is the most recent one in which
     that day falls on that weekday: a mention read a year later still finds its year
     (reference 2026-11-26: ``Kamis (18/9)`` is 2025-09-18, 18/9/2026 being a Friday).
-    None when no year in the last 28 (one full weekday cycle) fits."""
+    None when no year in the last 28 (one full weekday cycle) fits.
+
+    With an ``anchor`` (the article's other evidence: the day in its URL, its sitemap
+    ``lastmod``, its page's modification time), the search goes back from the anchor
+    instead, and a day more than ``ANCHOR_WINDOW`` before it is None: a year-less
+    mention is never put years away from what the page says elsewhere."""
+    if anchor is not None:
+        reference = anchor.astimezone(reference.tzinfo) if reference.tzinfo else anchor
     limit = (reference + FUTURE_SLACK).date()
     wanted = _INFO.weekday(weekday) if weekday else None
     span = 29 if wanted is not None else 9  # 9 years cover any 29 Feb
@@ -292,6 +312,8 @@ def _resolve_yearless(
         except ValueError:
             continue
         if candidate <= limit and (wanted is None or candidate.weekday() == wanted):
+            if anchor is not None and limit - candidate > ANCHOR_WINDOW:
+                return None
             return candidate
     return None
 
@@ -320,7 +342,9 @@ def _explicit_zone(text: str, time_end: int | None) -> tzinfo | None:
     return None
 
 
-def _date_from_match(m: re.Match[str], now: datetime) -> date | None:
+def _date_from_match(
+    m: re.Match[str], now: datetime, anchor: datetime | None = None
+) -> date | None:
     """Calendar date of one _DATE_RE match, or None if it is not a real date."""
     g = m.groupdict()
     try:
@@ -330,7 +354,7 @@ def _date_from_match(m: re.Match[str], now: datetime) -> date | None:
                 return date(_expand_year(g["wd_y"], now), month, day)
             if not 1 <= month <= 12:
                 return None
-            return _resolve_yearless(month, day, now, g["wd_n"])
+            return _resolve_yearless(month, day, now, g["wd_n"], anchor)
         if g["ymd_y"]:
             return date(int(g["ymd_y"]), int(g["ymd_m"]), int(g["ymd_d"]))
         if g["dmy_d"]:
@@ -342,7 +366,7 @@ def _date_from_match(m: re.Match[str], now: datetime) -> date | None:
             day, month = int(g["dm_d"]), _INFO.month(g["dm_m"])
             if g["dm_y"]:
                 return date(int(g["dm_y"]), month, day)
-            return _resolve_yearless(month, day, now)
+            return _resolve_yearless(month, day, now, anchor=anchor)
         return date(int(g["md_y"]), _INFO.month(g["md_m"]), int(g["md_d"]))
     except (ValueError, TypeError):  # 31/02, month 13, unknown month name
         return None
@@ -432,6 +456,7 @@ def parse_date(
     tz: str | tzinfo = JAKARTA,
     now: datetime | None = None,
     source: str = "text",
+    anchor: datetime | None = None,
 ) -> ParsedDate | None:
     """Absolute or relative date string -> ParsedDate, or None if it is not a date.
 
@@ -443,6 +468,8 @@ def parse_date(
     one is taken to be in ``tz``) is the fetch time: the base of relative forms and the
     reference for year-less forms; default: the current time.  Dates more than 1 day
     after ``now`` or before 1990-01-01 are rejected: None, with an INFO log giving why.
+    ``anchor``: the article's other evidence of its day (see :func:`find_body_date`),
+    which a year-less date is read against instead of ``now``.
     Never raises on bad input.
     """
     raw = text.strip() if isinstance(text, str) else ""
@@ -466,7 +493,7 @@ def parse_date(
             return ParsedDate(value, raw, source, True) if _accept(value, now, raw) else None
 
     for m in _DATE_RE.finditer(norm):
-        day = _date_from_match(m, now)
+        day = _date_from_match(m, now, anchor)
         if day is None:
             continue
         tm, time_end = _time_of(norm, m.start(), m.end())
@@ -503,33 +530,46 @@ def parse_date(
 
 
 def find_body_date(
-    text: str, *, tz: str | tzinfo = JAKARTA, reference: datetime | None = None
+    text: str,
+    *,
+    tz: str | tzinfo = JAKARTA,
+    reference: datetime | None = None,
+    anchor: datetime | None = None,
 ) -> ParsedDate | None:
     """First in-body day mention of the publication day, or None.
 
-    Forms: ``Senin (15/9/2025)``, ``Kamis (19/9)`` (year-less: the most recent such day
-    not after reference + 1 day), ``Jum'at (13/02/26)`` (two-digit year: 2026), and
-    ``Senin, 15 September 2025`` in running text.  A weekday is required.  Mentions that
-    are impossible dates, or more than 1 day after ``reference`` (default: now), are
-    skipped.  Result: 00:00 local in ``tz``, ``source="text"``, ``has_time=False``;
-    ``raw`` is the matched mention.
+    Forms: ``Senin (15/9/2025)``, ``Selasa, (18/2/2020)``, ``Minggu (15 /3/2020)``,
+    ``(Kamis, 12/9/2019)``, ``Kamis (23/3/2017 malam``, ``Kamis (19/9)`` (year-less),
+    ``Jum'at (13/02/26)`` (two-digit year: 2026), ``Senin, 15 September 2025`` and
+    ``Minggu 9 Januari 2022`` in running text. A weekday is required. A year-less day is
+    the most recent such day not after reference + 1 day; with an ``anchor`` (the day
+    in the article's URL, its sitemap ``lastmod``, its page's modification time), the
+    most recent one not after the anchor, and none when that lies more than a year
+    before it. Mentions that are impossible dates, or more than 1 day after
+    ``reference`` (default: now), are skipped. Result: 00:00 local in ``tz``,
+    ``source="text"``, ``has_time=False``; ``raw`` is the matched mention.
     """
     zone = _as_tz(tz)
     reference = _aware(reference, zone)
     local_ref = reference.astimezone(zone)
+    local_anchor = _aware(anchor, zone).astimezone(zone) if anchor is not None else None
     for m in _BODY_RE.finditer(_normalise(text)):
         try:
             if m["d"]:
-                day, month = int(m["d"]), int(m["m"])
-                year = m["y"]
+                day, month, year = int(m["d"]), int(m["m"]), m["y"]
+            elif m["d3"]:
+                day, month, year = int(m["d3"]), int(m["m3"]), m["y3"]
+            elif m["d2"]:
+                day, month, year = int(m["d2"]), _INFO.month(m["m2"]), m["y2"]
             else:
-                day, month = int(m["d2"]), _INFO.month(m["m2"])
-                year = m["y2"]
+                day, month, year = int(m["d4"]), _INFO.month(m["m4"]), m["y4"]
             if year:
                 found: date | None = date(_expand_year(year, local_ref), month, day)
             else:
                 found = (
-                    _resolve_yearless(month, day, local_ref, m["wd"]) if 1 <= month <= 12 else None
+                    _resolve_yearless(month, day, local_ref, m["wd"], local_anchor)
+                    if 1 <= month <= 12
+                    else None
                 )
         except (ValueError, TypeError):
             continue

@@ -24,13 +24,38 @@ def _local_iso(value: datetime, timezone: str, keep_page_offset: bool) -> str:
     return to_local_iso(value, timezone)
 
 
+ANCHOR_SOURCES = ("url", "sitemap")
+"""Date hints that are evidence of the article's day without being its publication
+time: the day in its URL, and the ``lastmod`` its sitemap gave it (``sitemap``, never
+a publication date itself)."""
+
+
+def evidence_anchor(article: Article, timezone: str, now: datetime) -> datetime | None:
+    """The earliest of the article's other evidence of its day (the URL's day, its
+    sitemap ``lastmod``, the page's modification time): what a year-less date
+    (``Minggu (14/06)``) is read against. Each is on or after the publication day."""
+    found = []
+    raws = [raw for source, raw in article.date_hints if source in ANCHOR_SOURCES]
+    if article.modified_at:
+        raws.append(article.modified_at)
+    for raw in raws:
+        parsed = parse_date(raw, tz=timezone, now=now)
+        if parsed:
+            found.append(parsed.value)
+    return min(found) if found else None
+
+
 def publication_date(article: Article, timezone: str = JAKARTA) -> ParsedDate | None:
     """The first date hint that parses, else an in-body day mention
-    (``Senin (15/9/2025)``), read against the fetch time."""
+    (``Senin (15/9/2025)``), read against the fetch time; a year-less date is read
+    against the article's other evidence (``evidence_anchor``) when it has some."""
     now = parse_instant(article.fetched_at) or datetime.now(UTC)
     url_days = {raw[:10] for source, raw in article.date_hints if source == "url"}
+    anchor = evidence_anchor(article, timezone, now)
     for source, raw in article.date_hints:
-        parsed = parse_date(raw, tz=timezone, now=now, source=source)
+        if source == "sitemap":  # a modification time: evidence, not the publication
+            continue
+        parsed = parse_date(raw, tz=timezone, now=now, source=source, anchor=anchor)
         if not parsed:
             logger.debug("date hint %s=%r of %s not understood", source, raw, article.url)
             continue
@@ -44,7 +69,7 @@ def publication_date(article: Article, timezone: str = JAKARTA) -> ParsedDate | 
                 continue
         return parsed
     if article.body:
-        return find_body_date(article.body, tz=timezone, reference=now)
+        return find_body_date(article.body, tz=timezone, reference=now, anchor=anchor)
     return None
 
 

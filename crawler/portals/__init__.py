@@ -45,6 +45,20 @@ class Selectors:
 
 
 @dataclass(frozen=True)
+class Cleaning:
+    """What a portal prints inside its article text that arsip's general cleaning
+    rules (``crawler.extract.clean``) cannot know: declared only where the form is the
+    portal's own."""
+
+    lead_outlets: tuple[str, ...] = ()
+    """Names the portal prints as the lead's outlet, misspellings included (kabar6's
+    ``Kaba6-``): taken off the first paragraph like ``Kabar6-``."""
+    drop_lines: tuple[str, ...] = ()
+    """Regular expressions (case-insensitive, searched) of whole lines that are the
+    portal's page furniture (``^Tangerang News$``); ``arsip clean`` names them ``portal``."""
+
+
+@dataclass(frozen=True)
 class Portal:
     name: str
     """Short name, also the spider's name and module name (``tangselpos``)."""
@@ -86,6 +100,8 @@ class Portal:
     foreign_hosts: tuple[str, ...] = ()
     """Hosts under ``domains`` that are not the portal (a video subsite such as
     ``tv.radarbanten.co.id``): neither they nor their own subdomains are owned."""
+    cleaning: Cleaning = field(default_factory=Cleaning)
+    """The portal's own cleaning rules (lead outlets, furniture lines)."""
 
     def owns(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()

@@ -6,7 +6,7 @@ Its category pages take tagDiv Newspaper's ``?filter_by=`` parameters, so the by
 section and tag selectors read the Newspaper markup first and the default theme's after
 it; the text itself is found by markup either way (docs/portals/kabar6.md)."""
 
-from crawler.portals import Selectors
+from crawler.portals import Cleaning, Selectors
 from crawler.portals.base import wordpress
 
 PORTAL = wordpress(
@@ -18,4 +18,6 @@ PORTAL = wordpress(
         section=".td-category a, .cat-links a",
         tags=".td-tags a, .tags-links a",
     ),
+    # Its leads open ``Kabar6-``, ``Kabar6 – `` and, misspelt, ``Kaba6-``.
+    cleaning=Cleaning(lead_outlets=("Kaba6",)),
 )  # fmt: skip

@@ -4,7 +4,7 @@ The byline is one line, ``Name | Senin, 26 Januari 2026 | 19:04``: the date is r
 from it; the author comes from JSON-LD."""
 
 from crawler.extract.families import COMMON_REMOVE
-from crawler.portals import Selectors
+from crawler.portals import Cleaning, Selectors
 from crawler.portals.base import declare
 
 PORTAL = declare(
@@ -17,4 +17,9 @@ PORTAL = declare(
         editor=".news-editor", section=".news-section a", tags=".news-tags a",
     ),
     remove=COMMON_REMOVE,
+    # The misspelt outlet of some leads; the site's name alone on a line (its social
+    # box) around the text.
+    cleaning=Cleaning(
+        lead_outlets=("TANGERANGNEWSNEWS.com",), drop_lines=(r"^tangerang\s?news$",),
+    ),
 )  # fmt: skip

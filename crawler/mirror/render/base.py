@@ -155,7 +155,10 @@ def body_pages(
     lists the paragraph indices where a new page starts... after: ``[7]`` = page 2
     opens with paragraph 8). The dateline prefix opens the first paragraph, the sign-off
     ends the last, each insert sits after the paragraph its ``after`` names (rendered
-    by ``insert_html``), ``trailer`` blocks (credit lines) close the last page."""
+    by ``insert_html``; ``after: 0`` puts it before the first paragraph, as a photo's
+    caption stands above the lead), or, ``glued``, at the end of that paragraph's own
+    text (``...(15/7/2017).**Baca Juga: <title>``); ``trailer`` blocks (credit lines)
+    close the last page."""
     texts = [escape(p) for p in article["paragraphs"]]
     prefix = dateline_prefix(article)
     if prefix:
@@ -165,9 +168,12 @@ def body_pages(
     after: dict[int, list[str]] = {}
     for insert in article.get("inserts") or []:
         position = min(insert["after"], len(texts))
-        after.setdefault(position, []).append(insert_html(insert["text"]))
+        if insert.get("glued"):
+            texts[max(position, 1) - 1] += escape(insert["text"])
+        else:
+            after.setdefault(position, []).append(insert_html(insert["text"]))
     breaks = set(article.get("pages") or [])
-    pages: list[list[str]] = [[]]
+    pages: list[list[str]] = [list(after.get(0, []))]
     for index, text in enumerate(texts):
         if index in breaks:
             pages.append([])
