@@ -18,7 +18,13 @@ from typing import Any
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.families import COMMON_REMOVE, FAMILIES, MIN_BODY_CHARS, Family
+from crawler.extract.families import (
+    COMMON_REMOVE,
+    FAMILIES,
+    MIN_BODY_CHARS,
+    Family,
+    active_families,
+)
 from crawler.extract.prose import has_article_prose
 from crawler.extract.scan import Scan
 from crawler.extract.text import block_lines, fold
@@ -152,7 +158,7 @@ def find_family(
     """The first markup family whose body container holds real text, with that
     container; None when no family fits (the generic path then runs). ``tokens``:
     the class and id names of the page, when known, to skip selectors that cannot match."""
-    for family in FAMILIES:
+    for family in active_families():
         for css in family.body:
             if tokens is not None and not all(t in tokens for t in _CLASS_OR_ID.findall(css)):
                 continue
