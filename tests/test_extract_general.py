@@ -51,3 +51,103 @@ def test_leave_one_out_ignores_the_declared_portal() -> None:
     assert extract_article(DETIK_PAGE, url, fetched_at=FETCHED).portal == "tangselpos"
     generic = extract_article(DETIK_PAGE, url, fetched_at=FETCHED, declared=False)
     assert generic.portal == "www.tangselpos.id"
+
+
+# -- the furniture guard ---------------------------------------------------------------
+
+LEAD = (
+    "Ratusan warga turun ke jalan pada Selasa pagi untuk membersihkan saluran air yang "
+    "tersumbat sampah sejak awal musim hujan di kompleks perumahan mereka."
+)
+MIDDLE = (
+    "Ketua rukun warga mengatakan kegiatan ini digelar setiap bulan agar genangan tidak "
+    "lagi masuk ke rumah warga ketika hujan deras turun pada malam hari."
+)
+CLOSE = (
+    "Pemerintah kota berjanji mengirim truk pengangkut sampah untuk membawa endapan "
+    "lumpur yang sudah dikumpulkan warga di tepi jalan sejak pagi."
+)
+COMMENTS = [
+    "Mantap sekali warga di sana, semoga kompak terus dan lingkungannya bersih dari sampah.",
+    "Harusnya pemerintah yang bergerak duluan, bukan warga yang disuruh kerja bakti terus.",
+    "Di tempat saya juga sama, saluran mampet dan tidak ada yang peduli sampai banjir.",
+    "Setuju, dinas kebersihan harus lebih sering datang ke perumahan kami di ujung jalan.",
+    "Semoga kegiatan seperti ini ditiru kelurahan lain supaya tidak banjir lagi tahun ini.",
+    "Truk sampah jarang lewat di jalan kami, padahal iuran kebersihan selalu dibayar.",
+    "Kerja bakti itu bagus, tapi kalau sampahnya tidak diangkut ya percuma saja nanti.",
+    "Lingkungan bersih dimulai dari diri sendiri, jangan buang sampah ke selokan ya.",
+]
+
+
+def _article(body: str, after: str = "", wrapper: str = '<div class="isi">') -> str:
+    """An unseen portal's article page: headline, date line, the text in ``wrapper``,
+    and ``after`` (what the layout puts below the text)."""
+    return f"""<html lang="id"><head><title>Warga Bersihkan Saluran Air</title>
+<meta property="article:published_time" content="2016-02-16T14:38:00+07:00"></head>
+<body><h1>Warga Bersihkan Saluran Air</h1><div class="tanggal">Selasa, 16/02/2016</div>
+{wrapper}{body}</div>{after}</body></html>"""
+
+
+def _read(page: str) -> list[str]:
+    article = extract_article(page, "https://warta.example/berita/1/saluran", fetched_at=FETCHED)
+    return (article.body or "").split("\n\n")
+
+
+def _dateline(page: str) -> str | None:
+    return extract_article(page, "https://warta.example/berita/1/saluran").dateline
+
+
+BR_TEXT = f"<b>Serpong</b> - {LEAD}<br><br>{MIDDLE}<br><br>{CLOSE}<br>"
+P_TEXT = f"<p>{LEAD}</p><p>{MIDDLE}</p><p>{CLOSE}</p>"
+
+
+def test_a_comment_thread_of_paragraphs_does_not_outweigh_an_article_between_brs() -> None:
+    thread = "".join(f"<p>{c}</p>" for c in COMMENTS)
+    for box in ('<div class="komentar">', '<div id="comments">', '<div class="fb-comments">'):
+        page = _article(BR_TEXT, f"{box}<h3>Komentar</h3>{thread}</div>")
+        assert _read(page) == [LEAD, MIDDLE, CLOSE], box
+        assert _dateline(page) == "Serpong"
+
+
+def test_an_unnamed_comment_section_opened_by_its_heading_goes() -> None:
+    thread = "".join(f"<div><p>{c}</p></div>" for c in COMMENTS)
+    body = _read(_article(P_TEXT, f"<div><h3>Komentar</h3>{thread}</div>"))
+    assert body == [LEAD, MIDDLE, CLOSE]
+
+
+def test_related_news_tag_lists_and_author_boxes_go() -> None:
+    links = '<ul><li><a href="/a">Banjir Rendam Rumah di Pamulang</a></li>'
+    links += '<li><a href="/b">Saluran Tersumbat, Jalan Tergenang</a></li></ul>'
+    inside = (
+        f'{P_TEXT}<div class="list_terkait"><h3>Berita Terkait</h3>{links}</div>'
+        '<div class="detail__body-tag"><a href="/t/banjir">banjir</a> '
+        '<a href="/t/serpong">serpong</a></div>'
+        '<div class="author-box"><p>Penulis adalah wartawan yang meliput Tangerang '
+        "Selatan sejak tahun 2010 dan menulis soal lingkungan.</p></div>"
+        f"<h4>Simak Video</h4>{links}<p><strong>Baca juga:</strong></p>{links}"
+    )
+    assert _read(_article(inside)) == [LEAD, MIDDLE, CLOSE]
+
+
+def test_article_text_that_looks_like_furniture_stays() -> None:
+    # A WordPress post wrapper carries tag-<slug> classes; a sentence starts with
+    # "Terkait"; a link list without a furniture heading is part of the text.
+    tagged = '<article class="post hentry tag-banjir tag-serpong">'
+    said = "Terkait hal itu, camat meminta warga tidak membuang sampah ke saluran air lagi."
+    links = '<ul><li><a href="/perda">Peraturan daerah tentang sampah rumah tangga</a></li></ul>'
+    body = _read(_article(f"{P_TEXT}<p>{said}</p>{links}", wrapper=tagged))
+    assert body == [LEAD, MIDDLE, CLOSE, said, "Peraturan daerah tentang sampah rumah tangga"]
+
+
+def test_the_articles_own_wrapper_is_never_furniture() -> None:
+    # A wrapper named like furniture that holds the article's paragraphs stays, and
+    # so does a wrapper whose class says only a state ("has-comments").
+    for wrapper in ('<div id="map-and-related">', '<div class="post has-comments">'):
+        assert _read(_article(P_TEXT, wrapper=wrapper)) == [LEAD, MIDDLE, CLOSE], wrapper
+
+
+def test_code_comments_in_the_text_stay() -> None:
+    code = '<pre><code>git pull <span class="hljs-comment"># ambil perubahan</span></code></pre>'
+    body = _read(_article(f"{P_TEXT}{code}"))
+    assert any("# ambil perubahan" in line for line in body)
+

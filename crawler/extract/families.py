@@ -136,3 +136,94 @@ def held_out(url: str) -> Iterator[tuple[str, ...]]:
         yield names
     finally:
         _HELD_OUT.reset(token)
+
+
+# -- page furniture: blocks that are never the article, on any portal ------------------
+
+COMMENT_WORDS = frozenset(
+    {
+        "comment",
+        "comments",
+        "commentlist",
+        "komentar",
+        "disqus",
+        "fbcomments",
+    }
+)
+"""Words of a class or id naming a comment thread or widget (Disqus, Facebook
+comments, a portal's own)."""
+
+FURNITURE_WORDS = COMMENT_WORDS | frozenset({
+    # related, recommended and most-read news, read-also boxes
+    "related", "relatedposts", "terkait", "rekomendasi", "recommended", "recommendation",
+    "recommendations", "populer", "terpopuler", "popular", "mostpopular", "bacajuga",
+    "lainnya", "yarpp",
+    # tag clouds and topic lists
+    "tag", "tags", "tagcloud", "newstag", "topik",
+})  # fmt: skip
+"""Words of a class or id (split at ``-`` and ``_``) that name a block of page
+furniture: ``comments-area``, ``fb-comments``, ``disqus_thread``, ``list_terkait``,
+``post-tags``, ``detail__body-tag``, ``box-rekomendasi``. Whole words only: ``tagline``,
+``stage`` or ``commentary-text`` are no furniture."""
+
+_ARTICLE_NAMES = frozenset({
+    "hentry", "type-post", "entry-content", "post-content", "article-content",
+    "article-body", "articlebody", "post-body", "entry-body", "story-body",
+})  # fmt: skip
+_TAG_BLOCKS = frozenset({"cloud", "list", "links", "box", "wrap", "wrapper", "area", "container"})
+_STATE_PREFIXES = ("has-", "no-", "with-", "show-", "hide-", "is-")
+_AUTHOR_WORDS = frozenset({"author", "penulis", "writer"})
+_BOX_WORDS = frozenset({"box", "bio", "biography", "profile", "card", "about"})
+
+FURNITURE_HEADINGS = frozenset({
+    "baca juga", "berita terkait", "artikel terkait", "berita lainnya", "artikel lainnya",
+    "baca berita lainnya", "berita pilihan", "rekomendasi", "rekomendasi berita",
+    "pilihan redaksi", "terpopuler", "berita terpopuler", "populer", "terbaru",
+    "berita terbaru", "komentar", "tulis komentar", "kirim komentar", "tag", "tags",
+    "topik", "topik terkait", "topik pilihan", "simak video", "lihat juga", "video terkait",
+    "related", "related articles", "related posts", "related stories", "read also",
+    "read more", "more stories", "you may also like", "recommended", "most popular",
+    "most read", "trending", "comments", "leave a comment", "leave a reply",
+})  # fmt: skip
+"""Headings (case and a final colon aside) that open a block of page furniture: a
+``Berita Terkait`` list, a ``Komentar`` section, a ``Tag:`` row, a ``Simak Video`` box."""
+
+
+def is_comment_name(value: str) -> bool:
+    """Whether a class or id attribute ``value`` that names furniture names comments."""
+    words = set(value.lower().replace("_", "-").replace(" ", "-").split("-"))
+    return bool(words & COMMENT_WORDS) or "".join(sorted(words)) in COMMENT_WORDS
+
+
+def is_furniture_name(value: str) -> bool:
+    """Whether a class or id attribute ``value`` names page furniture (see
+    ``FURNITURE_WORDS``; an author box is ``author`` or ``penulis`` with ``box``,
+    ``bio``, ``profile``, ``card`` or ``about``).
+
+    Not furniture: a value that also names the article (``hentry``, ``type-post``,
+    ``entry-content``: WordPress's post wrapper carries ``tag-<slug>`` classes), a state
+    (``has-comments``), and a singular ``tag`` before a slug (``tag-banjir``) rather
+    than at the end or before ``cloud``, ``list`` or ``links``."""
+    tokens = value.lower().split()
+    if any(token in _ARTICLE_NAMES for token in tokens):
+        return False
+    for token in tokens:
+        if token.startswith(_STATE_PREFIXES):
+            continue  # ``has-comments``, ``no-tags``: a state of the page, not a block
+        words = [w for w in token.replace("_", "-").split("-") if w and not w.isdigit()]
+        for index, word in enumerate(words):
+            if word == "tag" and index + 1 < len(words) and words[index + 1] not in _TAG_BLOCKS:
+                continue  # ``tag-banjir``: the post is tagged so, not a tag list
+            if word in FURNITURE_WORDS:
+                return True
+        if set(words) & _AUTHOR_WORDS and set(words) & _BOX_WORDS:
+            return True
+        if "".join(words) in FURNITURE_WORDS | {"authorbox", "tagcloud"}:
+            return True
+    return False
+
+
+def is_furniture_heading(text: str) -> bool:
+    """Whether ``text`` (a short line) is a heading of page furniture."""
+    key = " ".join(text.lower().replace("\xa0", " ").split()).rstrip(" :.»>").strip()
+    return key in FURNITURE_HEADINGS
