@@ -151,3 +151,54 @@ def test_code_comments_in_the_text_stay() -> None:
     body = _read(_article(f"{P_TEXT}{code}"))
     assert any("# ambil perubahan" in line for line in body)
 
+
+# -- dates never years away from the page's other evidence ----------------------------
+
+
+def _old_page(date_line: str, url_path: str = "/berita/3143000/saluran", images: str = "") -> str:
+    body = "".join(f"<p>{text}</p>" for text in (LEAD, MIDDLE, CLOSE))
+    return f"""<html lang="id"><head><title>Warga Bersihkan Saluran Air</title></head>
+<body><h1>Warga Bersihkan Saluran Air</h1><div class="tanggal">{date_line}</div>
+{images}<div class="isi">{body}</div></body></html>"""
+
+
+OLD_IMAGES = '<img src="https://cdn.warta.example/visual/2015/11/04/saluran.jpg">'
+
+
+def _published(page: str, url: str = "https://warta.example/berita/3143000/saluran") -> str | None:
+    article = extract_article(page, url, fetched_at="2026-11-20T03:00:00Z")
+    return article.published_local and article.published_local[:10]
+
+
+def test_a_relative_date_years_after_the_pages_images_is_not_its_date() -> None:
+    # An old page read today: "2 jam yang lalu" is today, eleven years after the
+    # day its images were filed; no date is better than that one.
+    assert _published(_old_page("2 jam yang lalu", images=OLD_IMAGES)) is None
+    # The same page with its date line: the date line is read.
+    page = _old_page("Rabu, 4 November 2015 10:20 WIB", images=OLD_IMAGES)
+    assert _published(page) == "2015-11-04"
+
+
+def test_a_relative_date_without_other_evidence_is_read_as_before() -> None:
+    assert _published(_old_page("2 jam yang lalu")) == "2026-11-20"
+
+
+def test_a_date_line_a_few_months_after_the_images_stays() -> None:
+    # A file photo filed months before the story: the story's own date stands.
+    page = _old_page("Senin, 1 Februari 2016 09:00 WIB", images=OLD_IMAGES)
+    assert _published(page) == "2016-02-01"
+
+
+def test_a_yearless_body_date_is_read_in_the_year_of_the_pages_evidence() -> None:
+    said = f"{LEAD[:-1]}, Rabu (4/11)."
+    body = "".join(f"<p>{text}</p>" for text in (said, MIDDLE, CLOSE))
+    page = f"""<html lang="id"><head><title>Saluran Air</title></head><body><h1>Saluran
+Air Dibersihkan Warga Kompleks</h1>{OLD_IMAGES}<div class="isi">{body}</div></body></html>"""
+    assert _published(page) == "2015-11-04"
+
+
+def test_image_days_are_evidence_never_the_publication_date() -> None:
+    page = _old_page("", images=OLD_IMAGES)
+    article = extract_article(page, "https://warta.example/b/1/x", fetched_at=FETCHED)
+    assert ("image", "2015-11-04") in article.date_hints
+    assert article.published_source != "image"
