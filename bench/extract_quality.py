@@ -1,6 +1,7 @@
 """Extraction quality and speed: arsip against plain trafilatura on the same pages.
 
-Usage: ``python bench/extract_quality.py [MANIFEST ...] [--split even|odd] [--worst N]``
+Usage: ``python bench/extract_quality.py [MANIFEST ...] [--split even|odd] [--worst N]
+[--leave-one-out]``
 from the repository root, e.g.
 ``python bench/extract_quality.py eval/indo/manifest.jsonl``.
 
@@ -18,6 +19,13 @@ milliseconds per page measured in this process. Rows:
   defaults (its own title and date);
 - ``trafilatura (body)``: ``trafilatura.extract`` with defaults, body only: the speed
   baseline. Ratios of arsip's ms/page to both are printed.
+
+``--leave-one-out`` adds the row ``arsip (held out)``: arsip reading each page as a
+page of a portal it has never seen, leave-one-portal-out. For every site of the set,
+its pages are scored with the rules written from that site turned off: the declared
+portal owning the URL, and the markup families that name the site (``Family.sites``,
+e.g. the Kompas family on kompas.com pages); CMS themes' families and the general rules
+stay. It prints the figures per site too, beside the plain ones.
 
 ``--split even|odd`` keeps the pages whose id ends in an even / odd number (tune on one
 half, check on the other); ``--worst N`` lists arsip's N lowest-F1 pages.
@@ -89,6 +97,11 @@ def main() -> int:
     parser.add_argument("--worst", type=int, default=0, metavar="N")
     parser.add_argument("--limit", type=int, default=0, help="first N pages of each manifest")
     parser.add_argument("--prose-gate", action="store_true", help="measure the prose test")
+    parser.add_argument(
+        "--leave-one-out",
+        action="store_true",
+        help="also score each site's pages without the rules written from that site",
+    )
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # trafilatura warns on every page it discards
 
@@ -102,6 +115,8 @@ def main() -> int:
         "trafilatura": trafilatura_extractor(),
         "trafilatura (body)": trafilatura_body_extractor(),
     }
+    if args.leave_one_out:
+        extractors["arsip (held out)"] = arsip_extractor(leave_out=True)
     for manifest in manifests:
         if not manifest.is_file():
             print(f"{manifest}: no such manifest", file=sys.stderr)
@@ -131,6 +146,15 @@ def main() -> int:
             f"result: {label} ms/page arsip vs trafilatura (body) = "
             f"{ms['arsip'] / ms['trafilatura (body)']:.2f}x (target <= 1.2x)"
         )
+        if args.leave_one_out:
+            held = summarise(results["arsip (held out)"])
+            for figure in ("f1", "title", "day"):
+                print(
+                    f"result: {label} {figure} arsip leave-one-portal-out ="
+                    f" {getattr(held, figure):.3f} (plain {getattr(ours, figure):.3f},"
+                    f" trafilatura {getattr(theirs, figure):.3f})"
+                )
+            per_site(entries, results)
         if args.prose_gate:
             prose_gate(label, entries)
         if args.worst:
@@ -144,6 +168,39 @@ def main() -> int:
                     f" title={r.title_ok} day={r.day_ok}"
                 )
     return 0
+
+
+def site(url: str) -> str:
+    """The site a page is on, for the per-site rows: its host without ``www.`` and
+    without a subdomain of a network whose rules name it (``regional.kompas.com`` ->
+    ``kompas.com``)."""
+    from urllib.parse import urlsplit
+
+    from crawler.extract.families import FAMILIES
+
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    for family in FAMILIES:
+        for name in family.sites:
+            if host == name or host.endswith("." + name):
+                return name
+    return host
+
+
+def per_site(entries: list[dict], results: dict[str, list[PageResult]]) -> None:
+    """Rows per site with two pages or more: F1 / title / day, plain and held out."""
+    by_site: dict[str, list[int]] = {}
+    for index, entry in enumerate(entries):
+        by_site.setdefault(site(entry["url"]), []).append(index)
+    shown = {name: rows for name, rows in by_site.items() if len(rows) >= 2}
+    if not shown:
+        return
+    print(f"  {'site':<28} {'pages':>5}  {'plain F1/title/day':>20}  {'held out':>20}")
+    for name, rows in sorted(shown.items()):
+        figures = []
+        for extractor in ("arsip", "arsip (held out)"):
+            s = summarise([results[extractor][i] for i in rows])
+            figures.append(f"{s.f1:.3f}/{s.title:.3f}/{s.day:.3f}")
+        print(f"  {name:<28} {len(rows):>5}  {figures[0]:>20}  {figures[1]:>20}")
 
 
 def prose_gate(label: str, entries: list[dict]) -> None:

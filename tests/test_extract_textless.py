@@ -83,11 +83,14 @@ def test_the_generic_readers_do_find_text_there(case):
 
 def test_the_menu_and_headline_lists_were_what_a_video_page_gave():
     """The trap this is about: the generic reading of a video page without a caption
-    is the portal's menu, its ``Berita Lainnya`` and ``Terpopuler`` lists."""
+    is the portal's menu, its headline and its share bar. (Its ``Berita Lainnya`` and
+    ``Terpopuler`` lists, page furniture, are left out by the generic readers.)"""
     page, url, _ = load("tangselpos-video")
     lines = read_page(page, url).body.split("\n\n")
-    assert {"TangselCity", "Pos Banten", "Berita Lainnya", "Terpopuler"} <= set(lines)
-    assert "Banjir Rob Rendam Kawasan Pesisir Tangerang, Ratusan Rumah Terdampak" in lines
+    assert {"TangselCity", "Pos Banten", "Olahraga", "Facebook", "WhatsApp"} <= set(lines)
+    assert "VIDEO: Warga Serpong Gotong Royong Bersihkan Kali Angke" in lines
+    assert not {"Berita Lainnya", "Terpopuler"} & set(lines)
+    assert "Banjir Rob Rendam Kawasan Pesisir Tangerang, Ratusan Rumah Terdampak" not in lines
 
 
 @pytest.mark.parametrize("case", sorted(RENAMED))

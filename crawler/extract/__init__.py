@@ -30,12 +30,15 @@ def extract_article(
     portal: Portal | None = None,
     fetched_at: str | None = None,
     following: Sequence[tuple[str | bytes | Selector, str, str | None]] = (),
+    declared: bool = True,
 ) -> Article:
     """Extract one article. ``portal`` defaults to the declared portal owning ``url``;
     ``fetched_at`` (UTC ISO 8601) is the time relative dates are read against.
     ``following`` are a multi-page article's further pages, in order, each as
-    ``(page, url, fetched_at)``: page 2, 3... or the ``?page=all`` view."""
-    portal = portal or portal_for_url(url)
+    ``(page, url, fetched_at)``: page 2, 3... or the ``?page=all`` view. With
+    ``declared`` False the page is read as one of no declared portal, whoever owns it
+    (the leave-one-portal-out measure of the quality bench)."""
+    portal = (portal or portal_for_url(url)) if declared else None
     article = read_page(page, url, portal=portal, fetched_at=fetched_at)
     for more, more_url, more_fetched_at in following:
         read = read_page(more, more_url, portal=portal, fetched_at=more_fetched_at)

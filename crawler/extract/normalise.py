@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 from archive.times import JAKARTA, parse_instant, to_local_iso, to_utc_iso, zone
+from crawler.extract.datehints import EVIDENCE_ONLY, plausible
 from crawler.extract.dates import ParsedDate, find_body_date, parse_date
 from crawler.items import Article
 
@@ -48,12 +49,20 @@ def evidence_anchor(article: Article, timezone: str, now: datetime) -> datetime 
 def publication_date(article: Article, timezone: str = JAKARTA) -> ParsedDate | None:
     """The first date hint that parses, else an in-body day mention
     (``Senin (15/9/2025)``), read against the fetch time; a year-less date is read
-    against the article's other evidence (``evidence_anchor``) when it has some."""
+    against the article's other evidence (``evidence_anchor``) when it has some.
+
+    A day read from the page's lines, by htmldate or from the body must be plausible
+    (``datehints.plausible``): not years after every day the page's URL, images and
+    structured data show (a relative or year-less date read against today on an old
+    page), nor years before its URL's or structured data's day. The body's year-less
+    mention is then read against the page's latest evidence instead of the fetch
+    time."""
     now = parse_instant(article.fetched_at) or datetime.now(UTC)
     url_days = {raw[:10] for source, raw in article.date_hints if source == "url"}
     anchor = evidence_anchor(article, timezone, now)
+    evidence, strong = _evidence(article, timezone, now)
     for source, raw in article.date_hints:
-        if source == "sitemap":  # a modification time: evidence, not the publication
+        if source in EVIDENCE_ONLY:  # images' days, a sitemap's lastmod: never the date
             continue
         parsed = parse_date(raw, tz=timezone, now=now, source=source, anchor=anchor)
         if not parsed:
@@ -67,10 +76,45 @@ def publication_date(article: Article, timezone: str = JAKARTA) -> ParsedDate | 
             day = parsed.value.astimezone(zone(timezone)).date().isoformat()
             if day not in url_days:
                 continue
+        if source not in _TRUSTED and not plausible(_day(parsed, timezone), evidence, strong):
+            logger.debug("date hint %s=%r of %s is years off the page", source, raw, article.url)
+            continue
         return parsed
     if article.body:
-        return find_body_date(article.body, tz=timezone, reference=now, anchor=anchor)
+        found = find_body_date(article.body, tz=timezone, reference=now, anchor=anchor)
+        if found and not plausible(_day(found, timezone), evidence, strong):
+            latest = datetime.combine(max(evidence), time(23, 59), tzinfo=UTC)
+            found = find_body_date(article.body, tz=timezone, reference=latest, anchor=anchor)
+        if found and plausible(_day(found, timezone), evidence, strong):
+            return found
     return None
+
+
+_TRUSTED = ("jsonld", "meta", "time", "url")
+"""Hint sources read from the page's structure: taken as they are."""
+
+
+def _day(parsed: ParsedDate, timezone: str) -> date:
+    return parsed.value.astimezone(zone(timezone)).date()
+
+
+def _evidence(article: Article, timezone: str, now: datetime) -> tuple[list[date], list[date]]:
+    """The days the page shows besides its date lines: all of them (URL, images,
+    structured hints, modification), and the strong ones (URL, structured hints)."""
+    evidence: list[date] = []
+    strong: list[date] = []
+    for source, raw in article.date_hints:
+        if source in _TRUSTED or source in EVIDENCE_ONLY:
+            parsed = parse_date(raw, tz=timezone, now=now, source=source)
+            if parsed and parsed.source != "relative":
+                evidence.append(_day(parsed, timezone))
+                if source in _TRUSTED:
+                    strong.append(_day(parsed, timezone))
+    if article.modified_at:
+        modified = parse_date(article.modified_at, tz=timezone, now=now)
+        if modified:
+            evidence.append(_day(modified, timezone))
+    return evidence, strong
 
 
 def normalise_article(

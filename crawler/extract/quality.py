@@ -148,11 +148,20 @@ def run(
 # -- the two extractors compared -----------------------------------------------------
 
 
-def arsip_extractor(fetched_at: str | None = None) -> Extractor:
+def arsip_extractor(fetched_at: str | None = None, *, leave_out: bool = False) -> Extractor:
+    """arsip's full pipeline. With ``leave_out``, each page is read as a page of a portal
+    no rule was written from: the declared portal owning its URL is ignored, and so are
+    the markup families written from its site (``crawler.extract.families.held_out``);
+    CMS families and every general rule still apply."""
     from crawler.extract import extract_article
+    from crawler.extract.families import held_out
 
     def extract(html: bytes, url: str) -> Prediction:
-        article = extract_article(html, url, fetched_at=fetched_at)
+        if leave_out:
+            with held_out(url):
+                article = extract_article(html, url, fetched_at=fetched_at, declared=False)
+        else:
+            article = extract_article(html, url, fetched_at=fetched_at)
         return Prediction(
             title=article.title,
             day=(article.published_local or "")[:10] or None,
