@@ -352,8 +352,8 @@ class ArticleFilter:
 
 
 SEARCH_COLUMNS = (
-    "id", "published_local", "published_at", "portal", "section", "title", "url",
-    "snippet", "rank",
+    "id", "published_local", "published_at", "published_has_time", "portal", "section",
+    "title", "url", "snippet", "rank",
 )  # fmt: skip
 
 
@@ -371,7 +371,8 @@ def search(
     conditions, params = where.where()
     cursor = db.execute(
         f"""
-        SELECT a.id, a.published_local, a.published_at, a.portal, a.section, a.title, a.url,
+        SELECT a.id, a.published_local, a.published_at, a.published_has_time, a.portal,
+               a.section, a.title, a.url,
                snippet(articles_fts, -1, '[', ']', ' … ', 12) AS snippet,
                round(bm25(articles_fts, 5.0, 1.0), 3) AS rank
         FROM {where.source()}
@@ -384,7 +385,19 @@ def search(
     rows = [dict(zip(SEARCH_COLUMNS, row, strict=True)) for row in cursor]
     for row in rows:
         row["snippet"] = (row["snippet"] or "").strip()
+        booleans(row)
     return rows
+
+
+BOOLEAN_COLUMNS = ("press_release", "published_has_time")
+"""Columns SQLite stores as 0/1 that are read back as booleans (None stays None)."""
+
+
+def booleans(row: dict[str, Any]) -> dict[str, Any]:
+    for name in BOOLEAN_COLUMNS:
+        if row.get(name) is not None:
+            row[name] = bool(row[name])
+    return row
 
 
 def article_columns(db: sqlite_utils.Database) -> list[tuple[str, str]]:
@@ -443,6 +456,10 @@ def _rows(cursor: Any) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _related(cursor: Any) -> list[dict[str, Any]]:
+    return [booleans(row) for row in _rows(cursor)]
+
+
 def article_record(db: sqlite_utils.Database, article_id: int) -> dict[str, Any]:
     """One article with everything the archive knows about it: every column of
     ``articles`` (``authors`` and ``tags`` as lists), plus
@@ -451,10 +468,12 @@ def article_record(db: sqlite_utils.Database, article_id: int) -> dict[str, Any]
     - ``revisions``: earlier versions (``revision``, ``title``, ``body``,
       ``content_hash``, ``replaced_at``), oldest first;
     - ``cluster``: the other articles with the same ``cluster_id`` (``id``, ``portal``,
-      ``published_at``, ``published_local``, ``title``, ``url``), earliest first;
+      ``published_at``, ``published_local``, ``published_has_time``, ``title``,
+      ``url``), earliest first;
     - ``copies``: articles whose ``duplicate_of`` is this one (same fields).
     """
     (article,) = _rows(db.execute("SELECT * FROM articles WHERE id = ?", [article_id]))
+    booleans(article)
     for name in ("authors", "tags"):
         with contextlib.suppress(json.JSONDecodeError):  # else keep what is stored
             article[name] = json.loads(article[name]) if article.get(name) else []
@@ -472,9 +491,9 @@ def article_record(db: sqlite_utils.Database, article_id: int) -> dict[str, Any]
             [article_id],
         )
     )
-    related = "id, portal, published_at, published_local, title, url"
+    related = "id, portal, published_at, published_local, published_has_time, title, url"
     article["cluster"] = (
-        _rows(
+        _related(
             db.execute(
                 f"SELECT {related} FROM articles WHERE cluster_id = ? AND id != ?"
                 " ORDER BY published_at IS NULL, published_at, id",
@@ -484,7 +503,7 @@ def article_record(db: sqlite_utils.Database, article_id: int) -> dict[str, Any]
         if article.get("cluster_id") is not None
         else []
     )
-    article["copies"] = _rows(
+    article["copies"] = _related(
         db.execute(
             f"SELECT {related} FROM articles WHERE duplicate_of = ? ORDER BY id", [article_id]
         )

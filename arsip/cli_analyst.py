@@ -24,6 +24,7 @@ from tabulate import tabulate
 from archive import Archive
 from archive.export import MissingExtra
 from archive.search import ArticleFilter, QuerySyntaxError, parse_when
+from archive.times import human_instant, human_published, portal_zone
 from arsip.cli_options import COUNT, READS, db_option, open_archive
 
 # -- shared options ---------------------------------------------------------------------
@@ -178,8 +179,8 @@ def search(
 
     def table() -> str:
         return tabulate(
-            [[r["id"], r["published_local"] or "", r["portal"], r["section"] or "",
-              r["title"], r["snippet"]] for r in rows],
+            [[r["id"], human_published(r["published_local"], r["published_has_time"], none=""),
+              r["portal"], r["section"] or "", r["title"], r["snippet"]] for r in rows],
             headers=["id", "published", "portal", "section", "title", "snippet"],
             maxcolwidths=[None, None, None, 14, 40, 60], tablefmt="simple",
         )  # fmt: skip
@@ -197,8 +198,13 @@ def _article_text(article: dict[str, Any]) -> str:
     def line(label: str, value: Any) -> str | None:
         return f"{label:<15}{value}" if value not in (None, "", []) else None
 
-    published = article["published_local"]
-    if published and article["published_at"]:
+    zone = portal_zone(article["portal"])
+
+    def when(instant: str | None) -> str:
+        return human_instant(instant, zone)
+
+    published = human_published(article["published_local"], article["published_has_time"])
+    if article["published_has_time"] is not False and article["published_at"]:
         published = f"{published}  ({article['published_at']})"
     head = [
         f"#{article['id']}  {article['title'] or '(no title)'}",
@@ -214,12 +220,12 @@ def _article_text(article: dict[str, Any]) -> str:
             "press release", article["press_release_phrase"] if article["press_release"] else None
         ),
         line("revision", article["revision"]),
-        line("seen", f"{article['first_seen_at']} .. {article['last_seen_at']}"),
+        line("seen", f"{when(article['first_seen_at'])} .. {when(article['last_seen_at'])}"),
         line("duplicate of", f"#{article['duplicate_of']}" if article["duplicate_of"] else None),
     ]
     parts = ["\n".join(h for h in head if h)]
     parts.append(
-        "URLs:\n" + "\n".join(f"  {u['url']}  (first seen {u['first_seen_at']})"
+        "URLs:\n" + "\n".join(f"  {u['url']}  (first seen {when(u['first_seen_at'])})"
                               for u in article["urls"])  # fmt: skip
         if article["urls"] else "URLs: none recorded"
     )  # fmt: skip
@@ -227,7 +233,7 @@ def _article_text(article: dict[str, Any]) -> str:
         parts.append(
             "Earlier revisions:\n"
             + "\n".join(
-                f"  {r['revision']}  replaced {r['replaced_at']}  {r['title']}"
+                f"  {r['revision']}  replaced {when(r['replaced_at'])}  {r['title']}"
                 for r in article["revisions"]
             )
         )
@@ -240,7 +246,8 @@ def _article_text(article: dict[str, Any]) -> str:
                 else f"{label}:"
             )
             parts[-1] += "".join(
-                f"\n  #{r['id']:<6} {r['portal']:<14} {r['published_local'] or '(no date)':<26} {r['title']}"
+                f"\n  #{r['id']:<6} {r['portal']:<14}"
+                f" {human_published(r['published_local'], r['published_has_time']):<22} {r['title']}"
                 for r in rows
             )
     parts.append(article["body"] or "(no text)")

@@ -30,6 +30,9 @@ def test_demo_archives_and_searches_offline(tmp_path):
     assert f"holds {total} articles" in result.stdout
     assert "Andra Soni Ajak Influencer" in result.stdout
     assert "[Andra] [Soni]" in result.stdout  # the highlighted search snippet
+    # The portals' own time with the zone's name, as in every command's output.
+    assert "  2025-09-15 16:40 WIB   kabar6         Gubernur Andra Soni" in result.stdout
+    assert "+07:00" not in result.stdout and "Z " not in result.stdout
     again = run_cli("demo", cwd=tmp_path)
     assert "0 new" in again.stdout and f"holds {total} articles" in again.stdout
     assert all(" 0 new," in line for line in again.stdout.splitlines() if " new," in line)

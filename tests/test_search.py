@@ -172,6 +172,13 @@ def test_search_formats(archive):
     assert rows and set(rows[0]) >= {"id", "url", "title", "snippet", "published_at", "rank"}
     lines = search(archive, "banjir", "--limit", "2", "--format", "jsonl").stdout.splitlines()
     assert len(lines) == 2 and all(json.loads(line)["portal"] for line in lines)
+    vaksin = search(archive, "vaksinasi serentak")
+    assert "2025-09-18 (date only)" in vaksin.stdout and "00:00" not in vaksin.stdout
+    hits = json.loads(search(archive, "vaksinasi serentak", "--format", "json").stdout)
+    (hit,) = [h for h in hits if h["title"].startswith("Vaksinasi HPV Serentak")]
+    assert hit["published_has_time"] is False and hit["published_local"].startswith("2025-09-18")
+    andra = search(archive, '"andra soni" influencer berperan').stdout
+    assert "2025-09-16 09:12 WIB" in andra and "+07:00" not in andra
     none = search(archive, "zzzzzz")
     assert none.exit_code == 0 and none.stdout == "" and "no matches" in none.stderr
 
