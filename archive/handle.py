@@ -161,13 +161,25 @@ class Archive:
         return writer(rows, [name for name, _ in self.columns()], out)
 
     def stats(
-        self, *, where: ArticleFilter | None = None, utc: bool = False, **filters: Any
+        self,
+        *,
+        where: ArticleFilter | None = None,
+        utc: bool = False,
+        by: str = "day",
+        group: str = "portal",
+        **filters: Any,
     ) -> dict[str, Any]:
-        """Articles per portal, per section and per local day (UTC days with ``utc``);
-        see ``archive.stats.article_stats``."""
-        from archive.stats import article_stats
+        """Articles per portal, per section, per local day (UTC days with ``utc``), and
+        per period ``by`` (``day``, ``week``, ``month``) of each ``group`` (``portal``,
+        ``section``: ``archive.stats.GROUPS``); see ``archive.stats.article_stats``."""
+        from archive.stats import GROUPS, PERIODS, article_stats
 
-        return article_stats(self.db, self._where(where, None, {**filters, "utc": utc}), utc=utc)
+        if by not in PERIODS or group not in GROUPS:
+            raise ValueError(
+                f"by is one of {', '.join(PERIODS)} and group one of {', '.join(GROUPS)}"
+            )
+        where = self._where(where, None, {**filters, "utc": utc})
+        return article_stats(self.db, where, utc=utc, by=by, group=group)
 
     def portals(self) -> list[str]:
         """The portals the archive holds articles of."""

@@ -151,9 +151,11 @@ def human_published(local: str | None, has_time: object = True, *, none: str = "
     8601 with the portal's offset) and ``published_has_time``:
     ``2025-09-15 16:40 WIB``, or ``2025-09-18 (date only)`` when the page gave only a
     day (``has_time`` false, not None: older rows that do not say count as timed);
-    ``none`` when unknown."""
+    ``none`` when unknown. A bare day (``2025-09-18``) is a day without a time too."""
     if not local:
         return none
+    if len(local.strip()) == 10:  # a bare day, as ``local_value`` writes a date-only one
+        return f"{local.strip()} {DATE_ONLY}"
     try:
         dt = datetime.fromisoformat(local.strip().replace("Z", "+00:00"))
     except ValueError:

@@ -14,6 +14,7 @@ import functools
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from tabulate import tabulate
 from archive import Archive
 from archive.export import MissingExtra
 from archive.search import ArticleFilter, QuerySyntaxError, parse_when
+from archive.stats import GROUPS, OTHER, PERIODS, TABLE_WIDTH
 from archive.times import human_instant, human_published, portal_zone
 from arsip.cli_options import COUNT, READS, db_option, open_archive
 
@@ -372,49 +374,76 @@ def _counted(
 @click.command()
 @archive_option
 @filter_options
+@click.option("--by", type=click.Choice(PERIODS), default="day", show_default=True,
+              help="Count per local day, ISO week or month.")  # fmt: skip
+@click.option("--group", type=click.Choice(list(GROUPS)), default="portal", show_default=True,
+              help="One column (one plot line) per portal or per section.")  # fmt: skip
 @output_options("table", "json")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png",
-              help="Also draw articles per day per portal into a PNG (needs the `plot` extra).")  # fmt: skip
+              help="Also draw the counts per period into a PNG (needs the `plot` extra).")  # fmt: skip
+@click.option("--rolling", type=COUNT, metavar="N",
+              help="Plot the mean of the last N periods instead of each period's count.")  # fmt: skip
 def stats(
     db_path: Path, portals: tuple[str, ...], sections: tuple[str, ...], since: str | None,
-    until: str | None, utc: bool, fmt: str, plot: Path | None,
+    until: str | None, utc: bool, by: str, group: str, fmt: str, plot: Path | None,
+    rolling: int | None,
 ) -> None:  # fmt: skip
-    """Articles per portal, per section and per day (local days, WIB; UTC with --utc).
+    """Articles per portal and per section, then per day, week or month (local days,
+    WIB; UTC with --utc) of each portal or section, empty periods as zero. The table
+    keeps within 100 columns: groups that do not fit are summed as `other`. Times are
+    the portal's local time.
 
     \b
     Example:
         arsip stats --since 2025-09-01 --db news.db
-        arsip stats --plot per-day.png --format json --db news.db
+        arsip stats --by week --group section --db news.db
+        arsip stats --plot per-day.png --rolling 7 --db news.db
     """
-    from archive.stats import day_table, plot_per_day
+    from archive.stats import period_table, plot_per_period
 
+    if rolling is not None and plot is None:
+        raise click.UsageError("--rolling N smooths the plot: give --plot FILE.png too")
+    if plot is not None and not plot.parent.is_dir():
+        raise click.BadParameter(
+            f"cannot write {plot}: {plot.parent} is not a directory", param_hint="'--plot'"
+        )
     with open_archive(db_path, readonly=True) as arch:
         where = build_filter(arch, portals=portals, sections=sections, since=since,
                              until=until, utc=utc)  # fmt: skip
-        facts = arch.stats(where=where, utc=utc)
+        facts = arch.stats(where=where, utc=utc, by=by, group=group)
     if plot is not None:
-        zone = "UTC" if utc else "local"
+        days = "UTC days" if utc else "local days"
+        smooth = f", mean of {rolling} {by}s" if rolling else ""
         try:
-            plot_per_day(
-                facts["per_day"], plot, title=f"Articles per day ({zone} days), {db_path.name}"
-            )
+            plot_per_period(
+                facts["per_period"], plot, rolling=rolling,
+                title=f"Articles per {by} per {group} ({days}{smooth}), {db_path.name}",
+            )  # fmt: skip
         except MissingExtra as error:
             raise click.ClickException(str(error)) from None
+        except OSError as error:  # no permission, disk full...
+            raise click.ClickException(f"cannot write {plot}: {error.strerror or error}") from None
     if fmt == "json":
         click.echo(json.dumps(facts, ensure_ascii=False, indent=2))
     else:
         undated = f", {facts['undated']} without a date" if facts["undated"] else ""
         click.echo(f"{facts['articles']} articles{undated}\n")
         click.echo(tabulate(
-            [list(r.values()) for r in facts["per_portal"]],
-            headers=["portal", "articles", "first published (UTC)", "last published (UTC)"],
+            [[r["portal"], r["articles"],
+              human_published(r["first_published_local"], True, none="-"),
+              human_published(r["last_published_local"], True, none="-")]
+             for r in facts["per_portal"]],
+            headers=["portal", "articles", "first published", "last published"],
         ))  # fmt: skip
         click.echo()
         click.echo(tabulate([list(r.values()) for r in facts["per_section"]],
                             headers=["portal", "section", "articles"]))  # fmt: skip
         click.echo()
-        headers, rows = day_table(facts["per_day"])
+        headers, rows, folded = period_table(facts["per_period"])
         click.echo(tabulate(rows, headers=headers))
+        if folded:
+            click.echo()
+            click.echo(textwrap.fill(f"{OTHER}: {', '.join(folded)}", width=TABLE_WIDTH))
     if plot is not None:
         click.echo(f"plot written to {plot}", err=True)
 

@@ -82,6 +82,7 @@ def test_a_day_without_a_time_is_marked_never_midnight():
     assert local_value("2025-09-18T00:00:00+07:00", 0) == "2025-09-18"
     assert local_value("2025-09-15T16:40:00+07:00", 1) == "2025-09-15T16:40:00+07:00"
     assert local_value(None, 0) is None
+    assert human_published(local_value("2025-09-18T00:00:00+07:00", 0)) == "2025-09-18 (date only)"
 
 
 def test_the_zone_of_a_portal_comes_from_its_declaration():
