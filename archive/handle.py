@@ -132,14 +132,19 @@ class Archive:
         self, query: str | None = None, *, where: ArticleFilter | None = None, **filters: Any
     ) -> pandas.DataFrame:
         """The selected articles as a pandas DataFrame (pandas must be installed),
-        one row per article, every column; ``authors`` and ``tags`` as lists."""
+        one row per article, every column, typed (``archive.export.pandas_dtype``):
+        instants as ``datetime64[ms, UTC]``, ids and counts as nullable ``Int64``,
+        ``press_release`` as ``bool``, ``published_has_time`` as nullable ``boolean``,
+        ``authors`` and ``tags`` as lists. ``read_parquet`` of an export gives the same."""
         import pandas
 
-        from archive.export import decoded
+        from archive.export import pandas_dtype, typed
 
-        names = [name for name, _ in self.columns()]
-        rows = (decoded(row) for row in self.articles(query, where=where, **filters))
-        return pandas.DataFrame.from_records(rows, columns=names)
+        columns = self.columns()
+        rows = (typed(row) for row in self.articles(query, where=where, **filters))
+        frame = pandas.DataFrame.from_records(rows, columns=[name for name, _ in columns])
+        dtypes = {name: pandas_dtype(name, declared) for name, declared in columns}
+        return frame.astype({name: dtype for name, dtype in dtypes.items() if dtype})
 
     def export(
         self,
