@@ -142,10 +142,48 @@ def emit_rows(rows: list[dict[str, Any]], fmt: str, *, table: Callable[[], str])
         click.echo(table())
 
 
+class QueryCommand(click.Command):
+    """A command whose QUERY may start with ``-`` (``-pamulang banjir``: a word left out,
+    then a word to find). After ``--`` any query is read as one, as for every click
+    command. Without it, a word of several words that starts with a single ``-`` is
+    the query, since no option has spaces in its name; a lone ``-word`` before the
+    query still reads as an option, and the error says to put ``--`` first."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = list(args)
+        if "--" not in args:
+            takes_value = {
+                name
+                for param in self.params
+                if isinstance(param, click.Option) and not param.is_flag and not param.count
+                for name in param.opts
+            }
+            for index, token in enumerate(args):
+                query_like = (
+                    token.startswith("-")
+                    and not token.startswith("--")
+                    and any(c.isspace() for c in token.strip())
+                )
+                if query_like and not (index and args[index - 1] in takes_value):
+                    args = [*args[:index], *args[index + 1 :], "--", token]
+                    break
+        given = list(args)  # click consumes the list it parses
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            name = error.option_name
+            word = next((t for t in given if t.startswith(name) and t != name), name)
+            error.message += (
+                " A query that starts with '-' goes after '--', as the last argument: "
+                f"arsip {ctx.info_name} [OPTIONS] -- '{word} ...'"
+            )
+            raise
+
+
 # -- search -----------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(cls=QueryCommand)
 @click.argument("query")
 @archive_option
 @filter_options
@@ -168,6 +206,7 @@ def search(
       -hoaks, NOT hoaks   without the word (with at least one word to find)
       vaksin*             words starting with vaksin
       (banjir OR longsor) tangsel   grouping
+      -- '-hoaks banjir'  a query that starts with '-' after '--'
 
     \b
     Example:
@@ -283,7 +322,7 @@ def show(article: str, db_path: Path, fmt: str) -> None:
 # -- export -----------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(cls=QueryCommand)
 @click.argument("query", required=False)
 @archive_option
 @filter_options

@@ -91,3 +91,18 @@ def test_commands_do_not_load_pandas_yet_it_stays_importable():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_db_help_says_what_each_command_does_with_the_file():
+    """Only the commands that create an archive say so; readers say they need one."""
+    from click.testing import CliRunner
+
+    from arsip.cli import cli
+
+    for command in ("duplicates", "health", "search", "show", "export", "stats", "serve"):
+        text = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+        assert "only read; it must exist" in text, command
+        assert "created when missing" not in text, command
+    for command in ("crawl", "import", "demo"):
+        text = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+        assert "created when missing" in text, command

@@ -183,6 +183,31 @@ def test_search_formats(archive):
     assert none.exit_code == 0 and none.stdout == "" and "no matches" in none.stderr
 
 
+def test_a_query_that_starts_with_a_dash(archive):
+    path, _ = archive
+    expected = titles(search(archive, "banjir -pamulang", "--format", "json"))
+    assert expected and not any("Pamulang" in t for t in expected)
+    # One argument with a space is never an option: it is the query, wherever it stands.
+    for args in (["-pamulang banjir", "--db", str(path)],
+                 ["--db", str(path), "-pamulang banjir", "--limit", "20"],
+                 ["--db", str(path), "--", "-pamulang banjir"]):  # fmt: skip
+        result = run_cli("search", *args, "--format", "json") if "--" not in args else (
+            run_cli("search", "--format", "json", *args)
+        )  # fmt: skip
+        assert result.returncode == 0, (args, result.stderr)
+        assert [r["title"] for r in json.loads(result.stdout)] == expected, args
+    # Separate words: the first reads as an option; the error says what to do.
+    split = run_cli("search", "-pamulang", "banjir", "--db", str(path))
+    assert split.returncode == 2 and "Traceback" not in split.stderr
+    assert "No such option" in split.stderr
+    assert "goes after '--', as the last argument: arsip search [OPTIONS] -- '-pamulang ...'" in (
+        split.stderr
+    )
+    # An option's value with a space stays that option's value.
+    section = run_cli("search", "banjir", "--section", "-no such section", "--db", str(path))
+    assert section.returncode == 0 and "no matches" in section.stderr
+
+
 HOSTILE = [
     (["'; DROP TABLE articles; --"], "Invalid value for 'QUERY'"),
     (['"banjir'], "unbalanced quote"),
