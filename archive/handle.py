@@ -8,7 +8,7 @@ Filters: the calls that select articles (``search``, ``articles``, ``count``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -222,13 +222,15 @@ class Archive:
         portals: list[str] | None = None,
         now: datetime | None = None,
         failed_retry_runs: int = 5,
+        zones: Mapping[str, str] | None = None,
     ) -> list[PortalHealth]:
-        """Each portal's latest crawls checked against its history (``archive.health``)."""
+        """Each portal's latest crawls checked against its history (``archive.health``);
+        ``zones``: portal -> IANA zone for the times in messages (default WIB)."""
         from archive.health import check_health
 
         return check_health(
             self.conn, self.path, days=days, portals=portals, now=now,
-            failed_retry_runs=failed_retry_runs,
+            failed_retry_runs=failed_retry_runs, zones=zones,
         )  # fmt: skip
 
     def last_runs(self) -> dict[str, dict[str, Any]]:

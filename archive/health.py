@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -46,7 +47,7 @@ from typing import Any
 from archive.lock import lock_is_held
 from archive.memory.report import failed_summary
 from archive.memory.runlog import COVERAGE_FIELDS
-from archive.times import human_instant, parse_utc, portal_zone, utc_now
+from archive.times import JAKARTA, human_instant, parse_utc, utc_now
 
 MIN_ARTICLES = 5
 HISTORY_RUNS = 30
@@ -147,7 +148,9 @@ def portal_health(
     days: int,
     now: datetime,
     failed_retry_runs: int = 5,
+    zone: str = JAKARTA,
 ) -> PortalHealth:
+    """One portal's health; the times in its flags' messages are in ``zone``."""
     health = PortalHealth(portal)
     runs = _rows(
         conn,
@@ -178,7 +181,6 @@ def portal_health(
     ).fetchone()[0]
     health.newest_article_at = newest
     since = now - timedelta(days=days)
-    zone = portal_zone(portal)
 
     if last["failure"]:
         health.flags.append(Flag("last_run_failed", f"the last run failed: {last['failure']}"))
@@ -301,16 +303,23 @@ def check_health(
     portals: list[str] | None = None,
     now: datetime | None = None,
     failed_retry_runs: int = 5,
+    zones: Mapping[str, str] | None = None,
 ) -> list[PortalHealth]:
     """Health of every portal in the run log of the archive behind ``conn`` (the file
     at ``db_path``, whose crawl lock tells a running crawl from one that died), plus
     ``portals`` (the enabled ones, which are flagged when never crawled). ``now`` (aware) defaults to the current time;
-    ``failed_retry_runs`` is the crawler's ``ARSIP_FAILED_RETRY_RUNS``."""
+    ``failed_retry_runs`` is the crawler's ``ARSIP_FAILED_RETRY_RUNS``; ``zones`` the
+    portals' IANA zones (their declarations'), for the times in the flags' messages
+    (Asia/Jakarta, WIB, for a portal it does not name)."""
     db_path = Path(db_path)
     now = now or datetime.now(UTC)
     logged = [r[0] for r in conn.execute("SELECT DISTINCT portal FROM crawl_runs")]
     names = sorted(set(logged) | set(portals or ()))
-    return [portal_health(conn, db_path, name, days, now, failed_retry_runs) for name in names]
+    zones = zones or {}
+    return [
+        portal_health(conn, db_path, name, days, now, failed_retry_runs, zones.get(name, JAKARTA))
+        for name in names
+    ]
 
 
 def health_report(results: list[PortalHealth], days: int) -> dict[str, Any]:

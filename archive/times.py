@@ -115,22 +115,6 @@ def zone_name(dt: datetime) -> str:
     return f"UTC{sign}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
-def portal_zone(portal: str | None) -> str:
-    """The IANA zone a portal's declaration gives (``crawler/portals/``); Asia/Jakarta
-    (WIB) for a portal arsip does not declare (an imported one)."""
-    return _portal_zones().get(portal or "", JAKARTA)
-
-
-@lru_cache(maxsize=1)
-def _portal_zones() -> dict[str, str]:
-    try:
-        from crawler.portals import all_portals
-
-        return {name: portal.timezone for name, portal in all_portals().items()}
-    except Exception:  # a broken ARSIP_PORTALS_MODULE must not stop a report
-        return {}
-
-
 def human_time(dt: datetime, tz: str | tzinfo | None = None) -> str:
     """An aware datetime (in ``tz`` when given) -> ``2025-09-15 16:40 WIB``."""
     _require_aware(dt, "human_time")

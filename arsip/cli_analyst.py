@@ -26,8 +26,8 @@ from archive import Archive
 from archive.export import MissingExtra
 from archive.search import ArticleFilter, QuerySyntaxError, parse_when
 from archive.stats import GROUPS, OTHER, PERIODS, TABLE_WIDTH
-from archive.times import human_instant, human_published, portal_zone
-from arsip.cli_options import COUNT, READS, db_option, open_archive
+from archive.times import human_instant, human_published
+from arsip.cli_options import COUNT, READS, db_option, open_archive, portal_zone
 
 # -- shared options ---------------------------------------------------------------------
 

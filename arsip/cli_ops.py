@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from archive.times import human_instant, portal_zone
-from arsip.cli_options import DAYS, READS, db_option, open_archive
+from archive.times import human_instant
+from arsip.cli_options import DAYS, READS, db_option, open_archive, portal_zone, portal_zones
 
 if TYPE_CHECKING:
     from archive.health import PortalHealth
@@ -48,6 +48,7 @@ def health(db_path: Path, days: int, as_json: bool) -> None:
                 days=days,
                 portals=enabled_portals(),
                 failed_retry_runs=settings.ARSIP_FAILED_RETRY_RUNS,
+                zones=portal_zones(),
             )
         except sqlite3.DatabaseError:  # damaged past its first pages
             raise click.ClickException(f"{db_path} is not an arsip archive") from None

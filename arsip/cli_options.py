@@ -4,12 +4,14 @@ the archive it names, with ``archive.ArchiveError`` turned into the command's me
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import click
 
 import archive
+from archive.times import JAKARTA
 
 # Ranges of the numeric options, checked by click with its usage error (exit 2): a
 # count or limit goes to SQLite, whose integers are 64-bit (a billion is far past any
@@ -36,6 +38,23 @@ def db_option(help: str, default: str | None = "arsip.db") -> Callable[[Callable
         envvar="ARSIP_DB",
         help=help,
     )
+
+
+def portal_zone(portal: str | None) -> str:
+    """The IANA zone of a portal's declaration (``crawler/portals/``), in which its times
+    are printed; Asia/Jakarta (WIB) for a portal arsip does not declare (an import)."""
+    return portal_zones().get(portal or "", JAKARTA)
+
+
+@lru_cache(maxsize=1)
+def portal_zones() -> dict[str, str]:
+    """Every declared portal's zone by portal name."""
+    try:
+        from crawler.portals import all_portals
+
+        return {name: portal.timezone for name, portal in all_portals().items()}
+    except Exception:  # a broken ARSIP_PORTALS_MODULE must not stop a report
+        return {}
 
 
 def open_archive(db_path: Path, **how: Any) -> archive.Archive:

@@ -15,7 +15,6 @@ from archive.times import (
     local_value,
     parse_instant,
     parse_utc,
-    portal_zone,
     to_local_iso,
     to_utc_iso,
     utc_now,
@@ -86,5 +85,7 @@ def test_a_day_without_a_time_is_marked_never_midnight():
 
 
 def test_the_zone_of_a_portal_comes_from_its_declaration():
+    from arsip.cli_options import portal_zone
+
     assert portal_zone("tangselpos") == "Asia/Jakarta"
     assert portal_zone("not-declared") == "Asia/Jakarta" and portal_zone(None) == "Asia/Jakarta"
