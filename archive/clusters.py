@@ -7,6 +7,8 @@ from typing import Any
 
 import sqlite_utils
 
+from archive.search import booleans
+
 
 def largest_clusters(
     db: sqlite_utils.Database, *, min_portals: int = 1, limit: int | None = 20
@@ -15,8 +17,9 @@ def largest_clusters(
     ``cluster_id`` (the id of its earliest article), ``size``, ``portals`` (names, sorted),
     ``first_published_at`` and ``last_published_at`` (UTC ISO 8601, None when no member
     has a date), ``earliest`` (the first article: ``id``, ``url``, ``portal``, ``title``,
-    ``published_at``) and ``articles`` (every member, earliest first, same keys plus
-    ``duplicate_of``, the id of the article it is an exact copy of)."""
+    ``published_at``, ``published_local``, ``published_has_time``) and ``articles``
+    (every member, earliest first, same keys plus ``duplicate_of``, the id of the
+    article it is an exact copy of)."""
     clusters = db.execute(
         """
         SELECT cluster_id, count(*) AS size, count(DISTINCT portal) AS portal_count,
@@ -30,13 +33,15 @@ def largest_clusters(
     ).fetchall()
     result = []
     for cluster_id, size, _, first, last in clusters:
-        articles = list(
-            db.query(
-                "SELECT id, url, portal, title, published_at, duplicate_of FROM articles"
+        articles = [
+            booleans(row)
+            for row in db.query(
+                "SELECT id, url, portal, title, published_at, published_local,"
+                " published_has_time, duplicate_of FROM articles"
                 " WHERE cluster_id = ? ORDER BY published_at IS NULL, published_at, id",
                 [cluster_id],
             )
-        )
+        ]
         result.append(
             {
                 "cluster_id": cluster_id,

@@ -4,9 +4,20 @@ Every writer takes an iterator of article dicts (``archive.search.iter_articles`
 consumes it one row at a time (Parquet: one record batch of ``BATCH_ROWS`` at a time),
 so an export's memory does not grow with the archive.
 
-Column formats: every column of ``articles``; times as stored (ISO 8601 strings, UTC
-with ``Z`` or local with offset). ``authors`` and ``tags`` are lists in JSON lines and
-Parquet, and JSON text in CSV (one cell cannot hold a list).
+Column formats: every column of ``articles``, each of one kind (``column_kind``):
+
+- instants (``published_at``, ``modified_at``, ``first_seen_at``, ``last_seen_at``):
+  UTC. Parquet: timestamps with the UTC zone; CSV and JSON lines: ISO 8601 text
+  ``2025-09-15T09:40:00Z``. ``published_local`` is text with the portal's offset;
+- booleans (``press_release``, ``published_has_time``): Parquet booleans, ``true`` /
+  ``false`` in CSV and JSON lines;
+- integers (ids, counts): Parquet int64, nullable (``duplicate_of``, ``cluster_id``);
+- lists (``authors``, ``tags``): lists in JSON lines and Parquet, JSON text in CSV
+  (one cell cannot hold a list).
+
+Parquet files carry pandas metadata, so that ``pandas.read_parquet`` gives the same
+dtypes as ``Archive.dataframe``: ``datetime64[ms, UTC]``, ``bool``/``boolean``,
+``Int64`` (nullable, not float64), lists.
 """
 
 from __future__ import annotations
@@ -16,36 +27,74 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
+from archive.search import BOOLEAN_COLUMNS
+from archive.stored import string_list
+from archive.times import parse_instant
+
 BATCH_ROWS = 1000
 JSON_LIST_COLUMNS = ("authors", "tags")
+INSTANT_COLUMNS = ("published_at", "modified_at", "first_seen_at", "last_seen_at")
+NOT_NULL_BOOLEANS = ("press_release",)
 FORMATS = ("csv", "jsonl", "parquet")
+
+
+def column_kind(name: str, declared: str) -> str:
+    """What an ``articles`` column holds: ``list``, ``instant``, ``boolean``,
+    ``integer``, ``real`` or ``text``."""
+    if name in JSON_LIST_COLUMNS:
+        return "list"
+    if name in INSTANT_COLUMNS:
+        return "instant"
+    if name in BOOLEAN_COLUMNS:
+        return "boolean"
+    if "INT" in declared:
+        return "integer"
+    if declared in ("REAL", "FLOAT", "DOUBLE"):
+        return "real"
+    return "text"
+
+
+PANDAS_DTYPES = {
+    "instant": "datetime64[ms, UTC]",
+    "boolean": "boolean",
+    "integer": "Int64",
+    "real": "float64",
+    "list": None,
+    "text": None,
+}
+
+
+def pandas_dtype(name: str, declared: str) -> str | None:
+    """The pandas dtype of a column in ``Archive.dataframe`` and ``read_parquet``:
+    nullable ``Int64`` and ``boolean`` (``bool`` for ``press_release``, never empty);
+    None for text and lists (pandas' own string and object dtypes)."""
+    if name in NOT_NULL_BOOLEANS:
+        return "bool"
+    return PANDAS_DTYPES[column_kind(name, declared)]
 
 
 class MissingExtra(RuntimeError):
     """An optional dependency is not installed; the message says how to install it."""
 
 
-def string_list(stored: Any) -> list[str]:
-    """A stored ``authors`` or ``tags`` value (JSON text) as a list of strings, whatever
-    an older arsip let in: an item that is not a string becomes its JSON text, a value
-    that is not a list its one item, text that is not JSON itself."""
-    if stored in (None, ""):
-        return []
-    try:
-        value = json.loads(stored) if isinstance(stored, str) else stored
-    except json.JSONDecodeError:
-        value = stored
-    if value is None:
-        return []
-    items = value if isinstance(value, list) else [value]
-    return [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in items]
-
-
 def decoded(row: dict[str, Any]) -> dict[str, Any]:
-    """A row with ``authors`` and ``tags`` as lists of strings (stored as JSON text)."""
+    """A row with ``authors`` and ``tags`` as lists of strings (stored as JSON text) and
+    the 0/1 columns as booleans."""
     for name in JSON_LIST_COLUMNS:
         if name in row:
             row[name] = string_list(row[name])
+    for name in BOOLEAN_COLUMNS:
+        if row.get(name) is not None:
+            row[name] = bool(row[name])
+    return row
+
+
+def typed(row: dict[str, Any]) -> dict[str, Any]:
+    """``decoded``, and the instants as aware UTC datetimes."""
+    decoded(row)
+    for name in INSTANT_COLUMNS:
+        if name in row:
+            row[name] = parse_instant(row[name])
     return row
 
 
@@ -55,9 +104,15 @@ def write_csv(rows: Iterable[dict[str, Any]], columns: list[str], out: IO[str]) 
     writer.writerow(columns)
     count = 0
     for row in rows:
-        writer.writerow([row.get(name) for name in columns])
+        writer.writerow([_csv_cell(name, row.get(name)) for name in columns])
         count += 1
     return count
+
+
+def _csv_cell(name: str, value: Any) -> Any:
+    if name in BOOLEAN_COLUMNS and value is not None:
+        return "true" if value else "false"
+    return value
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], columns: list[str], out: IO[str]) -> int:
@@ -72,18 +127,38 @@ def write_jsonl(rows: Iterable[dict[str, Any]], columns: list[str], out: IO[str]
 def parquet_schema(columns: list[tuple[str, str]]) -> Any:
     """The Arrow schema for ``articles`` columns given as ``(name, declared SQL type)``."""
     pa = _pyarrow()
-    fields = []
+    arrow = {
+        "list": pa.list_(pa.string()),
+        "instant": pa.timestamp("ms", tz="UTC"),  # Parquet's coarsest unit
+        "boolean": pa.bool_(),
+        "integer": pa.int64(),
+        "real": pa.float64(),
+        "text": pa.string(),
+    }
+    fields = [
+        pa.field(name, arrow[column_kind(name, declared)], nullable=name not in NOT_NULL_BOOLEANS)
+        for name, declared in columns
+    ]
+    return pa.schema(fields, metadata={b"pandas": json.dumps(_pandas_metadata(columns))})
+
+
+def _pandas_metadata(columns: list[tuple[str, str]]) -> dict[str, Any]:
+    """What pandas writes into a Parquet file about a DataFrame's columns, for these
+    columns as ``Archive.dataframe`` types them: ``read_parquet`` then gives nullable
+    ``Int64`` and ``boolean`` columns instead of float64 and object."""
+    described = []
     for name, declared in columns:
-        if name in JSON_LIST_COLUMNS:
-            kind = pa.list_(pa.string())
-        elif "INT" in declared:
-            kind = pa.int64()
-        elif declared in ("REAL", "FLOAT", "DOUBLE"):
-            kind = pa.float64()
-        else:
-            kind = pa.string()
-        fields.append(pa.field(name, kind))
-    return pa.schema(fields)
+        kind, dtype = column_kind(name, declared), pandas_dtype(name, declared)
+        pandas_type, numpy_type, metadata = {
+            "instant": ("datetimetz", "datetime64[ms]", {"timezone": "UTC"}),
+            "list": ("list[unicode]", "object", None),
+            "text": ("unicode", "object", None),
+            "real": ("float64", "float64", None),
+        }.get(kind) or (dtype, dtype, None)
+        described.append({"name": name, "field_name": name, "pandas_type": pandas_type,
+                          "numpy_type": numpy_type, "metadata": metadata})  # fmt: skip
+    return {"index_columns": [], "column_indexes": [], "columns": described,
+            "creator": {"library": "arsip"}, "pandas_version": "2.1.0"}  # fmt: skip
 
 
 def write_parquet(rows: Iterable[dict[str, Any]], columns: list[tuple[str, str]], path: str) -> int:
@@ -97,7 +172,7 @@ def write_parquet(rows: Iterable[dict[str, Any]], columns: list[tuple[str, str]]
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         batch: list[dict[str, Any]] = []
         for row in rows:
-            batch.append(decoded(row))
+            batch.append(typed(row))
             if len(batch) >= BATCH_ROWS:
                 writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
                 count += len(batch)

@@ -8,7 +8,7 @@ Filters: the calls that select articles (``search``, ``articles``, ``count``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -137,14 +137,19 @@ class Archive:
         self, query: str | None = None, *, where: ArticleFilter | None = None, **filters: Any
     ) -> pandas.DataFrame:
         """The selected articles as a pandas DataFrame (pandas must be installed),
-        one row per article, every column; ``authors`` and ``tags`` as lists."""
+        one row per article, every column, typed (``archive.export.pandas_dtype``):
+        instants as ``datetime64[ms, UTC]``, ids and counts as nullable ``Int64``,
+        ``press_release`` as ``bool``, ``published_has_time`` as nullable ``boolean``,
+        ``authors`` and ``tags`` as lists. ``read_parquet`` of an export gives the same."""
         import pandas
 
-        from archive.export import decoded
+        from archive.export import pandas_dtype, typed
 
-        names = [name for name, _ in self.columns()]
-        rows = (decoded(row) for row in self.articles(query, where=where, **filters))
-        return pandas.DataFrame.from_records(rows, columns=names)
+        columns = self.columns()
+        rows = (typed(row) for row in self.articles(query, where=where, **filters))
+        frame = pandas.DataFrame.from_records(rows, columns=[name for name, _ in columns])
+        dtypes = {name: pandas_dtype(name, declared) for name, declared in columns}
+        return frame.astype({name: dtype for name, dtype in dtypes.items() if dtype})
 
     def export(
         self,
@@ -166,13 +171,25 @@ class Archive:
         return writer(rows, [name for name, _ in self.columns()], out)
 
     def stats(
-        self, *, where: ArticleFilter | None = None, utc: bool = False, **filters: Any
+        self,
+        *,
+        where: ArticleFilter | None = None,
+        utc: bool = False,
+        by: str = "day",
+        group: str = "portal",
+        **filters: Any,
     ) -> dict[str, Any]:
-        """Articles per portal, per section and per local day (UTC days with ``utc``);
-        see ``archive.stats.article_stats``."""
-        from archive.stats import article_stats
+        """Articles per portal, per section, per local day (UTC days with ``utc``), and
+        per period ``by`` (``day``, ``week``, ``month``) of each ``group`` (``portal``,
+        ``section``: ``archive.stats.GROUPS``); see ``archive.stats.article_stats``."""
+        from archive.stats import GROUPS, PERIODS, article_stats
 
-        return article_stats(self.db, self._where(where, None, {**filters, "utc": utc}), utc=utc)
+        if by not in PERIODS or group not in GROUPS:
+            raise ValueError(
+                f"by is one of {', '.join(PERIODS)} and group one of {', '.join(GROUPS)}"
+            )
+        where = self._where(where, None, {**filters, "utc": utc})
+        return article_stats(self.db, where, utc=utc, by=by, group=group)
 
     def portals(self) -> list[str]:
         """The portals the archive holds articles of."""
@@ -210,13 +227,15 @@ class Archive:
         portals: list[str] | None = None,
         now: datetime | None = None,
         failed_retry_runs: int = 5,
+        zones: Mapping[str, str] | None = None,
     ) -> list[PortalHealth]:
-        """Each portal's latest crawls checked against its history (``archive.health``)."""
+        """Each portal's latest crawls checked against its history (``archive.health``);
+        ``zones``: portal -> IANA zone for the times in messages (default WIB)."""
         from archive.health import check_health
 
         return check_health(
             self.conn, self.path, days=days, portals=portals, now=now,
-            failed_retry_runs=failed_retry_runs,
+            failed_retry_runs=failed_retry_runs, zones=zones,
         )  # fmt: skip
 
     def last_runs(self) -> dict[str, dict[str, Any]]:

@@ -14,6 +14,8 @@ flag is raised for:
   runs before it.
 * ``error_rate``: the share of requests that ended in an HTTP error status (400+) or a
   connection error reached ``ERROR_RATE`` and rose by ``ERROR_RISE`` over the history.
+  Without a history (a first run) reaching ``ERROR_RATE`` is enough, unless the run
+  failed outright (``last_run_failed`` says so already).
 * ``never_crawled``: an enabled portal with no run at all.
 * ``article_pages_failing``: in each of the last ``PAGE_FAILED_RUNS`` runs, articles
   were left unstored because a further page of theirs could not be fetched (the run
@@ -40,6 +42,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -48,7 +51,7 @@ from typing import Any
 from archive.lock import crawl_is_running
 from archive.memory.report import failed_summary
 from archive.memory.runlog import BUDGETS, COVERAGE_FIELDS, budget_reached
-from archive.times import parse_utc, utc_now
+from archive.times import JAKARTA, human_instant, parse_utc, utc_now
 
 MIN_ARTICLES = 5
 HISTORY_RUNS = 30
@@ -149,7 +152,9 @@ def portal_health(
     days: int,
     now: datetime,
     failed_retry_runs: int = 5,
+    zone: str = JAKARTA,
 ) -> PortalHealth:
+    """One portal's health; the times in its flags' messages are in ``zone``."""
     health = PortalHealth(portal)
     runs = _rows(
         conn,
@@ -185,17 +190,29 @@ def portal_health(
         health.flags.append(Flag("last_run_failed", f"the last run failed: {last['failure']}"))
     elif not last["finished_at"] and not crawl_is_running(db_path):
         health.flags.append(
-            Flag("last_run_failed", f"the last run (started {last['started_at']}) never finished")
+            Flag(
+                "last_run_failed",
+                f"the last run (started {human_instant(last['started_at'], zone)}) never finished",
+            )
         )
     if parse_utc(last["started_at"]) < since:
         health.flags.append(
-            Flag("no_recent_run", f"no crawl in {days} days (last {last['started_at']})")
+            Flag(
+                "no_recent_run",
+                f"no crawl in {days} days (last {human_instant(last['started_at'], zone)})",
+            )
         )
-    if newest is None or parse_utc(newest) < since:
+    if newest is None:
+        crawls = f"{len(runs)} crawl{'s' if len(runs) > 1 else ''}"
+        health.flags.append(
+            Flag("no_new_articles", f"no article archived yet ({crawls} of this portal so far)")
+        )
+    elif parse_utc(newest) < since:
         health.flags.append(
             Flag(
                 "no_new_articles",
-                f"no new article in {days} days (newest first archived {newest or 'never'})",
+                f"no new article in {days} days (newest first archived "
+                f"{human_instant(newest, zone)})",
             )
         )
 
@@ -270,7 +287,19 @@ def portal_health(
         past = [_error_rate(r) for r in finished[1 : 1 + HISTORY_RUNS]]
         past_requests = sum(r for _, r in past)
         baseline = sum(f for f, _ in past) / past_requests if past_requests else 0.0
-        if requests and rate >= ERROR_RATE and rate >= baseline + ERROR_RISE:
+        failed_outright = any(f.kind == "last_run_failed" for f in health.flags)
+        if not past_requests:
+            # Nothing to compare with (a first run): a high rate is worth a flag, unless
+            # the run failed outright, which the last_run_failed flag already says.
+            if requests and rate >= ERROR_RATE and not failed_outright:
+                health.flags.append(
+                    Flag(
+                        "error_rate",
+                        f"{rate:.0%} of the last run's {requests} requests failed "
+                        "(no earlier run to compare with)",
+                    )
+                )
+        elif requests and rate >= ERROR_RATE and rate >= baseline + ERROR_RISE:
             health.flags.append(
                 Flag(
                     "error_rate",
@@ -289,16 +318,23 @@ def check_health(
     portals: list[str] | None = None,
     now: datetime | None = None,
     failed_retry_runs: int = 5,
+    zones: Mapping[str, str] | None = None,
 ) -> list[PortalHealth]:
     """Health of every portal in the run log of the archive behind ``conn`` (the file
     at ``db_path``, whose writer lock tells a running crawl from one that died), plus
     ``portals`` (the enabled ones, which are flagged when never crawled). ``now`` (aware) defaults to the current time;
-    ``failed_retry_runs`` is the crawler's ``ARSIP_FAILED_RETRY_RUNS``."""
+    ``failed_retry_runs`` is the crawler's ``ARSIP_FAILED_RETRY_RUNS``; ``zones`` the
+    portals' IANA zones (their declarations'), for the times in the flags' messages
+    (Asia/Jakarta, WIB, for a portal it does not name)."""
     db_path = Path(db_path)
     now = now or datetime.now(UTC)
     logged = [r[0] for r in conn.execute("SELECT DISTINCT portal FROM crawl_runs")]
     names = sorted(set(logged) | set(portals or ()))
-    return [portal_health(conn, db_path, name, days, now, failed_retry_runs) for name in names]
+    zones = zones or {}
+    return [
+        portal_health(conn, db_path, name, days, now, failed_retry_runs, zones.get(name, JAKARTA))
+        for name in names
+    ]
 
 
 def health_report(results: list[PortalHealth], days: int) -> dict[str, Any]:

@@ -15,7 +15,7 @@ def summary(db: sqlite_utils.Database, latest: int = 5) -> dict[str, Any]:
     ).fetchall()
     newest = list(
         db.query(
-            "SELECT title, published_local, url FROM articles"
+            "SELECT title, published_local, published_has_time, url FROM articles"
             " ORDER BY published_at DESC NULLS LAST LIMIT ?",
             [latest],
         )

@@ -36,7 +36,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.dedup import canonical_url
-from archive.export import string_list
+from archive.stored import string_list
 from archive.times import to_utc_iso
 
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -355,8 +355,8 @@ class ArticleFilter:
 
 
 SEARCH_COLUMNS = (
-    "id", "published_local", "published_at", "portal", "section", "title", "url",
-    "snippet", "rank",
+    "id", "published_local", "published_at", "published_has_time", "portal", "section",
+    "title", "url", "snippet", "rank",
 )  # fmt: skip
 
 
@@ -426,7 +426,8 @@ def _search(
 ) -> list[dict[str, Any]]:  # fmt: skip
     cursor = db.execute(
         f"""
-        SELECT a.id, a.published_local, a.published_at, a.portal, a.section, a.title, a.url,
+        SELECT a.id, a.published_local, a.published_at, a.published_has_time, a.portal,
+               a.section, a.title, a.url,
                snippet(articles_fts, -1, '[', ']', ' … ', 12) AS snippet,
                round(bm25(articles_fts, 5.0, 1.0), 3) AS rank
         FROM {where.source()}
@@ -439,7 +440,19 @@ def _search(
     rows = [dict(zip(SEARCH_COLUMNS, row, strict=True)) for row in cursor]
     for row in rows:
         row["snippet"] = (row["snippet"] or "").strip()
+        booleans(row)
     return rows
+
+
+BOOLEAN_COLUMNS = ("press_release", "published_has_time")
+"""Columns SQLite stores as 0/1 that are read back as booleans (None stays None)."""
+
+
+def booleans(row: dict[str, Any]) -> dict[str, Any]:
+    for name in BOOLEAN_COLUMNS:
+        if row.get(name) is not None:
+            row[name] = bool(row[name])
+    return row
 
 
 def article_columns(db: sqlite_utils.Database) -> list[tuple[str, str]]:
@@ -498,6 +511,10 @@ def _rows(cursor: Any) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _related(cursor: Any) -> list[dict[str, Any]]:
+    return [booleans(row) for row in _rows(cursor)]
+
+
 def article_record(db: sqlite_utils.Database, article_id: int) -> dict[str, Any]:
     """One article with everything the archive knows about it: every column of
     ``articles`` (``authors`` and ``tags`` as lists), plus
@@ -506,10 +523,12 @@ def article_record(db: sqlite_utils.Database, article_id: int) -> dict[str, Any]
     - ``revisions``: earlier versions (``revision``, ``title``, ``body``,
       ``content_hash``, ``replaced_at``), oldest first;
     - ``cluster``: the other articles with the same ``cluster_id`` (``id``, ``portal``,
-      ``published_at``, ``published_local``, ``title``, ``url``), earliest first;
+      ``published_at``, ``published_local``, ``published_has_time``, ``title``,
+      ``url``), earliest first;
     - ``copies``: articles whose ``duplicate_of`` is this one (same fields).
     """
     (article,) = _rows(db.execute("SELECT * FROM articles WHERE id = ?", [article_id]))
+    booleans(article)
     for name in ("authors", "tags"):
         article[name] = string_list(article.get(name))
     article["urls"] = _rows(
@@ -526,9 +545,9 @@ def article_record(db: sqlite_utils.Database, article_id: int) -> dict[str, Any]
             [article_id],
         )
     )
-    related = "id, portal, published_at, published_local, title, url"
+    related = "id, portal, published_at, published_local, published_has_time, title, url"
     article["cluster"] = (
-        _rows(
+        _related(
             db.execute(
                 f"SELECT {related} FROM articles WHERE cluster_id = ? AND id != ?"
                 " ORDER BY published_at IS NULL, published_at, id",
@@ -538,7 +557,7 @@ def article_record(db: sqlite_utils.Database, article_id: int) -> dict[str, Any]
         if article.get("cluster_id") is not None
         else []
     )
-    article["copies"] = _rows(
+    article["copies"] = _related(
         db.execute(
             f"SELECT {related} FROM articles WHERE duplicate_of = ? ORDER BY id", [article_id]
         )

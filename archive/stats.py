@@ -1,14 +1,22 @@
-"""Counting the archive: articles per portal, per section and per day, and a plot of
-articles per day per portal.
+"""Counting the archive: articles per portal, per section and per period (day, ISO
+week, month) of a grouping (portal, section), as tables that fit a terminal and as a
+plot.
 
 Days are calendar days in the portal's own time (the date part of
 ``published_local``, WIB for the portals arsip knows), or in UTC when asked: a story
-published at 06:00 WIB belongs to that morning, not to the previous UTC evening.
+published at 06:00 WIB belongs to that morning, not to the previous UTC evening. A
+story the page gave only a day for counts on that day.
+
+A grouping is one entry of ``GROUPS``: the SQL that names an article's group, and the
+tables to join for it. Adding one there (a place: a join to the articles' places)
+adds it to ``arsip stats --group``, the JSON and the plot.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +24,59 @@ import sqlite_utils
 
 from archive.export import MissingExtra
 from archive.search import ArticleFilter
+from archive.times import JAKARTA, local_value, parse_instant, zone
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How articles are grouped in ``per_period``: ``expr`` names an article's group
+    (SQL over ``articles AS a``), ``join`` adds what it needs to the FROM clause (an
+    article in several groups counts in each)."""
+
+    expr: str
+    join: str = ""
+
+
+GROUPS: dict[str, Grouping] = {
+    "portal": Grouping("a.portal"),
+    "section": Grouping("coalesce(a.section, '(no section)')"),
+}
+"""``arsip stats --group``: the one place a grouping is declared."""
+
+PERIODS = ("day", "week", "month")
+TABLE_WIDTH = 100
+"""Text tables stay within this many columns; groups that do not fit are summed as
+``other``."""
+OTHER = "other"
 
 
 def article_stats(
-    db: sqlite_utils.Database, where: ArticleFilter, *, utc: bool = False
+    db: sqlite_utils.Database,
+    where: ArticleFilter,
+    *,
+    utc: bool = False,
+    by: str = "day",
+    group: str = "portal",
 ) -> dict[str, Any]:
     """Counts of the articles ``where`` selects::
 
         {"articles": int,
          "undated": int,                      # articles without a publication time
-         "per_portal": [{"portal", "articles", "first_published", "last_published"}],
+         "per_portal": [{"portal", "articles", "first_published", "last_published",
+                         "first_published_local", "last_published_local"}],
          "per_section": [{"portal", "section", "articles"}],
-         "per_day": [{"day": "YYYY-MM-DD", "portal", "articles"}]}
+         "per_day": [{"day": "YYYY-MM-DD", "portal", "articles"}],
+         "per_period": {"by", "group", "periods": [...], "groups": [...],
+                        "counts": [{"period", "group", "articles"}]}}
 
-    ``first_published``/``last_published`` are UTC instants; ``day`` is the local day
-    (UTC day with ``utc``). Lists are sorted by portal, then section or day.
+    ``first_published``/``last_published`` are UTC instants, their ``_local`` forms the
+    portal's local time with offset (the bare day when the page gave only a day);
+    ``day`` is the local day (UTC day with ``utc``). ``per_period`` counts per ``by``
+    (``day``, ``week``: ISO ``2025-W38``, ``month``: ``2025-09``) and per ``group``
+    (a key of ``GROUPS``): ``periods`` is every period from the first to the last
+    (those of ``--since``/``--until`` when given), empty ones included; ``groups`` is
+    largest first; ``counts`` leaves out zeros. Other lists are sorted by portal, then
+    section or day.
     """
     conditions, params = where.where()
     source = where.source()
@@ -45,14 +91,24 @@ def article_stats(
         f"SELECT count(*), count(*) - count(a.published_at) FROM {source} WHERE {conditions}",
         params,
     ).fetchone()
+    per_portal = rows(
+        f"SELECT a.portal, count(*) AS articles, min(a.published_at) AS first_published,"
+        f" max(a.published_at) AS last_published FROM {source} WHERE {conditions}"
+        " GROUP BY a.portal ORDER BY a.portal"
+    )
+    for row in per_portal:
+        for end in ("first", "last"):
+            row[f"{end}_published_local"] = _local_at(db, row["portal"], row[f"{end}_published"])
+    grouping = GROUPS[group]
+    per_group_day = db.execute(
+        f"SELECT {day} AS day, {grouping.expr} AS grp, count(*) FROM {source} {grouping.join}"
+        f" WHERE {conditions} AND {day} IS NOT NULL GROUP BY day, grp",
+        params,
+    ).fetchall()
     return {
         "articles": total,
         "undated": undated,
-        "per_portal": rows(
-            f"SELECT a.portal, count(*) AS articles, min(a.published_at) AS first_published,"
-            f" max(a.published_at) AS last_published FROM {source} WHERE {conditions}"
-            " GROUP BY a.portal ORDER BY a.portal"
-        ),
+        "per_portal": per_portal,
         "per_section": rows(
             f"SELECT a.portal, a.section, count(*) AS articles FROM {source}"
             f" WHERE {conditions} GROUP BY a.portal, a.section"
@@ -63,26 +119,141 @@ def article_stats(
             f" WHERE {conditions} AND {day} IS NOT NULL GROUP BY day, a.portal"
             " ORDER BY day, a.portal"
         ),
+        "per_period": _per_period(per_group_day, where, by=by, group=group, utc=utc),
     }
 
 
-def day_table(per_day: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
-    """``per_day`` pivoted: one row per day (days without articles left out), one column
-    per portal, then the total. Returns ``(headers, rows)``."""
-    portals = sorted({r["portal"] for r in per_day})
-    days: dict[str, dict[str, int]] = {}
-    for r in per_day:
-        days.setdefault(r["day"], {})[r["portal"]] = r["articles"]
-    rows = [
-        [day, *(counts.get(p, 0) for p in portals), sum(counts.values())]
-        for day, counts in sorted(days.items())
-    ]
-    return ["day", *portals, "total"], rows
+def _local_at(db: sqlite_utils.Database, portal: str, published_at: str | None) -> str | None:
+    """The local form of a portal's article published at ``published_at``."""
+    if published_at is None:
+        return None
+    found = db.execute(
+        "SELECT published_local, published_has_time FROM articles WHERE portal = ?"
+        " AND published_at = ? ORDER BY published_has_time IS 0 LIMIT 1",
+        [portal, published_at],
+    ).fetchone()
+    return local_value(*found) if found else None
 
 
-def plot_per_day(per_day: list[dict[str, Any]], path: str | Path, *, title: str) -> None:
-    """Write a PNG of articles per day, one line per portal, days without articles drawn
-    as zero. Uses matplotlib's Agg backend (no display needed)."""
+def period_of(day: date, by: str) -> str:
+    """The name of the period ``day`` falls in: the day itself, its ISO week
+    (``2025-W38``, Monday to Sunday) or its month (``2025-09``)."""
+    if by == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    if by == "month":
+        return f"{day:%Y-%m}"
+    return day.isoformat()
+
+
+def period_start(period: str) -> date:
+    """The first day of a period named by ``period_of``."""
+    if "-W" in period:
+        year, week = period.split("-W")
+        return date.fromisocalendar(int(year), int(week), 1)
+    if len(period) == 7:
+        return date.fromisoformat(period + "-01")
+    return date.fromisoformat(period)
+
+
+def _days(first: date, last: date) -> Iterator[date]:
+    for offset in range((last - first).days + 1):
+        yield first + timedelta(days=offset)
+
+
+def _bound_day(instant: str | None, *, utc: bool, end: bool) -> date | None:
+    """The day (local, WIB, or UTC) of a filter bound; ``until`` is exclusive."""
+    parsed = parse_instant(instant)
+    if parsed is None:
+        return None
+    if end:
+        parsed -= timedelta(seconds=1)
+    return parsed.astimezone(UTC if utc else zone(JAKARTA)).date()
+
+
+def _per_period(
+    per_group_day: list[tuple[str, str, int]],
+    where: ArticleFilter,
+    *,
+    by: str,
+    group: str,
+    utc: bool,
+) -> dict[str, Any]:
+    counts: dict[tuple[str, str], int] = {}
+    totals: dict[str, int] = {}
+    days = [date.fromisoformat(d) for d, _, _ in per_group_day]
+    for day_text, name, n in per_group_day:
+        key = (period_of(date.fromisoformat(day_text), by), name)
+        counts[key] = counts.get(key, 0) + n
+        totals[name] = totals.get(name, 0) + n
+    first = _bound_day(where.since, utc=utc, end=False) or (min(days) if days else None)
+    last = _bound_day(where.until, utc=utc, end=True) or (max(days) if days else None)
+    periods: list[str] = []
+    if first is not None and last is not None:
+        for day in _days(first, last):
+            if not periods or periods[-1] != period_of(day, by):
+                periods.append(period_of(day, by))
+    return {
+        "by": by,
+        "group": group,
+        "periods": periods,
+        "groups": sorted(totals, key=lambda name: (-totals[name], name)),
+        "counts": [
+            {"period": period, "group": name, "articles": n}
+            for (period, name), n in sorted(counts.items())
+        ],
+    }
+
+
+def period_table(
+    per_period: dict[str, Any], width: int = TABLE_WIDTH
+) -> tuple[list[str], list[list[Any]], list[str]]:
+    """``per_period`` pivoted for a terminal: one row per period (empty ones as zeros),
+    one column per group, largest first, as many as fit in ``width`` columns; the
+    groups that do not fit are summed in ``other``; then the total. Returns
+    ``(headers, rows, groups summed in other)``."""
+    periods, groups = per_period["periods"], per_period["groups"]
+    counts = {(c["period"], c["group"]): c["articles"] for c in per_period["counts"]}
+    total = {p: sum(counts.get((p, g), 0) for g in groups) for p in periods}
+    biggest = max(total.values(), default=0)
+
+    def column(header: str) -> int:
+        # As tabulate's "simple" format draws it: a header and 2 spaces of padding, or
+        # the widest number, then 2 spaces between columns.
+        return max(len(header) + 2, len(str(biggest))) + 2
+
+    used = max([len(per_period["by"]) + 2, *map(len, periods)]) + column("total")
+    shown: list[str] = []
+    for index, name in enumerate(groups):
+        rest = len(groups) - index - 1
+        room = width - used - column(name) - (column(OTHER) if rest else 0)
+        if room < 0:
+            break
+        shown.append(name)
+        used += column(name)
+    folded = groups[len(shown) :]
+    headers = [per_period["by"], *shown, *([OTHER] if folded else []), "total"]
+    rows = []
+    for period in periods:
+        row: list[Any] = [period, *(counts.get((period, g), 0) for g in shown)]
+        if folded:
+            row.append(sum(counts.get((period, g), 0) for g in folded))
+        rows.append([*row, total[period]])
+    return headers, rows, folded
+
+
+PLOT_LINES = 10
+"""At most this many lines in a plot: the largest groups, the rest summed as ``other``."""
+
+
+def plot_per_period(
+    per_period: dict[str, Any], path: str | Path, *, title: str, rolling: int | None = None
+) -> None:
+    """Write a PNG of articles per period, one line per group (the largest
+    ``PLOT_LINES - 1``, the rest as ``other``), empty periods drawn as zero, the legend
+    beside the plot, never over its lines. ``rolling``: each line is the mean of its
+    last ``rolling`` periods (drawn from the ``rolling``-th period on). Uses
+    matplotlib's Agg backend (no display needed)."""
     try:
         import matplotlib
     except ImportError:
@@ -91,31 +262,47 @@ def plot_per_day(per_day: list[dict[str, Any]], path: str | Path, *, title: str)
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    counts: dict[str, dict[date, int]] = {}
-    for r in per_day:
-        counts.setdefault(r["portal"], {})[date.fromisoformat(r["day"])] = r["articles"]
-    all_days = sorted({d for series in counts.values() for d in series})
+    periods, groups = per_period["periods"], per_period["groups"]
+    counts = {(c["period"], c["group"]): c["articles"] for c in per_period["counts"]}
+    shown = groups if len(groups) <= PLOT_LINES else groups[: PLOT_LINES - 1]
+    folded = groups[len(shown) :]
+    series = {name: [counts.get((p, name), 0) for p in periods] for name in shown}
+    if folded:
+        series[OTHER] = [sum(counts.get((p, g), 0) for g in folded) for p in periods]
+    x = [period_start(p) for p in periods]
     figure, axes = plt.subplots(figsize=(10, 4.5), dpi=100, layout="constrained")
     try:
-        if all_days:
-            span = (all_days[-1] - all_days[0]).days + 1
-            days = [all_days[0] + timedelta(days=i) for i in range(span)]
-            for portal, series in sorted(counts.items()):
-                values = [series.get(d, 0) for d in days]
-                axes.plot(days, values, marker="o" if span <= 90 else None, markersize=3,
-                          linewidth=1.2, label=portal)  # fmt: skip
+        if periods:
+            for name, values in series.items():
+                shown_values = _rolling(values, rolling) if rolling else values
+                axes.plot(x, shown_values, marker="o" if len(x) <= 90 else None, markersize=3,
+                          linewidth=1.2, label=name)  # fmt: skip
             locator = mdates.AutoDateLocator()
             axes.xaxis.set_major_locator(locator)
             axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-            axes.legend(title="portal", loc="upper left", frameon=False)
+            figure.legend(title=per_period["group"], loc="outside right upper", frameon=False)
         else:
             axes.text(0.5, 0.5, "no dated articles", ha="center", va="center",
                       transform=axes.transAxes)  # fmt: skip
         axes.set_title(title)
-        axes.set_ylabel("articles per day")
+        per = f"articles per {per_period['by']}"
+        axes.set_ylabel(f"{per}, mean of {rolling}" if rolling else per)
         axes.set_ylim(bottom=0)
-        axes.yaxis.get_major_locator().set_params(integer=True)
+        if not rolling:
+            axes.yaxis.get_major_locator().set_params(integer=True)
         axes.grid(axis="y", alpha=0.3)
         figure.savefig(path, format="png")
     finally:
         plt.close(figure)
+
+
+def _rolling(values: list[int], window: int) -> list[float]:
+    """The mean of each value and the ``window - 1`` before it; NaN (not drawn) until
+    there are ``window`` values."""
+    means = []
+    for index in range(len(values)):
+        if index + 1 < window:
+            means.append(float("nan"))
+        else:
+            means.append(sum(values[index + 1 - window : index + 1]) / window)
+    return means

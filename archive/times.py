@@ -86,3 +86,74 @@ def instant_or_day(value: str | date | datetime, tz: str | tzinfo) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=as_zone(tz))
     return value.astimezone(UTC)
+
+
+# -- what people read ---------------------------------------------------------------------
+#
+# Every time a command prints for people is the portal's local time with its zone's
+# name, to the minute: ``2025-09-15 16:40 WIB``. A publication the page gave only a day
+# for is that day, marked: ``2025-09-18 (date only)``, never a midnight. Data (JSON,
+# CSV, Parquet) keeps the stored UTC instants.
+
+ZONE_NAMES = {7 * 3600: "WIB", 8 * 3600: "WITA", 9 * 3600: "WIT", 0: "UTC"}
+"""Indonesia's three zones (and UTC) by their offset from UTC, in seconds."""
+
+DATE_ONLY = "(date only)"
+"""How a day without a time of day is marked in what people read."""
+
+
+def zone_name(dt: datetime) -> str:
+    """The name of an aware datetime's zone: ``WIB``, ``WITA``, ``WIT``, ``UTC``; any
+    other offset as ``UTC+05:30``."""
+    _require_aware(dt, "zone_name")
+    offset = dt.utcoffset()
+    assert offset is not None
+    seconds = int(offset.total_seconds())
+    if seconds in ZONE_NAMES:
+        return ZONE_NAMES[seconds]
+    sign, seconds = ("-" if seconds < 0 else "+"), abs(seconds)
+    return f"UTC{sign}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+def human_time(dt: datetime, tz: str | tzinfo | None = None) -> str:
+    """An aware datetime (in ``tz`` when given) -> ``2025-09-15 16:40 WIB``."""
+    _require_aware(dt, "human_time")
+    if tz is not None:
+        dt = dt.astimezone(as_zone(tz))
+    return f"{dt:%Y-%m-%d %H:%M} {zone_name(dt)}"
+
+
+def human_instant(value: str | None, tz: str | tzinfo = JAKARTA, *, none: str = "-") -> str:
+    """A stored UTC instant (``2025-09-15T09:40:00Z``) in ``tz`` with its zone's name;
+    ``none`` when there is no instant (or it cannot be read)."""
+    instant = parse_instant(value)
+    return none if instant is None else human_time(instant, tz)
+
+
+def human_published(local: str | None, has_time: object = True, *, none: str = "(no date)") -> str:
+    """An article's publication time as people read it, from ``published_local`` (ISO
+    8601 with the portal's offset) and ``published_has_time``:
+    ``2025-09-15 16:40 WIB``, or ``2025-09-18 (date only)`` when the page gave only a
+    day (``has_time`` false, not None: older rows that do not say count as timed);
+    ``none`` when unknown. A bare day (``2025-09-18``) is a day without a time too."""
+    if not local:
+        return none
+    if len(local.strip()) == 10:  # a bare day, as ``local_value`` writes a date-only one
+        return f"{local.strip()} {DATE_ONLY}"
+    try:
+        dt = datetime.fromisoformat(local.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return local
+    if has_time is not None and not has_time:
+        return f"{dt:%Y-%m-%d} {DATE_ONLY}"
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=zone(JAKARTA))
+    return human_time(dt)
+
+
+def local_value(local: str | None, has_time: object = True) -> str | None:
+    """A local publication time as data: ISO 8601 with offset, or the bare day
+    (``2025-09-18``) when the page gave only a day, never a made-up midnight."""
+    if not local or has_time is None or has_time:
+        return local
+    return local[:10]

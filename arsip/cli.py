@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 import archive
-from archive.times import parse_instant, to_local_iso
+from archive.times import human_published
 from arsip.cli_options import (
     COUNT,
     CREATES,
@@ -297,11 +297,13 @@ def _show_demo(arch: archive.Archive, db_path: Path) -> None:
         click.echo(f"  {portal:<14} {count:>5}")
     click.echo("\nLatest articles:")
     for row in facts["latest"]:
-        click.echo(f"  {row['published_local'] or '(no date)':<27} {row['title']}")
+        click.echo(f"  {human_published(row['published_local'], row['published_has_time']):<22}"
+                   f" {row['title']}")  # fmt: skip
     query = "Andra Soni"
     click.echo(f'\nSearch "{query}":')
     for row in arch.search(query, limit=3):
-        click.echo(f"  {row['published_local'] or '':<27} {row['title']}")
+        when = human_published(row["published_local"], row["published_has_time"], none="")
+        click.echo(f"  {when:<22} {row['title']}")
         click.echo(f"      {row['snippet']}")
     clusters = arch.duplicates(min_portals=2, limit=1)
     if clusters:
@@ -311,12 +313,10 @@ def _show_demo(arch: archive.Archive, db_path: Path) -> None:
             f"{len(cluster['portals'])} portals), earliest first:"
         )
         for article in cluster["articles"]:
-            when = (
-                to_local_iso(parse_instant(article["published_at"]))
-                if article["published_at"]
-                else ""
+            when = human_published(
+                article["published_local"], article["published_has_time"], none=""
             )
-            click.echo(f"  {when:<27} {article['portal']:<14} {article['title']}")
+            click.echo(f"  {when:<22} {article['portal']:<14} {article['title']}")
     click.echo(
         f"\nTry: arsip search banjir --db {db_path}\n"
         f"     arsip duplicates --min-portals 2 --db {db_path}\n"

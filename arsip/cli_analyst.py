@@ -14,6 +14,7 @@ import functools
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,9 @@ from tabulate import tabulate
 from archive import Archive
 from archive.export import MissingExtra
 from archive.search import ArticleFilter, QuerySyntaxError, SearchTimeLimit, parse_when
-from arsip.cli_options import COUNT, READS, db_option, open_archive
+from archive.stats import GROUPS, OTHER, PERIODS, TABLE_WIDTH
+from archive.times import human_instant, human_published
+from arsip.cli_options import COUNT, READS, db_option, open_archive, portal_zone
 
 # -- shared options ---------------------------------------------------------------------
 
@@ -139,6 +142,44 @@ def emit_rows(rows: list[dict[str, Any]], fmt: str, *, table: Callable[[], str])
         click.echo(table())
 
 
+class QueryCommand(click.Command):
+    """A command whose QUERY may start with ``-`` (``-pamulang banjir``: a word left out,
+    then a word to find). After ``--`` any query is read as one, as for every click
+    command. Without it, a word of several words that starts with a single ``-`` is
+    the query, since no option has spaces in its name; a lone ``-word`` before the
+    query still reads as an option, and the error says to put ``--`` first."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = list(args)
+        if "--" not in args:
+            takes_value = {
+                name
+                for param in self.params
+                if isinstance(param, click.Option) and not param.is_flag and not param.count
+                for name in param.opts
+            }
+            for index, token in enumerate(args):
+                query_like = (
+                    token.startswith("-")
+                    and not token.startswith("--")
+                    and any(c.isspace() for c in token.strip())
+                )
+                if query_like and not (index and args[index - 1] in takes_value):
+                    args = [*args[:index], *args[index + 1 :], "--", token]
+                    break
+        given = list(args)  # click consumes the list it parses
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            name = error.option_name
+            word = next((t for t in given if t.startswith(name) and t != name), name)
+            error.message += (
+                " A query that starts with '-' goes after '--', as the last argument: "
+                f"arsip {ctx.info_name} [OPTIONS] -- '{word} ...'"
+            )
+            raise
+
+
 # -- search -----------------------------------------------------------------------------
 
 SEARCH_TIME_LIMIT = 10.0
@@ -146,7 +187,7 @@ SEARCH_TIME_LIMIT = 10.0
 under a second on a large archive; many OR-ed short prefixes can take minutes."""
 
 
-@click.command()
+@click.command(cls=QueryCommand)
 @click.argument("query")
 @archive_option
 @filter_options
@@ -173,6 +214,7 @@ def search(
       -hoaks, NOT hoaks   without the word (with at least one word to find)
       vaksin*             words starting with vaksin
       (banjir OR longsor) tangsel   grouping
+      -- '-hoaks banjir'  a query that starts with '-' after '--'
 
     \b
     Example:
@@ -192,8 +234,8 @@ def search(
 
     def table() -> str:
         return tabulate(
-            [[r["id"], r["published_local"] or "", r["portal"], r["section"] or "",
-              r["title"], r["snippet"]] for r in rows],
+            [[r["id"], human_published(r["published_local"], r["published_has_time"], none=""),
+              r["portal"], r["section"] or "", r["title"], r["snippet"]] for r in rows],
             headers=["id", "published", "portal", "section", "title", "snippet"],
             maxcolwidths=[None, None, None, 14, 40, 60], tablefmt="simple",
         )  # fmt: skip
@@ -211,8 +253,13 @@ def _article_text(article: dict[str, Any]) -> str:
     def line(label: str, value: Any) -> str | None:
         return f"{label:<15}{value}" if value not in (None, "", []) else None
 
-    published = article["published_local"]
-    if published and article["published_at"]:
+    zone = portal_zone(article["portal"])
+
+    def when(instant: str | None) -> str:
+        return human_instant(instant, zone)
+
+    published = human_published(article["published_local"], article["published_has_time"])
+    if article["published_has_time"] is not False and article["published_at"]:
         published = f"{published}  ({article['published_at']})"
     head = [
         f"#{article['id']}  {article['title'] or '(no title)'}",
@@ -228,12 +275,12 @@ def _article_text(article: dict[str, Any]) -> str:
             "press release", article["press_release_phrase"] if article["press_release"] else None
         ),
         line("revision", article["revision"]),
-        line("seen", f"{article['first_seen_at']} .. {article['last_seen_at']}"),
+        line("seen", f"{when(article['first_seen_at'])} .. {when(article['last_seen_at'])}"),
         line("duplicate of", f"#{article['duplicate_of']}" if article["duplicate_of"] else None),
     ]
     parts = ["\n".join(h for h in head if h)]
     parts.append(
-        "URLs:\n" + "\n".join(f"  {u['url']}  (first seen {u['first_seen_at']})"
+        "URLs:\n" + "\n".join(f"  {u['url']}  (first seen {when(u['first_seen_at'])})"
                               for u in article["urls"])  # fmt: skip
         if article["urls"] else "URLs: none recorded"
     )  # fmt: skip
@@ -241,7 +288,7 @@ def _article_text(article: dict[str, Any]) -> str:
         parts.append(
             "Earlier revisions:\n"
             + "\n".join(
-                f"  {r['revision']}  replaced {r['replaced_at']}  {r['title']}"
+                f"  {r['revision']}  replaced {when(r['replaced_at'])}  {r['title']}"
                 for r in article["revisions"]
             )
         )
@@ -254,7 +301,8 @@ def _article_text(article: dict[str, Any]) -> str:
                 else f"{label}:"
             )
             parts[-1] += "".join(
-                f"\n  #{r['id']:<6} {r['portal']:<14} {r['published_local'] or '(no date)':<26} {r['title']}"
+                f"\n  #{r['id']:<6} {r['portal']:<14}"
+                f" {human_published(r['published_local'], r['published_has_time']):<22} {r['title']}"
                 for r in rows
             )
     parts.append(article["body"] or "(no text)")
@@ -288,7 +336,7 @@ def show(article: str, db_path: Path, fmt: str) -> None:
 # -- export -----------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(cls=QueryCommand)
 @click.argument("query", required=False)
 @archive_option
 @filter_options
@@ -379,49 +427,76 @@ def _counted(
 @click.command()
 @archive_option
 @filter_options
+@click.option("--by", type=click.Choice(PERIODS), default="day", show_default=True,
+              help="Count per local day, ISO week or month.")  # fmt: skip
+@click.option("--group", type=click.Choice(list(GROUPS)), default="portal", show_default=True,
+              help="One column (one plot line) per portal or per section.")  # fmt: skip
 @output_options("table", "json")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png",
-              help="Also draw articles per day per portal into a PNG (needs the `plot` extra).")  # fmt: skip
+              help="Also draw the counts per period into a PNG (needs the `plot` extra).")  # fmt: skip
+@click.option("--rolling", type=COUNT, metavar="N",
+              help="Plot the mean of the last N periods instead of each period's count.")  # fmt: skip
 def stats(
     db_path: Path, portals: tuple[str, ...], sections: tuple[str, ...], since: str | None,
-    until: str | None, utc: bool, fmt: str, plot: Path | None,
+    until: str | None, utc: bool, by: str, group: str, fmt: str, plot: Path | None,
+    rolling: int | None,
 ) -> None:  # fmt: skip
-    """Articles per portal, per section and per day (local days, WIB; UTC with --utc).
+    """Articles per portal and per section, then per day, week or month (local days,
+    WIB; UTC with --utc) of each portal or section, empty periods as zero. The table
+    keeps within 100 columns: groups that do not fit are summed as `other`. Times are
+    the portal's local time.
 
     \b
     Example:
         arsip stats --since 2025-09-01 --db news.db
-        arsip stats --plot per-day.png --format json --db news.db
+        arsip stats --by week --group section --db news.db
+        arsip stats --plot per-day.png --rolling 7 --db news.db
     """
-    from archive.stats import day_table, plot_per_day
+    from archive.stats import period_table, plot_per_period
 
+    if rolling is not None and plot is None:
+        raise click.UsageError("--rolling N smooths the plot: give --plot FILE.png too")
+    if plot is not None and not plot.parent.is_dir():
+        raise click.BadParameter(
+            f"cannot write {plot}: {plot.parent} is not a directory", param_hint="'--plot'"
+        )
     with open_archive(db_path, readonly=True) as arch:
         where = build_filter(arch, portals=portals, sections=sections, since=since,
                              until=until, utc=utc)  # fmt: skip
-        facts = arch.stats(where=where, utc=utc)
+        facts = arch.stats(where=where, utc=utc, by=by, group=group)
     if plot is not None:
-        zone = "UTC" if utc else "local"
+        days = "UTC days" if utc else "local days"
+        smooth = f", mean of {rolling} {by}s" if rolling else ""
         try:
-            plot_per_day(
-                facts["per_day"], plot, title=f"Articles per day ({zone} days), {db_path.name}"
-            )
+            plot_per_period(
+                facts["per_period"], plot, rolling=rolling,
+                title=f"Articles per {by} per {group} ({days}{smooth}), {db_path.name}",
+            )  # fmt: skip
         except MissingExtra as error:
             raise click.ClickException(str(error)) from None
+        except OSError as error:  # no permission, disk full...
+            raise click.ClickException(f"cannot write {plot}: {error.strerror or error}") from None
     if fmt == "json":
         click.echo(json.dumps(facts, ensure_ascii=False, indent=2))
     else:
         undated = f", {facts['undated']} without a date" if facts["undated"] else ""
         click.echo(f"{facts['articles']} articles{undated}\n")
         click.echo(tabulate(
-            [list(r.values()) for r in facts["per_portal"]],
-            headers=["portal", "articles", "first published (UTC)", "last published (UTC)"],
+            [[r["portal"], r["articles"],
+              human_published(r["first_published_local"], True, none="-"),
+              human_published(r["last_published_local"], True, none="-")]
+             for r in facts["per_portal"]],
+            headers=["portal", "articles", "first published", "last published"],
         ))  # fmt: skip
         click.echo()
         click.echo(tabulate([list(r.values()) for r in facts["per_section"]],
                             headers=["portal", "section", "articles"]))  # fmt: skip
         click.echo()
-        headers, rows = day_table(facts["per_day"])
+        headers, rows, folded = period_table(facts["per_period"])
         click.echo(tabulate(rows, headers=headers))
+        if folded:
+            click.echo()
+            click.echo(textwrap.fill(f"{OTHER}: {', '.join(folded)}", width=TABLE_WIDTH))
     if plot is not None:
         click.echo(f"plot written to {plot}", err=True)
 

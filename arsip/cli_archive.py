@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from archive.times import human_published
 from arsip.cli_analyst import output_options
 from arsip.cli_options import (
     COUNT,
@@ -103,19 +104,29 @@ def duplicates(db_path: Path, min_portals: int, limit: int, fmt: str) -> None:
         return
     for cluster in clusters:
         portals = ", ".join(cluster["portals"])
+        dated = [a for a in cluster["articles"] if a["published_at"]]
+        first, last = (
+            (dated[0], max(dated, key=lambda a: a["published_at"])) if dated else (None, None)
+        )
         click.echo(
             f"cluster {cluster['cluster_id']}: {cluster['size']} articles on"
             f" {len(cluster['portals'])} portal(s) ({portals}),"
-            f" {cluster['first_published_at'] or '?'} .. {cluster['last_published_at'] or '?'}"
+            f" {_published(first, '?')} .. {_published(last, '?')}"
         )
         earliest = cluster["earliest"]
         click.echo(f"  earliest: {earliest['portal']}: {earliest['title']}")
         for article in cluster["articles"]:
             copy = f" (copy of {article['duplicate_of']})" if article["duplicate_of"] else ""
             click.echo(
-                f"  {article['published_at'] or '(no date)':<20} {article['portal']:<12}"
+                f"  {_published(article, '(no date)'):<22} {article['portal']:<13}"
                 f" {article['url']}{copy}"
             )
+
+
+def _published(article: dict | None, none: str) -> str:
+    if article is None:
+        return none
+    return human_published(article["published_local"], article["published_has_time"], none=none)
 
 
 @click.command("import")

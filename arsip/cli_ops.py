@@ -6,10 +6,15 @@ import json
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from arsip.cli_options import DAYS, READS, db_option, open_archive
+from archive.times import human_instant
+from arsip.cli_options import DAYS, READS, db_option, open_archive, portal_zone, portal_zones
+
+if TYPE_CHECKING:
+    from archive.health import PortalHealth
 
 
 @click.command()
@@ -43,6 +48,7 @@ def health(db_path: Path, days: int, as_json: bool) -> None:
                 days=days,
                 portals=enabled_portals(),
                 failed_retry_runs=settings.ARSIP_FAILED_RETRY_RUNS,
+                zones=portal_zones(),
             )
         except sqlite3.DatabaseError:  # damaged past its first pages
             raise click.ClickException(f"{db_path} is not an arsip archive") from None
@@ -50,21 +56,31 @@ def health(db_path: Path, days: int, as_json: bool) -> None:
         click.echo(json.dumps(health_report(results, days), ensure_ascii=False, indent=2))
     else:
         for result in results:
-            last = result.last_run or {}
             state = "OK" if result.ok else "FLAGGED"
-            left = last.get("article_page_failed") or 0
-            retrying = (result.failed_articles or {}).get("retrying") or 0
-            click.echo(
-                f"{result.portal:<14} {state:<8} last run {last.get('started_at') or 'never'}, "
-                f"{last.get('new') or 0} new"
-                + (f", {left} left for the next run (a page failed)" if left else "")
-                + (
-                    f", {retrying} failed article{'s' if retrying > 1 else ''} to ask for again"
-                    if retrying
-                    else ""
-                )
-                + f"; newest article {result.newest_article_at or '-'}"
-            )
+            if result.last_run is None:
+                click.echo(f"{result.portal:<14} {state:<8} never crawled")
+            else:
+                click.echo(f"{result.portal:<14} {state:<8} {_run_line(result)}")
             for flag in result.flags:
                 click.echo(f"  ! {flag.kind}: {flag.message}")
     sys.exit(0 if all(r.ok for r in results) else 1)
+
+
+def _run_line(result: PortalHealth) -> str:
+    """``last run 2025-09-16 09:00 WIB, 3 new; newest article first archived ...``, in
+    the portal's own time."""
+    last = result.last_run or {}
+    zone = portal_zone(result.portal)
+    left = last.get("article_page_failed") or 0
+    retrying = (result.failed_articles or {}).get("retrying") or 0
+    return (
+        f"last run {human_instant(last.get('started_at'), zone)}, {last.get('new') or 0} new"
+        + (f", {left} left for the next run (a page failed)" if left else "")
+        + (
+            f", {retrying} failed article{'s' if retrying > 1 else ''} to ask for again"
+            if retrying
+            else ""
+        )
+        + "; newest article first archived "
+        + human_instant(result.newest_article_at, zone, none="none yet")
+    )

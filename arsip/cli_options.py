@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import click
 
 import archive
 from archive.lock import WriterLock
+from archive.times import JAKARTA
 
 EXIT_LOCKED = 3
 """Exit status of a writing command (crawl, import, reextract, forget) that finds
@@ -43,6 +45,23 @@ def db_option(help: str, default: str | None = "arsip.db") -> Callable[[Callable
         envvar="ARSIP_DB",
         help=help,
     )
+
+
+def portal_zone(portal: str | None) -> str:
+    """The IANA zone of a portal's declaration (``crawler/portals/``), in which its times
+    are printed; Asia/Jakarta (WIB) for a portal arsip does not declare (an import)."""
+    return portal_zones().get(portal or "", JAKARTA)
+
+
+@lru_cache(maxsize=1)
+def portal_zones() -> dict[str, str]:
+    """Every declared portal's zone by portal name."""
+    try:
+        from crawler.portals import all_portals
+
+        return {name: portal.timezone for name, portal in all_portals().items()}
+    except Exception:  # a broken ARSIP_PORTALS_MODULE must not stop a report
+        return {}
 
 
 def open_archive(db_path: Path, **how: Any) -> archive.Archive:

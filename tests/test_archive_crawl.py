@@ -117,6 +117,11 @@ def test_duplicates_command_lists_the_release(recrawled):
     assert "2 articles on 1 portal(s) (tangselpos)" in table.stdout
     # 51337 gives only "Kamis (18/9)": 2025-09-18, a day before 51311's own date.
     assert "earliest: tangselpos: Vaksinasi HPV Serentak" in table.stdout
+    # Portal-local times with the zone's name; the day-only date marked, never midnight.
+    assert "(tangselpos), 2025-09-18 (date only) .. 2025-09-19 08:30 WIB\n" in table.stdout
+    assert "\n  2025-09-18 (date only) tangselpos    https://" in table.stdout
+    assert "\n  2025-09-19 08:30 WIB   tangselpos    https://" in table.stdout
+    assert "T" not in table.stdout.split("\n")[0] and "00:00" not in table.stdout
     none = run_cli("duplicates", "--min-portals", "2", "--format", "json",
                    "--db", str(recrawled["db"]))  # fmt: skip
     assert json.loads(none.stdout) == []

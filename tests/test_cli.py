@@ -30,6 +30,9 @@ def test_demo_archives_and_searches_offline(tmp_path):
     assert f"holds {total} articles" in result.stdout
     assert "Andra Soni Ajak Influencer" in result.stdout
     assert "[Andra] [Soni]" in result.stdout  # the highlighted search snippet
+    # The portals' own time with the zone's name, as in every command's output.
+    assert "  2025-09-15 16:40 WIB   kabar6         Gubernur Andra Soni" in result.stdout
+    assert "+07:00" not in result.stdout and "Z " not in result.stdout
     again = run_cli("demo", cwd=tmp_path)
     assert "0 new" in again.stdout and f"holds {total} articles" in again.stdout
     assert all(" 0 new," in line for line in again.stdout.splitlines() if " new," in line)
@@ -88,3 +91,18 @@ def test_commands_do_not_load_pandas_yet_it_stays_importable():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_db_help_says_what_each_command_does_with_the_file():
+    """Only the commands that create an archive say so; readers say they need one."""
+    from click.testing import CliRunner
+
+    from arsip.cli import cli
+
+    for command in ("duplicates", "health", "search", "show", "export", "stats", "serve"):
+        text = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+        assert "only read; it must exist" in text, command
+        assert "created when missing" not in text, command
+    for command in ("crawl", "import", "demo"):
+        text = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+        assert "created when missing" in text, command

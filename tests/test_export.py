@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from archive import open as open_archive
 from tests.archives import build_analyst_archive, file_digest
 from tests.conftest import ROOT, run_cli
 
@@ -36,6 +37,9 @@ def test_csv_to_stdout_reads_in_pandas(archive):
         frame.loc[frame["title"].str.startswith("Andra Soni"), "authors"].item()
         == '["Rizki Maulana"]'
     )
+    # true/false, which pandas, R and DuckDB read as booleans.
+    assert str(frame["press_release"].dtype) == "bool" and frame["press_release"].any()
+    assert set(result.stdout.splitlines()[1:2][0].split(",")) & {"true", "false"}
 
 
 def test_jsonl_with_query_and_filters(archive, tmp_path):
@@ -48,6 +52,7 @@ def test_jsonl_with_query_and_filters(archive, tmp_path):
     frame = pd.read_json(out, lines=True)
     assert sorted(frame["id"]) == sorted([ids["release"], ids["copy"]])
     assert frame.loc[frame["id"] == ids["release"], "tags"].item() == ["Banjir", "Lebak"]
+    assert frame.loc[frame["id"] == ids["release"], "press_release"].item() is True
     assert not list(tmp_path.glob("*.part"))
 
 
@@ -60,9 +65,39 @@ def test_parquet_reads_in_pandas_with_types(archive, tmp_path):
     frame = pd.read_parquet(out)
     assert frame["published_local"].str[:10].between("2025-09-17", "2025-09-30").all()
     assert ids["accented"] in set(frame["id"])  # 06:30 WIB on the 17th counts as the 17th
-    assert str(frame["id"].dtype) == "int64" and str(frame["revision"].dtype) == "int64"
+    # Typed for pandas, R and DuckDB: ids nullable integers (not float64), instants
+    # tz-aware timestamps, 0/1 columns booleans, lists lists.
+    dtypes = {name: str(frame[name].dtype) for name in frame.columns}
+    for name in ("id", "revision", "duplicate_of", "cluster_id", "word_count", "crawl_run_id"):
+        assert dtypes[name] == "Int64", name
+    for name in ("published_at", "modified_at", "first_seen_at", "last_seen_at"):
+        assert dtypes[name] == "datetime64[ms, UTC]", name
+    assert dtypes["press_release"] == "bool" and dtypes["published_has_time"] == "boolean"
     release = frame.loc[frame["id"] == ids["release"]]
     assert list(release["authors"].item()) == ["Siti Rahma"]
+    assert release["press_release"].item()  # a bool column, checked above
+    assert release["published_at"].item() == pd.Timestamp("2025-09-20T03:00:00Z")
+    copy = frame.loc[frame["id"] == ids["copy"]]
+    assert (
+        copy["duplicate_of"].item() == ids["release"]
+        and copy["cluster_id"].item() == ids["release"]
+    )
+    assert frame["duplicate_of"].isna().sum() == len(frame) - 1
+    vaksin = frame.loc[frame["title"].str.startswith("Vaksinasi HPV Serentak")]
+    assert not vaksin["published_has_time"].item()  # a day-only date (boolean, not <NA>)
+    assert vaksin["published_has_time"].notna().all()
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(out)
+    assert str(schema.field("published_at").type) == "timestamp[ms, tz=UTC]"
+    assert str(schema.field("tags").type) in ("list<item: string>", "list<element: string>")
+    assert str(schema.field("press_release").type) == "bool"
+    # The Python API gives the same frame as reading the export back.
+    with open_archive(path, readonly=True) as arch:
+        same = arch.dataframe(since="2025-09-17", until="2025-09-30")
+    typed = [n for n in frame.columns if dtypes[n] not in ("str", "object")]
+    assert {n: str(same[n].dtype) for n in typed} == {n: dtypes[n] for n in typed}
+    assert same["id"].tolist() == frame["id"].tolist()
     empty = tmp_path / "none.parquet"
     run_cli("export", "zzzzzz", "--format", "parquet", "-o", str(empty), "--db", str(path))
     assert len(pd.read_parquet(empty)) == 0 and "title" in pd.read_parquet(empty).columns

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -269,6 +270,14 @@ def test_a_dead_portal_fails_the_run_and_the_others_are_archived(db_path, portal
     # kabarkota is enabled in the operator's module but was never crawled.
     assert flags["kabarkota"] == ["never_crawled"]
 
+    # What a first run that failed reads like: nothing compared with a history it lacks.
+    text = run_cli("health", "--db", str(db_path), env=portals_env).stdout
+    assert "kabarkota      FLAGGED  never crawled\n" in text
+    assert "! no_new_articles: no article archived yet (1 crawl of this portal so far)" in text
+    assert "before)" not in text and "never\n" not in text and "error_rate" not in text
+    assert re.search(r"portalmati +FLAGGED +last run \d{4}-\d\d-\d\d \d\d:\d\d WIB, 0 new; "
+                     r"newest article first archived none yet\n", text)  # fmt: skip
+
 
 def test_extraction_broken_is_a_failure(db_path):
     """Article pages fetched, none yields an article (the template lost its text)."""
@@ -432,6 +441,29 @@ def test_health_flags_silence(mirror, db_path):
     assert result.returncode == 1
     assert "no_new_articles: no new article in 2 days" in result.stdout
     assert "no_recent_run" in result.stdout
+
+
+def test_health_error_rate_of_a_first_run_has_nothing_to_compare_with(db_path):
+    """A run that worked but met many errors: flagged, without a made-up "0% before"."""
+    import archive
+
+    def run(started: str) -> dict:
+        return {"portal": "tangselpos", "started_at": started, "finished_at": started,
+                "finish_reason": "finished", "requests": 10, "exceptions": 0,
+                "statuses": json.dumps({"200": 2, "503": 8}), "new": 1}  # fmt: skip
+
+    now = datetime(2025, 9, 16, 12, 0, tzinfo=UTC)
+    with archive.open(db_path) as arch:
+        arch.db["crawl_runs"].insert(run("2025-09-16T02:00:00Z"))
+        (first,) = arch.health(now=now)
+        assert [(f.kind, f.message) for f in first.flags] == [
+            ("no_new_articles", "no article archived yet (1 crawl of this portal so far)"),
+            ("error_rate", "80% of the last run's 10 requests failed (no earlier run to compare with)"),
+        ]  # fmt: skip
+        arch.db["crawl_runs"].insert(run("2025-09-16T08:00:00Z"))
+        (second,) = arch.health(now=now)  # as bad as before: no rise
+        assert [f.kind for f in second.flags] == ["no_new_articles"]
+        assert "2 crawls" in second.flags[0].message
 
 
 def test_health_without_archive_is_an_error(tmp_path):

@@ -172,8 +172,40 @@ def test_search_formats(archive):
     assert rows and set(rows[0]) >= {"id", "url", "title", "snippet", "published_at", "rank"}
     lines = search(archive, "banjir", "--limit", "2", "--format", "jsonl").stdout.splitlines()
     assert len(lines) == 2 and all(json.loads(line)["portal"] for line in lines)
+    vaksin = search(archive, "vaksinasi serentak")
+    assert "2025-09-18 (date only)" in vaksin.stdout and "00:00" not in vaksin.stdout
+    hits = json.loads(search(archive, "vaksinasi serentak", "--format", "json").stdout)
+    (hit,) = [h for h in hits if h["title"].startswith("Vaksinasi HPV Serentak")]
+    assert hit["published_has_time"] is False and hit["published_local"].startswith("2025-09-18")
+    andra = search(archive, '"andra soni" influencer berperan').stdout
+    assert "2025-09-16 09:12 WIB" in andra and "+07:00" not in andra
     none = search(archive, "zzzzzz")
     assert none.exit_code == 0 and none.stdout == "" and "no matches" in none.stderr
+
+
+def test_a_query_that_starts_with_a_dash(archive):
+    path, _ = archive
+    expected = titles(search(archive, "banjir -pamulang", "--format", "json"))
+    assert expected and not any("Pamulang" in t for t in expected)
+    # One argument with a space is never an option: it is the query, wherever it stands.
+    for args in (["-pamulang banjir", "--db", str(path)],
+                 ["--db", str(path), "-pamulang banjir", "--limit", "20"],
+                 ["--db", str(path), "--", "-pamulang banjir"]):  # fmt: skip
+        result = run_cli("search", *args, "--format", "json") if "--" not in args else (
+            run_cli("search", "--format", "json", *args)
+        )  # fmt: skip
+        assert result.returncode == 0, (args, result.stderr)
+        assert [r["title"] for r in json.loads(result.stdout)] == expected, args
+    # Separate words: the first reads as an option; the error says what to do.
+    split = run_cli("search", "-pamulang", "banjir", "--db", str(path))
+    assert split.returncode == 2 and "Traceback" not in split.stderr
+    assert "No such option" in split.stderr
+    assert "goes after '--', as the last argument: arsip search [OPTIONS] -- '-pamulang ...'" in (
+        split.stderr
+    )
+    # An option's value with a space stays that option's value.
+    section = run_cli("search", "banjir", "--section", "-no such section", "--db", str(path))
+    assert section.returncode == 0 and "no matches" in section.stderr
 
 
 HOSTILE = [

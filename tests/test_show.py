@@ -36,7 +36,7 @@ def test_show_by_any_url_finds_the_article_with_urls_and_revisions(archive):
     ]
     assert article["revisions"][0]["replaced_at"] == "2025-09-19T02:00:00Z"
     text = show(archive, str(ids["revised"])).stdout
-    assert "Earlier revisions:\n  1  replaced 2025-09-19T02:00:00Z  Jadwal Car Free Day" in text
+    assert "Earlier revisions:\n  1  replaced 2025-09-19 09:00 WIB  Jadwal Car Free Day" in text
     assert OLD_SLUG_URL in text and "dipindah ke Jalan Veteran" in text
 
 
@@ -55,6 +55,21 @@ def test_show_lists_the_cluster_and_exact_copies(archive):
     assert "press release  dalam siaran pers" in text
     copy = json.loads(show(archive, str(ids["copy"]), "--format", "json").stdout)
     assert copy["duplicate_of"] == ids["release"]
+
+
+def test_show_prints_local_time_with_its_zone_and_marks_a_date_only_day(archive):
+    _, ids = archive
+    text = show(archive, str(ids["release"])).stdout
+    assert "published      2025-09-20 10:00 WIB  (2025-09-20T03:00:00Z)\n" in text
+    assert "seen           2025-09-21 07:00 WIB .. 2025-09-21 07:00 WIB\n" in text
+    assert "2025-09-20 12:30 WIB   Bantuan Banjir Lebak Mulai Disalurkan" in text  # its cluster
+    # The page gave "Kamis (18/9)": a day, no time.
+    url = "https://www.tangselpos.id/detail/51337/vaksinasi-hpv-serentak-sasar-siswi-sd-di-pamulang"
+    text = show(archive, url).stdout
+    assert "published      2025-09-18 (date only)\n" in text
+    assert "00:00" not in text and "T17:00:00Z" not in text
+    record = json.loads(show(archive, url, "--format", "json").stdout)
+    assert record["published_has_time"] is False and record["press_release"] is True
 
 
 def test_show_unknown_article_is_a_clear_error(archive):
