@@ -25,7 +25,7 @@ from archive.dedup import (
     text_shingle_ids,
     text_signature,
 )
-from archive.originals import EVIDENCE_COLUMNS, original_id
+from archive.originals import EVIDENCE_COLUMNS, Candidate, decide, text_notes
 
 
 class ClusterPlacement:
@@ -42,6 +42,9 @@ class ClusterPlacement:
         self._shingles: dict[str, np.ndarray] = {}
         # The LSH buckets of the texts of re-split clusters (see ``_resplit``).
         self._buckets: dict[str, list[tuple[int, int]]] = {}
+        # The republication notes of texts (``archive.originals.text_notes``) by content
+        # hash: deciding a cluster's original again need not re-read its texts.
+        self._notes: dict[str, tuple[str, ...]] = {}
 
     def _place(
         self, article_id: int, original: int | None, signature: TextSignature, press_release: int
@@ -100,6 +103,7 @@ class ClusterPlacement:
         if len(self._shingles) >= 20_000:  # bounded memory over a long import
             self._shingles.clear()
             self._buckets.clear()
+            self._notes.clear()
         self._shingles[digest] = shingles
         if buckets is not None:
             self._buckets[digest] = buckets
@@ -131,16 +135,31 @@ class ClusterPlacement:
             )
             return
         marks = ", ".join("?" for _ in members)
-        head = original_id(
-            self.db.execute(
-                f"SELECT {', '.join(EVIDENCE_COLUMNS)} FROM articles WHERE id IN ({marks})",
-                members,
-            ).fetchall()
-        )
+        head = self._original(f"id IN ({marks})", members)
         self.db.execute(
             f"UPDATE articles SET cluster_id = ? WHERE id IN ({marks}) AND cluster_id IS NOT ?",
             [head, *members, head],
         )
+
+    def _original(self, condition: str, params: list) -> int:
+        """The id of the original (``archive.originals``) of the articles that meet the
+        SQL ``condition``. Texts are read only for the notes not in the cache."""
+        found = self.db.execute(
+            f"SELECT {', '.join(EVIDENCE_COLUMNS[:-1])}, content_hash FROM articles"
+            f" WHERE {condition}",
+            params,
+        ).fetchall()
+        missing = [row[0] for row in found if row[-1] not in self._notes]
+        if missing:
+            marks = ", ".join("?" for _ in missing)
+            for digest, body in self.db.execute(
+                f"SELECT content_hash, body FROM articles WHERE id IN ({marks})", missing
+            ):
+                if digest is not None:
+                    self._notes[digest] = text_notes(body)
+        return decide(
+            [Candidate.from_row((*row[:-1], None), self._notes.get(row[-1], ())) for row in found]
+        ).original.id
 
     def _settle_copies(self, digest: str | None) -> int | None:
         """Decide again which article of the text ``digest`` is the original
@@ -151,13 +170,11 @@ class ClusterPlacement:
         if digest is None:
             return None
         found = self.db.execute(
-            f"SELECT {', '.join(EVIDENCE_COLUMNS)}, duplicate_of FROM articles"
-            " WHERE content_hash = ?",
-            [digest],
+            "SELECT id, duplicate_of FROM articles WHERE content_hash = ?", [digest]
         ).fetchall()
         if not found:
             return None
-        winner = original_id([row[:-1] for row in found])
+        winner = self._original("content_hash = ?", [digest])
         roots = [row[0] for row in found if row[-1] is None]
         if roots == [winner] and all(row[-1] in (None, winner) for row in found):
             return winner
@@ -180,7 +197,8 @@ class ClusterPlacement:
 
     def _unplace(self, article_id: int, old_body: str | None) -> None:
         """Take an article whose text changed out of its cluster and buckets. Copies
-        of its old text now point at the first of them, which takes over its buckets.
+        of its old text now point at their original (``archive.originals``), which
+        takes over its buckets.
         The rest of the cluster is split again (``_resplit``): members that were
         joined only through the article's old text part."""
         old = text_signature(old_body)
@@ -188,12 +206,10 @@ class ClusterPlacement:
             "DELETE FROM minhash_bands WHERE band = ? AND bucket = ? AND article_id = ?",
             [(band, bucket, article_id) for band, bucket in old.buckets],
         )
-        copies = self.db.execute(
-            f"SELECT {', '.join(EVIDENCE_COLUMNS)} FROM articles WHERE duplicate_of = ?",
-            [article_id],
-        ).fetchall()
-        if copies:
-            heir = original_id(copies)
+        if self.db.execute(
+            "SELECT 1 FROM articles WHERE duplicate_of = ? LIMIT 1", [article_id]
+        ).fetchone():
+            heir = self._original("duplicate_of = ?", [article_id])
             self.db.execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", [heir])
             self.db.execute(
                 "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", [heir, article_id]

@@ -344,16 +344,15 @@ def m011_originals_by_publication(db: sqlite_utils.Database) -> None:
     copies, so a story crawled from the portal that republished it before the portal
     that ran it first was stored the wrong way round. The original takes over the
     text's LSH buckets (copies keep none)."""
-    from archive.originals import EVIDENCE_COLUMNS, original_id
+    from archive.originals import EVIDENCE_SELECT, original_id
 
-    columns = ", ".join(EVIDENCE_COLUMNS)
     texts = db.execute(
         "SELECT content_hash FROM articles WHERE content_hash IS NOT NULL"
         " GROUP BY content_hash HAVING count(*) > 1"
     ).fetchall()
     for (digest,) in texts:
         found = db.execute(
-            f"SELECT {columns} FROM articles WHERE content_hash = ?", [digest]
+            f"SELECT {EVIDENCE_SELECT} FROM articles WHERE content_hash = ?", [digest]
         ).fetchall()
         winner = original_id(found)
         others = [row[0] for row in found if row[0] != winner]
@@ -378,7 +377,7 @@ def m011_originals_by_publication(db: sqlite_utils.Database) -> None:
     ).fetchall()
     for (cluster,) in clusters:
         found = db.execute(
-            f"SELECT {columns} FROM articles WHERE cluster_id = ?", [cluster]
+            f"SELECT {EVIDENCE_SELECT} FROM articles WHERE cluster_id = ?", [cluster]
         ).fetchall()
         head = original_id(found)
         if head != cluster:

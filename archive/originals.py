@@ -51,6 +51,18 @@ _NOTES = re.compile(
     r"(?P<where>[^\n,;()\"“”]{2,80})",
     re.IGNORECASE | re.MULTILINE,
 )
+_NOTE_WORDS = ("dikutip", "dilansir", "disadur", "tayang", "terbit", "dimuat", "sumber")
+"""A text holds a note only if it holds one of these words."""
+EVIDENCE_SELECT = ", ".join(
+    [
+        *EVIDENCE_COLUMNS[:-1],
+        "CASE WHEN "
+        + " OR ".join(f"body LIKE '%{word}%'" for word in _NOTE_WORDS)
+        + " THEN body END AS body",
+    ]
+)
+"""``EVIDENCE_COLUMNS`` for a SELECT: the body only when it may hold a note (SQLite's
+LIKE ignores ASCII case), so that deciding a large cluster reads few texts into Python."""
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 # Host labels that name no portal.
 _GENERIC_LABELS = {"www", "m", "amp", "mobile", "com", "co", "id", "net", "org", "or", "go",
@@ -79,9 +91,11 @@ class Candidate:
     """Sources named by republication notes in the text (``dikutip dari X``)."""
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any] | Sequence[Any]) -> Candidate:
+    def from_row(
+        cls, row: Mapping[str, Any] | Sequence[Any], notes: tuple[str, ...] | None = None
+    ) -> Candidate:
         """From a row of ``EVIDENCE_COLUMNS`` (a mapping, or a sequence in that order);
-        ``body`` is read for notes and not kept."""
+        ``body`` is read for notes (``text_notes``) unless they are given, and not kept."""
         if not isinstance(row, Mapping):
             row = dict(zip(EVIDENCE_COLUMNS, row, strict=True))
         return cls(
@@ -93,7 +107,7 @@ class Candidate:
             date_only=row.get("published_has_time") == 0,
             press_release=bool(row.get("press_release")),
             republished_from=row.get("republished_from") or None,
-            notes=text_notes(row.get("body")),
+            notes=text_notes(row.get("body")) if notes is None else notes,
         )
 
     @property
@@ -131,6 +145,9 @@ def text_notes(body: str | None) -> tuple[str, ...]:
     """The sources the republication notes of a text name (``dikutip dari TangselPos.id``
     -> ``TangselPos.id``), in order."""
     if not body:
+        return ()
+    folded = body.casefold()
+    if not any(word in folded for word in _NOTE_WORDS):  # most texts: no regex scan
         return ()
     return tuple(m.group("where").strip(" .:-") for m in _NOTES.finditer(body))
 
@@ -183,6 +200,7 @@ def decide(members: Sequence[Candidate]) -> Decision:
     cited_by = tuple(
         (m.id, other.id, note)
         for m in members
+        if m.sources  # most articles name no source: no pairs to check
         for other in members
         if other.id != m.id and (note := m.cites(other))
     )
