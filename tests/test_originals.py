@@ -5,12 +5,14 @@ articles arrive in, and the migration that turns older archives the right way ro
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 
 import pytest
 
 import archive as archive_package
 from archive.db import MIGRATIONS, m011_originals_by_publication
 from archive.originals import Candidate, decide, text_notes
+from archive.times import to_utc_iso
 from archive.writer import ArchiveWriter, Outcome
 from crawler.extract.clean import clean_lines
 from tests.test_clusters_portals import record as sample_record
@@ -99,6 +101,18 @@ def test_a_date_only_publication_is_a_close_call_with_its_day():
 # -- the writer -------------------------------------------------------------------------
 
 
+def mirror_record(portal: str, article: dict) -> dict:
+    """A sample article's record as the crawler stores it: ``tests.test_clusters_portals``'
+    record, with the publication time in UTC and in the portal's local time."""
+    local = datetime.fromisoformat(article["published"])
+    return {
+        **sample_record(portal, article),
+        "published_at": to_utc_iso(local),
+        "published_local": local.isoformat(),
+        "published_has_time": True,
+    }
+
+
 def mirror_pair() -> tuple[dict, dict]:
     """The mirror's word-for-word copy, as the crawler stores it: bantenhits 61195
     (20:15 WIB, ending in ``Artikel ini telah tayang di TangselPos.id ...``) and
@@ -110,8 +124,8 @@ def mirror_pair() -> tuple[dict, dict]:
     (note,) = [i["text"] for i in copy["inserts"] if "telah tayang" in i["text"]]
     cleaned = clean_lines([*copy["paragraphs"], note])
     assert cleaned.republished_from == "TangselPos.id"
-    copy_record = {**sample_record(copy_portal, copy), "republished_from": "TangselPos.id"}
-    return copy_record, sample_record(original_portal, original)
+    copy_record = {**mirror_record(copy_portal, copy), "republished_from": "TangselPos.id"}
+    return copy_record, mirror_record(original_portal, original)
 
 
 def state(writer: ArchiveWriter) -> dict[str, tuple]:
@@ -152,7 +166,8 @@ def test_a_corrected_publication_time_decides_again(db_path):
     with ArchiveWriter(db_path) as writer:
         writer.store(copy)
         # tangselpos first read with a wrong, later time: bantenhits looks first.
-        late = {**original, "published_at": "2025-09-25T07:55:00Z"}
+        late = {**original, "published_at": "2025-09-25T07:55:00Z",
+                "published_local": "2025-09-25T14:55:00+07:00"}  # fmt: skip
         writer.store(late)
         assert state(writer)["tangselpos"] == ("bantenhits", "bantenhits", 0)
         assert writer.store(original)[0] == Outcome.UPDATED  # a better reading of its time
