@@ -2,9 +2,13 @@
 
 A new or changed text is compared with the articles sharing one of its LSH buckets
 (``archive.dedup``) and joins their cluster; ``articles.cluster_id`` is the id of the
-cluster's earliest article. A text that changes is taken out of its cluster, whose
-remaining members are split again along the links that still hold. The analysts'
-questions about clusters are in ``archive.clusters``.
+cluster's original (``archive.originals``: the earliest publication, unless
+republication evidence says otherwise). Exact copies of one text point at its original
+(``duplicate_of``), decided by the same rule and decided again whenever an article of
+the text arrives or its publication time or notes change (``_settle_copies``). A text
+that changes is taken out of its cluster, whose remaining members are split again
+along the links that still hold. The analysts' questions about clusters are in
+``archive.clusters`` and ``archive.releases``.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from archive.dedup import (
     text_shingle_ids,
     text_signature,
 )
+from archive.originals import EVIDENCE_COLUMNS, Candidate, decide, text_notes
 
 
 class ClusterPlacement:
@@ -37,15 +42,22 @@ class ClusterPlacement:
         self._shingles: dict[str, np.ndarray] = {}
         # The LSH buckets of the texts of re-split clusters (see ``_resplit``).
         self._buckets: dict[str, list[tuple[int, int]]] = {}
+        # The republication notes of texts (``archive.originals.text_notes``) by content
+        # hash: deciding a cluster's original again need not re-read its texts.
+        self._notes: dict[str, tuple[str, ...]] = {}
 
     def _place(
         self, article_id: int, original: int | None, signature: TextSignature, press_release: int
     ) -> None:
         """Put a new or changed text into its cluster. An exact copy joins its original's
-        cluster and stores no buckets of its own (the original's stand for the text);
+        cluster and stores no buckets of its own (the original's stand for the text), and
+        the text's original is decided again (``_settle_copies``);
         any other text is compared with the articles sharing one of its LSH buckets,
         never with all articles."""
         if original is not None:
+            # The new article may be the text's original (published earlier, or named as
+            # the source by the copy stored first).
+            self._settle_copies(signature.content_hash)
             self._join([article_id, original])
             return
         if not signature.buckets:
@@ -91,6 +103,7 @@ class ClusterPlacement:
         if len(self._shingles) >= 20_000:  # bounded memory over a long import
             self._shingles.clear()
             self._buckets.clear()
+            self._notes.clear()
         self._shingles[digest] = shingles
         if buckets is not None:
             self._buckets[digest] = buckets
@@ -106,7 +119,7 @@ class ClusterPlacement:
 
     def _join(self, ids: list[int]) -> None:
         """Merge these articles and every cluster they belong to into one cluster whose
-        id is its earliest article (by ``published_at``, then first stored)."""
+        id is its original (``archive.originals``)."""
         marks = ", ".join("?" for _ in ids)
         members = self.db.execute(
             f"SELECT id FROM articles WHERE id IN ({marks}) OR cluster_id IN"
@@ -122,19 +135,70 @@ class ClusterPlacement:
             )
             return
         marks = ", ".join("?" for _ in members)
-        (head,) = self.db.execute(
-            f"SELECT id FROM articles WHERE id IN ({marks})"
-            " ORDER BY published_at IS NULL, published_at, id LIMIT 1",
-            members,
-        ).fetchone()
+        head = self._original(f"id IN ({marks})", members)
         self.db.execute(
             f"UPDATE articles SET cluster_id = ? WHERE id IN ({marks}) AND cluster_id IS NOT ?",
             [head, *members, head],
         )
 
+    def _original(self, condition: str, params: list) -> int:
+        """The id of the original (``archive.originals``) of the articles that meet the
+        SQL ``condition``. Texts are read only for the notes not in the cache."""
+        found = self.db.execute(
+            f"SELECT {', '.join(EVIDENCE_COLUMNS[:-1])}, content_hash FROM articles"
+            f" WHERE {condition}",
+            params,
+        ).fetchall()
+        missing = [row[0] for row in found if row[-1] not in self._notes]
+        if missing:
+            marks = ", ".join("?" for _ in missing)
+            for digest, body in self.db.execute(
+                f"SELECT content_hash, body FROM articles WHERE id IN ({marks})", missing
+            ):
+                if digest is not None:
+                    self._notes[digest] = text_notes(body)
+        return decide(
+            [Candidate.from_row((*row[:-1], None), self._notes.get(row[-1], ())) for row in found]
+        ).original.id
+
+    def _settle_copies(self, digest: str | None) -> int | None:
+        """Decide again which article of the text ``digest`` is the original
+        (``archive.originals``): an earlier publication that arrived later, or a
+        corrected publication time, takes over. The others point at it
+        (``duplicate_of``), and it takes over the text's LSH buckets (copies keep none).
+        Returns the original's id (None for no such text)."""
+        if digest is None:
+            return None
+        found = self.db.execute(
+            "SELECT id, duplicate_of FROM articles WHERE content_hash = ?", [digest]
+        ).fetchall()
+        if not found:
+            return None
+        winner = self._original("content_hash = ?", [digest])
+        roots = [row[0] for row in found if row[-1] is None]
+        if roots == [winner] and all(row[-1] in (None, winner) for row in found):
+            return winner
+        others = [r for r in roots if r != winner]
+        self.db.execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", [winner])
+        self.db.execute(
+            "UPDATE articles SET duplicate_of = ? WHERE content_hash = ? AND id != ?"
+            " AND duplicate_of IS NOT ?",
+            [winner, digest, winner, winner],
+        )
+        if others:
+            marks = ", ".join("?" for _ in others)
+            self.db.execute(
+                "INSERT OR IGNORE INTO minhash_bands (band, bucket, article_id)"
+                f" SELECT band, bucket, ? FROM minhash_bands WHERE article_id IN ({marks})",
+                [winner, *others],
+            )
+            self.db.execute(f"DELETE FROM minhash_bands WHERE article_id IN ({marks})", others)
+        return winner
+
     def _unplace(self, article_id: int, old_body: str | None) -> None:
         """Take an article whose text changed out of its cluster and buckets. Copies
-        of its old text now point at the first of them, which takes over its buckets.
+        of its old text now point at their original (``archive.originals``), which
+        takes over its buckets.
         The rest of the cluster is split again (``_resplit``): members that were
         joined only through the article's old text part."""
         old = text_signature(old_body)
@@ -142,14 +206,10 @@ class ClusterPlacement:
             "DELETE FROM minhash_bands WHERE band = ? AND bucket = ? AND article_id = ?",
             [(band, bucket, article_id) for band, bucket in old.buckets],
         )
-        copies = [
-            r[0]
-            for r in self.db.execute(
-                "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY id", [article_id]
-            ).fetchall()
-        ]
-        if copies:
-            heir = copies[0]
+        if self.db.execute(
+            "SELECT 1 FROM articles WHERE duplicate_of = ? LIMIT 1", [article_id]
+        ).fetchone():
+            heir = self._original("duplicate_of = ?", [article_id])
             self.db.execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", [heir])
             self.db.execute(
                 "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", [heir, article_id]

@@ -338,6 +338,55 @@ def m010_sitemap_rechecks(db: sqlite_utils.Database) -> None:
     db["crawl_runs"].add_column("sitemaps_recheck_found", int)
 
 
+@migration
+def m011_originals_by_publication(db: sqlite_utils.Database) -> None:
+    """Point every exact copy at its text's original, and head every cluster by its
+    original, by ``archive.originals`` (the earliest publication; a note naming another
+    member's portal as the source, and press-release evidence in close calls, decide
+    against it). Earlier versions made the first article *stored* the original of its
+    copies, so a story crawled from the portal that republished it before the portal
+    that ran it first was stored the wrong way round. The original takes over the
+    text's LSH buckets (copies keep none)."""
+    from archive.originals import EVIDENCE_SELECT, original_id
+
+    texts = db.execute(
+        "SELECT content_hash FROM articles WHERE content_hash IS NOT NULL"
+        " GROUP BY content_hash HAVING count(*) > 1"
+    ).fetchall()
+    for (digest,) in texts:
+        found = db.execute(
+            f"SELECT {EVIDENCE_SELECT} FROM articles WHERE content_hash = ?", [digest]
+        ).fetchall()
+        winner = original_id(found)
+        others = [row[0] for row in found if row[0] != winner]
+        roots = db.execute(
+            "SELECT id FROM articles WHERE content_hash = ? AND duplicate_of IS NULL AND id != ?",
+            [digest, winner],
+        ).fetchall()
+        db.execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", [winner])
+        db.conn.executemany(
+            "UPDATE articles SET duplicate_of = ? WHERE id = ? AND duplicate_of IS NOT ?",
+            [(winner, other, winner) for other in others],
+        )
+        for (root,) in roots:
+            db.execute(
+                "INSERT OR IGNORE INTO minhash_bands (band, bucket, article_id)"
+                " SELECT band, bucket, ? FROM minhash_bands WHERE article_id = ?",
+                [winner, root],
+            )
+            db.execute("DELETE FROM minhash_bands WHERE article_id = ?", [root])
+    clusters = db.execute(
+        "SELECT DISTINCT cluster_id FROM articles WHERE cluster_id IS NOT NULL"
+    ).fetchall()
+    for (cluster,) in clusters:
+        found = db.execute(
+            f"SELECT {EVIDENCE_SELECT} FROM articles WHERE cluster_id = ?", [cluster]
+        ).fetchall()
+        head = original_id(found)
+        if head != cluster:
+            db.execute("UPDATE articles SET cluster_id = ? WHERE cluster_id = ?", [head, cluster])
+
+
 def check_not_newer(version: int, path: str | Path | None = None) -> None:
     """Raise ``NewerArchive`` for a schema version this arsip does not know."""
     if version > len(MIGRATIONS):

@@ -2,7 +2,7 @@
 on it, each a thin layer over the module that does the work.
 
 Filters: the calls that select articles (``search``, ``articles``, ``count``,
-``dataframe``, ``export``, ``stats``) take the keywords of ``Archive.filter``
+``dataframe``, ``export``, ``stats``, ``releases``) take the keywords of ``Archive.filter``
 (``portals``, ``sections``, ``since``, ``until``, ``utc``), or a ready ``where``.
 """
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from archive.health import PortalHealth
     from archive.memory.report import Forgotten, Memory
+    from archive.releases import Release
     from archive.search import ArticleFilter
     from archive.writer import ArchiveWriter
 
@@ -217,6 +218,24 @@ class Archive:
         from archive.clusters import largest_clusters
 
         return largest_clusters(self.db, min_portals=min_portals, limit=limit)
+
+    def releases(
+        self,
+        query: str | None = None,
+        *,
+        min_portals: int = 1,
+        limit: int | None = 20,
+        where: ArticleFilter | None = None,
+        **filters: Any,
+    ) -> list[Release]:
+        """Press releases and republished stories with an article the filters select,
+        each with its original and every republication (portal, local time, lag,
+        verbatim or edited, the word diff), newest first (``archive.releases``)."""
+        from archive.releases import releases
+
+        return releases(
+            self.db, self._where(where, query, filters), min_portals=min_portals, limit=limit
+        )
 
     # -- runs and the crawler's memory ------------------------------------------------
 

@@ -83,6 +83,8 @@ class Entry:
 PUBLISHED_COLUMNS = ("published_at", "published_local", "published_raw", "published_source",
                      "published_has_time")  # fmt: skip
 """One reading of the publication time: corrected together or not at all."""
+EVIDENCE_FIELDS = {*PUBLISHED_COLUMNS, "press_release", "republished_from"}
+"""The fields that decide which copy is the original (``archive.originals``)."""
 
 
 def _corrections(row: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
@@ -424,6 +426,19 @@ class ArchiveWriter(ClusterPlacement, RawPages):
             " last_seen_at = max(last_seen_at, ?) WHERE id = ?",
             [*fields.values(), run_id, seen_at, article_id],
         )
+        if EVIDENCE_FIELDS & fields.keys():
+            # Which copy of the text, and which member of the cluster, is the original
+            # depends on these: decide both again.
+            self._settle_copies(signature.content_hash)
+            (cluster,) = self.db.execute(
+                "SELECT cluster_id FROM articles WHERE id = ?", [article_id]
+            ).fetchone()
+            if cluster is not None:
+                self._set_cluster(
+                    [r[0] for r in self.db.execute(
+                        "SELECT id FROM articles WHERE cluster_id = ?", [cluster]
+                    )]
+                )  # fmt: skip
         if "press_release" not in fields:
             return
         cluster, original = self.db.execute(

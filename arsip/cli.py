@@ -382,6 +382,12 @@ cli.add_command(duplicates)
 cli.add_command(import_)
 
 
+# -- release tracing (arsip/cli_releases.py) ----------------------------------------
+from arsip.cli_releases import releases  # noqa: E402
+
+cli.add_command(releases)
+
+
 # -- portal commands (archive/cli_portals.py) ----------------------------------------
 from arsip.cli_portals import add_portal, clean, explain, portals  # noqa: E402
 
