@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.export import MissingExtra
+from archive.places import place_counts
 from archive.search import ArticleFilter
 
 
@@ -27,7 +28,8 @@ def article_stats(
          "undated": int,                      # articles without a publication time
          "per_portal": [{"portal", "articles", "first_published", "last_published"}],
          "per_section": [{"portal", "section", "articles"}],
-         "per_day": [{"day": "YYYY-MM-DD", "portal", "articles"}]}
+         "per_day": [{"day": "YYYY-MM-DD", "portal", "articles"}],
+         "per_place": [{"code", "place", "articles"}]}  # archive.places.place_counts
 
     ``first_published``/``last_published`` are UTC instants; ``day`` is the local day
     (UTC day with ``utc``). Lists are sorted by portal, then section or day.
@@ -63,6 +65,7 @@ def article_stats(
             f" WHERE {conditions} AND {day} IS NOT NULL GROUP BY day, a.portal"
             " ORDER BY day, a.portal"
         ),
+        "per_place": place_counts(db, source, conditions, params),
     }
 
 
