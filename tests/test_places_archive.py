@@ -187,7 +187,7 @@ def test_an_archive_of_an_arsip_without_places_is_tagged_when_upgraded(tmp_path)
     done = arsip("places", "--retag", "--db", str(path)).stdout
     assert done == (
         f"places: 1 article tagged again with gazetteer {gazetteer_version()}:"
-        " 1 about a Banten place, 2 tags\n"
+        " 1 names a Banten place, 2 tags\n"
     )
     found = json.loads(arsip("search", "banjir", "--place", "Tangsel", "--format", "json",
                              "--db", str(path)).stdout)  # fmt: skip

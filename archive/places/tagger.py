@@ -76,24 +76,28 @@ class _Mention:
 
 
 @cache
-def _index() -> tuple[dict[str, list[Place]], int]:
+def _index() -> tuple[dict[str, list[Place]], int, frozenset[str]]:
     """Names (as written and in capitals) -> the places they name; the most words in
-    a name."""
+    a name; the words names start with (a text's other words are passed over)."""
     index: dict[str, list[Place]] = defaultdict(list)
     for place in gazetteer().values():
         for name in place.names():
             for form in {name, name.upper()}:
                 if place not in index[form]:
                     index[form].append(place)
-    return dict(index), max(len(name.split()) for name in index)
+    longest = max(len(name.split()) for name in index)
+    return dict(index), longest, frozenset(name.split()[0] for name in index)
 
 
 def _mentions(text: str, location: str) -> list[_Mention]:
-    index, longest = _index()
+    index, longest, firsts = _index()
     words = list(_WORDS.finditer(text))
     found: list[_Mention] = []
     i = 0
     while i < len(words):
+        if words[i].group() not in firsts:
+            i += 1
+            continue
         for n in range(min(longest, len(words) - i), 0, -1):
             span = words[i : i + n]
             if any(
