@@ -52,7 +52,8 @@ def places(db_path: Path | None, retag: bool, fmt: str) -> None:
             state = arch.places_state()
         click.echo(
             f"places: {read} article{'' if read == 1 else 's'} tagged again with gazetteer "
-            f"{state['version']}: {state['articles']} name a Banten place, "
+            f"{state['version']}: {state['articles']} name{'s' if state['articles'] == 1 else ''}"
+            " a Banten place, "
             f"{state['tags']} tags"
         )
         return
