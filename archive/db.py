@@ -387,6 +387,19 @@ def m011_originals_by_publication(db: sqlite_utils.Database) -> None:
             db.execute("UPDATE articles SET cluster_id = ? WHERE cluster_id = ?", [head, cluster])
 
 
+@migration
+def m012_places(db: sqlite_utils.Database) -> None:
+    """Place tags (``archive.places``): ``places`` (the gazetteer the tags were made
+    with: code, level, official name, parent, short names), ``article_places`` (one row
+    per article and Banten place it mentions: ``code``, ``score``, ``role``) and
+    ``gazetteer`` (its version, source and when every article was tagged). Every
+    article already stored is tagged here."""
+    from archive.places import create_tables, retag
+
+    create_tables(db)
+    retag(db)
+
+
 def check_not_newer(version: int, path: str | Path | None = None) -> None:
     """Raise ``NewerArchive`` for a schema version this arsip does not know."""
     if version > len(MIGRATIONS):

@@ -3,7 +3,8 @@ on it, each a thin layer over the module that does the work.
 
 Filters: the calls that select articles (``search``, ``articles``, ``count``,
 ``dataframe``, ``export``, ``stats``, ``releases``) take the keywords of ``Archive.filter``
-(``portals``, ``sections``, ``since``, ``until``, ``utc``), or a ready ``where``.
+(``portals``, ``sections``, ``places``, ``since``, ``until``, ``utc``), or a ready
+``where``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ class Archive:
         self.path = path
         self.db = db
         self.readonly = readonly
+        self.places_retagged: int | None = None
+        """Articles tagged again with a new gazetteer when the archive was opened
+        (``archive.places.refresh``); None when its tags were current."""
 
     def __repr__(self) -> str:
         return f"<archive {str(self.path)!r}{' read-only' if self.readonly else ''}>"
@@ -78,19 +82,25 @@ class Archive:
         *,
         portals: Sequence[str] = (),
         sections: Sequence[str] = (),
+        places: Sequence[str] = (),
         since: str | None = None,
         until: str | None = None,
         utc: bool = False,
     ) -> ArticleFilter:
         """Which articles to look at: ``query`` in the search language, ``portals``,
-        ``sections`` (any case), published ``since``/``until`` (``YYYY-MM-DD`` or ISO
-        8601, read in WIB unless ``utc`` or an offset; ``until`` includes its whole
-        day). ValueError (``QuerySyntaxError`` for the query) for what cannot be read."""
+        ``sections`` (any case), ``places`` (Banten places the articles are about, or
+        places within them: codes, official or short names, any case; see
+        ``archive.places.gazetteer.resolve_place``), published ``since``/``until``
+        (``YYYY-MM-DD`` or ISO 8601, read in WIB unless ``utc`` or an offset; ``until``
+        includes its whole day). ValueError (``QuerySyntaxError`` for the query) for
+        what cannot be read."""
+        from archive.places.gazetteer import resolve_place
         from archive.search import ArticleFilter, parse_when
 
         return ArticleFilter(
             portals=tuple(portals),
             sections=tuple(sections),
+            places=tuple(resolve_place(place).code for place in places),
             query=query,
             since=parse_when(since, utc=utc) if since else None,
             until=parse_when(until, end=True, utc=utc) if until else None,
@@ -191,6 +201,35 @@ class Archive:
             )
         where = self._where(where, None, {**filters, "utc": utc})
         return article_stats(self.db, where, utc=utc, by=by, group=group)
+
+    def retag_places(self) -> int:
+        """Tag every article again with the shipped gazetteer (``archive.places``);
+        returns how many articles were read."""
+        from archive.places import retag
+
+        self._require_writable("tag places")
+        return retag(self.db)
+
+    def places_state(self) -> dict[str, Any]:
+        """The gazetteer of the archive's place tags against the one shipped:
+        ``tagged_version`` (None: no tags), ``version``, ``current``, ``articles``
+        (tagged with at least one place), ``tags``."""
+        from archive.places import has_places, tagged_version
+        from archive.places.gazetteer import gazetteer_version
+
+        tagged = tagged_version(self.db)
+        articles = tags = 0
+        if has_places(self.db):
+            articles, tags = self.db.execute(
+                "SELECT count(DISTINCT article_id), count(*) FROM article_places"
+            ).fetchone()
+        return {
+            "tagged_version": tagged,
+            "version": gazetteer_version(),
+            "current": tagged == gazetteer_version(),
+            "articles": articles,
+            "tags": tags,
+        }
 
     def portals(self) -> list[str]:
         """The portals the archive holds articles of."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from archive import places
 from archive.db import ArchiveDatabase, check_not_newer, connect, open_db
 from archive.errors import (
     ArchiveError,
@@ -37,7 +38,9 @@ def open_archive(
     arsip can be read. Otherwise the archive is opened for writing: created when
     missing (``create``; an empty file becomes an archive too) and upgraded to this
     arsip's schema (``upgrade``; without it the file is left as it is, for commands
-    that only write tables every version has).
+    that only write tables every version has). Upgrading also tags every article again
+    when its place tags were made with another gazetteer than the one this arsip ships
+    (``archive.places.refresh``; how many: ``Archive.places_retagged``, else None).
 
     Raises ``ArchiveMissing``, ``NotSQLiteFile``, ``NotAnArchive``, ``NewerArchive``
     (writing only) and ``ArchiveReadOnly`` (writing only), all ``ArchiveError``."""
@@ -72,11 +75,16 @@ def _open_for_writing(path: Path, *, create: bool, upgrade: bool) -> Archive:
         except OSError as error:
             raise ArchiveReadOnly(path, error.strerror or str(error)) from None
         _check_directory(path)
+    retagged = None
     try:
         db = open_db(path) if upgrade else ArchiveDatabase(connect(path, autocommit=True))
+        if upgrade:  # tags made with another gazetteer: tagged again, like a migration
+            retagged = places.refresh(db)
     except sqlite3.DatabaseError as error:
         raise ArchiveError(f"cannot open {path}: {error}", path) from None
-    return Archive(path, db, readonly=False)
+    arch = Archive(path, db, readonly=False)
+    arch.places_retagged = retagged
+    return arch
 
 
 def _check_directory(path: Path) -> None:

@@ -308,11 +308,14 @@ class ArticleFilter:
     ``since`` is inclusive and ``until`` exclusive, both UTC instants as returned by
     ``parse_when`` (an article without a publication time is left out when either is
     set). ``portals`` and ``sections`` match exactly, sections ignoring case.
-    ``query`` is in the search language.
+    ``places`` are place codes (``36.74``): an article about one of them or about a
+    place within it (``archive.places.place_clause``). ``query`` is in the search
+    language.
     """
 
     portals: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
     since: str | None = None
     until: str | None = None
     query: str | None = None
@@ -336,6 +339,12 @@ class ArticleFilter:
             marks = ", ".join("?" for _ in self.sections)
             clauses.append(f"{alias}.section COLLATE NOCASE IN ({marks})")
             params.extend(self.sections)
+        if self.places:
+            from archive.places import place_clause
+
+            clause, values = place_clause(self.places, alias)
+            clauses.append(clause)
+            params.extend(values)
         if self.since:
             clauses.append(f"{alias}.published_at >= ?")
             params.append(self.since)
@@ -525,7 +534,9 @@ def article_record(db: sqlite_utils.Database, article_id: int) -> dict[str, Any]
     - ``cluster``: the other articles with the same ``cluster_id`` (``id``, ``portal``,
       ``published_at``, ``published_local``, ``published_has_time``, ``title``,
       ``url``), earliest first;
-    - ``copies``: articles whose ``duplicate_of`` is this one (same fields).
+    - ``copies``: articles whose ``duplicate_of`` is this one (same fields);
+    - ``places``: the Banten places it is about, best first (``code``, ``place``,
+      ``score``, ``role``; see ``archive.places``).
     """
     (article,) = _rows(db.execute("SELECT * FROM articles WHERE id = ?", [article_id]))
     booleans(article)
@@ -562,4 +573,7 @@ def article_record(db: sqlite_utils.Database, article_id: int) -> dict[str, Any]
             f"SELECT {related} FROM articles WHERE duplicate_of = ? ORDER BY id", [article_id]
         )
     )
+    from archive.places import article_tags
+
+    article["places"] = article_tags(db, article_id)
     return article

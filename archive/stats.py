@@ -23,6 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.export import MissingExtra
+from archive.places import place_counts
 from archive.search import ArticleFilter
 from archive.times import JAKARTA, local_value, parse_instant, zone
 
@@ -67,7 +68,8 @@ def article_stats(
          "per_section": [{"portal", "section", "articles"}],
          "per_day": [{"day": "YYYY-MM-DD", "portal", "articles"}],
          "per_period": {"by", "group", "periods": [...], "groups": [...],
-                        "counts": [{"period", "group", "articles"}]}}
+                        "counts": [{"period", "group", "articles"}]},
+         "per_place": [{"code", "place", "articles"}]}  # archive.places.place_counts
 
     ``first_published``/``last_published`` are UTC instants, their ``_local`` forms the
     portal's local time with offset (the bare day when the page gave only a day);
@@ -120,6 +122,7 @@ def article_stats(
             " ORDER BY day, a.portal"
         ),
         "per_period": _per_period(per_group_day, where, by=by, group=group, utc=utc),
+        "per_place": place_counts(db, source, conditions, params),
     }
 
 

@@ -5,8 +5,8 @@ by ``archive.cluster_placement``, raw pages kept by ``archive.pages``.
 ``ArchiveWriter.store`` is the only way an article enters the database. It decides, in one
 transaction, whether the article is new, unchanged (only ``last_seen_at`` moves), updated
 (``revision`` + 1, the previous title and body kept in ``article_revisions``) or a copy
-of an article already stored under another URL (``duplicate_of``), and places it in its
-near-duplicate cluster (``cluster_id``). ``ArchiveWriter.store_many`` does the same for a
+of an article already stored under another URL (``duplicate_of``), places it in its
+near-duplicate cluster (``cluster_id``) and keeps its place tags (``archive.places``). ``ArchiveWriter.store_many`` does the same for a
 batch in one transaction, each article still all-or-nothing (a savepoint each).
 """
 
@@ -32,6 +32,7 @@ from archive.dedup import (
 )
 from archive.memory.runlog import run_log_columns
 from archive.pages import RawPages
+from archive.places import tags_for, write_tags
 from archive.text import valid_record
 from archive.times import utc_now
 
@@ -235,6 +236,8 @@ class ArchiveWriter(ClusterPlacement, RawPages):
                 outcome = self._update(article_id, row, signature, seen_at, run_id, correct_fields)
                 if outcome == Outcome.UPDATED:
                     indexed.append(article_id)
+            if outcome != Outcome.UNCHANGED:  # the same title and text keep their places
+                write_tags(self.db, article_id, tags_for(record))
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO article_urls (url_key, url, article_id, first_seen_at)"
                 " VALUES (?, ?, ?, ?)",

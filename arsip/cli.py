@@ -397,6 +397,12 @@ cli.add_command(explain)
 cli.add_command(clean)
 
 
+# -- place tags (arsip/cli_places.py) -------------------------------------------------
+from arsip.cli_places import places  # noqa: E402
+
+cli.add_command(places)
+
+
 # -- the crawler's memory (archive/cli_memory.py) ------------------------------------
 from arsip.cli_memory import forget, memory  # noqa: E402
 

@@ -60,6 +60,9 @@ def filter_options(func: Callable) -> Callable:
                      help="Only this portal (repeatable)."),
         click.option("--section", "sections", multiple=True, metavar="NAME",
                      help="Only this section, any case (repeatable)."),
+        click.option("--place", "places", multiple=True, metavar="PLACE",
+                     help="Only articles about this Banten place or a place in it: code, "
+                          "official or short name, any case (repeatable; `arsip places`)."),
         click.option("--since", metavar="DATE",
                      help="Published on or after (YYYY-MM-DD or ISO 8601; WIB unless --utc)."),
         click.option("--until", metavar="DATE",
@@ -81,6 +84,7 @@ def build_filter(
     until: str | None,
     utc: bool,
     query: str | None = None,
+    places: tuple[str, ...] = (),
 ) -> ArticleFilter:
     """Check the user's filters and turn them into an ``ArticleFilter``; every problem
     is a click usage error (exit code 2) naming the option."""
@@ -94,6 +98,7 @@ def build_filter(
                 f"unknown portal {', '.join(map(repr, unknown))} (known: {', '.join(known)})",
                 param_hint="'--portal'",
             )
+    codes = _place_codes(arch, places)
     bounds: dict[str, str | None] = {}
     for name, value in (("since", since), ("until", until)):
         try:
@@ -102,13 +107,41 @@ def build_filter(
             raise click.BadParameter(str(error), param_hint=f"'--{name}'") from None
     try:
         return ArticleFilter(
-            portals=portals, sections=sections, query=query,
+            portals=portals, sections=sections, places=codes, query=query,
             since=bounds["since"], until=bounds["until"],
         )  # fmt: skip
     except QuerySyntaxError as error:
         raise click.BadParameter(str(error), param_hint="'QUERY'") from None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="'--since'/'--until'") from None
+
+
+def _place_codes(arch: Archive, places: tuple[str, ...]) -> tuple[str, ...]:
+    """The codes of the ``--place`` values; an unknown or ambiguous one is a usage
+    error, an archive without place tags the command's error. Tags made with another
+    gazetteer than the one shipped are used, with a note on stderr."""
+    if not places:
+        return ()
+    from archive.places.gazetteer import resolve_place
+
+    try:
+        codes = tuple(resolve_place(place).code for place in places)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--place'") from None
+    state = arch.places_state()
+    if state["tagged_version"] is None:
+        raise click.ClickException(
+            f"{arch.path} has no place tags yet (an older arsip wrote it): "
+            f"run `arsip places --retag --db {arch.path}` once"
+        )
+    if not state["current"]:
+        click.echo(
+            f"note: {arch.path}'s place tags were made with gazetteer "
+            f"{state['tagged_version']}, this arsip ships {state['version']}: "
+            "`arsip places --retag` (or any crawl) tags them again",
+            err=True,
+        )
+    return codes
 
 
 def quiet_broken_pipe(func: Callable) -> Callable:
@@ -200,7 +233,8 @@ under a second on a large archive; many OR-ed short prefixes can take minutes.""
 @quiet_broken_pipe
 def search(
     query: str, db_path: Path, portals: tuple[str, ...], sections: tuple[str, ...],
-    since: str | None, until: str | None, utc: bool, limit: int, time_limit: float,
+    places: tuple[str, ...], since: str | None, until: str | None, utc: bool, limit: int,
+    time_limit: float,
     fmt: str,
 ) -> None:  # fmt: skip
     """Full-text search over titles and bodies, best matches first (bm25, title
@@ -220,10 +254,11 @@ def search(
     Example:
         arsip search '"andra soni" -influencer' --db news.db
         arsip search 'banjir OR hujan' --since 2025-09-01 --format json --db news.db
+        arsip search banjir --place Tangsel --place "Kab. Tangerang" --db news.db
     """
     with open_archive(db_path, readonly=True) as arch:
         where = build_filter(arch, portals=portals, sections=sections, since=since,
-                             until=until, utc=utc, query=query)  # fmt: skip
+                             until=until, utc=utc, query=query, places=places)  # fmt: skip
         try:
             rows = arch.search(query, where=where, limit=limit, time_limit=time_limit)
         except SearchTimeLimit as stopped:
@@ -271,6 +306,13 @@ def _article_text(article: dict[str, Any]) -> str:
         line("editor", article["editor"]),
         line("dateline", article["dateline"]),
         line("tags", ", ".join(article["tags"] or [])),
+        line(
+            "places",
+            ", ".join(
+                f"{p['place']} ({p['code']}, {p['role']} {p['score']})"
+                for p in article.get("places") or []
+            ),
+        ),  # fmt: skip
         line(
             "press release", article["press_release_phrase"] if article["press_release"] else None
         ),
@@ -347,7 +389,8 @@ def show(article: str, db_path: Path, fmt: str) -> None:
 @quiet_broken_pipe
 def export(
     query: str | None, db_path: Path, portals: tuple[str, ...], sections: tuple[str, ...],
-    since: str | None, until: str | None, utc: bool, fmt: str, output: Path | None,
+    places: tuple[str, ...], since: str | None, until: str | None, utc: bool, fmt: str,
+    output: Path | None,
 ) -> None:  # fmt: skip
     """Write every article (or those matching QUERY and the filters) with all its
     columns, oldest first, streaming: memory stays flat for any archive size. A
@@ -357,6 +400,7 @@ def export(
     Example:
         arsip export --portal tangselpos --since 2025-09-01 --db news.db > articles.csv
         arsip export banjir --format parquet -o banjir.parquet --db news.db
+        arsip export --place 36.02 --format jsonl -o lebak.jsonl --db news.db
     """
     from archive.export import write_csv, write_jsonl, write_parquet
 
@@ -368,7 +412,7 @@ def export(
         )
     with open_archive(db_path, readonly=True) as arch:
         where = build_filter(arch, portals=portals, sections=sections, since=since,
-                             until=until, utc=utc, query=query)  # fmt: skip
+                             until=until, utc=utc, query=query, places=places)  # fmt: skip
         columns = arch.columns()
         names = [name for name, _ in columns]
         show_progress = sys.stderr.isatty()
@@ -437,20 +481,22 @@ def _counted(
 @click.option("--rolling", type=COUNT, metavar="N",
               help="Plot the mean of the last N periods instead of each period's count.")  # fmt: skip
 def stats(
-    db_path: Path, portals: tuple[str, ...], sections: tuple[str, ...], since: str | None,
-    until: str | None, utc: bool, by: str, group: str, fmt: str, plot: Path | None,
-    rolling: int | None,
+    db_path: Path, portals: tuple[str, ...], sections: tuple[str, ...],
+    places: tuple[str, ...], since: str | None, until: str | None, utc: bool, by: str,
+    group: str, fmt: str, plot: Path | None, rolling: int | None,
 ) -> None:  # fmt: skip
-    """Articles per portal and per section, then per day, week or month (local days,
-    WIB; UTC with --utc) of each portal or section, empty periods as zero. The table
-    keeps within 100 columns: groups that do not fit are summed as `other`. Times are
-    the portal's local time.
+    """Articles per portal, per section, per Banten place (an article about a kecamatan
+    counts for its regency or city and the province too), then per day, week or month
+    (local days, WIB; UTC with --utc) of each portal or section, empty periods as zero.
+    The table keeps within 100 columns: groups that do not fit are summed as `other`.
+    Times are the portal's local time.
 
     \b
     Example:
         arsip stats --since 2025-09-01 --db news.db
         arsip stats --by week --group section --db news.db
         arsip stats --plot per-day.png --rolling 7 --db news.db
+        arsip stats --place "Kota Serang" --db news.db
     """
     from archive.stats import period_table, plot_per_period
 
@@ -462,7 +508,7 @@ def stats(
         )
     with open_archive(db_path, readonly=True) as arch:
         where = build_filter(arch, portals=portals, sections=sections, since=since,
-                             until=until, utc=utc)  # fmt: skip
+                             until=until, utc=utc, places=places)  # fmt: skip
         facts = arch.stats(where=where, utc=utc, by=by, group=group)
     if plot is not None:
         days = "UTC days" if utc else "local days"
@@ -491,6 +537,11 @@ def stats(
         click.echo()
         click.echo(tabulate([list(r.values()) for r in facts["per_section"]],
                             headers=["portal", "section", "articles"]))  # fmt: skip
+        if facts["per_place"]:
+            click.echo()
+            click.echo(tabulate([list(r.values()) for r in facts["per_place"]],
+                                headers=["code", "place", "articles"],
+                                disable_numparse=[0]))  # codes are no numbers  # fmt: skip
         click.echo()
         headers, rows, folded = period_table(facts["per_period"])
         click.echo(tabulate(rows, headers=headers))

@@ -96,6 +96,13 @@ class Article:
     word_count: int = 0
     """Number of words (``\\w+`` tokens) in ``body``."""
 
+    places: list[dict[str, Any]] = field(default_factory=list)
+    """The Banten places the article is about, best first: ``{"code": "36.74", "score":
+    8, "role": "dateline"}`` (the official region code, a score from 1, one passing
+    mention, to 11, and where the place counts most: ``dateline``, ``title``, ``lead``
+    or ``body``). Read from the title, dateline and body by ``archive.places.tagger``
+    during normalisation; stored in the archive's ``article_places``."""
+
     content_hash: str | None = None
     """SHA-256 (hex) of the normalised body (case, whitespace and punctuation folded):
     equal for the same text under any URL."""

@@ -1,14 +1,15 @@
-"""Normalisation: date strings to instants, counts and hashes."""
+"""Normalisation: date strings to instants, counts, hashes and place tags."""
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, time
 from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
+from archive.places.tagger import tag_places
 from archive.times import JAKARTA, parse_instant, to_local_iso, to_utc_iso, zone
 from crawler.extract.datehints import EVIDENCE_ONLY, plausible
 from crawler.extract.dates import ParsedDate, find_body_date, parse_date
@@ -120,8 +121,9 @@ def _evidence(article: Article, timezone: str, now: datetime) -> tuple[list[date
 def normalise_article(
     article: Article, timezone: str = JAKARTA, *, keep_page_offset: bool = False
 ) -> Article:
-    """The normalisation stage: published_* fields, modified_at, word count (the archive
-    computes ``content_hash`` when it stores the article).
+    """The normalisation stage: published_* fields, modified_at, word count, and the
+    Banten places the article is about (``places``; the archive computes
+    ``content_hash`` when it stores the article).
 
     ``timezone`` is the portal's zone, used for times printed without one and for
     ``published_local``. With ``keep_page_offset`` (pages of no declared portal),
@@ -130,6 +132,9 @@ def normalise_article(
     published = publication_date(article, timezone)
     updates: dict = {
         "word_count": len(_WORD.findall(article.body or "")),
+        "places": [
+            asdict(tag) for tag in tag_places(article.title, article.dateline, article.body)
+        ],
     }
     if published:
         updates.update(
