@@ -118,7 +118,8 @@ def _csv_rows(items: list[Release]) -> list[list[object]]:
 @quiet_broken_pipe
 def releases(
     query: str | None, db_path: Path, portals: tuple[str, ...], sections: tuple[str, ...],
-    since: str | None, until: str | None, utc: bool, min_portals: int, limit: int, fmt: str,
+    places: tuple[str, ...], since: str | None, until: str | None, utc: bool,
+    min_portals: int, limit: int, fmt: str,
 ) -> None:  # fmt: skip
     """Press releases and republished stories (near-duplicate clusters, exact copies
     included), newest first: the original (the earliest publication; a republication
@@ -136,7 +137,7 @@ def releases(
     """
     with open_archive(db_path, readonly=True) as arch:
         where = build_filter(arch, portals=portals, sections=sections, since=since,
-                             until=until, utc=utc, query=query)  # fmt: skip
+                             until=until, utc=utc, query=query, places=places)  # fmt: skip
         found = arch.releases(where=where, min_portals=min_portals, limit=limit)
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in found], ensure_ascii=False, indent=2))
