@@ -98,7 +98,7 @@ class StallWatch:
     callback, a store), as ``arsip/longest_stall_ms`` in the run's stats: a tick every
     ``INTERVAL`` seconds, and how late the latest came. Downloads, timeouts and stores
     all wait while the reactor is held; a sitemap's 50,000 entries are weighed in
-    slices (``crawler.spiders.portal.SITEMAP_SLICE``) so that it never is for long."""
+    slices (``crawler.spiders.sitemaps.SITEMAP_SLICE``) so that it never is for long."""
 
     INTERVAL = 0.1
 
