@@ -474,7 +474,7 @@ def _counted(
 @click.option("--by", type=click.Choice(PERIODS), default="day", show_default=True,
               help="Count per local day, ISO week or month.")  # fmt: skip
 @click.option("--group", type=click.Choice(list(GROUPS)), default="portal", show_default=True,
-              help="One column (one plot line) per portal or per section.")  # fmt: skip
+              help="One column (one plot line) per portal, section, or place (regency or city).")  # fmt: skip
 @output_options("table", "json")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png",
               help="Also draw the counts per period into a PNG (needs the `plot` extra).")  # fmt: skip
