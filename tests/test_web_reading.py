@@ -210,3 +210,22 @@ def test_the_places_facet_selects_the_articles_about_a_place(site):
     heading = driver.find_element(By.TAG_NAME, "h3").text
     assert heading.startswith("3 rows") and "about Kabupaten Lebak" in heading, heading
     driver.save_screenshot(str(site[3] / "places-facet-selected.png"))
+
+
+def test_places_by_name_and_a_clear_error_for_an_unknown_one(site):
+    base, ids, _, _ = site
+    lebak = get_json(f"{base}/archive/articles.json?_place=Kab.+Lebak&_shape=array&_col=id")
+    assert {r["id"] for r in lebak} >= {ids["release"], ids["rewrite"], ids["copy"]}
+    assert ids["accented"] not in {r["id"] for r in lebak}
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{base}/archive/articles?_place=Atlantis", timeout=10)
+    assert refused.value.code == 400 and "no Banten place" in refused.value.read().decode()
+    refused.value.close()
+
+
+def test_an_articles_row_page_links_to_its_reading_page(site):
+    _, ids, _, _ = site
+    driver = open_page(site, f"/archive/articles/{ids['copy']}", "row")
+    (link,) = hrefs(driver, "a.read-link")
+    assert link.endswith(f"/article/{ids['copy']}")
+    assert texts(driver, "td.col-authors") == ["Siti Rahma"]  # names, not JSON
