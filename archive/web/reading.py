@@ -64,7 +64,8 @@ class Member:
     lag: str | None
     """After the original (None for the original itself)."""
     edits: Edits
-    """What it has that the article read has not, word by word."""
+    """How it differs from the article read, word by word (``cut``: words of the
+    article read it has not)."""
 
 
 @dataclass(frozen=True)
