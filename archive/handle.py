@@ -192,7 +192,7 @@ class Archive:
     ) -> dict[str, Any]:
         """Articles per portal, per section, per local day (UTC days with ``utc``), and
         per period ``by`` (``day``, ``week``, ``month``) of each ``group`` (``portal``,
-        ``section``: ``archive.stats.GROUPS``); see ``archive.stats.article_stats``."""
+        ``section``, ``place``: ``archive.stats.GROUPS``); see ``archive.stats.article_stats``."""
         from archive.stats import GROUPS, PERIODS, article_stats
 
         if by not in PERIODS or group not in GROUPS:

@@ -223,12 +223,20 @@ def releases(
         """,
         [*params, min_portals, -1 if limit is None else limit],
     ).fetchall()
-    result = []
-    for (cluster_id,) in found:
-        cursor = db.execute(
-            f"SELECT {_SELECT} FROM articles WHERE cluster_id = ? ORDER BY id", [cluster_id]
-        )
-        names = [c[0] for c in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        result.append(release(rows, cluster_id))
-    return result
+    return [release(cluster_rows(db, cluster_id), cluster_id) for (cluster_id,) in found]
+
+
+def cluster_rows(db: sqlite_utils.Database, cluster_id: int) -> list[dict[str, Any]]:
+    """The articles of a cluster, as ``release`` reads them (bodies included)."""
+    cursor = db.execute(
+        f"SELECT {_SELECT} FROM articles WHERE cluster_id = ? ORDER BY id", [cluster_id]
+    )
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def release_of(db: sqlite_utils.Database, cluster_id: int) -> Release | None:
+    """The release of one cluster (``articles.cluster_id``); None when no article has
+    that cluster."""
+    rows = cluster_rows(db, cluster_id)
+    return release(rows, cluster_id) if rows else None

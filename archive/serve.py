@@ -57,8 +57,11 @@ order by a.published_at is null, a.published_at, a.id
 """.strip(),
     },
     "largest_clusters": {
-        "title": "Largest near-duplicate clusters",
-        "description": "Clusters with articles from several portals, largest first.",
+        "title": "Releases run by several portals",
+        "description": (
+            "Near-duplicate clusters with articles from two portals or more, those "
+            "spanning most portals first; a cluster_id opens the release's page."
+        ),
         "sql": """
 select cluster_id, count(*) as articles, count(distinct portal) as portals,
        group_concat(distinct portal) as portal_names,
@@ -68,7 +71,7 @@ select cluster_id, count(*) as articles, count(distinct portal) as portals,
 from articles a
 where cluster_id is not null
 group by cluster_id
-having count(*) > 1
+having count(distinct portal) >= 2
 order by portals desc, articles desc, first_published
 """.strip(),
     },
@@ -103,12 +106,15 @@ order by revision
 }
 
 
-def metadata() -> dict[str, Any]:
+def metadata(hidden: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     """Datasette metadata (0.65 ``metadata.json`` layout) for an archive served under
-    the name ``archive``."""
-    return {
+    the name ``archive``; the tables ``hidden`` are left out of the lists."""
+    served = {
         "title": "arsip",
-        "description": "Archive of Indonesian regional news, read-only.",
+        "description_html": (
+            'Archive of Indonesian regional news, read-only: <a href="/archive/articles">'
+            'the articles</a>, <a href="/releases">who ran which press release</a>.'
+        ),
         "databases": {
             DATABASE_NAME: {
                 "description": "Articles once each, with their URLs, history and clusters.",
@@ -116,8 +122,9 @@ def metadata() -> dict[str, Any]:
                     "articles": {
                         "title": "Articles",
                         "description": (
-                            "One row per article. Search folds case and diacritics; "
-                            "facets show portal, section, tags and the local day."
+                            "One row per article; a title opens it to read. Search folds "
+                            "case and diacritics; facets show portal, section, the local "
+                            "day, the Banten places articles are about, and tags."
                         ),
                         "fts_table": "articles_fts",
                         "fts_pk": "id",
@@ -128,6 +135,7 @@ def metadata() -> dict[str, Any]:
                             "portal",
                             "section",
                             {"local_day": "published_local"},
+                            {"place": "id"},
                             {"array": "tags"},
                         ],
                         "columns": ARTICLE_COLUMNS,
@@ -154,6 +162,14 @@ def metadata() -> dict[str, Any]:
                             "replaced_at": "When a changed version replaced it, UTC.",
                         },
                     },
+                    "places": {
+                        "title": "Banten places",
+                        "description": (
+                            "The gazetteer articles are tagged with: the province, its "
+                            "regencies and cities, their kecamatan (kode wilayah)."
+                        ),
+                        "label_column": "name",
+                    },
                     "crawl_runs": {
                         "title": "Crawl runs",
                         "description": "One row per portal per crawl, with its counts.",
@@ -176,6 +192,9 @@ def metadata() -> dict[str, Any]:
             }
         },
     }
+    tables = served["databases"][DATABASE_NAME]["tables"]
+    tables.update({name: {"hidden": True} for name in hidden if name not in tables})
+    return served
 
 
 SETTINGS = {
@@ -187,111 +206,44 @@ SETTINGS = {
 }
 
 
-def _local_day_facet_class() -> type:
-    """A Datasette facet on the date part of a text column (``YYYY-MM-DD...``),
-    selecting with ``column__startswith=day``: local days, unlike the built-in date
-    facet. Built lazily so that importing this module does not import Datasette."""
-    from datasette.database import QueryInterrupted
-    from datasette.facets import DateFacet
-    from datasette.utils import (
-        escape_sqlite,
-        path_with_added_args,
-        path_with_removed_args,
-    )
-
-    class LocalDayFacet(DateFacet):
-        type = "local_day"
-
-        async def suggest(self) -> list:
-            return []
-
-        async def facet_results(self) -> tuple[list, list]:
-            results: list = []
-            timed_out: list = []
-            args = dict(self.get_querystring_pairs())
-            size = self.get_facet_size()
-            for source_and_config in self.get_configs():
-                config = source_and_config["config"]
-                column = config.get("column") or config["simple"]
-                day = f"substr({escape_sqlite(column)}, 1, 10)"
-                sql = (
-                    f"select {day} as value, count(*) as count from ({self.sql})"
-                    f" where {escape_sqlite(column)} is not null"
-                    f" group by value order by value desc limit {size + 1}"
-                )
-                try:
-                    rows = await self.ds.execute(
-                        self.database, sql, self.params, truncate=False,
-                        custom_time_limit=self.ds.setting("facet_time_limit_ms"),
-                    )  # fmt: skip
-                except QueryInterrupted:
-                    timed_out.append(column)
-                    continue
-                key = f"{column}__startswith"
-                values = []
-                for row in rows.rows[:size]:
-                    selected = args.get(key) == row["value"]
-                    toggle = (path_with_removed_args if selected else path_with_added_args)(
-                        self.request, {key: row["value"]}
-                    )
-                    values.append(
-                        {
-                            "value": row["value"],
-                            "label": row["value"],
-                            "count": row["count"],
-                            "toggle_url": self.ds.absolute_url(self.request, toggle),
-                            "selected": selected,
-                        }
-                    )
-                results.append(
-                    {
-                        "name": column,
-                        "type": self.type,
-                        "results": values,
-                        "hideable": source_and_config["source"] != "metadata",
-                        "toggle_url": path_with_removed_args(
-                            self.request, {"_facet_local_day": column}
-                        ),
-                        "truncated": len(rows) > size,
-                    }
-                )
-            return results, timed_out
-
-    return LocalDayFacet
-
-
-class _Plugin:
-    """arsip's Datasette hooks, registered once per process."""
-
-    def __init__(self) -> None:
-        from datasette import hookimpl
-
-        facet_class = _local_day_facet_class()
-
-        class Hooks:
-            @staticmethod
-            @hookimpl
-            def register_facet_classes() -> list:
-                return [facet_class]
-
-        self.hooks = Hooks
+TEMPLATES = Path(__file__).parent / "web" / "templates"
+"""arsip's pages and the Datasette templates it overrides (``archive.web``)."""
+VISIBLE_TABLES = ("articles", "article_urls", "article_revisions", "places", "crawl_runs")
+"""The tables a reader is shown; every other table is the archive's own workings."""
 
 
 def _register_plugin() -> None:
     from datasette.plugins import pm
 
     if pm.get_plugin("arsip") is None:
-        pm.register(_Plugin().hooks, name="arsip")
+        from archive.web import plugin
+
+        pm.register(plugin, name="arsip")
+
+
+def hidden_tables(path: Path) -> list[str]:
+    """The archive's tables a reader is not shown: all but ``VISIBLE_TABLES`` (the
+    crawler's memory, raw pages, MinHash bands, the full-text index, place tags...)."""
+    from archive.db import connect
+
+    conn = connect(path, readonly=True)
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    finally:
+        conn.close()
+    return sorted(n for n in names if n not in VISIBLE_TABLES and not n.startswith("sqlite_"))
 
 
 def make_datasette(path: Path) -> Any:
     """A Datasette instance serving ``path`` read-only (``mode=ro``) as ``/archive``
-    with arsip's metadata and facets."""
+    with arsip's metadata, facets, templates and pages (``archive.web``)."""
     from datasette.app import Datasette
     from datasette.database import Database
 
     _register_plugin()
-    ds = Datasette(metadata=metadata(), settings=SETTINGS)
+    ds = Datasette(metadata=metadata(hidden_tables(path)), settings=SETTINGS,
+                   template_dir=str(TEMPLATES))  # fmt: skip
+    ds.remove_database("_memory")  # Datasette's empty scratch database: nothing to read
     # is_mutable: opened mode=ro (sees a crawl's commits), not immutable=1; Datasette
     # writes nothing through it (no write plugin, no write API in 0.65).
     ds.add_database(Database(ds, path=str(path), is_mutable=True), name=DATABASE_NAME)

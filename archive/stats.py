@@ -1,5 +1,5 @@
 """Counting the archive: articles per portal, per section and per period (day, ISO
-week, month) of a grouping (portal, section), as tables that fit a terminal and as a
+week, month) of a grouping (portal, section, place), as tables that fit a terminal and as a
 plot.
 
 Days are calendar days in the portal's own time (the date part of
@@ -8,8 +8,10 @@ published at 06:00 WIB belongs to that morning, not to the previous UTC evening.
 story the page gave only a day for counts on that day.
 
 A grouping is one entry of ``GROUPS``: the SQL that names an article's group, and the
-tables to join for it. Adding one there (a place: a join to the articles' places)
-adds it to ``arsip stats --group``, the JSON and the plot.
+tables to join for it. Adding one there adds it to ``arsip stats --group``, the JSON
+and the plot. Grouped by place, an article counts for each regency or city it is about
+(about a kecamatan: its regency or city), for ``Banten`` when it is about the province
+alone, and ``(no place)`` otherwise.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any
 import sqlite_utils
 
 from archive.export import MissingExtra
-from archive.places import place_counts
+from archive.places import has_places, place_counts
+from archive.places.tagger import ABOUT
 from archive.search import ArticleFilter
 from archive.times import JAKARTA, local_value, parse_instant, zone
 
@@ -38,9 +41,26 @@ class Grouping:
     join: str = ""
 
 
+_REGIONS = f"""
+    SELECT article_id, substr(code, 1, 5) AS region FROM article_places
+    WHERE score >= {ABOUT:d} AND length(code) >= 5
+    UNION
+    SELECT article_id, code FROM article_places p
+    WHERE score >= {ABOUT:d} AND length(code) = 2 AND NOT EXISTS (
+        SELECT 1 FROM article_places q
+        WHERE q.article_id = p.article_id AND q.score >= {ABOUT:d} AND length(q.code) >= 5)
+"""
+"""Each article's regencies and cities (an article about a kecamatan is about its
+regency or city), or the province for one about Banten alone."""
+
 GROUPS: dict[str, Grouping] = {
     "portal": Grouping("a.portal"),
     "section": Grouping("coalesce(a.section, '(no section)')"),
+    # Short enough that a few fit beside each other: "Kab. Lebak", "Kota Serang".
+    "place": Grouping(
+        "coalesce(replace(pl.name, 'Kabupaten ', 'Kab. '), r.region, '(no place)')",
+        f"LEFT JOIN ({_REGIONS}) r ON r.article_id = a.id LEFT JOIN places pl ON pl.code = r.region",
+    ),
 }
 """``arsip stats --group``: the one place a grouping is declared."""
 
@@ -102,6 +122,8 @@ def article_stats(
         for end in ("first", "last"):
             row[f"{end}_published_local"] = _local_at(db, row["portal"], row[f"{end}_published"])
     grouping = GROUPS[group]
+    if group == "place" and not has_places(db):  # an older archive, opened read-only
+        grouping = Grouping("'(no place)'")
     per_group_day = db.execute(
         f"SELECT {day} AS day, {grouping.expr} AS grp, count(*) FROM {source} {grouping.join}"
         f" WHERE {conditions} AND {day} IS NOT NULL GROUP BY day, grp",

@@ -474,7 +474,7 @@ def _counted(
 @click.option("--by", type=click.Choice(PERIODS), default="day", show_default=True,
               help="Count per local day, ISO week or month.")  # fmt: skip
 @click.option("--group", type=click.Choice(list(GROUPS)), default="portal", show_default=True,
-              help="One column (one plot line) per portal or per section.")  # fmt: skip
+              help="One column (one plot line) per portal, section, or place (regency or city).")  # fmt: skip
 @output_options("table", "json")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png",
               help="Also draw the counts per period into a PNG (needs the `plot` extra).")  # fmt: skip
@@ -561,9 +561,12 @@ def stats(
               help="Address to bind; 0.0.0.0 exposes the archive to the network.")  # fmt: skip
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
 def serve(db_path: Path, host: str, port: int) -> None:
-    """Browse and search the archive in Datasette, read-only, until stopped (Ctrl-C).
-    Tables are described, articles searchable, faceted by portal, section, tag and
-    day, with stored queries: who ran a release, articles per day, revisions.
+    """Read, browse and search the archive in Datasette, read-only, until stopped
+    (Ctrl-C). Each article reads as an article (/article/ID: its text, places, the
+    other versions of its release with word diffs, revisions); /releases and
+    /release/ID show who ran which press release, when, with a timeline. The articles
+    list is searchable, faceted by portal, section, local day, place and tag; stored
+    queries answer who ran a release, articles per day, revisions.
 
     \b
     Example:

@@ -19,8 +19,8 @@ from crawler.mirror.generated import generate_articles
 from crawler.mirror.server import MirrorServer
 from crawler.mirror.tangselpos import build_site, load_articles
 from tests.conftest import ROOT, run_cli
+from tests.serving import free_port, get_json
 from tests.test_crash_crawl import SlowSite, stored_articles
-from tests.test_serve import free_port, get_json
 
 ARSIP = Path(sys.executable).with_name("arsip")
 # One snapshot: the archive's articles, those of them without a URL row (a half-written

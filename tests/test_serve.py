@@ -1,39 +1,17 @@
-"""arsip serve: Datasette over the archive, read-only, checked over real HTTP and in a
-real headless browser (Debian chromium)."""
+"""arsip serve: Datasette over the archive, read-only, checked over real HTTP (its pages
+in a real headless browser: test_web_reading.py)."""
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from arsip.cli_analyst import serve as serve_command
 from tests.archives import build_analyst_archive, file_digest
-from tests.conftest import ROOT
-
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get_json(url: str):
-    with urllib.request.urlopen(url, timeout=10) as answer:
-        return json.load(answer)
+from tests.serving import get_json, serving
 
 
 @pytest.fixture(scope="module")
@@ -42,33 +20,8 @@ def server(mirror, tmp_path_factory):
     path = tmp_path_factory.mktemp("serve") / "news.db"
     ids = build_analyst_archive(path, mirror.url)
     before = file_digest(path)
-    port = free_port()
-    arsip = Path(sys.executable).with_name("arsip")
-    process = subprocess.Popen(
-        [str(arsip), "serve", "--db", str(path), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            if process.poll() is not None:
-                pytest.fail(f"arsip serve exited: {process.stderr.read()}")
-            try:
-                get_json(f"{base}/-/versions.json")
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("arsip serve did not answer within 15 s")
+    with serving(path) as base:
         yield base, ids
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
     assert file_digest(path) == before  # served read-only: the archive is untouched
 
 
@@ -139,47 +92,3 @@ def test_stored_queries_answer_the_analysts_questions(server):
 def test_serve_binds_loopback_by_default():
     host = next(p for p in serve_command.params if p.name == "host")
     assert host.default == "127.0.0.1"
-
-
-# Skipped on a contributor's machine without a browser, never in CI (.ci/run installs it).
-@pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"),
-    reason="needs Debian chromium and chromium-driver (apt-get install chromium chromium-driver)",
-)
-def test_search_a_word_through_the_web_page(server, tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    base, _ = server
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=1280,1600"):  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    try:
-        driver.set_page_load_timeout(30)
-        driver.get(f"{base}/archive/articles")
-        box = driver.find_element(By.CSS_SELECTOR, "input[name=_search]")
-        box.send_keys("banjir lebak", Keys.ENTER)
-        WebDriverWait(driver, 15).until(expected_conditions.url_contains("_search="))
-        WebDriverWait(driver, 15).until(
-            expected_conditions.text_to_be_present_in_element((By.TAG_NAME, "h3"), "banjir lebak")
-        )
-        heading = driver.find_element(By.TAG_NAME, "h3").text
-        assert heading.startswith('3 rows where search matches "banjir lebak"'), heading
-        cells = {c.text for c in driver.find_elements(By.CSS_SELECTOR, "td.col-title")}
-        assert cells == {
-            "Pemprov Banten Salurkan Bantuan untuk Korban Banjir Lebak",
-            "Bantuan Banjir Lebak Mulai Disalurkan",
-            "Salinan: Bantuan Banjir Lebak",
-        }
-        driver.save_screenshot(str(tmp_path / "search.png"))
-    finally:
-        driver.quit()

@@ -120,3 +120,23 @@ def test_stats_bad_input(archive):
         result = run_cli("stats", *args, "--db", str(path))
         assert result.returncode == 2 and message in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_stats_per_place_counts_regencies_and_cities_within_100_columns(archive):
+    facts = json.loads(stats(archive, "--group", "place", "--format", "json").stdout)
+    per = facts["per_period"]
+    assert per["group"] == "place"
+    totals: dict[str, int] = {}
+    for count in per["counts"]:
+        totals[count["group"]] = totals.get(count["group"], 0) + count["articles"]
+    # The Lebak flood release (three articles) is about Kabupaten Lebak; a story about
+    # Pamulang counts for its city, never for the kecamatan or the province beside it.
+    assert totals["Kab. Lebak"] >= 3
+    assert "Kota Tangerang Selatan" in totals and "Kecamatan Pamulang" not in totals
+    assert "(no place)" in totals
+    per_place = {r["code"]: r["articles"] for r in facts["per_place"]}
+    assert totals["Kota Tangerang Selatan"] == per_place["36.74"]
+    text = stats(archive, "--group", "place").stdout
+    assert max(map(len, text.splitlines())) <= 100
+    header = next(line for line in text.splitlines() if line.startswith("day "))
+    assert "Kota Tangerang Selatan" in header and header.split()[-1] == "total"

@@ -1,0 +1,237 @@
+"""arsip's Datasette hooks (Datasette 0.65 plugin hooks), registered by
+``archive.serve`` once per process:
+
+- ``register_routes``: ``/`` (the archive at a glance), ``/article/ID`` (an article as
+  it reads), ``/release/CLUSTER`` (who ran a release, when, and what each changed, with
+  its timeline), ``/releases`` (the newest releases, filtered);
+- ``render_cell``: in the articles table, a title links to its article page, a local
+  time reads ``2025-09-15 16:40 WIB`` (``(date only)`` for a day without a time),
+  authors and tags read as names; anywhere, a ``cluster_id`` links to its release;
+- ``filters_from_request``: ``_place=CODE`` (or a name) keeps the articles about that
+  place or a place within it;
+- ``extra_template_vars``: what arsip's templates need (the places of the listed
+  articles, the order of the tables);
+- ``register_facet_classes``: ``archive.web.facets``.
+
+Every page reads through Datasette's read-only connection (``Database.execute_fn``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import markupsafe
+import sqlite_utils
+from datasette import hookimpl
+from datasette.filters import FilterArguments
+from datasette.utils.asgi import BadRequest, NotFound, Response
+
+from archive.places.gazetteer import gazetteer, resolve_place
+from archive.places.tagger import ABOUT
+from archive.releases import release_of
+from archive.serve import DATABASE_NAME
+from archive.stored import string_list
+from archive.times import human_published
+from archive.web import reading
+from archive.web.facets import PLACE_ARG, facet_classes
+from archive.web.timeline import timeline_svg, undated
+
+ARTICLES = "articles"
+LIST_PLACES = 3
+"""Places shown per article in the articles list, best first."""
+TABLE_ORDER = ("articles", "article_urls", "article_revisions", "places", "crawl_runs")
+"""The tables a reader sees, in this order; the others are the archive's own workings
+(hidden: ``archive.serve.hidden_tables``)."""
+
+
+def _reader(datasette: Any) -> Any:
+    return datasette.get_database(DATABASE_NAME)
+
+
+async def _read(datasette: Any, fn: Callable[[sqlite_utils.Database], Any]) -> Any:
+    """``fn`` over the archive, on Datasette's read-only connection, in its thread."""
+
+    def run(conn: Any) -> Any:
+        return fn(sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False))
+
+    return await _reader(datasette).execute_fn(run)
+
+
+def _id(request: Any) -> int:
+    return int(request.url_vars["id"])
+
+
+async def _page(datasette: Any, request: Any, template: str, context: dict[str, Any]) -> Response:
+    urls = datasette.urls
+    context = {
+        "article_url": lambda n: urls.path(f"/article/{n}"),
+        "release_url": lambda n: urls.path(f"/release/{n}"),
+        "articles_url": urls.table(DATABASE_NAME, ARTICLES),
+        "releases_url": urls.path("/releases"),
+        **context,
+    }
+    return Response.html(await datasette.render_template(template, context, request=request))
+
+
+async def home(datasette: Any, request: Any) -> Response:
+    def facts(db: sqlite_utils.Database) -> dict[str, Any]:
+        articles, portals, first, last = db.execute(
+            "SELECT count(*), count(DISTINCT portal), min(published_at), max(published_at)"
+            " FROM articles"
+        ).fetchone()
+        return {"articles": articles, "portals": portals, "first": first, "last": last}
+
+    from archive.times import human_instant
+
+    found = await _read(datasette, facts)
+    found["first"], found["last"] = human_instant(found["first"]), human_instant(found["last"])
+    queries = await datasette.get_canned_queries(DATABASE_NAME, request.actor)
+    return await _page(datasette, request, "arsip-home.html", {
+        "facts": found, "queries": queries, "database": DATABASE_NAME,
+        "tables": [(t, datasette.urls.table(DATABASE_NAME, t)) for t in TABLE_ORDER],
+    })  # fmt: skip
+
+
+async def article_page(datasette: Any, request: Any) -> Response:
+    article_id = _id(request)
+    page = await _read(datasette, lambda db: reading.article(db, article_id))
+    if page is None:
+        raise NotFound(f"The archive has no article {article_id}.")
+    return await _page(datasette, request, "arsip-article.html", {
+        "page": page,
+        "place_url": lambda code: datasette.urls.table(DATABASE_NAME, ARTICLES)
+        + f"?{PLACE_ARG}={code}",
+        "row_url": datasette.urls.row(DATABASE_NAME, ARTICLES, str(article_id)),
+    })  # fmt: skip
+
+
+async def release_page(datasette: Any, request: Any) -> Response:
+    cluster_id = _id(request)
+    found = await _read(datasette, lambda db: release_of(db, cluster_id))
+    if found is None:
+        raise NotFound(f"The archive has no release (cluster) {cluster_id}.")
+    link = lambda n: datasette.urls.path(f"/article/{n}")  # noqa: E731
+    return await _page(datasette, request, "arsip-release.html", {
+        "release": found,
+        "timeline": markupsafe.Markup(timeline_svg(found, link)),
+        "undated": undated(found),
+    })  # fmt: skip
+
+
+async def releases_page(datasette: Any, request: Any) -> Response:
+    args = {key: request.args.get(key, "") for key in ("q", "portal", "place", "since", "until")}
+    try:
+        where = reading.release_filter(args)
+        min_portals = int(request.args.get("portals") or 1)
+    except (reading.BadFilter, ValueError) as error:
+        raise BadRequest(str(error)) from None
+    found = await _read(datasette, lambda db: reading.release_list(db, where,
+                                                                  min_portals=min_portals))  # fmt: skip
+    return await _page(datasette, request, "arsip-releases.html", {
+        "releases": found, "args": args, "min_portals": min_portals,
+        "shown": reading.RELEASES_SHOWN,
+    })  # fmt: skip
+
+
+@hookimpl
+def register_routes() -> list:
+    return [
+        (r"^/$", home),
+        (r"^/article/(?P<id>[0-9]+)$", article_page),
+        (r"^/release/(?P<id>[0-9]+)$", release_page),
+        (r"^/releases$", releases_page),
+    ]
+
+
+@hookimpl
+def register_facet_classes() -> list:
+    return facet_classes()
+
+
+def _column(row: Any, name: str) -> Any:
+    try:
+        return row[name]
+    except (IndexError, KeyError):
+        return None
+
+
+@hookimpl
+def render_cell(row: Any, value: Any, column: str, table: str | None, database: str,
+                datasette: Any) -> Any:  # fmt: skip
+    if database != DATABASE_NAME:
+        return None
+    if column == "cluster_id" and isinstance(value, int):
+        href = datasette.urls.path(f"/release/{value}")
+        return markupsafe.Markup('<a href="{}">{}</a>').format(href, value)
+    if table != ARTICLES:
+        return None
+    if column == "title" and value is not None and _column(row, "id") is not None:
+        href = datasette.urls.path(f"/article/{_column(row, 'id')}")
+        return markupsafe.Markup('<a href="{}">{}</a>').format(href, value)
+    if column == "published_local" and value:
+        has_time = _column(row, "published_has_time")
+        return human_published(value, True if has_time is None else has_time)
+    if column in ("authors", "tags") and value:
+        return ", ".join(string_list(value)) or None
+    return None
+
+
+@hookimpl
+def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    if database != DATABASE_NAME or table != ARTICLES or not request.args.get(PLACE_ARG):
+        return None
+    asked = request.args.get(PLACE_ARG)
+
+    async def about_place() -> FilterArguments:
+        try:
+            place = resolve_place(asked)
+        except ValueError as error:
+            raise BadRequest(f"{PLACE_ARG}: {error}") from None
+        tagged = await _reader(datasette).execute(
+            "select 1 from sqlite_master where type = 'table' and name = 'article_places'"
+        )
+        if not tagged.rows:
+            raise BadRequest("This archive has no place tags (an older arsip wrote it).")
+        # A code and the codes under it sort from "36.03" to just before "36.03/".
+        return FilterArguments(
+            [f"id in (select article_id from article_places where score >= {ABOUT:d}"
+             " and code >= :arsip_place and code < :arsip_place_end)"],
+            {"arsip_place": place.code, "arsip_place_end": place.code + "/"},
+            [f"about {place.label}"],
+        )  # fmt: skip
+
+    return about_place
+
+
+@hookimpl
+def extra_template_vars(template: str, database: str, table: str, datasette: Any) -> Any:
+    if database != DATABASE_NAME:
+        return None
+    if table == ARTICLES:
+
+        async def places_of(display_rows: list) -> dict[int, list[tuple[str, str]]]:
+            """The listed articles' places, best first: ``{id: [(code, label)]}``."""
+            ids = [int(cell["raw"]) for row in display_rows for cell in row
+                   if cell["value_type"] == "pk"]  # fmt: skip
+            if not ids:
+                return {}
+            marks = ", ".join("?" for _ in ids)
+            try:
+                rows = await _reader(datasette).execute(
+                    f"select article_id, code from article_places where score >= {ABOUT:d}"
+                    f" and article_id in ({marks}) order by article_id, score desc, code",
+                    ids,
+                )
+            except Exception:  # noqa: BLE001 - an older archive without place tags
+                return {}
+            places = gazetteer()
+            found: dict[int, list[tuple[str, str]]] = {}
+            for article_id, code in rows.rows:
+                shown = found.setdefault(article_id, [])
+                if len(shown) < LIST_PLACES:
+                    shown.append((code, places[code].label if code in places else code))
+            return found
+
+        return {"places_of": places_of, "place_arg": PLACE_ARG}
+    return {"table_order": TABLE_ORDER}
