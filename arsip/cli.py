@@ -408,3 +408,10 @@ from arsip.cli_memory import forget, memory  # noqa: E402
 
 cli.add_command(memory)
 cli.add_command(forget)
+
+
+# -- a crawl spread over several machines (arsip/cli_shards.py) -----------------------
+from arsip.cli_shards import dispatch, merge  # noqa: E402
+
+cli.add_command(dispatch)
+cli.add_command(merge)
