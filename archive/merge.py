@@ -187,7 +187,9 @@ class _Merge:
 
     def _read(self, shard_id: int) -> dict[str, Any]:
         """One shard article: its row, URLs, earlier versions and place tags."""
-        row = dict(self.source.execute("SELECT * FROM articles WHERE id = ?", [shard_id]).fetchone())
+        row = dict(
+            self.source.execute("SELECT * FROM articles WHERE id = ?", [shard_id]).fetchone()
+        )
         urls = self.source.execute(
             "SELECT url_key, url, first_seen_at FROM article_urls WHERE article_id = ?"
             " ORDER BY first_seen_at, url_key",
@@ -336,7 +338,9 @@ class _Merge:
             seen = versions.get(key)
             if seen is None or version["replaced_at"] > seen["replaced_at"]:
                 versions[key] = version
-        merged = sorted(versions.values(), key=lambda v: (v["replaced_at"], v["content_hash"] or ""))
+        merged = sorted(
+            versions.values(), key=lambda v: (v["replaced_at"], v["content_hash"] or "")
+        )
         if merged == stored:
             return False
         self.db.execute("DELETE FROM article_revisions WHERE article_id = ?", [target_id])
@@ -485,7 +489,4 @@ def projection(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
         "sitemaps": "SELECT portal, url, lastmod FROM sitemaps",
         "runs": "SELECT portal, count(*) FROM crawl_runs GROUP BY portal",
     }
-    return {
-        name: sorted(tuple(row) for row in conn.execute(sql))
-        for name, sql in queries.items()
-    }
+    return {name: sorted(tuple(row) for row in conn.execute(sql)) for name, sql in queries.items()}

@@ -33,7 +33,7 @@ def merge(shards: tuple[Path, ...], db_path: Path, wait: bool) -> None:
     an older arsip is upgraded first). It takes the archive's writer lock: one writer
     at a time.
 
-    
+    \b
     Exit status: 0 done, 1 a shard or the archive cannot be used (nothing of that
     shard merged), 2 usage error, 3 another arsip command is writing to the archive:
     nothing was merged (see --wait).
@@ -103,7 +103,7 @@ def dispatch(
     that node, which keeps the portal's crawler memory between runs. Merge the shards
     with `arsip merge` (docs/deployment.md). Prints one line per job.
 
-    
+    \b
     Exit status: 0 scheduled (and finished, with --wait), 1 a node cannot be reached or
     refused a job (nothing is scheduled when a node lacks a portal's spider), 2 usage
     error or an unknown portal.

@@ -115,9 +115,7 @@ def dispatch(
     for portal, node in pairs:
         path = shard_path(shard, portal, node)
         form = [("project", project), ("spider", portal)]
-        form += [
-            ("setting", f"{k}={v}") for k, v in job_settings(path, mirror, node).items()
-        ]
+        form += [("setting", f"{k}={v}") for k, v in job_settings(path, mirror, node).items()]
         form += [(k, str(v)) for k, v in (spider_args or {}).items() if v is not None]
         answer = _call(node, "schedule.json", form)
         job = Job(portal, node, path, answer["jobid"])
