@@ -67,9 +67,9 @@ def check_shard(shard: Path, target: Path) -> int:
     arsip)."""
     from archive.opening import is_empty_file, schema
 
-    is_empty_file(shard, empty_ok=False)
     if shard.resolve() == target.resolve():
-        raise ArchiveError(f"{shard} is the archive merged into: nothing to merge", shard)
+        raise ArchiveError(f"{shard} is the archive merged into", shard)
+    is_empty_file(shard, empty_ok=False)
     tables, version = schema(shard)
     if "articles" not in tables:
         raise ArchiveError(f"{shard} is not an arsip archive (no articles table)", shard)
