@@ -68,10 +68,10 @@ def merge(shards: tuple[Path, ...], db_path: Path, wait: bool) -> None:
     "--node",
     "nodes",
     multiple=True,
-    required=True,
     metavar="URL",
     help="A scrapyd node (http://host:6800); repeat for each. Portals are dealt to the "
-    "nodes in turn, in name order.",
+    "nodes in turn, in name order. Default: the url of each deploy target in "
+    "./scrapy.cfg.",
 )
 @click.option(
     "--shard",
@@ -112,8 +112,12 @@ def dispatch(
     Example:
         arsip dispatch --node http://crawl1:6800 --node http://crawl2:6800
     """
-    from arsip.dispatch import DispatchError, dispatch, shard_path, wait_for
+    from arsip.dispatch import DispatchError, deploy_targets, dispatch, shard_path, wait_for
     from crawler.portals import all_portals
+
+    nodes = nodes or tuple(deploy_targets())
+    if not nodes:
+        raise click.UsageError("no node: give --node URL, or deploy targets in ./scrapy.cfg")
 
     declared = sorted(all_portals())
     unknown = [p for p in portals if p not in declared]

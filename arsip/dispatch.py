@@ -11,6 +11,7 @@ standard library talks to scrapyd: its JSON API is a few form posts.
 
 from __future__ import annotations
 
+import configparser
 import json
 import time
 import urllib.error
@@ -18,6 +19,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from archive.times import utc_now
@@ -38,6 +40,18 @@ class Job:
     node: str
     shard: str
     job_id: str
+
+
+def deploy_targets(config: str | Path = "scrapy.cfg") -> list[str]:
+    """The node URLs of the deploy targets (``[deploy]``, ``[deploy:NAME]``, scrapyd-
+    client's) in the Scrapy project file ``config``; empty when it has none."""
+    parser = configparser.ConfigParser()
+    parser.read(config, encoding="utf-8")
+    return [
+        parser[section]["url"]
+        for section in parser.sections()
+        if (section == "deploy" or section.startswith("deploy:")) and parser[section].get("url")
+    ]
 
 
 def assign(portals: Sequence[str], nodes: Sequence[str]) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ nothing, and a merge killed in the middle is finished by running it again."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import socket
 import sqlite3
@@ -245,6 +246,9 @@ def test_a_killed_merge_is_finished_by_running_it_again(spread, tmp_path):
 
 
 def test_shards_that_cannot_be_merged_are_refused_before_anything_is_written(spread, tmp_path):
+    import archive
+    from archive.merge import check_shard
+
     newer = copy_archive(spread["shards"][0], tmp_path / "newer.db")
     conn = sqlite3.connect(newer)
     conn.execute("PRAGMA user_version = 999")
@@ -254,19 +258,22 @@ def test_shards_that_cannot_be_merged_are_refused_before_anything_is_written(spr
     conn.execute("CREATE TABLE notes (text TEXT)")
     conn.close()
     target = tmp_path / "target.db"
-    ok = str(spread["shards"][1])
     cases = {
-        str(newer): "written by a newer arsip (schema version 999",
-        str(other): "is not an arsip archive",
-        str(tmp_path / "missing.db"): "no archive at",
-        str(target): "is the archive merged into",
+        newer: "written by a newer arsip (schema version 999",
+        other: "is not an arsip archive",
+        tmp_path / "missing.db": "no archive at",
+        target: "is the archive merged into",
     }
     for shard, message in cases.items():
-        result = run_cli("merge", ok, shard, "--into", str(target))
-        assert result.returncode == 1, result.stderr
-        assert message in result.stderr and "nothing merged" in result.stderr
-        assert "Traceback" not in result.stderr
-        assert not target.exists()
+        with pytest.raises(archive.ArchiveError, match=re.escape(message)):
+            check_shard(shard, target)
+    # The command checks every shard before it opens the archive: a good shard named
+    # before a bad one is not merged either.
+    result = run_cli("merge", str(spread["shards"][1]), str(newer), "--into", str(target))
+    assert result.returncode == 1, result.stderr
+    assert cases[newer] in result.stderr and "nothing merged" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not target.exists()
 
 
 def test_dispatch_says_which_node_it_cannot_reach_and_schedules_nothing():
@@ -275,6 +282,3 @@ def test_dispatch_says_which_node_it_cannot_reach_and_schedules_nothing():
     assert result.returncode == 1
     assert f"http://127.0.0.1:{port}/listspiders.json" in result.stderr
     assert "cannot reach the node" in result.stderr
-    unknown = run_cli("dispatch", "nosuchportal", "--node", f"http://127.0.0.1:{port}")
-    assert unknown.returncode == 2 and "unknown portal nosuchportal" in unknown.stderr
-
