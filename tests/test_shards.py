@@ -282,3 +282,40 @@ def test_dispatch_says_which_node_it_cannot_reach_and_schedules_nothing():
     assert result.returncode == 1
     assert f"http://127.0.0.1:{port}/listspiders.json" in result.stderr
     assert "cannot reach the node" in result.stderr
+
+
+def test_a_shard_of_an_older_arsip_is_upgraded_then_merged(tmp_path):
+    import archive
+    from archive.db import MIGRATIONS
+    from archive.dedup import canonical_url
+    from archive.merge import merge_shard
+    from tests.test_memory import older_archive
+
+    shard = older_archive(tmp_path / "old.db", 11)  # before place tags (m012)
+    conn = sqlite3.connect(shard)
+    url = "https://www.tangselpos.id/detail/1/banjir-di-pamulang"
+    conn.execute(
+        "INSERT INTO articles (id, url, portal, title, body, content_hash, revision,"
+        " first_seen_at, last_seen_at) VALUES (1, ?, 'tangselpos', 'Banjir di Pamulang',"
+        " 'Banjir merendam perumahan di Pamulang, Kota Tangerang Selatan.', 'h1', 1,"
+        " '2024-05-01T01:00:00Z', '2024-05-02T01:00:00Z')",
+        [url],
+    )
+    conn.execute(
+        "INSERT INTO article_urls VALUES (?, ?, 1, '2024-05-01T01:00:00Z')",
+        [canonical_url(url), url],
+    )
+    conn.commit()
+    conn.close()
+    with archive.open(tmp_path / "news.db") as arch:
+        result = merge_shard(arch, shard)
+        found = arch.db.execute(
+            "SELECT a.url, a.first_seen_at, a.last_seen_at, count(p.code) FROM articles a"
+            " LEFT JOIN article_places p ON p.article_id = a.id GROUP BY a.id"
+        ).fetchall()
+    assert result.articles == {"new": 1}
+    assert found[0][:3] == (url, "2024-05-01T01:00:00Z", "2024-05-02T01:00:00Z")
+    assert found[0][3] >= 1  # tagged with Pamulang and Tangerang Selatan
+    conn = sqlite3.connect(shard)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    conn.close()
