@@ -261,6 +261,7 @@ class _Merge:
             [target_id],
         ).fetchone()
         changed = False
+        replaced = None
         if row["last_seen_at"] > current[3]:
             # The shard saw the article last: its reading is the article's (a new text
             # is a new version; the same text may correct the other fields).
@@ -268,10 +269,19 @@ class _Merge:
                 self._record(article), seen_at=row["last_seen_at"], fetched_url=url
             )
             changed = outcome != Outcome.UNCHANGED
-        changed |= self._settle(article, target_id, versions_changed=False)
+            # The text it replaced was last seen then, not now.
+            replaced = ((current[0], current[2]), current[3])
+        changed |= self._settle(article, target_id, versions_changed=False, replaced=replaced)
         self._count("updated" if changed else "unchanged")
 
-    def _settle(self, article: dict[str, Any], target_id: int, *, versions_changed: bool) -> bool:
+    def _settle(
+        self,
+        article: dict[str, Any],
+        target_id: int,
+        *,
+        versions_changed: bool,
+        replaced: tuple[tuple[str | None, str | None], str] | None = None,
+    ) -> bool:
         """After the writer: first and last seen, the versions, the URLs' first sight
         and the raw pages as the shard knew them. Returns whether anything changed."""
         row = article["row"]
@@ -279,7 +289,7 @@ class _Merge:
             "SELECT first_seen_at, last_seen_at, crawl_run_id FROM articles WHERE id = ?",
             [target_id],
         ).fetchone()
-        changed = self._merge_versions(article, target_id)
+        changed = self._merge_versions(article, target_id, replaced)
         run = self._run(row["crawl_run_id"])
         self.db.execute(
             "UPDATE articles SET first_seen_at = min(first_seen_at, ?),"
@@ -305,7 +315,12 @@ class _Merge:
         changed |= self._merge_pages(row["id"], target_id) > 0
         return changed
 
-    def _merge_versions(self, article: dict[str, Any], target_id: int) -> bool:
+    def _merge_versions(
+        self,
+        article: dict[str, Any],
+        target_id: int,
+        replaced: tuple[tuple[str | None, str | None], str] | None = None,
+    ) -> bool:
         """The article's earlier versions: the target's and the shard's, each text once
         (the latest time it was seen or replaced), in time order, less the article's
         own text. Rewritten only when they differ; returns whether they did."""
@@ -320,6 +335,11 @@ class _Merge:
                 [target_id],
             )
         ]
+        before = [dict(v) for v in stored]
+        if replaced is not None:  # the writer stamped it with the clock
+            for version in stored:
+                if (version["title"], version["content_hash"]) == replaced[0]:
+                    version["replaced_at"] = replaced[1]
         row = article["row"]
         shard_versions = [
             *article["revisions"],
@@ -341,7 +361,7 @@ class _Merge:
         merged = sorted(
             versions.values(), key=lambda v: (v["replaced_at"], v["content_hash"] or "")
         )
-        if merged == stored:
+        if merged == before:
             return False
         self.db.execute("DELETE FROM article_revisions WHERE article_id = ?", [target_id])
         self.db.conn.executemany(

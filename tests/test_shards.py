@@ -319,3 +319,49 @@ def test_a_shard_of_an_older_arsip_is_upgraded_then_merged(tmp_path):
     conn = sqlite3.connect(shard)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     conn.close()
+
+
+def _story(body: str, title: str = "Jalan Rusak di Serpong") -> dict:
+    return {"url": "https://www.tangselpos.id/detail/7/jalan-rusak", "portal": "tangselpos",
+            "title": title, "body": body, "published_at": "2024-05-01T01:00:00Z"}  # fmt: skip
+
+
+FIRST = "Jalan di Serpong rusak parah sejak pekan lalu, kata warga setempat kepada wartawan."
+SECOND = FIRST + " Dinas pekerjaan umum berjanji memperbaikinya bulan depan."
+
+
+def test_versions_seen_on_two_nodes_are_one_history(tmp_path):
+    """A portal moved to another node: the first node saw the first text, the second
+    node the first and then a corrected one. Merged in either order, the article is
+    the text seen last with the other as its revision, as in one archive that saw
+    them all."""
+    import archive
+    from archive.merge import merge_shard
+    from archive.writer import ArchiveWriter
+
+    old, moved, single = tmp_path / "old.db", tmp_path / "moved.db", tmp_path / "single.db"
+    with ArchiveWriter(old) as w:
+        w.store(_story(FIRST), seen_at="2024-05-01T02:00:00Z")
+    with ArchiveWriter(moved) as w:
+        w.store(_story(FIRST), seen_at="2024-05-03T02:00:00Z")
+        w.store(_story(SECOND), seen_at="2024-05-04T02:00:00Z")
+    with ArchiveWriter(single) as w:
+        for body, seen in ((FIRST, "2024-05-01T02:00:00Z"), (FIRST, "2024-05-03T02:00:00Z"),
+                           (SECOND, "2024-05-04T02:00:00Z")):  # fmt: skip
+            w.store(_story(body), seen_at=seen)
+    conn = sqlite3.connect(moved)
+    (replaced_at,) = conn.execute("SELECT replaced_at FROM article_revisions").fetchone()
+    conn.close()
+    for order in ((old, moved), (moved, old)):
+        target = tmp_path / f"merged-{order[0].stem}.db"
+        with archive.open(target) as arch:
+            for shard in order:
+                merge_shard(arch, shard)
+            assert [merge_shard(arch, s).articles for s in order] == [{"unchanged": 1}] * 2
+        assert _projection(target) == _projection(single)
+        conn = sqlite3.connect(target)
+        row = conn.execute("SELECT body, revision, first_seen_at, last_seen_at FROM articles")
+        assert row.fetchall() == [(SECOND, 2, "2024-05-01T02:00:00Z", "2024-05-04T02:00:00Z")]
+        history = conn.execute("SELECT revision, body, replaced_at FROM article_revisions")
+        assert history.fetchall() == [(1, FIRST, replaced_at)]
+        conn.close()
