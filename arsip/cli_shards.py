@@ -43,7 +43,7 @@ def merge(shards: tuple[Path, ...], db_path: Path, wait: bool) -> None:
         arsip merge node1.db node2.db --into news.db
     """
     import archive
-    from archive.merge import check_shard, merge_shard
+    from archive.merge import check_shard
 
     for shard in shards:  # every shard checked before anything is written
         try:
@@ -56,7 +56,7 @@ def merge(shards: tuple[Path, ...], db_path: Path, wait: bool) -> None:
     ):
         for shard in shards:
             try:
-                result = merge_shard(arch, shard)
+                result = arch.merge(shard)
             except archive.ArchiveError as error:
                 raise click.ClickException(str(error)) from None
             click.echo(result.line())
