@@ -151,6 +151,7 @@ NOT_RUN = {
     "sqlite3 shards/": "a node's shard; tests/test_shards.py copies and merges real ones",
     "arsip merge incoming/": "the nodes' shards; tests/test_shards.py merges real ones",
     "arsip import --warc": "WARC files of a web archive, which the repository does not hold",
+    "arsip export --format warc": "a WARC collection of the whole archive; the WARC tests write one",
     "python bench/extract_quality.py": (
         "needs an evaluation set (ARSIP_EVAL_MANIFESTS) that is not in the repository"
     ),
