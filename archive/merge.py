@@ -57,7 +57,8 @@ class MergeResult:
         return (
             f"{self.shard}: {a.get('new', 0)} new, {a.get('duplicate', 0)} duplicate, "
             f"{a.get('updated', 0)} updated, {a.get('unchanged', 0)} unchanged; "
-            f"{self.pages} raw pages, {self.runs} runs, {self.memory} memory rows added"
+            f"{self.pages} raw page{'s' * (self.pages != 1)}, {self.runs} run"
+            f"{'s' * (self.runs != 1)}, {self.memory} memory row{'s' * (self.memory != 1)} added"
         )
 
 
