@@ -64,7 +64,7 @@ upgrade:
 	rm -rf $(UPGRADE_VENV)
 	$(PYTHON) -m venv $(UPGRADE_VENV)
 	$(UPGRADE_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(UPGRADE_VENV)/bin/python -m pip install --quiet --upgrade -e '.[test,bench,parquet,plot]'
+	$(UPGRADE_VENV)/bin/python -m pip install --quiet --upgrade -e '.[test,bench,parquet,plot,node]'
 	$(UPGRADE_VENV)/bin/ruff check .
 	$(UPGRADE_VENV)/bin/python -m pytest -n 3 --dist loadfile
 	{ grep '^#' $(LOCK); \

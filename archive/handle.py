@@ -9,7 +9,7 @@ Filters: the calls that select articles (``search``, ``articles``, ``count``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from archive.health import PortalHealth
     from archive.memory.report import Forgotten, Memory
+    from archive.merge import MergeResult
     from archive.releases import Release
     from archive.search import ArticleFilter
     from archive.writer import ArchiveWriter
@@ -201,6 +202,18 @@ class Archive:
             )
         where = self._where(where, None, {**filters, "utc": utc})
         return article_stats(self.db, where, utc=utc, by=by, group=group)
+
+    def merge(
+        self, shard: str | Path, *, progress: Callable[[int], None] | None = None
+    ) -> MergeResult:
+        """Fold the shard archive at ``shard`` (written by one node of a spread crawl)
+        into this one, under a crawl's rules; idempotent and resumable
+        (``archive.merge``). Hold the writer lock meanwhile. ``ArchiveError`` for a
+        shard that cannot be merged, before anything is written."""
+        from archive.merge import merge_shard
+
+        self._require_writable("merge shards into it")
+        return merge_shard(self, shard, progress=progress)
 
     def retag_places(self) -> int:
         """Tag every article again with the shipped gazetteer (``archive.places``);

@@ -116,15 +116,15 @@ def crawl(
 
     Incremental: articles already in the archive are not fetched again (unless their
     sitemap lastmod is newer, or --refresh-days covers them). One writer per archive at
-    a time: a crawl, an import, a reextract or a forget (a lock on DB.lock, beside the
-    archive's real file).
+    a time: a crawl, an import, a reextract, a merge or a forget (a lock on DB.lock,
+    beside the archive's real file).
 
     \b
     Exit status:
       0  every portal ran
       1  a portal failed outright (named on stderr); the others were archived
       2  usage error (unknown portal, bad option)
-      3  another crawl (or import, reextract, forget) is writing to this archive
+      3  another crawl (or import, reextract, merge, forget) is writing to this archive
       4  the archive could not be opened or written (disk full: the crawl stops)
 
     \b
@@ -408,3 +408,10 @@ from arsip.cli_memory import forget, memory  # noqa: E402
 
 cli.add_command(memory)
 cli.add_command(forget)
+
+
+# -- a crawl spread over several machines (arsip/cli_shards.py) -----------------------
+from arsip.cli_shards import dispatch, merge  # noqa: E402
+
+cli.add_command(dispatch)
+cli.add_command(merge)

@@ -17,7 +17,7 @@ from archive.lock import WriterLock
 from archive.times import JAKARTA
 
 EXIT_LOCKED = 3
-"""Exit status of a writing command (crawl, import, reextract, forget) that finds
+"""Exit status of a writing command (crawl, import, reextract, merge, forget) that finds
 another one writing to the archive: nothing was done."""
 
 # Ranges of the numeric options, checked by click with its usage error (exit 2): a

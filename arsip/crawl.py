@@ -47,15 +47,21 @@ def crawl_settings(
     if keep_pages is not None:
         overrides["ARSIP_KEEP_PAGES"] = keep_pages
     if mirror:
-        overrides.update(
-            ARSIP_MIRROR=mirror,
-            # The mirror is our own loopback server: no one to be polite to.
-            DOWNLOAD_DELAY=0,
-            AUTOTHROTTLE_ENABLED=False,
-            CONCURRENT_REQUESTS_PER_DOMAIN=8,
-        )
+        overrides.update(mirror_settings(mirror))
     settings.setdict(overrides, priority="cmdline")
     return settings
+
+
+def mirror_settings(mirror: str) -> dict[str, Any]:
+    """The settings of a crawl of the offline mirror at ``mirror`` (also handed to the
+    jobs ``arsip dispatch`` schedules)."""
+    return {
+        "ARSIP_MIRROR": mirror,
+        # The mirror is our own loopback server: no one to be polite to.
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    }
 
 
 @dataclass

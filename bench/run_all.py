@@ -32,6 +32,7 @@ BENCHES = [
     ("archive.py", ["--articles", "100000"], ["--articles", "10000"]),
     ("incremental.py", [], []),
     ("resplit.py", [], ["--sizes", "10,50", "--repeat", "1"]),
+    ("merge.py", ["--articles", "20000"], ["--articles", "2000"]),
     ("crawl.py", ["--articles", "5000", "--memory-articles", "20000"], ["--articles", "1000"]),
 ]
 

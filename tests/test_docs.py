@@ -141,6 +141,17 @@ NOT_RUN = {
         "kabarserang.id is the example of a site nobody declared; the offline mirror does "
         "not serve it (`arsip add-portal` before it runs)"
     ),
+    # docs/deployment.md: machines this test does not have.
+    "python3 -m venv /srv/arsip": "a node's own environment (make demo makes this one)",
+    "/srv/arsip/.venv/bin/": "a node's install and its scrapyd; tests/test_shards.py runs two",
+    "cd /srv/arsip/node": "a node's scrapyd; tests/test_shards.py runs two on loopback",
+    "arsip dispatch --node http://crawl1": (
+        "needs scrapyd nodes; tests/test_shards.py dispatches to two on loopback"
+    ),
+    "sqlite3 shards/": "a node's shard; tests/test_shards.py copies and merges real ones",
+    "arsip merge incoming/": "the nodes' shards; tests/test_shards.py merges real ones",
+    "arsip import --warc": "WARC files of a web archive, which the repository does not hold",
+    "arsip export --format warc": "a WARC collection of the whole archive; the WARC tests write one",
     "python bench/extract_quality.py": (
         "needs an evaluation set (ARSIP_EVAL_MANIFESTS) that is not in the repository"
     ),
