@@ -131,7 +131,8 @@ class _GzipMembers:
 
 
 class WarcFiles:
-    """WARC files being written into ``directory``; ``write_page`` per fetched page,
+    """WARC files being written into ``directory`` (created when missing, its parent
+    must exist); ``write_page`` per fetched page,
     then ``close`` (or use it in a ``with``). ``description`` goes into each file's
     ``warcinfo`` record (``isPartOf``: the archive's name). A failed export (an
     exception in the ``with``) removes its unfinished file and the index."""
@@ -249,6 +250,8 @@ class WarcFiles:
 
     def _next_file(self) -> None:
         self._finish_file()
+        if not self.files:
+            self.directory.mkdir(exist_ok=True)
         name = f"{self.prefix}-{self.stamp}-{self._serial:05d}.warc.gz"
         self._serial += 1
         path = self.directory / name

@@ -504,7 +504,6 @@ def _export_warc(
             files = WarcFiles(output, prefix=db_path.stem, is_part_of=db_path.name,
                               max_size=warc_size,
                               description=f"raw pages of the arsip archive {db_path.name}")  # fmt: skip
-            output.mkdir(exist_ok=True)
             with click.progressbar(
                 length=total, label=f"Exporting {total} pages", file=sys.stderr,
             ) if show_progress else _NoProgress() as bar, files:  # fmt: skip
