@@ -401,7 +401,7 @@ WARC_SIZE = _Size()
 @filter_options
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet", "warc"]),
               default="csv", show_default=True, help="Output format.")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="FILE|DIR",
               help="Write to FILE (default: standard output; required for parquet); "
                    "warc: into the directory DIR, created when missing.")  # fmt: skip
 @click.option("--warc-size", type=WARC_SIZE, default="1GB", show_default=True, metavar="SIZE",

@@ -33,6 +33,7 @@ BENCHES = [
     ("incremental.py", [], []),
     ("resplit.py", [], ["--sizes", "10,50", "--repeat", "1"]),
     ("crawl.py", ["--articles", "5000", "--memory-articles", "20000"], ["--articles", "1000"]),
+    ("warc.py", ["--articles", "5000"], ["--articles", "1000", "--repeat", "1"]),
 ]
 
 
