@@ -27,7 +27,7 @@ from archive.export import MissingExtra
 from archive.search import ArticleFilter, QuerySyntaxError, SearchTimeLimit, parse_when
 from archive.stats import GROUPS, OTHER, PERIODS, TABLE_WIDTH
 from archive.times import human_instant, human_published
-from arsip.cli_options import COUNT, READS, db_option, open_archive, portal_zone
+from arsip.cli_options import COUNT, READS, WARC_SIZE, db_option, open_archive, portal_zone
 
 # -- shared options ---------------------------------------------------------------------
 
@@ -376,23 +376,6 @@ def show(article: str, db_path: Path, fmt: str) -> None:
 
 
 # -- export -----------------------------------------------------------------------------
-
-
-class _Size(click.ParamType):
-    name = "size"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int):
-            return value
-        from archive.warc import parse_size
-
-        try:
-            return parse_size(str(value))
-        except ValueError as error:
-            self.fail(str(error), param, ctx)
-
-
-WARC_SIZE = _Size()
 
 
 @click.command(cls=QueryCommand)

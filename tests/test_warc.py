@@ -41,7 +41,8 @@ def archive(tmp_path_factory):
     path = tmp_path_factory.mktemp("warc") / "news.db"
     plan = FaultPlan.from_specs([f"{GZIPPED}=gzip"])
     with MirrorServer(default_sites(), log=None, faults=plan) as server:
-        result = run_cli("crawl", "tangselpos", "--mirror", server.url, "--db", str(path))
+        result = run_cli("crawl", "tangselpos", "--mirror", server.url, "--db", str(path),
+                         "--warc", str(path.parent / "crawl-warc"), "--warc-size", "32KB")  # fmt: skip
     assert result.returncode == 0, result.stderr
     html = b"<html><body><p>Halaman tidak ditemukan</p></body></html>"
     with ArchiveWriter(path) as writer:
@@ -156,6 +157,26 @@ def test_index_is_what_cdxj_indexer_writes(exported, tmp_path):
                 sort=True).process_all()  # fmt: skip
     assert index.read_text() == theirs.read_text()
     assert index.read_text().count("\n") > 20
+
+
+def test_a_crawl_writes_the_pages_it_reads(archive):
+    """``arsip crawl --warc DIR``: the same records, written as the pages are read."""
+    files = sorted((archive.parent / "crawl-warc").glob("*.warc.gz"))
+    assert len(files) >= 3 and all(p.name.startswith("tangselpos-") for p in files)
+    found = records(files)
+    pages = {(p["url"], p["fetched_at"]): page_body(p["body"])
+             for p in rows(archive, "SELECT url, fetched_at, body FROM pages")}  # fmt: skip
+    responses = [r for _, r in found if r.rec_type == "response"]
+    crawled = {(r.rec_headers["WARC-Target-URI"], r.rec_headers["WARC-Date"]): r.payload
+               for r in responses}  # fmt: skip
+    # Every page the crawl kept (the two added by hand afterwards aside), with its bytes.
+    kept = {key: body for key, body in pages.items() if key[0] not in (GONE_URL, ODD_URL)}
+    assert crawled == kept
+    gzipped = next(r for r in responses if r.rec_headers["WARC-Target-URI"] == GZIPPED_URL)
+    assert gzipped.http_headers.get_header("Content-Length") == str(len(gzipped.payload))
+    assert sum(r.rec_type == "request" for _, r in found) == len(responses)
+    index = (archive.parent / "crawl-warc").glob("tangselpos-*.cdxj")
+    assert next(index).read_text().count("\n") == len(responses)
 
 
 def test_filters_select_the_articles_pages(archive, tmp_path):
