@@ -190,7 +190,7 @@ class WarcFiles:
                 url, "resource", payload=BytesIO(body), length=len(body),
                 warc_content_type=content_type, warc_headers_dict={"WARC-Date": date},
             )  # fmt: skip
-            self._write_indexed(record, content_type, "200")
+            self._write_indexed(record, content_type, None)
             self.pages += 1
             return
         http_headers = StatusAndHeaders(
@@ -225,7 +225,7 @@ class WarcFiles:
             count += 1
         return count
 
-    def _write_indexed(self, record: Any, content_type: str, status: str) -> None:
+    def _write_indexed(self, record: Any, content_type: str, status: str | None) -> None:
         assert self._file is not None and self._members is not None
         offset = self._file.tell()
         self._writer.write_record(record)
@@ -241,8 +241,9 @@ class WarcFiles:
             "offset": str(offset),
             "filename": self.files[-1].name,
         }
-        if not fields["mime"]:
-            del fields["mime"]
+        for name in ("mime", "status"):  # as pywb's indexer leaves them out
+            if not fields[name]:
+                del fields[name]
         timestamp = _timestamp(headers.get_header("WARC-Date"))
         self._lines.append(f"{url_key(url)} {timestamp} {json.dumps(fields)}\n")
         if len(self._lines) >= SORT_RUN:

@@ -40,6 +40,7 @@ PAGE_ORDER = [
     "archive",
     "import",
     "analysis",
+    "warc",
     "extraction",
     "reliability",
     "development",
@@ -141,6 +142,8 @@ NOT_RUN = {
         "kabarserang.id is the example of a site nobody declared; the offline mirror does "
         "not serve it (`arsip add-portal` before it runs)"
     ),
+    "python3 -m venv pywb-venv": "pywb in a venv of its own; tests/test_warc.py replays with it",
+    "pywb-venv/bin/": "pywb's install and server; tests/test_warc.py replays an export with it",
     "python bench/extract_quality.py": (
         "needs an evaluation set (ARSIP_EVAL_MANIFESTS) that is not in the repository"
     ),

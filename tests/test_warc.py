@@ -262,3 +262,24 @@ def _get(url: str, server: subprocess.Popen, log: Path, wait: float = 20.0) -> t
             if server.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"pywb did not answer: {log.read_text()}") from None
             time.sleep(0.2)
+
+
+def test_a_page_without_a_status_is_a_resource(tmp_path):
+    """A kept page with no HTTP status (none is written so today) is no response to
+    rebuild: its bytes go out as a resource record, indexed all the same."""
+    from archive.warc import WarcFiles
+
+    with WarcFiles(tmp_path / "out", prefix="x", is_part_of="x.db") as files:
+        files.write_page({"url": ODD_URL, "fetched_at": "2025-09-20T01:02:04Z", "status": None,
+                          "headers": {"Content-Type": "text/html"}, "body": b"<p>hai</p>"})  # fmt: skip
+    (_, info), (_, resource) = records(files.files)
+    assert info.rec_type == "warcinfo" and resource.rec_type == "resource"
+    assert resource.payload == b"<p>hai</p>"
+    assert resource.rec_headers["Content-Type"] == "text/html"
+    index = files.index_path.read_text()
+    assert index.startswith("id,tangselpos)/detail/40001/status-aneh?x=1 20250920010204 ")
+    from cdxj_indexer.main import CDXJIndexer
+
+    CDXJIndexer(output=str(tmp_path / "theirs.cdxj"), inputs=[str(files.files[0])],
+                sort=True).process_all()  # fmt: skip
+    assert index == (tmp_path / "theirs.cdxj").read_text()
