@@ -386,7 +386,7 @@ def show(article: str, db_path: Path, fmt: str) -> None:
               default="csv", show_default=True, help="Output format.")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(path_type=Path), metavar="FILE|DIR",
               help="Write to FILE (default: standard output; required for parquet); "
-                   "warc: into the directory DIR, created when missing.")  # fmt: skip
+                   "warc: into the directory DIR (made if it does not exist).")  # fmt: skip
 @click.option("--warc-size", type=WARC_SIZE, default="1GB", show_default=True, metavar="SIZE",
               help="warc: start a new file once one reaches SIZE (KB, MB, GB).")  # fmt: skip
 @quiet_broken_pipe
