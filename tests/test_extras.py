@@ -43,6 +43,7 @@ def without(tmp_path, package: str) -> dict[str, str]:
         ("pyarrow", "parquet", ["export", "--format", "parquet", "-o"], "out.parquet"),
         ("matplotlib", "plot", ["stats", "--plot"], "per-day.png"),
         ("warcio", "warc", ["export", "--format", "warc", "-o"], "warc"),
+        ("warcio", "warc", ["crawl", "tangselpos", "--warc"], "warc"),
     ],
 )
 def test_a_command_names_the_extra_it_needs(
