@@ -20,7 +20,6 @@ Needs the ``warc`` extra (warcio, surt).
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import json
 import os
@@ -392,10 +391,3 @@ def count_pages(db: sqlite_utils.Database, where: Any = None) -> int:
         conditions, params = where.where()
         sql += f" WHERE article_id IN (SELECT a.id FROM {where.source()} WHERE {conditions})"
     return int(db.execute(sql, params).fetchone()[0])
-
-
-def body_sha1(body: bytes) -> str:
-    """A body's payload digest as WARC files write it (``sha1:`` and base 32)."""
-    import base64
-
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
