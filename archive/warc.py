@@ -20,6 +20,8 @@ Needs the ``warc`` extra (warcio, surt).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import heapq
 import json
 import os
@@ -195,9 +197,16 @@ class WarcFiles:
         http_headers = StatusAndHeaders(
             http_status_line(int(status)), response_headers(headers, len(body)), protocol="HTTP/1.1"
         )
+        # The digests computed here, in one pass over the body each, spare warcio
+        # reading the record's stream again for them.
+        http_headers.compute_headers_buffer()
+        block = hashlib.sha1(http_headers.headers_buff)
+        block.update(body)
         response = writer.create_warc_record(
             url, "response", payload=BytesIO(body), length=len(body),
-            http_headers=http_headers, warc_headers_dict={"WARC-Date": date},
+            http_headers=http_headers,
+            warc_headers_dict={"WARC-Date": date, "WARC-Payload-Digest": sha1_digest(body),
+                               "WARC-Block-Digest": _base32(block)},
         )  # fmt: skip
         content_type = http_headers.get_header("Content-Type") or ""
         self._write_indexed(response, content_type, str(int(status)))
@@ -335,6 +344,15 @@ class WarcFiles:
             self.close()
         else:
             self.abandon()
+
+
+def sha1_digest(data: bytes) -> str:
+    """A WARC digest of ``data``: ``sha1:`` and the SHA-1 in base 32."""
+    return _base32(hashlib.sha1(data))
+
+
+def _base32(digest: Any) -> str:
+    return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
 
 
 def _partial(path: Path) -> Path:
