@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+PYWB := $(VENV)/pywb/bin/wayback
 # The versions the suite passed with; `make upgrade` refreshes them.
 LOCK := constraints.txt
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --constraint $(LOCK)
@@ -17,9 +18,18 @@ $(VENV)/.demo-installed: pyproject.toml $(LOCK) | $(BIN)/python
 	$(PIP_INSTALL) -e .
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml $(LOCK) | $(BIN)/python
+$(VENV)/.test-installed: pyproject.toml $(LOCK) | $(BIN)/python $(PYWB)
 	$(PIP_INSTALL) -e '.[test]'
 	touch $@ $(VENV)/.demo-installed
+
+# pywb, the web-archive replay server the WARC export is tested against, in a venv of
+# its own: it pins Werkzeug, redis and gevent, and requires brotlipy, whose `brotli`
+# module would shadow the Brotli that Scrapy decodes `br` answers with.
+$(PYWB): constraints-pywb.txt | $(BIN)/python
+	$(PYTHON) -m venv $(VENV)/pywb
+	$(VENV)/pywb/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/pywb/bin/python -m pip install --quiet --constraint constraints-pywb.txt pywb
+	touch $@
 
 demo: $(VENV)/.demo-installed
 	$(BIN)/arsip demo
@@ -64,7 +74,9 @@ upgrade:
 	rm -rf $(UPGRADE_VENV)
 	$(PYTHON) -m venv $(UPGRADE_VENV)
 	$(UPGRADE_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(UPGRADE_VENV)/bin/python -m pip install --quiet --upgrade -e '.[test,bench,parquet,plot,node]'
+	$(UPGRADE_VENV)/bin/python -m pip install --quiet --upgrade -e '.[test,bench,parquet,plot,node,warc]'
+	$(PYTHON) -m venv $(UPGRADE_VENV)/pywb
+	$(UPGRADE_VENV)/pywb/bin/python -m pip install --quiet --constraint constraints-pywb.txt pywb
 	$(UPGRADE_VENV)/bin/ruff check .
 	$(UPGRADE_VENV)/bin/python -m pytest -n 3 --dist loadfile
 	{ grep '^#' $(LOCK); \

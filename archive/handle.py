@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from archive.merge import MergeResult
     from archive.releases import Release
     from archive.search import ArticleFilter
+    from archive.warc import WarcFiles
     from archive.writer import ArchiveWriter
 
 
@@ -181,6 +182,39 @@ class Archive:
             return write_parquet(rows, self.columns(), str(out))
         writer = {"csv": write_csv, "jsonl": write_jsonl}[fmt]
         return writer(rows, [name for name, _ in self.columns()], out)
+
+    # -- raw pages ------------------------------------------------------------------
+
+    def pages(self, *, where: ArticleFilter | None = None) -> Iterator[dict[str, Any]]:
+        """Every raw page kept by crawls (``archive.pages``), in the order kept, one at a
+        time: ``url``, ``fetched_at``, ``status``, ``headers`` (a dict) and ``body``
+        (the bytes as received); with ``where``, only the selected articles' pages."""
+        from archive.warc import iter_pages
+
+        return iter_pages(self.db, where)
+
+    def page_count(self, *, where: ArticleFilter | None = None) -> int:
+        from archive.warc import count_pages
+
+        return count_pages(self.db, where)
+
+    def export_warc(
+        self, directory: str | Path, *, max_size: int | None = None,
+        where: ArticleFilter | None = None,
+    ) -> WarcFiles:  # fmt: skip
+        """Write the raw pages (``pages``) as WARC files and their CDXJ index into
+        ``directory`` (``archive.warc``; needs the ``warc`` extra); returns the closed
+        ``WarcFiles`` (its ``files``, ``index_path`` and ``pages``)."""
+        from archive.warc import DEFAULT_MAX_SIZE, WarcFiles
+
+        files = WarcFiles(
+            Path(directory), prefix=self.path.stem, is_part_of=self.path.name,
+            max_size=max_size or DEFAULT_MAX_SIZE,
+            description=f"raw pages of the arsip archive {self.path.name}",
+        )  # fmt: skip
+        with files:
+            files.write_pages(self.pages(where=where))
+        return files
 
     def stats(
         self,

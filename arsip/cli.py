@@ -17,6 +17,7 @@ from arsip.cli_options import (
     COUNT,
     CREATES,
     DAYS,
+    WARC_SIZE,
     db_option,
     open_archive,
     wait_option,
@@ -66,6 +67,22 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     return value
 
 
+def _check_warc_dir(directory: Path) -> None:
+    """``crawl --warc DIR``: the extra installed and DIR writable, before any fetch."""
+    from archive.export import MissingExtra
+    from archive.warc import _warcio
+
+    try:
+        _warcio()
+    except MissingExtra as error:
+        raise click.ClickException(str(error)) from None
+    if not directory.parent.is_dir():
+        raise click.BadParameter(
+            f"cannot write into {directory}: {directory.parent} is not a directory",
+            param_hint="'--warc'",
+        )
+
+
 @cli.command()
 @click.argument("portals", nargs=-1)
 @db_option(CREATES)
@@ -99,6 +116,11 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 @click.option("--mirror", metavar="URL", help="Crawl an offline mirror (http://127.0.0.1:N).")
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's INFO log on stderr.")
 @click.option("--no-pages", is_flag=True, help="Do not keep raw pages (ARSIP_KEEP_PAGES=0).")
+@click.option("--warc", "warc_dir", type=click.Path(file_okay=False, path_type=Path),
+              metavar="DIR", help="Also write every page read into WARC files in DIR, one set "
+              "and a CDXJ index per portal (ARSIP_WARC_DIR; needs the `warc` extra).")  # fmt: skip
+@click.option("--warc-size", type=WARC_SIZE, default="1GB", show_default=True, metavar="SIZE",
+              help="With --warc: a new file once one reaches SIZE (KB, MB, GB).")  # fmt: skip
 def crawl(
     portals: tuple[str, ...],
     db_path: Path,
@@ -111,6 +133,8 @@ def crawl(
     mirror: str | None,
     verbose: bool,
     no_pages: bool,
+    warc_dir: Path | None,
+    warc_size: int,
 ) -> None:
     """Crawl PORTALS (default: every enabled portal) into the archive, in one process.
 
@@ -146,6 +170,8 @@ def crawl(
         raise click.UsageError("no enabled portal to crawl")
     if log_file:
         log_file.parent.mkdir(parents=True, exist_ok=True)
+    if warc_dir is not None:
+        _check_warc_dir(warc_dir)
     try:
         arch = archive.open(db_path)  # created or upgraded once, before any portal
     except archive.ArchiveError as error:
@@ -167,6 +193,7 @@ def crawl(
             quiet=quiet,
             log_file=log_file,
             keep_pages=False if no_pages else None,
+            warc=(warc_dir, warc_size) if warc_dir is not None else None,
         )
     failed = False
     archive_error = None

@@ -27,7 +27,7 @@ from archive.export import MissingExtra
 from archive.search import ArticleFilter, QuerySyntaxError, SearchTimeLimit, parse_when
 from archive.stats import GROUPS, OTHER, PERIODS, TABLE_WIDTH
 from archive.times import human_instant, human_published
-from arsip.cli_options import COUNT, READS, db_option, open_archive, portal_zone
+from arsip.cli_options import COUNT, READS, WARC_SIZE, db_option, open_archive, portal_zone
 
 # -- shared options ---------------------------------------------------------------------
 
@@ -382,28 +382,48 @@ def show(article: str, db_path: Path, fmt: str) -> None:
 @click.argument("query", required=False)
 @archive_option
 @filter_options
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), default="csv",
-              show_default=True, help="Output format.")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to FILE (default: standard output; required for parquet).")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet", "warc"]),
+              default="csv", show_default=True, help="Output format.")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="FILE|DIR",
+              help="Write to FILE (default: standard output; required for parquet); "
+                   "warc: into the directory DIR (made if it does not exist).")  # fmt: skip
+@click.option("--warc-size", type=WARC_SIZE, default="1GB", show_default=True, metavar="SIZE",
+              help="warc: start a new file once one reaches SIZE (KB, MB, GB).")  # fmt: skip
 @quiet_broken_pipe
 def export(
     query: str | None, db_path: Path, portals: tuple[str, ...], sections: tuple[str, ...],
     places: tuple[str, ...], since: str | None, until: str | None, utc: bool, fmt: str,
-    output: Path | None,
+    output: Path | None, warc_size: int,
 ) -> None:  # fmt: skip
     """Write every article (or those matching QUERY and the filters) with all its
     columns, oldest first, streaming: memory stays flat for any archive size. A
     progress bar shows on a terminal. Parquet needs the `parquet` extra.
+
+    --format warc writes the raw pages kept by crawls instead (every page, or with
+    QUERY and filters those of the selected articles) as WARC files
+    (PREFIX-TIMESTAMP-SERIAL.warc.gz, PREFIX the archive's name) and their CDXJ index
+    (PREFIX-TIMESTAMP.cdxj) into --output DIR, for pywb and other web-archive tools
+    (docs/warc.md). Needs the `warc` extra.
 
     \b
     Example:
         arsip export --portal tangselpos --since 2025-09-01 --db news.db > articles.csv
         arsip export banjir --format parquet -o banjir.parquet --db news.db
         arsip export --place 36.02 --format jsonl -o lebak.jsonl --db news.db
+        arsip export --format warc -o warc/ --warc-size 500MB --db news.db
     """
     from archive.export import write_csv, write_jsonl, write_parquet
 
+    if fmt == "warc":
+        if output is None:
+            raise click.UsageError("--format warc needs --output DIR (a directory of files)")
+        filtered = bool(query or portals or sections or places or since or until)
+        _export_warc(db_path, output, warc_size, filtered, dict(
+            portals=portals, sections=sections, since=since, until=until, utc=utc,
+            query=query, places=places))  # fmt: skip
+        return
+    if output is not None and output.is_dir():
+        raise click.BadParameter(f"{output} is a directory", param_hint="'--output'")
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet needs --output FILE (Parquet is not a stream)")
     if output is not None and not output.parent.is_dir():
@@ -444,6 +464,47 @@ def export(
     if output is not None:
         partial.replace(output)  # a failed export never leaves a half file under FILE
         click.echo(f"exported {count} article{'' if count == 1 else 's'} to {output}", err=True)
+
+
+def _export_warc(
+    db_path: Path, output: Path, warc_size: int, filtered: bool, filters: dict[str, Any]
+) -> None:
+    """``export --format warc``: the kept raw pages as WARC files and a CDXJ index."""
+    from archive.warc import WarcFiles
+
+    if output.exists() and not output.is_dir():
+        raise click.BadParameter(f"{output} is not a directory", param_hint="'--output'")
+    if not output.parent.is_dir():
+        raise click.BadParameter(
+            f"cannot write into {output}: {output.parent} is not a directory",
+            param_hint="'--output'",
+        )
+    with open_archive(db_path, readonly=True) as arch:
+        where = build_filter(arch, **filters) if filtered else None
+        show_progress = sys.stderr.isatty()
+        total = arch.page_count(where=where) if show_progress else 0
+        try:
+            files = WarcFiles(output, prefix=db_path.stem, is_part_of=db_path.name,
+                              max_size=warc_size,
+                              description=f"raw pages of the arsip archive {db_path.name}")  # fmt: skip
+            with click.progressbar(
+                length=total, label=f"Exporting {total} pages", file=sys.stderr,
+            ) if show_progress else _NoProgress() as bar, files:  # fmt: skip
+                for page in arch.pages(where=where):
+                    files.write_page(page)
+                    bar.update(1)
+        except MissingExtra as error:
+            raise click.ClickException(str(error)) from None
+        except OSError as error:  # no permission, disk full...
+            raise click.ClickException(
+                f"cannot write into {output}: {error.strerror or error}"
+            ) from None
+    count = files.pages
+    click.echo(
+        f"exported {count} page{'' if count == 1 else 's'} to {len(files.files)} WARC "
+        f"file{'' if len(files.files) == 1 else 's'} in {output}, index {files.index_path}",
+        err=True,
+    )
 
 
 class _NoProgress:

@@ -27,6 +27,25 @@ another one writing to the archive: nothing was done."""
 COUNT = click.IntRange(1, 10**9)
 DAYS = click.IntRange(1, 100 * 366)
 
+
+class _Size(click.ParamType):
+    """A size in bytes: ``1GB``, ``500MB``, ``64KB`` (``archive.warc.parse_size``)."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        from archive.warc import parse_size
+
+        try:
+            return parse_size(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+WARC_SIZE = _Size()
+
 CREATES = "The archive file (SQLite); created when missing. Also $ARSIP_DB."
 UPDATES = "The archive file (SQLite) to update; it must exist. Also $ARSIP_DB."
 READS = "The archive file (SQLite), only read; it must exist. Also $ARSIP_DB."

@@ -31,6 +31,7 @@ def crawl_settings(
     quiet: bool = False,
     log_file: str | Path | None = None,
     keep_pages: bool | None = None,
+    warc: tuple[str | Path, int] | None = None,
 ) -> Settings:
     """Project settings with the command's choices on top. The log: Scrapy's INFO log
     into ``log_file`` when given (appended); on stderr, warnings (INFO with ``verbose``,
@@ -46,6 +47,8 @@ def crawl_settings(
         overrides.update(LOG_FILE=str(log_file), LOG_FILE_APPEND=True, LOG_LEVEL="INFO")
     if keep_pages is not None:
         overrides["ARSIP_KEEP_PAGES"] = keep_pages
+    if warc is not None:
+        overrides.update(ARSIP_WARC_DIR=str(warc[0]), ARSIP_WARC_SIZE=warc[1])
     if mirror:
         overrides.update(mirror_settings(mirror))
     settings.setdict(overrides, priority="cmdline")
@@ -124,13 +127,15 @@ def run_crawl(
     quiet: bool = False,
     log_file: str | Path | None = None,
     keep_pages: bool | None = None,
+    warc: tuple[str | Path, int] | None = None,
 ) -> list[PortalResult]:
     """Crawl the named portals into the open archive ``arch`` (shared by every portal's
     spider and pipeline); blocks until all are done. Each portal's spider is the shared
     PortalSpider bound to its declaration, from the project's spider loader
     (``crawler.spiders.loader``). Scrapy's reactor runs once per process, so call this once per
     process. ``since`` is an ISO 8601 date or instant; ``max_articles`` bounds the article pages fetched per portal;
-    ``keep_pages`` None leaves the ARSIP_KEEP_PAGES setting to decide."""
+    ``keep_pages`` None leaves the ARSIP_KEEP_PAGES setting to decide; ``warc``
+    (directory, bytes per file) writes every page read into WARC files too."""
     settings = crawl_settings(
         arch.path,
         mirror=mirror,
@@ -138,6 +143,7 @@ def run_crawl(
         quiet=quiet,
         log_file=log_file,
         keep_pages=keep_pages,
+        warc=warc,
     )
     process = CrawlerProcess(settings)
     crawlers = []

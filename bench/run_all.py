@@ -34,6 +34,7 @@ BENCHES = [
     ("resplit.py", [], ["--sizes", "10,50", "--repeat", "1"]),
     ("merge.py", ["--articles", "20000"], ["--articles", "2000"]),
     ("crawl.py", ["--articles", "5000", "--memory-articles", "20000"], ["--articles", "1000"]),
+    ("warc.py", ["--articles", "5000"], ["--articles", "1000", "--repeat", "1"]),
 ]
 
 

@@ -38,6 +38,10 @@ ARSIP_MIRROR = os.environ.get("ARSIP_MIRROR") or None
 # that ``arsip reextract`` can re-run extraction without re-crawling. ``0`` turns it off.
 _OFF = ("0", "false", "no", "off")
 ARSIP_KEEP_PAGES = os.environ.get("ARSIP_KEEP_PAGES", "1").strip().lower() not in _OFF
+# A directory to write every raw page read into as WARC files (``crawler.warc_out``,
+# ``arsip crawl --warc DIR``), a new file every ARSIP_WARC_SIZE bytes; unset: none.
+ARSIP_WARC_DIR = os.environ.get("ARSIP_WARC_DIR") or None
+ARSIP_WARC_SIZE = _number("ARSIP_WARC_SIZE", str(1024**3), int)
 # Days before a page that was read and held no article (a video or gallery page under
 # an article URL) is fetched again; until then every run skips it like an archived
 # article (``archive.memory.empty``). A sitemap ``lastmod`` newer than its last fetch, or
@@ -121,7 +125,11 @@ DOWNLOAD_HANDLERS = {
 # Every page given up is counted by cause in the run log and logged in one line.
 SPIDER_MIDDLEWARES = {"crawler.guards.DownloadFailureMiddleware": 10}
 
-EXTENSIONS = {"crawler.extensions.RunLogStats": 500, "crawler.extensions.StallWatch": 510}
+EXTENSIONS = {
+    "crawler.extensions.RunLogStats": 500,
+    "crawler.extensions.StallWatch": 510,
+    "crawler.warc_out.WarcOut": 520,
+}
 
 ITEM_PIPELINES = {
     "crawler.pipelines.CleanPipeline": 100,

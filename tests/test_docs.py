@@ -40,6 +40,7 @@ PAGE_ORDER = [
     "archive",
     "import",
     "analysis",
+    "warc",
     "extraction",
     "reliability",
     "development",
@@ -152,6 +153,8 @@ NOT_RUN = {
     "arsip merge incoming/": "the nodes' shards; tests/test_shards.py merges real ones",
     "arsip import --warc": "WARC files of a web archive, which the repository does not hold",
     "arsip export --format warc": "a WARC collection of the whole archive; the WARC tests write one",
+    "python3 -m venv pywb-venv": "pywb in a venv of its own; tests/test_warc.py replays with it",
+    "pywb-venv/bin/": "pywb's install and server; tests/test_warc.py replays an export with it",
     "python bench/extract_quality.py": (
         "needs an evaluation set (ARSIP_EVAL_MANIFESTS) that is not in the repository"
     ),

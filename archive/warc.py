@@ -1,0 +1,411 @@
+"""Raw pages as WARC files (ISO 28500), the web archives' exchange format, with a CDXJ
+index that pywb replays them from.
+
+``WarcFiles`` writes gzipped WARC files into a directory, one gzip member per record
+(what readers seek by): a ``warcinfo`` record opening each file, then per fetched page
+a ``response`` record (the status line rebuilt from the stored status, the stored
+headers, the body as received) and its ``request`` record (``WARC-Concurrent-To`` the
+response). The files are named ``<prefix>-<timestamp>-<serial>.warc.gz`` and a new one
+is started once one reaches ``max_size`` bytes. Closing writes
+``<prefix>-<timestamp>.cdxj``: one line per response record in pywb's CDXJ format
+(SURT key, 14-digit timestamp, JSON fields), sorted in runs of ``SORT_RUN`` lines
+merged from temporary files, so memory stays flat whatever the archive size.
+
+The stored body is what the crawler received after HTTP decompression: the
+``Content-Encoding`` and ``Transfer-Encoding`` headers that described the bytes on the
+wire are left out and ``Content-Length`` is the stored body's.
+
+Needs the ``warc`` extra (warcio, surt).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import heapq
+import json
+import os
+import tempfile
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from http import HTTPStatus
+from io import BytesIO
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from archive.export import MissingExtra
+from archive.pages import page_body
+
+DEFAULT_MAX_SIZE = 1024**3
+"""Bytes after which a new WARC file is started (``--warc-size``): 1 GiB, the size
+public web archives cut their files at."""
+SORT_RUN = 100_000
+"""CDXJ lines sorted in memory at a time (about 30 MB); longer indexes are merged
+from sorted runs in temporary files."""
+GZIP_LEVEL = 6
+"""zlib's default level; warcio's own writer compresses at 9, for 1-2% smaller files
+at about twice the time."""
+LEFT_OUT_HEADERS = frozenset(("content-encoding", "transfer-encoding", "content-length"))
+"""Headers that described the bytes on the wire, not the stored (decoded) body."""
+UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2,
+         "mib": 1024**2, "g": 1024**3, "gb": 1024**3, "gib": 1024**3}  # fmt: skip
+
+
+def parse_size(text: str) -> int:
+    """Bytes of ``1GB``, ``500M``, ``64kb``, ``1048576`` (binary units); ValueError for
+    anything else, or for less than 1 KiB."""
+    value = text.strip().lower().replace(" ", "")
+    number = value.rstrip("kmgib")
+    unit = value[len(number) :]
+    try:
+        size = int(float(number) * UNITS[unit])
+    except (KeyError, ValueError):
+        raise ValueError(f"{text!r} is no size (examples: 1GB, 500MB, 64KB)") from None
+    if size < 1024:
+        raise ValueError(f"{text!r} is less than 1KB")
+    return size
+
+
+def _warcio() -> Any:
+    try:
+        import surt  # noqa: F401
+        import warcio
+    except ImportError:
+        raise MissingExtra("WARC files need warcio and surt: pip install 'arsip[warc]'") from None
+    return warcio
+
+
+def arsip_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("arsip")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "unknown"
+
+
+def http_status_line(status: int) -> str:
+    """``200 OK``: the stored status with its standard reason phrase (none for a status
+    the standard does not name)."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
+
+
+def response_headers(headers: Mapping[str, str], body_length: int) -> list[tuple[str, str]]:
+    """The stored headers as they describe the stored body: no ``Content-Encoding`` or
+    ``Transfer-Encoding``, ``Content-Length`` the body's length (where the original
+    had it, else last)."""
+    out: list[tuple[str, str]] = []
+    placed = False
+    for name, value in headers.items():
+        lowered = name.lower()
+        if lowered == "content-length" and not placed:
+            out.append(("Content-Length", str(body_length)))
+            placed = True
+        elif lowered not in LEFT_OUT_HEADERS:
+            out.append((name, value))
+    if not placed:
+        out.append(("Content-Length", str(body_length)))
+    return out
+
+
+class _GzipMembers:
+    """A file written as one gzip member per record: warcio flushes after each record,
+    and the flush ends the member."""
+
+    def __init__(self, out: IO[bytes]):
+        self.out = out
+        self.compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+
+    def write(self, data: bytes) -> None:
+        self.out.write(self.compressor.compress(data))
+
+    def flush(self) -> None:
+        self.out.write(self.compressor.flush())
+        self.compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+
+
+class WarcFiles:
+    """WARC files being written into ``directory`` (created when missing, its parent
+    must exist); ``write_page`` per fetched page,
+    then ``close`` (or use it in a ``with``). ``description`` goes into each file's
+    ``warcinfo`` record (``isPartOf``: the archive's name). A failed export (an
+    exception in the ``with``) removes its unfinished file and the index."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        prefix: str,
+        is_part_of: str,
+        max_size: int = DEFAULT_MAX_SIZE,
+        description: str = "",
+        started: datetime | None = None,
+    ):
+        warcio = _warcio()
+        from warcio.warcwriter import WARCWriter
+
+        self._warcio = warcio
+        self._writer_class = WARCWriter
+        self.directory = Path(directory)
+        self.prefix = prefix
+        self.is_part_of = is_part_of
+        self.max_size = max_size
+        self.description = description
+        self.stamp = (started or datetime.now(UTC)).strftime("%Y%m%d%H%M%S")
+        self.files: list[Path] = []
+        self.pages = 0
+        self.index_path: Path | None = None
+        self._serial = 0
+        self._file: IO[bytes] | None = None
+        self._writer: Any = None
+        self._members: _GzipMembers | None = None
+        self._lines: list[str] = []
+        self._runs: list[Path] = []
+
+    # -- writing ----------------------------------------------------------------------
+
+    def write_page(self, page: Mapping[str, Any]) -> None:
+        """Write one fetched page: ``url``, ``fetched_at`` (UTC ISO 8601), ``status``,
+        ``headers`` (a mapping), ``body`` (bytes as received, decoded)."""
+        from warcio.statusandheaders import StatusAndHeaders
+
+        if self._file is None or self._file.tell() >= self.max_size:
+            self._next_file()
+        writer = self._writer
+        url, body = page["url"], page["body"]
+        date = page["fetched_at"]
+        headers = dict(page.get("headers") or {})
+        status = page.get("status")
+        if status is None:  # no HTTP answer to rebuild: the bytes as a resource
+            content_type = next(
+                (v for k, v in headers.items() if k.lower() == "content-type"), "text/html"
+            )
+            record = writer.create_warc_record(
+                url, "resource", payload=BytesIO(body), length=len(body),
+                warc_content_type=content_type, warc_headers_dict={"WARC-Date": date},
+            )  # fmt: skip
+            self._write_indexed(record, content_type, None)
+            self.pages += 1
+            return
+        http_headers = StatusAndHeaders(
+            http_status_line(int(status)), response_headers(headers, len(body)), protocol="HTTP/1.1"
+        )
+        # The digests computed here, in one pass over the body each, spare warcio
+        # reading the record's stream again for them.
+        http_headers.compute_headers_buffer()
+        block = hashlib.sha1(http_headers.headers_buff)
+        block.update(body)
+        response = writer.create_warc_record(
+            url, "response", payload=BytesIO(body), length=len(body),
+            http_headers=http_headers,
+            warc_headers_dict={"WARC-Date": date, "WARC-Payload-Digest": sha1_digest(body),
+                               "WARC-Block-Digest": _base32(block)},
+        )  # fmt: skip
+        content_type = http_headers.get_header("Content-Type") or ""
+        self._write_indexed(response, content_type, str(int(status)))
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        request = writer.create_warc_record(
+            url, "request",
+            http_headers=StatusAndHeaders(
+                f"GET {target} HTTP/1.1", [("Host", parts.netloc)], protocol="",
+                is_http_request=True,
+            ),
+            warc_headers_dict={
+                "WARC-Date": date,
+                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
+            },
+        )  # fmt: skip
+        writer.write_record(request)
+        self.pages += 1
+
+    def write_pages(self, pages: Iterable[Mapping[str, Any]]) -> int:
+        count = 0
+        for page in pages:
+            self.write_page(page)
+            count += 1
+        return count
+
+    def _write_indexed(self, record: Any, content_type: str, status: str | None) -> None:
+        assert self._file is not None and self._members is not None
+        offset = self._file.tell()
+        self._writer.write_record(record)
+        length = self._file.tell() - offset
+        headers = record.rec_headers
+        url = headers.get_header("WARC-Target-URI")
+        fields = {
+            "url": url,
+            "mime": content_type.replace(";", " ").split(" ", 1)[0].strip(),
+            "status": status,
+            "digest": headers.get_header("WARC-Payload-Digest"),
+            "length": str(length),
+            "offset": str(offset),
+            "filename": self.files[-1].name,
+        }
+        for name in ("mime", "status"):  # as pywb's indexer leaves them out
+            if not fields[name]:
+                del fields[name]
+        timestamp = _timestamp(headers.get_header("WARC-Date"))
+        self._lines.append(f"{url_key(url)} {timestamp} {json.dumps(fields)}\n")
+        if len(self._lines) >= SORT_RUN:
+            self._spill()
+
+    def _next_file(self) -> None:
+        self._finish_file()
+        if not self.files:
+            self.directory.mkdir(exist_ok=True)
+        name = f"{self.prefix}-{self.stamp}-{self._serial:05d}.warc.gz"
+        self._serial += 1
+        path = self.directory / name
+        if path.exists():  # another export into this directory in the same second
+            raise FileExistsError(f"{path} exists already")
+        self.files.append(path)
+        self._file = _partial(path).open("wb")
+        self._members = _GzipMembers(self._file)
+        self._writer = self._writer_class(self._members, gzip=False)
+        info = {
+            "software": f"arsip/{arsip_version()} (warcio/{_module_version('warcio')})",
+            "format": "WARC File Format 1.0",
+            "isPartOf": self.is_part_of,
+            "description": self.description,
+        }
+        self._writer.write_record(self._writer.create_warcinfo_record(name, info))
+
+    def _finish_file(self) -> None:
+        if self._file is None:
+            return
+        self._file.close()
+        self._file = None
+        path = self.files[-1]
+        _partial(path).replace(path)
+
+    # -- the index --------------------------------------------------------------------
+
+    def _spill(self) -> None:
+        self._lines.sort()
+        handle, name = tempfile.mkstemp(prefix=".cdxj-run-", dir=self.directory)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.writelines(self._lines)
+        self._runs.append(Path(name))
+        self._lines = []
+
+    def _write_index(self) -> Path:
+        path = self.directory / f"{self.prefix}-{self.stamp}.cdxj"
+        self._lines.sort()
+        runs = [run.open(encoding="utf-8") for run in self._runs]
+        try:
+            with _partial(path).open("w", encoding="utf-8") as out:
+                out.writelines(heapq.merge(self._lines, *runs))
+        finally:
+            for run in runs:
+                run.close()
+            self._drop_runs()
+        _partial(path).replace(path)
+        self._lines = []
+        return path
+
+    def _drop_runs(self) -> None:
+        for run in self._runs:
+            run.unlink(missing_ok=True)
+        self._runs = []
+
+    # -- closing ----------------------------------------------------------------------
+
+    def close(self) -> Path:
+        """Finish the last file and write the index; returns the index's path. An
+        export of no page writes one file with its ``warcinfo`` record alone."""
+        if self._file is None and not self.files:
+            self._next_file()
+        self._finish_file()
+        self.index_path = self._write_index()
+        return self.index_path
+
+    def abandon(self) -> None:
+        """Stop after a failure: the unfinished file and the index runs are removed;
+        finished files stay (each is whole)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+            _partial(self.files.pop()).unlink(missing_ok=True)
+        self._drop_runs()
+
+    def __enter__(self) -> WarcFiles:
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abandon()
+
+
+def sha1_digest(data: bytes) -> str:
+    """A WARC digest of ``data``: ``sha1:`` and the SHA-1 in base 32."""
+    return _base32(hashlib.sha1(data))
+
+
+def _base32(digest: Any) -> str:
+    return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
+
+
+def _partial(path: Path) -> Path:
+    return path.with_name(path.name + ".part")
+
+
+def _module_version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
+
+
+def _timestamp(warc_date: str) -> str:
+    """``20250915094000`` from ``2025-09-15T09:40:00Z``."""
+    return "".join(c for c in warc_date if c.isdigit())[:14].ljust(14, "0")
+
+
+def url_key(url: str) -> str:
+    """The SURT key pywb sorts and looks up CDXJ lines by."""
+    import surt
+
+    try:
+        return surt.surt(url)
+    except Exception:  # what pywb's own indexer does with a URL surt cannot read
+        return url
+
+
+# -- reading the archive's pages ------------------------------------------------------------
+
+
+def iter_pages(db: sqlite_utils.Database, where: Any = None) -> Iterator[dict[str, Any]]:
+    """Every kept raw page (``archive.pages``), in the order kept, body decompressed,
+    one at a time; with ``where`` (an ``ArticleFilter``) only the pages of the
+    selected articles."""
+    sql = "SELECT url, fetched_at, status, headers, body FROM pages"
+    params: list[Any] = []
+    if where is not None:
+        conditions, params = where.where()
+        sql += f" WHERE article_id IN (SELECT a.id FROM {where.source()} WHERE {conditions})"
+    for url, fetched_at, status, headers, body in db.execute(sql + " ORDER BY id", params):
+        yield {
+            "url": url,
+            "fetched_at": fetched_at,
+            "status": status,
+            "headers": json.loads(headers) if headers else {},
+            "body": page_body(body),
+        }
+
+
+def count_pages(db: sqlite_utils.Database, where: Any = None) -> int:
+    sql = "SELECT count(*) FROM pages"
+    params: list[Any] = []
+    if where is not None:
+        conditions, params = where.where()
+        sql += f" WHERE article_id IN (SELECT a.id FROM {where.source()} WHERE {conditions})"
+    return int(db.execute(sql, params).fetchone()[0])
