@@ -54,6 +54,13 @@ def _path_page(url: str) -> int | None:
     return int(match.group("n")) if match else None
 
 
+def is_further_page(url: str) -> bool:
+    """Whether ``url`` shows page 2 or later of an article (``?page=N``, a trailing
+    ``/N``): a page a crawl reaches only from the page before it, never as an article
+    of its own."""
+    return _page_number(url) > 1 or (_path_page(url) or 1) > 1
+
+
 def all_pages_url(sel: Selector, url: str) -> str | None:
     """A linked ``?page=all`` view of this same article (Kompas), if any."""
     for href in sel.css("a::attr(href)").getall():
