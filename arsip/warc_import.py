@@ -38,6 +38,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from parsel import Selector
+from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -543,5 +544,6 @@ def _kept_headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
 
 def _not_html(url: str, headers: Mapping[str, str], body: bytes) -> str | None:
     """The crawl's test (``crawler.non_html``) on the response Scrapy would have made."""
-    cls = responsetypes.from_args(headers=headers, url=url, body=body[:5000])
-    return not_html(cls(url=url, headers=headers, body=body))
+    scrapy_headers = Headers(headers)
+    cls = responsetypes.from_args(headers=scrapy_headers, url=url, body=body[:5000])
+    return not_html(cls(url=url, headers=scrapy_headers, body=body))

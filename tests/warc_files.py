@@ -92,3 +92,31 @@ def write_warc(path: Path, fetches: Iterable[Fetch | tuple[str, Fetch]], gzip: b
                 )  # fmt: skip
             writer.write_record(record)
     return path
+
+
+def generated_fetches(count: int, seed: int = 7, date: str = "2025-10-06T03:00:00Z") -> Iterator[Fetch]:
+    """``count`` article pages of the tangselpos-like site, each its own story: the
+    sample articles' markup, dates and sections, with titles and texts drawn from
+    their words (seeded), under URLs of their own."""
+    import random
+
+    from crawler.mirror.tangselpos import BASE, article_path, load_articles, render_article
+
+    rng = random.Random(seed)
+    base = [a for a in load_articles() if not a.get("media")]
+    words = sorted({w for a in base for p in a["paragraphs"] for w in p.split()})
+    sections = list(dict.fromkeys(a["section"] for a in base))
+    for number in range(count):
+        story = dict(rng.choice(base))
+        story["id"] = 700000 + number
+        story["slug"] = f"berita-{number}"
+        story["title"] = " ".join(rng.choices(words, k=9)).capitalize()
+        story["paragraphs"] = [
+            " ".join(rng.choices(words, k=rng.randint(30, 60))) + "."
+            for _ in range(rng.randint(4, 8))
+        ]
+        story["inserts"] = []
+        yield Fetch(
+            url=BASE + article_path(story), body=render_article(story, base[:4], sections),
+            date=date,
+        )  # fmt: skip

@@ -64,6 +64,8 @@ def is_further_page(url: str) -> bool:
 def all_pages_url(sel: Selector, url: str) -> str | None:
     """A linked ``?page=all`` view of this same article (Kompas), if any."""
     for href in sel.css("a::attr(href)").getall():
+        if "all" not in href.lower():  # (cheap: most links name no page at all)
+            continue
         target = urljoin(url, href.strip())
         if _page_number(target) == 0 and _article_key(target, False) == _article_key(url, False):
             return target
