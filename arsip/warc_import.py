@@ -89,10 +89,13 @@ class WarcResult:
     """The file had been read to its end by an earlier run: nothing was read."""
     repaired: int = 0
     _last_corrupt: int | None = None
+    tail_corrupt: int | None = None
+    """Where the corrupt record the file ends in starts (None: it ends whole)."""
 
     def corrupt(self, offset: int, message: str, error: Callable[[str], None] | None) -> None:
         """Count and report the corrupt record at ``offset`` (once: reading its payload
         and skipping past it may both fail)."""
+        self.tail_corrupt = offset
         if offset == self._last_corrupt:
             return
         self._last_corrupt = offset
@@ -190,9 +193,10 @@ def import_warc(
                 if progress and place > reported:
                     progress(place - reported)
                     reported = place
-                if record is None:  # the end of the file, or a corrupt stretch skipped
-                    end = place
+                if record is None:  # the end of the file
+                    end = place if result.tail_corrupt is None else result.tail_corrupt
                     continue
+                result.tail_corrupt = None
                 if record.rec_type not in ("response", "revisit"):
                     continue
                 if len(batch) >= BATCH:
@@ -309,29 +313,33 @@ def _records(
     where a next run is to start: the end of the file, or the start of the truncated
     record it ends in. A corrupt record is reported and skipped: the records go on at
     the next record boundary after it."""
+    stretch = False  # within a corrupt stretch: nothing read since the last error
     while True:
         stream.seek(offset)
         records = ArchiveIterator(stream, check_digests=False)
         try:
             for record in records:
+                stretch = False
                 # (not get_record_offset(): it reads the record to its end)
                 yield records.offset, record
             yield size, None
             return
         except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as bad:
             offset = records.offset  # where the record that cannot be read starts
-            name = getattr(stream, "name", "WARC")
-            result.corrupt(offset, f"{name}: record at offset {offset}: {_why(bad)}", error)
+            if not stretch:
+                name = getattr(stream, "name", "WARC")
+                result.corrupt(offset, f"{name}: record at offset {offset}: {_why(bad)}", error)
+            stretch = True
             found = _next_boundary(stream, offset + 1)
             if found is None:
-                yield offset, None
+                yield size, None
                 return
             offset = found
 
 
 def _why(error: BaseException) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"{type(error).__name__}: {text}" if text else f"{type(error).__name__} (truncated)"
+    return text if text else f"{type(error).__name__} (truncated)"
 
 
 def _next_boundary(stream: BinaryIO, start: int) -> int | None:
@@ -513,6 +521,7 @@ class _Reader:
             body = record.content_stream().read(DOWNLOAD_MAXSIZE + 1)
             if len(body) > DOWNLOAD_MAXSIZE:
                 raise Skip("larger than DOWNLOAD_MAXSIZE")
+            _check_whole(record)
         if status != 200:
             raise Skip(f"HTTP {status}" if status else "no HTTP response")
         kind = _not_html(url, headers, body)
@@ -521,6 +530,17 @@ class _Reader:
         page = {"url": url, "status": status, "headers": headers, "body": body,
                 "fetched_at": fetched_at}  # fmt: skip
         return fetched_at, page, digest
+
+
+def _check_whole(record: ArcWarcRecord) -> None:
+    """Raise ``EOFError`` when the record's block ends before its ``Content-Length``:
+    a page cut off there must not become an article with half a text."""
+    raw = record.raw_stream
+    while raw.read(64 * 1024):
+        pass
+    missing = getattr(raw, "limit", 0)
+    if missing:
+        raise EOFError(f"truncated: {missing} bytes of the record are missing")
 
 
 def _warc_date(record: ArcWarcRecord) -> str:

@@ -82,11 +82,13 @@ def write_warc(path: Path, fetches: Iterable[Fetch | tuple[str, Fetch]], gzip: b
                     [("Host", fetch.url.split("/")[2])], is_http_request=True,
                 )  # fmt: skip
                 writer.write_record(
-                    writer.create_warc_record(fetch.url, "request", http_headers=request,
-                                              warc_headers_dict=warc_headers)  # fmt: skip
+                    writer.create_warc_record(
+                        fetch.url, "request", http_headers=request, warc_headers_dict=warc_headers
+                    )  # fmt: skip
                 )
                 record = writer.create_warc_record(
-                    fetch.url, "response", payload=BytesIO(body), http_headers=http,
+                    fetch.url, "response", payload=BytesIO(body), length=len(body),
+                    http_headers=http,
                     warc_headers_dict={**warc_headers,
                                        "WARC-Payload-Digest": payload_digest(fetch.body)},
                 )  # fmt: skip
@@ -94,7 +96,9 @@ def write_warc(path: Path, fetches: Iterable[Fetch | tuple[str, Fetch]], gzip: b
     return path
 
 
-def generated_fetches(count: int, seed: int = 7, date: str = "2025-10-06T03:00:00Z") -> Iterator[Fetch]:
+def generated_fetches(
+    count: int, seed: int = 7, date: str = "2025-10-06T03:00:00Z"
+) -> Iterator[Fetch]:
     """``count`` article pages of the tangselpos-like site, each its own story: the
     sample articles' markup, dates and sections, with titles and texts drawn from
     their words (seeded), under URLs of their own."""
