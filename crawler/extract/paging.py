@@ -28,6 +28,7 @@ _NEXT_TEXT = re.compile(
     r"next\s+page)\W*$",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
 _TRAILING_PAGE = re.compile(r"^(?P<base>.*?)/(?P<n>\d{1,2})/?$")
 
 
@@ -87,7 +88,10 @@ def next_page_url(sel: Selector, url: str) -> str | None:
     current_query = _page_number(url)
     current_path = _path_page(url)
     for link in sel.css("a[href], link[rel=next][href]"):
-        target = urljoin(url, link.attrib["href"].strip())
+        href = link.attrib["href"]
+        if not _DIGIT.search(href):  # page 2 and on are named by a number
+            continue
+        target = urljoin(url, href.strip())
         if target.split("#")[0] == url.split("#")[0]:
             continue
         # ?page=N on the same path
