@@ -69,7 +69,9 @@ def main() -> None:
                 f" peak RSS {peak:.0f} MB\n    {summary}"
             )
             if factor == 1:
-                print(f"result: import --warc pages/s (CPU time) = {pages / cpu:.0f} (target >= 100)")
+                print(
+                    f"result: import --warc pages/s (CPU time) = {pages / cpu:.0f} (target >= 100)"
+                )
                 print(f"result: import --warc pages/s (wall) = {pages / wall:.0f} (target >= 100)")
     print(f"result: import --warc peak RSS 1x / {args.scale}x = {peaks[0]:.0f} / {peaks[1]:.0f} MB"
           " (target: flat)")  # fmt: skip
