@@ -33,6 +33,7 @@ BENCHES = [
     ("incremental.py", [], []),
     ("resplit.py", [], ["--sizes", "10,50", "--repeat", "1"]),
     ("crawl.py", ["--articles", "5000", "--memory-articles", "20000"], ["--articles", "1000"]),
+    ("warc_import.py", ["--pages", "3000", "--scale", "4"], ["--pages", "500", "--scale", "2"]),
 ]
 
 

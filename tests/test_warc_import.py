@@ -244,3 +244,26 @@ def test_a_killed_import_goes_on_to_the_same_archive(tmp_path):
     pages = "SELECT id, url, body_sha256, article_id, fetched_at FROM pages ORDER BY id"
     assert rows(killed, pages) == rows(whole, pages)
     assert check_whole(killed) == total
+
+
+def test_portal_auto_takes_articles_of_undeclared_hosts_too(tmp_path):
+    """``--portal auto``: a WordPress portal no declaration names is read by its markup
+    and stored under its host; its home page is not an article. Without it, the same
+    records are skipped."""
+    kabar6 = next(s for s in default_sites() if "kabar6.com" in s.hosts)
+    path = next(p for p in kabar6.pages if p.count("/") == 2 and p.endswith("-sekolah/"))
+    host = "www.beritaserang.example"
+    moved = [
+        Fetch(f"https://{host}{target}", kabar6.pages[target].body.replace(b"kabar6.com", host.encode()))
+        for target in ("/", path)
+    ]  # fmt: skip
+    warc = write_warc(tmp_path / "other.warc.gz", moved)
+    with archive.open(tmp_path / "declared.db") as arch:
+        declared = import_warc(arch, warc)
+    assert declared.counts["skipped: no declared portal"] == 2
+    with archive.open(tmp_path / "auto.db") as arch:
+        auto = import_warc(arch, warc, portal="auto")
+    assert (auto.counts["new"], auto.counts["skipped: not an article URL"]) == (1, 1)
+    (row,) = rows(tmp_path / "auto.db", "SELECT url, portal, title, body FROM articles")
+    assert row["url"] == f"https://{host}{path}" and row["portal"] == "beritaserang.example"
+    assert row["title"] and len(row["body"]) > 200
