@@ -411,7 +411,7 @@ def m013_warc_imports(db: sqlite_utils.Database) -> None:
     of each imported response whose page is kept, with the page's ``url`` and
     ``body_sha256``: a ``revisit`` record names its payload by that digest."""
     db.execute(
-        """CREATE TABLE warc_imports (
+        """CREATE TABLE IF NOT EXISTS warc_imports (
             file_key TEXT PRIMARY KEY,
             path TEXT NOT NULL,
             offset INTEGER NOT NULL DEFAULT 0,
@@ -423,7 +423,7 @@ def m013_warc_imports(db: sqlite_utils.Database) -> None:
         )"""
     )
     db.execute(
-        """CREATE TABLE warc_payloads (
+        """CREATE TABLE IF NOT EXISTS warc_payloads (
             digest TEXT PRIMARY KEY,
             url TEXT NOT NULL,
             body_sha256 TEXT NOT NULL
