@@ -400,6 +400,37 @@ def m012_places(db: sqlite_utils.Database) -> None:
     retag(db)
 
 
+@migration
+def m013_warc_imports(db: sqlite_utils.Database) -> None:
+    """``arsip import --warc`` (``arsip.warc_import``): ``warc_imports``, one row per
+    WARC file read (``file_key``: its name and a digest of its first bytes), with
+    ``offset`` (where the first record not yet imported begins: a killed import goes on
+    from there), ``records`` (the records read before it), ``counts`` (JSON, per
+    outcome), ``started_at``, ``updated_at`` and ``finished_at`` (NULL until the file
+    was read to its end); ``warc_payloads``, the payload digest (``WARC-Payload-Digest``)
+    of each imported response whose page is kept, with the page's ``url`` and
+    ``body_sha256``: a ``revisit`` record names its payload by that digest."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS warc_imports (
+            file_key TEXT PRIMARY KEY,
+            path TEXT NOT NULL,
+            offset INTEGER NOT NULL DEFAULT 0,
+            records INTEGER NOT NULL DEFAULT 0,
+            counts TEXT NOT NULL DEFAULT '{}',
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            finished_at TEXT
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS warc_payloads (
+            digest TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            body_sha256 TEXT NOT NULL
+        )"""
+    )
+
+
 def check_not_newer(version: int, path: str | Path | None = None) -> None:
     """Raise ``NewerArchive`` for a schema version this arsip does not know."""
     if version > len(MIGRATIONS):

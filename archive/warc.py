@@ -71,11 +71,14 @@ def parse_size(text: str) -> int:
 
 
 def _warcio() -> Any:
+    import warcio
+
     try:
         import surt  # noqa: F401
-        import warcio
     except ImportError:
-        raise MissingExtra("WARC files need warcio and surt: pip install 'arsip[warc]'") from None
+        raise MissingExtra(
+            "WARC export needs surt for its CDXJ index: pip install 'arsip[warc]'"
+        ) from None
     return warcio
 
 

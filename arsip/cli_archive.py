@@ -130,10 +130,25 @@ def _published(article: dict | None, none: str) -> str:
 
 
 @click.command("import")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "sources", nargs=-1, required=True, metavar="FILE...",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)  # fmt: skip
+@click.option(
+    "--warc", is_flag=True,
+    help="The FILEs are WARC files (.warc.gz or .warc): import their response records "
+    "(see docs/import.md, Backfill from WARC).",
+)  # fmt: skip
+@click.option(
+    "--portal", "portal_name", metavar="NAME|auto",
+    help="With --warc: only the pages of this declared portal; 'auto': also pages of "
+    "hosts no portal declares. Default: the pages of every declared portal.",
+)  # fmt: skip
 @db_option(CREATES)
 @wait_option
-def import_(source: Path, db_path: Path, wait: bool) -> None:
+def import_(
+    sources: tuple[Path, ...], warc: bool, portal_name: str | None, db_path: Path, wait: bool
+) -> None:
     """Import articles from a JSON-lines FILE (one article per line, with arsip's
     Article field names or in news-please's JSON output format) through the same dedup
     and history rules as a crawl (the schema: docs/import.md). Lines that cannot be
@@ -141,21 +156,37 @@ def import_(source: Path, db_path: Path, wait: bool) -> None:
     file that is not JSON lines at all is refused (exit status 1). It takes the
     archive's writer lock: one writer at a time.
 
-    
-    Exit status: 0 done, 1 no usable archive or not JSON lines, 2 usage error, 3 another
-    arsip command (a crawl, a reextract...) is writing to the archive: nothing was
-    imported (see --wait).
+    With --warc, the FILEs are web archives (WARC): each response record at an article
+    URL of a declared portal (as `arsip explain` classifies it) is read as a crawl reads
+    the page, with the record's date as the fetch time, and stored with its raw page;
+    the other records are skipped and counted. A killed import goes on where it
+    stopped; a file imported already is not read again.
+
+    \b
+    Exit status: 0 done, 1 no usable archive, not JSON lines or not WARC, 2 usage
+    error, 3 another arsip command (a crawl, a reextract...) is writing to the archive:
+    nothing was imported (see --wait).
 
     \b
     Example:
         arsip import articles.jsonl --db news.db
+        arsip import --warc crawl-2024-*.warc.gz --db news.db
     """
+    if warc:
+        _import_warc(sources, portal_name, db_path, wait)
+        return
+    if portal_name:
+        raise click.UsageError("--portal is an option of --warc")
+    if len(sources) > 1:
+        raise click.UsageError("a JSON-lines import reads one FILE (WARC files: --warc)")
     from arsip.importer import NotJsonLines, check_json_lines, import_file
 
+    source = sources[0]
     try:  # before the archive is opened (or created)
         check_json_lines(source)
     except NotJsonLines as error:
-        click.echo(f"arsip: {error}; nothing imported", err=True)
+        hint = " (a WARC file? arsip import --warc)" if _looks_warc(source) else ""
+        click.echo(f"arsip: {error}{hint}; nothing imported", err=True)
         sys.exit(1)
     with (
         open_archive(db_path) as arch,
@@ -166,3 +197,40 @@ def import_(source: Path, db_path: Path, wait: bool) -> None:
     for number, reason in result.rejected_lines:
         click.echo(f"{source}:{number}: rejected: {reason}", err=True)
     click.echo(result.summary_line(source.name))
+
+
+def _looks_warc(source: Path) -> bool:
+    with open(source, "rb") as f:
+        return f.read(7) == b"WARC/1." or source.name.endswith((".warc", ".warc.gz"))
+
+
+def _import_warc(sources: tuple[Path, ...], portal: str | None, db_path: Path, wait: bool) -> None:
+    """``arsip import --warc``: each file in turn (``arsip.warc_import``)."""
+    from arsip.warc_import import AUTO, NotWarc, check_warc, import_warc
+    from crawler.portals import get_portal
+
+    if portal and portal != AUTO:
+        try:
+            get_portal(portal)
+        except KeyError as error:
+            raise click.BadParameter(str(error.args[0]), param_hint="--portal") from None
+    try:  # before the archive is opened (or created)
+        for source in sources:
+            check_warc(source)
+    except NotWarc as error:
+        click.echo(f"arsip: {error}; nothing imported", err=True)
+        sys.exit(1)
+    with (
+        open_archive(db_path) as arch,
+        writer_lock(arch, "import", wait=wait, refused="nothing imported"),
+    ):
+        for source in sources:
+            with _progressbar(source.stat().st_size, f"Importing {source.name}") as bar:
+                result = import_warc(
+                    arch,
+                    source,
+                    portal=portal,
+                    progress=bar.update if bar else None,
+                    error=lambda message: click.echo(f"arsip: {message}", err=True),
+                )
+            click.echo(result.summary_line(source.name))

@@ -26,11 +26,8 @@ from archive import Archive
 from archive.pages import page_body
 from archive.text import repaired_note
 from archive.writer import ArchiveWriter, Entry
-from crawler.canonical import canonical_collision
-from crawler.extract import extract_article
-from crawler.extract.page import page_selector
+from arsip.page_article import Rejected, article_entry, read_fetched
 from crawler.extract.paging import MAX_ARTICLE_PAGES, next_page_url
-from crawler.guards import RefusedBody, page_text
 from crawler.portals import portal_for_url
 
 BATCH = 200
@@ -39,15 +36,6 @@ all-or-nothing."""
 
 REJECTED = "rejected: "
 """Prefix of the counts of rejections by reason (``rejected: a page is not kept``)."""
-
-
-class Rejected(ValueError):
-    """A kept page that cannot be re-extracted: ``reason`` is what is counted, the
-    message says which page and why."""
-
-    def __init__(self, reason: str, detail: str):
-        self.reason = reason
-        super().__init__(detail)
 
 
 def reextract(
@@ -124,14 +112,9 @@ def _url(archive: ArchiveWriter, page_id: int) -> str:
 
 
 def _read(url: str, body: bytes, headers: str | None, page_number: int) -> Selector:
-    try:
-        # Read the bytes as the crawl did: a mislabelled charset is repaired the same
-        # way, so a re-extraction never turns a good text into mojibake.
-        return page_selector(page_text(page_body(body), json.loads(headers or "{}")))
-    except RefusedBody as error:
-        raise Rejected(
-            "a page refused", f"page {page_number} ({url}) is not text: {error}"
-        ) from None
+    # Read the bytes as the crawl did: a mislabelled charset is repaired the same way,
+    # so a re-extraction never turns a good text into mojibake.
+    return read_fetched(url, page_body(body), json.loads(headers or "{}"), page_number)
 
 
 def _read_article(archive: ArchiveWriter, page_id: int) -> tuple[Entry, list[int]]:
@@ -166,14 +149,7 @@ def _read_article(archive: ArchiveWriter, page_id: int) -> tuple[Entry, list[int
         last, last_url = _read(more_url, more_body, more_headers, number), more_url
         following.append((last, more_url, more_fetched_at))
         page_ids.append(more_id)
-    article = extract_article(first, url, fetched_at=fetched_at, following=following)
-    if not article.title or not article.body:
-        raise Rejected("no title or no body", "no title or no body could be read")
-    record = article.to_record()
-    # A canonical link onto another article is ignored as the crawl ignores it.
-    if canonical_collision(db, record["url"], url, article.title, article.body):
-        record["url"] = url
-    return Entry(record, seen_at=fetched_at, fetched_url=url), page_ids
+    return article_entry(archive, first, url, fetched_at, following=following), page_ids
 
 
 def summary_line(counts: Counter[str]) -> str:

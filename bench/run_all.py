@@ -35,6 +35,7 @@ BENCHES = [
     ("merge.py", ["--articles", "20000"], ["--articles", "2000"]),
     ("crawl.py", ["--articles", "5000", "--memory-articles", "20000"], ["--articles", "1000"]),
     ("warc.py", ["--articles", "5000"], ["--articles", "1000", "--repeat", "1"]),
+    ("warc_import.py", ["--pages", "3000", "--scale", "4"], ["--pages", "500", "--scale", "2"]),
 ]
 
 

@@ -42,8 +42,8 @@ def without(tmp_path, package: str) -> dict[str, str]:
     [
         ("pyarrow", "parquet", ["export", "--format", "parquet", "-o"], "out.parquet"),
         ("matplotlib", "plot", ["stats", "--plot"], "per-day.png"),
-        ("warcio", "warc", ["export", "--format", "warc", "-o"], "warc"),
-        ("warcio", "warc", ["crawl", "tangselpos", "--warc"], "warc"),
+        ("surt", "warc", ["export", "--format", "warc", "-o"], "warc"),
+        ("surt", "warc", ["crawl", "tangselpos", "--warc"], "warc"),
     ],
 )
 def test_a_command_names_the_extra_it_needs(
@@ -69,4 +69,4 @@ def test_the_extras_are_declared():
     assert any(d.startswith("pyarrow") for d in extras["parquet"])
     assert any(d.startswith("matplotlib") for d in extras["plot"])
     assert any(d.startswith("selenium") for d in extras["browser"])
-    assert any(d.startswith("warcio") for d in extras["warc"])
+    assert any(d.startswith("surt") for d in extras["warc"])

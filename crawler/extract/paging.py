@@ -28,6 +28,7 @@ _NEXT_TEXT = re.compile(
     r"next\s+page)\W*$",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
 _TRAILING_PAGE = re.compile(r"^(?P<base>.*?)/(?P<n>\d{1,2})/?$")
 
 
@@ -54,9 +55,18 @@ def _path_page(url: str) -> int | None:
     return int(match.group("n")) if match else None
 
 
+def is_further_page(url: str) -> bool:
+    """Whether ``url`` shows page 2 or later of an article (``?page=N``, a trailing
+    ``/N``): a page a crawl reaches only from the page before it, never as an article
+    of its own."""
+    return _page_number(url) > 1 or (_path_page(url) or 1) > 1
+
+
 def all_pages_url(sel: Selector, url: str) -> str | None:
     """A linked ``?page=all`` view of this same article (Kompas), if any."""
     for href in sel.css("a::attr(href)").getall():
+        if "all" not in href.lower():  # (cheap: most links name no page at all)
+            continue
         target = urljoin(url, href.strip())
         if _page_number(target) == 0 and _article_key(target, False) == _article_key(url, False):
             return target
@@ -78,7 +88,10 @@ def next_page_url(sel: Selector, url: str) -> str | None:
     current_query = _page_number(url)
     current_path = _path_page(url)
     for link in sel.css("a[href], link[rel=next][href]"):
-        target = urljoin(url, link.attrib["href"].strip())
+        href = link.attrib["href"]
+        if not _DIGIT.search(href):  # page 2 and on are named by a number
+            continue
+        target = urljoin(url, href.strip())
         if target.split("#")[0] == url.split("#")[0]:
             continue
         # ?page=N on the same path
