@@ -283,3 +283,18 @@ def test_a_page_without_a_status_is_a_resource(tmp_path):
     CDXJIndexer(output=str(tmp_path / "theirs.cdxj"), inputs=[str(files.files[0])],
                 sort=True).process_all()  # fmt: skip
     assert index == (tmp_path / "theirs.cdxj").read_text()
+
+
+def test_a_round_trip_through_warc_gives_the_same_articles(archive, exported, tmp_path):
+    """Export, then `arsip import --warc` into an empty archive: the same articles (count,
+    titles, bodies, publication times, portals) come back, read again from the bytes
+    the crawler received; the pages no article came from are skipped, not archived."""
+    out, _ = exported
+    again = tmp_path / "again.db"
+    files = sorted(str(p) for p in out.glob("*.warc.gz"))
+    result = run_cli("import", "--warc", *files, "--db", str(again))
+    assert result.returncode == 0, result.stderr
+    sql = "SELECT portal, url, title, body, published_at FROM articles ORDER BY url"
+    before, after = rows(archive, sql), rows(again, sql)
+    assert len(before) > 5
+    assert after == before
