@@ -37,10 +37,10 @@ def get_json(url: str):
 
 
 @pytest.fixture(scope="module")
-def server(mirror, tmp_path_factory):
+def server(tangselpos_first_crawl, tmp_path_factory):
     """``arsip serve`` on a free port, stopped (and reaped) whatever the tests do."""
     path = tmp_path_factory.mktemp("serve") / "news.db"
-    ids = build_analyst_archive(path, mirror.url)
+    ids = build_analyst_archive(path, tangselpos_first_crawl)
     before = file_digest(path)
     port = free_port()
     arsip = Path(sys.executable).with_name("arsip")
