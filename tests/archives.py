@@ -13,7 +13,7 @@ from pathlib import Path
 import time_machine
 
 from archive.writer import ArchiveWriter
-from tests.conftest import run_cli
+from tests.conftest import copy_archive
 
 RELEASE = (
     "Pemerintah Provinsi Banten menyalurkan bantuan logistik bagi warga terdampak banjir "
@@ -68,11 +68,11 @@ REVISED_URL = "https://www.bantennews.co.id/jadwal-car-free-day"
 OLD_SLUG_URL = "https://www.bantennews.co.id/cfd-kota-serang"
 
 
-def build_analyst_archive(path: Path, mirror_url: str) -> dict[str, int]:
-    """Crawl the mirror into ``path`` and add the extra cases; returns article ids by
-    name (``release``, ``rewrite``, ``copy``, ``accented``, ``revised``)."""
-    result = run_cli("crawl", "tangselpos", "--mirror", mirror_url, "--db", str(path))
-    assert result.returncode == 0, result.stderr
+def build_analyst_archive(path: Path, first_crawl: Path) -> dict[str, int]:
+    """A copy of ``first_crawl`` (the mirror crawled: the ``tangselpos_first_crawl``
+    fixture) at ``path`` with the extra cases added; returns article ids by name
+    (``release``, ``rewrite``, ``copy``, ``accented``, ``revised``)."""
+    copy_archive(first_crawl, path)
     ids: dict[str, int] = {}
     with ArchiveWriter(path) as archive:
         for name, record in zip(("release", "rewrite", "copy", "accented"), EXTRA, strict=True):

@@ -31,6 +31,23 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "archive.db"
 
 
+@pytest.fixture(scope="session")
+def tangselpos_first_crawl(mirror, tmp_path_factory) -> Path:
+    """The mirror's tangselpos (26 articles) crawled once into a new archive by the real
+    ``arsip crawl``: where many tests start. Shared (one crawl per test process): copy it
+    (``copy_archive``, or the ``crawled_once`` fixture) before writing to it."""
+    path = tmp_path_factory.mktemp("tangselpos_first_crawl") / "news.db"
+    result = run_cli("crawl", "tangselpos", "--mirror", mirror.url, "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def crawled_once(tangselpos_first_crawl, db_path) -> Path:
+    """``db_path``, holding a copy of ``tangselpos_first_crawl``."""
+    return copy_archive(tangselpos_first_crawl, db_path)
+
+
 def rows(db_path: Path, sql: str, *params) -> list[dict]:
     """Rows of a query on an archive file, as dicts (a fresh connection each time)."""
     conn = sqlite3.connect(db_path)

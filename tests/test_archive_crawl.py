@@ -15,7 +15,7 @@ from archive.dedup import content_hash
 from archive.writer import ArchiveWriter
 from crawler.mirror.server import MirrorServer
 from crawler.mirror.tangselpos import article_path, build_site, load_articles
-from tests.conftest import rows, run_cli
+from tests.conftest import copy_archive, rows, run_cli
 
 BASE = "https://www.tangselpos.id"
 
@@ -39,9 +39,9 @@ def changed_site():
 
 
 @pytest.fixture(scope="module")
-def recrawled(mirror, changed_site, tmp_path_factory):
+def recrawled(tangselpos_first_crawl, changed_site, tmp_path_factory):
     db_path = tmp_path_factory.mktemp("recrawl") / "news.db"
-    crawl(mirror.url, db_path)
+    copy_archive(tangselpos_first_crawl, db_path)  # the mirror crawled once
     before = {r["url"]: r for r in rows(db_path, "SELECT * FROM articles")}
     # Crawls are incremental: re-reading known articles to catch edits is --refresh-days.
     second = crawl(changed_site[0].url, db_path, "--refresh-days", "1")
@@ -127,9 +127,8 @@ def test_duplicates_command_lists_the_release(recrawled):
     assert json.loads(none.stdout) == []
 
 
-def test_reextract_repairs_articles_from_kept_pages(mirror, tmp_path):
-    db_path = tmp_path / "news.db"
-    crawl(mirror.url, db_path)
+def test_reextract_repairs_articles_from_kept_pages(crawled_once):
+    db_path = crawled_once  # the mirror crawled once
     # An older extractor left a feed line in two bodies: what reextract must repair.
     conn = sqlite3.connect(db_path)
     with conn:
@@ -153,11 +152,10 @@ def test_reextract_repairs_articles_from_kept_pages(mirror, tmp_path):
     assert "0 updated, 26 unchanged" in again.stdout
 
 
-def test_reextract_reads_the_newest_fetch_when_a_page_changed_back(mirror, tmp_path):
+def test_reextract_reads_the_newest_fetch_when_a_page_changed_back(crawled_once):
     """A page whose bytes went A -> B -> A keeps A's row (only its fetch time moves);
     reextract must read that newest fetch, not B's row, inserted later."""
-    db_path = tmp_path / "news.db"
-    crawl(mirror.url, db_path)
+    db_path = crawled_once  # the mirror crawled once
     (page,) = rows(db_path, "SELECT url, body, status, headers FROM pages WHERE article_id = 1")
     (article,) = rows(db_path, "SELECT body FROM articles WHERE id = 1")
     last_line = article["body"].splitlines()[-1]
@@ -174,11 +172,10 @@ def test_reextract_reads_the_newest_fetch_when_a_page_changed_back(mirror, tmp_p
     assert rows(db_path, "SELECT revision FROM articles WHERE id = 1") == [{"revision": 1}]
 
 
-def test_reextract_corrects_fields_of_an_unchanged_text(mirror, tmp_path):
+def test_reextract_corrects_fields_of_an_unchanged_text(crawled_once):
     """An older extractor read a wrong date, no authors and no section: reextract puts
     the right ones back in place, without a new revision of the unchanged text."""
-    db_path = tmp_path / "news.db"
-    crawl(mirror.url, db_path)
+    db_path = crawled_once  # the mirror crawled once
     # The seed article, by URL: ids follow the crawl's order, and some sample articles
     # carry no byline.
     seed = BASE + article_path(next(a for a in load_articles() if a["id"] == 51234))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import subprocess
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from crawler.mirror.faults import FaultPlan
 from crawler.mirror.generated import generate_articles, generate_videos, with_videos
 from crawler.mirror.server import MirrorServer, Site
 from crawler.mirror.tangselpos import BASE, article_path, build_site, load_articles
-from tests.conftest import rows, run_cli
+from tests.conftest import copy_archive, rows, run_cli
 
 VIDEOS = generate_videos(3)
 """Three video pages, all in the sitemap (lastmod 14-16 September 2025)."""
@@ -63,21 +65,54 @@ def execute(db_path: Path, sql: str, *params) -> None:
         conn.close()
 
 
+@dataclass
+class Run:
+    """One ``arsip crawl`` of a test's runs: its result, the paths it requested, its
+    ``crawl_runs`` row, and a copy of the archive as it left it."""
+
+    result: subprocess.CompletedProcess
+    paths: list[str]
+    row: dict
+    archive: Path
+
+
+def crawl_run(server: MirrorServer, db_path: Path, *extra: str) -> Run:
+    result, paths = crawl(server, db_path, *extra)
+    assert result.returncode == 0, result.stderr
+    copy = copy_archive(db_path, db_path.with_name(f"after-run-{last_run(db_path)['id']}.db"))
+    return Run(result, paths, last_run(db_path), copy)
+
+
+@pytest.fixture(scope="module")
+def video_site():
+    with MirrorServer([site()], log=None) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def first_two_runs(video_site, tmp_path_factory) -> tuple[Run, Run]:
+    """The first two runs over the site with video pages (raw pages kept; the first logs
+    to ``crawl.log`` beside the archive), where most tests here start: each works on a
+    copy of the archive one of them left."""
+    db_path = tmp_path_factory.mktemp("first_two_runs") / "archive.db"
+    first = crawl_run(video_site, db_path, "--log-file", str(db_path.with_name("crawl.log")))
+    return first, crawl_run(video_site, db_path)
+
+
 @pytest.mark.parametrize("keep_pages", [True, False], ids=["pages", "no-pages"])
-def test_a_page_without_article_is_not_fetched_again(db_path, keep_pages):
+def test_a_page_without_article_is_not_fetched_again(db_path, keep_pages, video_site, request):
     """The first run reads the three video pages and stores no article from them; the
     second reads them once more (a page found empty once may have been a passing
     fault); from the third run on they are skipped, with raw pages kept or not
     (``--no-pages``)."""
     extra = () if keep_pages else ("--no-pages",)
-    with MirrorServer([site()], log=None) as server:
-        first, first_paths = crawl(server, db_path, *extra)
-        assert first.returncode == 0, first.stderr
-        one = last_run(db_path)
-        second, second_paths = crawl(server, db_path, *extra)
-        assert second.returncode == 0, second.stderr
-        two = last_run(db_path)
-        third, third_paths = crawl(server, db_path, *extra)
+    if keep_pages:  # the module's first two runs: a third on a copy of their archive
+        runs = request.getfixturevalue("first_two_runs")
+        copy_archive(runs[1].archive, db_path)
+    else:
+        runs = [crawl_run(video_site, db_path, *extra) for _ in range(2)]
+    (first_paths, one), (second_paths, two) = ((r.paths, r.row) for r in runs)
+    third, third_paths = crawl(video_site, db_path, *extra)
     assert third.returncode == 0, third.stderr
     three = last_run(db_path)
     assert video_paths() <= set(first_paths)
@@ -123,18 +158,19 @@ def test_an_article_served_once_as_an_empty_page_is_archived_by_the_next_run(db_
     assert rows(db_path, "SELECT * FROM empty_pages") == []
 
 
-def test_a_remembered_page_is_fetched_again_when_its_time_comes(db_path):
+def test_a_remembered_page_is_fetched_again_when_its_time_comes(
+    db_path, first_two_runs, video_site
+):
     """After the retry period (``ARSIP_EMPTY_RETRY_DAYS``, 7 days by default) a video
     page is read again, and remembered with its new fetch."""
-    with MirrorServer([site()], log=None) as server:
-        for _ in range(2):  # found empty, then confirmed
-            assert crawl(server, db_path)[0].returncode == 0
-        age_entries(db_path, days=8)
-        # A longer retry period: still skipped.
-        result, paths = crawl(server, db_path, env={"ARSIP_EMPTY_RETRY_DAYS": "30"})
-        assert result.returncode == 0, result.stderr
-        assert not video_paths() & set(paths) and last_run(db_path)["skipped_empty"] == 3
-        result, paths = crawl(server, db_path)
+    copy_archive(first_two_runs[1].archive, db_path)  # found empty, then confirmed
+    server = video_site
+    age_entries(db_path, days=8)
+    # A longer retry period: still skipped.
+    result, paths = crawl(server, db_path, env={"ARSIP_EMPTY_RETRY_DAYS": "30"})
+    assert result.returncode == 0, result.stderr
+    assert not video_paths() & set(paths) and last_run(db_path)["skipped_empty"] == 3
+    result, paths = crawl(server, db_path)
     assert result.returncode == 0, result.stderr
     assert video_paths() <= set(paths)
     run = last_run(db_path)
@@ -146,11 +182,11 @@ def test_a_remembered_page_is_fetched_again_when_its_time_comes(db_path):
     assert all(e["crawl_run_id"] == run["id"] for e in entries)
 
 
-def test_refresh_days_and_a_newer_lastmod_fetch_it_again(db_path):
+def test_refresh_days_and_a_newer_lastmod_fetch_it_again(db_path, first_two_runs):
     """Like an archived article: ``--refresh-days`` fetches a page first found empty in
     that window, and a sitemap ``lastmod`` newer than its last fetch fetches it."""
+    copy_archive(first_two_runs[0].archive, db_path)  # after the first run
     with MirrorServer([site()], log=None) as server:
-        assert crawl(server, db_path)[0].returncode == 0
         result, paths = crawl(server, db_path, "--refresh-days", "2")
         assert result.returncode == 0, result.stderr
         assert video_paths() <= set(paths)
@@ -172,11 +208,10 @@ def test_refresh_days_and_a_newer_lastmod_fetch_it_again(db_path):
     assert json.loads(last_run(db_path)["stats"])["arsip/requested/modified"] == 3
 
 
-def test_a_page_that_now_holds_an_article_is_stored_and_forgotten(db_path):
+def test_a_page_that_now_holds_an_article_is_stored_and_forgotten(db_path, first_two_runs):
     """The video page becomes an article (same URL, now with its text): it is stored
     as new and leaves ``empty_pages``; the other two stay remembered."""
-    with MirrorServer([site()], log=None) as server:
-        assert crawl(server, db_path)[0].returncode == 0
+    copy_archive(first_two_runs[0].archive, db_path)  # after the first run
     (text,) = generate_articles(1, first_id=VIDEOS[0]["id"])
     became = {**text, **{k: VIDEOS[0][k] for k in ("id", "slug", "section", "title", "published")}}
     changed = [became, *VIDEOS[1:]]
@@ -250,14 +285,12 @@ def test_a_new_page_without_article_fails_one_run_not_every_run(db_path):
     assert (run["article_pages"], run["new"], run["failure"]) == (1, 0, None)
 
 
-def test_a_dropped_page_is_logged_by_its_url_not_its_bytes(db_path, tmp_path):
+def test_a_dropped_page_is_logged_by_its_url_not_its_bytes(first_two_runs):
     """The crawl log names a page without an article and why; it never holds the page
     itself (an item carries its raw bytes), which would fill cron's mail."""
-    log_file = tmp_path / "crawl.log"
-    with MirrorServer([site()], log=None) as server:
-        result, _ = crawl(server, db_path, "--log-file", str(log_file))
-    assert result.returncode == 0, result.stderr
-    log = log_file.read_text()
+    first = first_two_runs[0]  # the first run over the site, with --log-file crawl.log
+    assert first.result.returncode == 0, first.result.stderr
+    log = first.archive.with_name("crawl.log").read_text()
     dropped = [line for line in log.splitlines() if "Dropped" in line]
     assert sorted(line.split("Dropped ", 1)[1] for line in dropped) == sorted(
         f"{BASE}{path}: no body in {BASE}{path}" for path in video_paths()

@@ -19,9 +19,9 @@ from tests.conftest import ROOT, run_cli
 
 
 @pytest.fixture(scope="module")
-def archive(mirror, tmp_path_factory):
+def archive(tangselpos_first_crawl, tmp_path_factory):
     path = tmp_path_factory.mktemp("export") / "news.db"
-    return path, build_analyst_archive(path, mirror.url)
+    return path, build_analyst_archive(path, tangselpos_first_crawl)
 
 
 def test_csv_to_stdout_reads_in_pandas(archive):

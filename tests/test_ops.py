@@ -110,10 +110,10 @@ def one_portal_installation(monkeypatch):
 # -- incremental runs ---------------------------------------------------------------
 
 
-def test_second_run_fetches_no_archived_article(mirror, db_path):
-    first = crawl(mirror.url, db_path)
+def test_second_run_fetches_no_archived_article(mirror, crawled_once):
+    db_path = crawled_once  # the first run
     second = crawl(mirror.url, db_path)
-    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    assert second.returncode == 0, second.stderr
     one, two = runs(db_path)
     assert (one["new"], one["article_pages"]) == (26, 26)
     assert (two["new"], two["updated"], two["unchanged"], two["article_pages"]) == (0, 0, 0, 0)
@@ -126,10 +126,8 @@ def test_second_run_fetches_no_archived_article(mirror, db_path):
     assert "archived articles skipped" in second.stdout
 
 
-def test_new_articles_are_found_by_the_next_run(db_path):
-    articles = load_articles()
-    with MirrorServer([build_site(articles)], log=None) as server:
-        assert crawl(server.url, db_path).returncode == 0
+def test_new_articles_are_found_by_the_next_run(crawled_once):
+    db_path, articles = crawled_once, load_articles()  # the mirror's articles, archived
     newer = generate_articles(4, newest=datetime(2025, 9, 20, 10, 0, tzinfo=UTC))
     with MirrorServer([build_site(newer + articles)], log=None) as server:
         result = crawl(server.url, db_path)
@@ -139,10 +137,8 @@ def test_new_articles_are_found_by_the_next_run(db_path):
     assert rows(db_path, "SELECT count(*) AS n FROM articles")[0]["n"] == 30
 
 
-def test_changed_article_with_newer_lastmod_gets_a_new_revision(db_path):
-    articles = load_articles()
-    with MirrorServer([build_site(articles)], log=None) as server:
-        assert crawl(server.url, db_path).returncode == 0
+def test_changed_article_with_newer_lastmod_gets_a_new_revision(crawled_once):
+    db_path, articles = crawled_once, load_articles()  # the mirror's articles, archived
     edited = json.loads(json.dumps(articles))
     target = edited[3]
     target["paragraphs"][0] += " Ralat: jumlah peserta yang benar adalah 120 orang."
@@ -169,10 +165,8 @@ def test_changed_article_with_newer_lastmod_gets_a_new_revision(db_path):
     assert old["revision"] == 1 and "Ralat" not in old["body"]
 
 
-def test_refresh_days_catches_an_edit_the_sitemap_does_not_announce(db_path):
-    articles = load_articles()
-    with MirrorServer([build_site(articles)], log=None) as server:
-        assert crawl(server.url, db_path).returncode == 0
+def test_refresh_days_catches_an_edit_the_sitemap_does_not_announce(crawled_once):
+    db_path, articles = crawled_once, load_articles()  # the mirror's articles, archived
     edited = json.loads(json.dumps(articles))
     target = edited[-1]  # the oldest: beyond the sitemap, deep in the listings
     target["title"] += " (Diperbarui)"
@@ -405,10 +399,8 @@ def test_portal_declaration_overrides_politeness():
 # -- health -------------------------------------------------------------------------
 
 
-def test_health_flags_a_portal_whose_pages_lost_their_dates(db_path):
-    articles = load_articles()
-    with MirrorServer([build_site(articles)], log=None) as server:
-        assert crawl(server.url, db_path).returncode == 0
+def test_health_flags_a_portal_whose_pages_lost_their_dates(crawled_once):
+    db_path, articles = crawled_once, load_articles()  # the mirror's articles, archived
     healthy = run_cli("health", "--db", str(db_path))
     assert healthy.returncode == 0, healthy.stdout
     assert "tangselpos" in healthy.stdout and "OK" in healthy.stdout
@@ -430,8 +422,8 @@ def test_health_flags_a_portal_whose_pages_lost_their_dates(db_path):
     assert portal["coverage"]["date"] == 0.0 and portal["coverage"]["title"] == 1.0
 
 
-def test_health_flags_silence(mirror, db_path):
-    assert crawl(mirror.url, db_path).returncode == 0
+def test_health_flags_silence(crawled_once):
+    db_path = crawled_once
     conn = sqlite3.connect(db_path)
     with conn:  # move the archive's history three weeks back
         conn.execute("UPDATE articles SET first_seen_at = '2025-01-01T00:00:00Z'")

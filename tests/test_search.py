@@ -16,9 +16,9 @@ from tests.conftest import run_cli
 
 
 @pytest.fixture(scope="module")
-def archive(mirror, tmp_path_factory):
+def archive(tangselpos_first_crawl, tmp_path_factory):
     path = tmp_path_factory.mktemp("search") / "news.db"
-    ids = build_analyst_archive(path, mirror.url)
+    ids = build_analyst_archive(path, tangselpos_first_crawl)
     return path, ids
 
 

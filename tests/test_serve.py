@@ -15,10 +15,10 @@ from tests.serving import get_json, serving
 
 
 @pytest.fixture(scope="module")
-def server(mirror, tmp_path_factory):
+def server(tangselpos_first_crawl, tmp_path_factory):
     """``arsip serve`` on a free port, stopped (and reaped) whatever the tests do."""
     path = tmp_path_factory.mktemp("serve") / "news.db"
-    ids = build_analyst_archive(path, mirror.url)
+    ids = build_analyst_archive(path, tangselpos_first_crawl)
     before = file_digest(path)
     with serving(path) as base:
         yield base, ids

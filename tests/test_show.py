@@ -11,9 +11,9 @@ from tests.conftest import run_cli
 
 
 @pytest.fixture(scope="module")
-def archive(mirror, tmp_path_factory):
+def archive(tangselpos_first_crawl, tmp_path_factory):
     path = tmp_path_factory.mktemp("show") / "news.db"
-    return path, build_analyst_archive(path, mirror.url)
+    return path, build_analyst_archive(path, tangselpos_first_crawl)
 
 
 def show(archive, *args: str):

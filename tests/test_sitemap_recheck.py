@@ -25,7 +25,7 @@ from archive.memory.sitemaps import recheck_due_at, recheck_fraction
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.render.base import XML, sitemap_index
 from crawler.mirror.server import Page, Site
-from tests.conftest import portals_module_env, rows
+from tests.conftest import copy_archive, portals_module_env, rows
 from tests.test_sitemaps import (
     ARTICLES,
     CHILDREN,
@@ -54,6 +54,38 @@ LATER = generate_articles(1, first_id=91000, newest=NEWEST + timedelta(days=3), 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     return portals_module_env(tmp_path, PORTALS_MODULE, "peta_portals")
+
+
+def first_run(tmp_path_factory: pytest.TempPathFactory, served: Site) -> tuple[Path, list[str]]:
+    """A first crawl of ``served`` into a new archive -> (the archive, the paths it
+    fetched). The tests that start from the same first run share it, each on a copy."""
+    folder = tmp_path_factory.mktemp("first_run")
+    db_path = folder / "first.db"
+    with Mirror(served) as mirror:
+        crawl(mirror, db_path, portals_module_env(folder, PORTALS_MODULE, "peta_portals"))
+        return db_path, mirror.fetched()
+
+
+@pytest.fixture(scope="module")
+def flat_first_run(tmp_path_factory) -> tuple[Path, list[str]]:
+    return first_run(tmp_path_factory, site(ARTICLES))
+
+
+@pytest.fixture(scope="module")
+def nested_first_run(tmp_path_factory) -> tuple[Path, list[str]]:
+    return first_run(tmp_path_factory, nested(site(ARTICLES)))
+
+
+@pytest.fixture
+def after_flat_first_run(flat_first_run, db_path) -> Path:
+    """``db_path``: the archive of a first crawl of the flat site (ARTICLES)."""
+    return copy_archive(flat_first_run[0], db_path)
+
+
+@pytest.fixture
+def after_nested_first_run(nested_first_run, db_path) -> Path:
+    """``db_path``: the archive of a first crawl of the nested site (ARTICLES)."""
+    return copy_archive(nested_first_run[0], db_path)
 
 
 def read_at(db_path: Path) -> dict[str, datetime]:
@@ -126,12 +158,11 @@ INDEXES = (
 )
 
 
-def test_a_child_is_skipped_within_the_period_and_read_after_it(db_path, env):
+def test_a_child_is_skipped_within_the_period_and_read_after_it(after_flat_first_run, env):
     """The index never moves post-sitemap3.xml's lastmod although a post joined it: runs
     within the period skip the child (the post is not found), the first run after it
     reads every child again, archives the post and says so."""
-    with Mirror(site(ARTICLES)) as mirror:
-        crawl(mirror, db_path, env)
+    db_path = after_flat_first_run
     hiding = with_index_of(site(FRESH + ARTICLES), site(ARTICLES))
     with Mirror(hiding) as mirror:
         pass_days(db_path, 3)  # within any child's period (3.5 to 7 days)
@@ -164,7 +195,7 @@ def test_a_child_is_skipped_within_the_period_and_read_after_it(db_path, env):
         assert (run["sitemaps_rechecked"], run["sitemaps_recheck_found"], run["new"]) == (4, 0, 0)
 
 
-def test_rechecks_are_spread_over_the_period_and_stay_spread(db_path, env):
+def test_rechecks_are_spread_over_the_period_and_stay_spread(after_flat_first_run, env):
     """Children remembered by one run come due on different runs, each at its own
     fraction of the period; re-read together (every one was due), they come due apart
     again."""
@@ -174,9 +205,8 @@ def test_rechecks_are_spread_over_the_period_and_stay_spread(db_path, env):
     days = (min(due_after.values()) + max(due_after.values())) / 2
     due = {p for p, after in due_after.items() if after <= days}
     assert due and due != set(CHILDREN)
+    db_path = after_flat_first_run
     with Mirror(site(ARTICLES)) as mirror:
-        crawl(mirror, db_path, env)
-        mirror.fetched()
         for _ in range(2):
             pass_days(db_path, days)
             before = read_at(db_path)
@@ -206,13 +236,12 @@ def test_recheck_due_at_is_within_the_period():
     assert recheck_due_at(urls[0], read, 0) == read
 
 
-def test_refresh_days_and_since_with_due_children(db_path, env):
+def test_refresh_days_and_since_with_due_children(after_flat_first_run, env):
     """A child read inside the --refresh-days window is read for the window, not
     counted as a re-read; one due but whose index lastmod is older than --since stays
     skipped (--since trusts the index) and due, so the next run without it reads it."""
+    db_path = after_flat_first_run
     with Mirror(site(ARTICLES)) as mirror:
-        crawl(mirror, db_path, env)
-        mirror.fetched()
         crawl(mirror, db_path, env, "--refresh-days", "1")
         run = last_run(db_path)
         assert children_read(mirror.fetched()) == set(CHILDREN)
@@ -227,13 +256,14 @@ def test_refresh_days_and_since_with_due_children(db_path, env):
         assert last_run(db_path)["sitemaps_rechecked"] == 1
 
 
-def test_a_child_listing_entries_later_than_its_index_lastmod_is_read_every_run(db_path, env):
+def test_a_child_listing_entries_later_than_its_index_lastmod_is_read_every_run(
+    after_flat_first_run, env
+):
     """The index kept the lastmods of post-sitemap3.xml and category-sitemap.xml while
     they gained a post (a category's page) three days newer: once a re-read sees that,
     those children are forgotten and read on every run (their lastmod says nothing),
     with a warning; the other children are still skipped."""
-    with Mirror(site(ARTICLES)) as mirror:
-        crawl(mirror, db_path, env)
+    db_path = after_flat_first_run
     behind = {"post-sitemap3.xml", "category-sitemap.xml"}
     with Mirror(with_index_of(site(LATER + ARTICLES), site(ARTICLES))) as mirror:
         pass_days(db_path, 8)
@@ -263,16 +293,18 @@ def test_a_child_listing_entries_later_than_its_index_lastmod_is_read_every_run(
         assert not children_read(mirror.fetched())
 
 
-def test_nested_index_children_are_remembered_at_any_depth(db_path, env):
+def test_nested_index_children_are_remembered_at_any_depth(
+    nested_first_run, after_nested_first_run, env
+):
     """Index -> index -> index -> post-sitemapN.xml, and index -> index ->
     category-sitemap.xml: the leaves are remembered and skipped, the indexes read on
     every run; a leaf whose lastmod moved is read alone; leaves come due for a re-read
     like those of a flat index."""
+    db_path = after_nested_first_run
+    _, first = nested_first_run
+    assert children_read(first, CHILDREN + INDEXES) == set(CHILDREN + INDEXES)
+    assert set(remembered(db_path)) == {child_of(p) for p in CHILDREN}
     with Mirror(nested(site(ARTICLES))) as mirror:
-        crawl(mirror, db_path, env)
-        first = mirror.fetched()
-        assert children_read(first, CHILDREN + INDEXES) == set(CHILDREN + INDEXES)
-        assert set(remembered(db_path)) == {child_of(p) for p in CHILDREN}
         crawl(mirror, db_path, env)
         fetched = mirror.fetched()
         assert children_read(fetched, CHILDREN + INDEXES) == set(INDEXES)
@@ -292,11 +324,10 @@ def test_nested_index_children_are_remembered_at_any_depth(db_path, env):
         assert last_run(db_path)["sitemaps_rechecked"] == 4
 
 
-def test_a_failed_article_keeps_its_nested_child_due(db_path, env):
+def test_a_failed_article_keeps_its_nested_child_due(after_nested_first_run, env):
     """A re-read finds a hidden post whose page answers 503: the child listing it is
     not remembered anew, so it stays due and the next run reads it (and only it)."""
-    with Mirror(nested(site(ARTICLES))) as mirror:
-        crawl(mirror, db_path, env)
+    db_path = after_nested_first_run
     hidden = url_of(FRESH[0])
     served = FailingArticle(
         with_index_of(nested(site(FRESH + ARTICLES)), nested(site(ARTICLES))),
@@ -332,13 +363,12 @@ class AskedArticle(StalledArticle):
         return super().get(target)
 
 
-def test_a_shut_down_recheck_remembers_nothing(db_path, env):
+def test_a_shut_down_recheck_remembers_nothing(after_nested_first_run, env):
     """A run that re-reads every due child of a nested index and is shut down (SIGTERM)
     while its last article is fetched (that article is stored, but the run did not
     finish) leaves every child as it was: due, read by the next run. (A killed run runs
     no code at its end: ``test_sitemaps.py`` stops one with SIGKILL.)"""
-    with Mirror(nested(site(ARTICLES))) as mirror:
-        crawl(mirror, db_path, env)
+    db_path = after_nested_first_run
     pass_days(db_path, 8)
     before = read_at(db_path)
     hidden = url_of(FRESH[0])

@@ -12,9 +12,9 @@ from tests.conftest import run_cli
 
 
 @pytest.fixture(scope="module")
-def archive(mirror, tmp_path_factory):
+def archive(tangselpos_first_crawl, tmp_path_factory):
     path = tmp_path_factory.mktemp("stats") / "news.db"
-    return path, build_analyst_archive(path, mirror.url)
+    return path, build_analyst_archive(path, tangselpos_first_crawl)
 
 
 def stats(archive, *args: str):

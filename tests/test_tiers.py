@@ -15,10 +15,11 @@ def test_the_mirror_fixture_is_in_the_crawl_tier():
 
 
 def test_a_helper_imported_from_another_test_module_is_followed():
-    # tests/archives.py builds the analysts' archive with `arsip crawl`; test_show's
-    # fixture only calls that helper.
-    assert starts_process("archives", "build_analyst_archive")
-    assert starts_process("test_show", "archive")
+    # test_sitemaps.py's crawl() runs `arsip crawl`; test_sitemap_recheck's first_run()
+    # only calls it, imported from there.
+    assert starts_process("test_sitemaps", "crawl")
+    assert starts_process("test_sitemap_recheck", "first_run")
+    assert not starts_process("archives", "file_digest")
 
 
 def test_pure_tests_are_not_in_the_crawl_tier():
