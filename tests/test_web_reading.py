@@ -26,15 +26,15 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def site(mirror, tmp_path_factory):
+def site(tangselpos_first_crawl, tmp_path_factory):
     """The analyst archive served, a browser, and where screenshots go."""
     path = tmp_path_factory.mktemp("reading") / "news.db"
     shots = tmp_path_factory.mktemp("screenshots")
     with contextlib.ExitStack() as stack:
-        # The browser starts while the archive is crawled: the one waits on the other.
+        # The browser starts while the archive is built: the one waits on the other.
         with ThreadPoolExecutor(1) as pool:
             starting = pool.submit(stack.enter_context, chromium(shots / "chromium"))
-            ids = build_analyst_archive(path, mirror.url)
+            ids = build_analyst_archive(path, tangselpos_first_crawl)
             driver = starting.result()
         yield from _served(path, ids, driver, shots)
 
