@@ -153,6 +153,9 @@ def _pages(portal: str, template: str | None) -> list[tuple[dict, str, str]]:
         # kabar6: tagDiv Newspaper's classic template, then its Cloud Library blocks.
         ("kabar6", ('class="td-post-title"', "td-post-date"),
          ('class="tdb-title-text"', "tdb_single_content"), "article_url:", "article_url:"),
+        # tangerangnews: older articles keep a lower-case slug and print no JSON-LD.
+        ("tangerangnews", ("/tangsel/read/20871/bank-sampah-warga-ciputat",),
+         ("ld+json",), "article_url:", "article_url:"),
     ],
 )  # fmt: skip
 def test_old_and_new_templates_are_archived_right(
