@@ -204,7 +204,10 @@ def _from_news_please(line: NewsPleaseLine) -> tuple[Article, str | None]:
         modified_at=_text(line.date_modify),
         fetched_at=_text(line.date_download),
     )
-    article = clean_article(article, portal.site_name if portal else None)
+    # The owning portal's own cleaning rules (``Portal.cleaning``), as a crawl applies them.
+    article = clean_article(
+        article, portal.site_name if portal else None, portal.cleaning if portal else None
+    )
     return article, _text(line.date_publish)
 
 

@@ -143,6 +143,9 @@ CUSTOM_CONTAINERS = {
     "tangselpos": ('class="detail-text"', 'class="detail-content"'),
     "tangerangnews": ('class="news-content"', 'class="news-body"'),
     "biem": ('class="post-content"', 'class="post-body"'),
+    # a WordPress portal on a theme that is not its family's default (tagDiv Newspaper,
+    # both template generations: the container's class list ends in these)
+    "kabar6": ("td-post-content tagdiv-type", "td-post-text tagdiv-type"),
 }
 
 

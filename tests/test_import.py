@@ -174,3 +174,45 @@ def test_import_of_an_archived_text_leaves_its_fields_alone(tmp_path, db_path):
     with sqlite3.connect(db_path) as conn:
         stored = conn.execute("SELECT section, authors, published_at FROM articles").fetchall()
     assert stored == [("Banten", '["Nur Aisyah"]', "2025-09-16T02:12:00Z")]
+
+
+# -- the owning portal's cleaning rules ------------------------------------------------
+
+LEAD = (
+    "Badan Pendapatan Daerah membuka loket tambahan di kantor kecamatan selama program "
+    "pemutihan denda pajak berlangsung, Senin (22/9/2025)."
+)
+REST = (
+    "Petugas melayani wajib pajak sejak pagi, dan antrean mulai berkurang menjelang siang "
+    "setelah loket tambahan dibuka di dua kecamatan."
+)
+
+
+def imported_body(url: str, maintext: str) -> str:
+    """The body arsip stores for a news-please line at ``url`` (what ``arsip import``
+    stores per line, ``record_from_line``)."""
+    from datetime import UTC, datetime
+
+    from arsip.importer import record_from_line
+
+    line = news_please(HPV[51311], url=url, maintext=maintext, title="Loket Pajak Ditambah")
+    record = record_from_line(json.dumps(line), now=datetime(2025, 10, 1, tzinfo=UTC))
+    return record["body"]
+
+
+def test_import_cleans_with_the_owning_portals_rules():
+    """A line whose URL a declared portal owns is cleaned with that portal's rules
+    (``Portal.cleaning``) besides the general ones, as a crawl cleans it: kabar6's
+    misspelt lead outlet ``Kaba6-``, tangerangnews' site name alone on a line. The same
+    text at a URL no portal owns keeps both: they are those portals' own forms."""
+    kabar6 = imported_body("https://kabar6.com/loket-pajak-ditambah/", f"Kaba6-{LEAD}\n{REST}")
+    assert kabar6 == f"{LEAD}\n\n{REST}"
+    tangerangnews = imported_body(
+        "https://www.tangerangnews.com/banten/read/90001/Loket-Pajak-Ditambah",
+        f"{LEAD}\nTangerang News\n{REST}",
+    )
+    assert tangerangnews == f"{LEAD}\n\n{REST}"
+    nobody = imported_body(
+        "https://kabarlain.example/loket", f"Kaba6-{LEAD}\nTangerang News\n{REST}"
+    )
+    assert nobody == f"Kaba6-{LEAD}\n\nTangerang News\n\n{REST}"

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -128,6 +129,94 @@ def test_next_story_links_are_not_article_pages(archive, portal, selector):
     assert run["article_pages"] == len(site.articles)
 
 
+# -- old and new templates (docs/portals/<portal>.md) ---------------------------------
+
+
+def _pages(portal: str, template: str | None) -> list[tuple[dict, str, str]]:
+    """(article data, URL, page HTML) of a sample site's articles of ``template``
+    (``"old"``, or None for today's)."""
+    site = portal_site(portal)
+    return [
+        (a, site.url(a), next(iter(site.article_pages(a).values())).decode())
+        for a in site.articles
+        if a.get("template") == template
+    ]
+
+
+@pytest.mark.parametrize(
+    ("portal", "old_markup", "new_markup", "old_rule", "new_rule"),
+    [
+        # Older radarbanten articles at undated /<slug>/ in the older theme, today's
+        # dated, with JSON-LD.
+        ("radarbanten", ('class="single-title"',), ('class="entry-title"', "ld+json"),
+         "article_url (undated)", "article_url (dated)"),
+        # kabar6: tagDiv Newspaper's classic template, then its Cloud Library blocks.
+        ("kabar6", ('class="td-post-title"', "td-post-date"),
+         ('class="tdb-title-text"', "tdb_single_content"), "article_url:", "article_url:"),
+        # tangerangnews: older articles keep a lower-case slug and print no JSON-LD.
+        ("tangerangnews", ("/tangsel/read/20871/bank-sampah-warga-ciputat",),
+         ("ld+json",), "article_url:", "article_url:"),
+    ],
+)  # fmt: skip
+def test_old_and_new_templates_are_archived_right(
+    archive, portal, old_markup, new_markup, old_rule, new_rule
+):
+    """A portal whose real pages come in two templates (or URL shapes): the mirror
+    serves both, and each article of either is stored with its title, day and text
+    without furniture, from a URL its declaration owns by the rule its shape needs."""
+    old, new = _pages(portal, "old"), _pages(portal, None)
+    assert old and new
+    declared = all_portals()[portal]
+    found = stored(archive, portal)
+    for pages, markup, rule in ((old, old_markup, old_rule), (new, new_markup, new_rule)):
+        for article, url, html in pages:
+            assert all(m in html for m in markup), (url, markup)
+            kind = declared.classify(url)
+            assert kind.kind == "article" and kind.rule.startswith(rule), url
+            row = found[url]
+            assert row["title"] == article["title"]
+            assert row["published_local"][:10] == article["published"][:10]
+            assert row["body"].split("\n\n") == article["paragraphs"]
+    assert not any(m in html for _, _, html in old for m in new_markup)
+
+
+@pytest.mark.parametrize(
+    ("portal", "shape"),
+    [
+        # docs/portals/<portal>.md: dated permalinks on the bare host; articles on www.
+        ("bantenhits", r"https://bantenhits\.com/\d{4}/\d{2}/\d{2}/[a-z0-9-]+/"),
+        ("biem", r"https://www\.biem\.co/read/\d{4}/\d{2}/\d{2}/\d+/[a-z0-9-]+/"),
+        ("radarbanten", r"https://www\.radarbanten\.co\.id/(?:\d{4}/\d{2}/\d{2}/)?[a-z0-9-]+/"),
+        ("kabar6", r"https://kabar6\.com/[a-z0-9-]+/"),
+    ],
+)
+def test_articles_are_archived_at_the_real_url_shapes(archive, portal, shape):
+    """The mirror serves each portal's articles at the URL shapes of the real site, and
+    the crawl archives them there."""
+    urls = set(stored(archive, portal))
+    assert urls == {url for url, _ in mirror_articles(portal)}
+    assert [u for u in urls if not re.fullmatch(shape, u)] == []
+
+
+def test_a_sitemap_lastmod_is_the_year_of_a_page_without_one(archive):
+    """radarbanten 401122, an old page at an undated URL, with no JSON-LD, date meta,
+    date line or dated image: its own date is the year-less ``Minggu (16/6)`` in its
+    text, and the only full dates on it are those of today's stories in its
+    "Terpopuler" box. Its sitemap entry's lastmod (the next day, 2019) reaches the
+    extraction as date evidence: the box's 2025 dates, years after it, are rejected, and
+    the day is read in 2019. Without that evidence the page is dated 1 October 2025."""
+    ((article, url, html),) = [p for p in _pages("radarbanten", "old") if p[0]["id"] == 401122]
+    assert "2019" not in html and "Minggu (16/6)" in html
+    assert '<span class="date">Rabu, 1 Oktober 2025</span>' in html
+    site = portal_site("radarbanten")
+    sitemap = site.build().pages["/post-sitemap.xml"].body.decode()
+    assert f"<loc>{url}</loc><lastmod>2019-06-17T08:05:00+07:00</lastmod>" in sitemap
+    assert article not in site.listed  # reached through the sitemap alone
+    row = stored(archive, "radarbanten")[url]
+    assert row["published_local"][:10] == "2019-06-16"
+    assert row["published_raw"] == "Minggu (16/6)"
+
+
 def test_multi_page_article_is_one_article(archive):
     """tribunbanten 1006238 breaks after paragraph 7 (``Halaman 1/2``, ``?page=2``)."""
     site = portal_site("tribunbanten")
@@ -141,9 +230,10 @@ def test_multi_page_article_is_one_article(archive):
     assert "Halaman" not in row["body"]
 
 
-def _renamed(portal: str, host: str) -> PortalSite:
-    """Portal ``portal``'s sample site under a host no portal declares."""
-    site = portal_site(portal)
+def _renamed(portal: str, host: str, articles: list[dict] | None = None) -> PortalSite:
+    """Portal ``portal``'s sample site (of ``articles``, when given) under a host no
+    portal declares."""
+    site = portal_site(portal, articles)
     site.base, site.hosts = f"https://{host}", (host,)
     return site
 
@@ -299,7 +389,7 @@ def test_portals_lists_families_discovery_and_the_last_run(archive):
     assert listed["kabarbanten"]["feeds"] == ["https://kabarbanten.pikiran-rakyat.com/rss"]
     assert listed["tribunbanten"]["enabled"] is False
     assert listed["tribunbanten"]["sitemaps"] == ["https://banten.tribunnews.com/sitemap.xml"]
-    assert listed["kabar6"]["last_run"]["new"] == 4
+    assert listed["kabar6"]["last_run"]["new"] == 5  # four of today, one older page
     assert listed["kabar6"]["last_run"]["failure"] is None
     table = run_cli("portals", "--db", str(archive))
     assert table.returncode == 0
@@ -408,12 +498,15 @@ def test_one_declaration_file_is_a_whole_portal(tmp_path):
 def test_the_documented_example_portal_crawls_a_site_of_its_family(tmp_path, mirror):
     """The worked example of docs/adding-a-portal.md, as written there, declared through
     ARSIP_PORTALS_MODULE: it archives a WordPress site with dated URLs (radarbanten's
-    sample pages served under its host) with every field right."""
+    sample pages at dated URLs, served under its host) with every field right. The
+    example declares dated permalinks alone, so radarbanten's older pages at undated
+    ``/<slug>/`` are left out of its site."""
     text = (ROOT / "docs" / "adding-a-portal.md").read_text(encoding="utf-8")
     block = text.split("# crawler/portals/kabarbaru.py\n", 1)[1].split("```", 1)[0]
     assert len([line for line in block.splitlines() if line.strip()]) <= 4
     (tmp_path / "kabarbaru_portal.py").write_text(block)
     env = {"ARSIP_PORTALS_MODULE": "kabarbaru_portal",
            "PYTHONPATH": f"{tmp_path}:{ROOT}"}  # fmt: skip
-    site = _renamed("radarbanten", "www.kabarbaru.id")
+    dated = [a for a in portal_site("radarbanten").articles if a.get("template") != "old"]
+    site = _renamed("radarbanten", "www.kabarbaru.id", dated)
     assert_crawl_archives(site, "kabarbaru", tmp_path / "news.db", env)

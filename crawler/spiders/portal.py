@@ -373,6 +373,9 @@ class PortalSpider(SitemapCallbacks, scrapy.Spider):
             meta = {"arsip_reason": decision.reason, "arsip_key": decision.key}
             if decision.was_empty:
                 meta["arsip_was_empty"] = True
+            if lastmod is not None:
+                # The sitemap's lastmod: evidence of the article's day for extraction.
+                meta["arsip_lastmod"] = lastmod.isoformat()
             yield scrapy.Request(
                 url, callback=self.parse_article, errback=self.article_failed, meta=meta
             )
@@ -399,6 +402,10 @@ class PortalSpider(SitemapCallbacks, scrapy.Spider):
         page = read_page(response.selector, response.url, portal=self.portal, fetched_at=fetched_at)
         if pages == 1:
             self._canonical_not_followed(response, page)
+            if response.meta.get("arsip_lastmod"):
+                # Never the publication date: it anchors a year-less date on the page
+                # and rules out one years away (``crawler.extract.normalise``).
+                page.date_hints.append(("sitemap", response.meta["arsip_lastmod"]))
         # The archive keeps every page as received, so extraction can be re-run later
         # without fetching them again.
         raw = {

@@ -76,6 +76,12 @@ def published(article: Article) -> datetime:
     return datetime.fromisoformat(article["published"])
 
 
+def lastmod(article: Article) -> str:
+    """The article's sitemap ``lastmod``: its last edit (``modified``) when it has one,
+    else its publication."""
+    return article.get("modified") or article["published"]
+
+
 def indonesian_date(
     when: datetime,
     *,
@@ -275,7 +281,11 @@ class PortalSite:
         """Scheme and host of the real site, ``https://www.bantennews.co.id``."""
         self.site_name = self.portal.site_name
         self.articles = load_site_articles(self.name) if articles is None else articles
-        self.sections = list(dict.fromkeys(a["section"] for a in self.articles))
+        self.listed = [a for a in self.articles if a.get("listed", True)]
+        """The articles the listings, feed and sidebars show: ``"listed": false`` leaves
+        an old article to the sitemaps alone (on the real site it lies hundreds of
+        listing pages deep, and no feed has it)."""
+        self.sections = list(dict.fromkeys(a["section"] for a in self.listed))
 
     @property
     def sitemap_path(self) -> str:
@@ -346,8 +356,8 @@ class PortalSite:
         return self.layout(f"{title} - {self.site_name}", "", main)
 
     def listings(self) -> dict[str, bytes]:
-        chosen = [("Berita Terbaru", "/", self.articles)] + [
-            (s, self.section_path(s), [a for a in self.articles if a["section"] == s])
+        chosen = [("Berita Terbaru", "/", self.listed)] + [
+            (s, self.section_path(s), [a for a in self.listed if a["section"] == s])
             for s in self.sections
         ]
         pages: dict[str, bytes] = {}
@@ -358,12 +368,12 @@ class PortalSite:
 
     def discovery(self) -> dict[str, Page]:
         """Sitemaps and feeds by path (default: the declared sitemap, one urlset)."""
-        entries = [(self.url(a), a["published"]) for a in self.articles]
+        entries = [(self.url(a), lastmod(a)) for a in self.articles]
         return {self.sitemap_path: Page(urlset(entries), XML)}
 
     def feed(self) -> dict[str, Page]:
         """The declared feed: every article, newest first."""
-        items = [(a["title"], self.url(a), published(a)) for a in self.articles]
+        items = [(a["title"], self.url(a), published(a)) for a in self.listed]
         return {self.feed_path: Page(rss(self.site_name, self.base + "/", items), RSS)}
 
     def robots(self) -> str:

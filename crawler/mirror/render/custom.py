@@ -1,6 +1,7 @@
 """Sample sites of portals on their own CMS: tangerangnews.com and biem.co.
 
-tangerangnews: ``/<section>/read/<id>/<Slug>`` (a capitalised slug), the byline as one
+tangerangnews: ``/<section>/read/<id>/<Slug>`` (a capitalised slug; older articles,
+``"template": "old"``, keep a lower-case one), the byline as one
 line ``Name | Senin, 26 Januari 2026 | 19:04``, photos with captions that end in
 ``(@TangerangNews / Name)`` inside the text.
 
@@ -53,7 +54,9 @@ class TangerangNews(CustomSite):
     name = "tangerangnews"
 
     def article_path(self, article: Article) -> str:
-        slug = "-".join(word.capitalize() for word in article["slug"].split("-"))
+        slug = article["slug"]
+        if article.get("template") != "old":  # older pages keep a lower-case slug
+            slug = "-".join(word.capitalize() for word in slug.split("-"))
         return f"/{slugify(article['section'])}/read/{article['id']}/{slug}"
 
     def insert_html(self, text: str) -> str:

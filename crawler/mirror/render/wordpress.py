@@ -23,6 +23,7 @@ from crawler.mirror.render.base import (
     indonesian_date,
     insert_kind,
     json_ld_script,
+    lastmod,
     news_article_ld,
     og_head,
     paged_sitemaps,
@@ -54,7 +55,7 @@ class WordPressSite(PortalSite):
     def discovery(self) -> dict[str, Page]:
         # Yoast: posts oldest first in pages of ``sitemap_size``, each with its lastmod
         # in the index.
-        posts = [(self.url(a), a["published"]) for a in reversed(self.articles)]
+        posts = [(self.url(a), lastmod(a)) for a in reversed(self.articles)]
         rows, children = paged_sitemaps(
             posts,
             self.sitemap_size,
@@ -84,7 +85,7 @@ class WordPressSite(PortalSite):
 {main}
 </main>
 <aside id="secondary" class="widget-area"><section class="widget widget_recent_entries"><h2 class="widget-title">Berita Terkini</h2><ul>
-{"".join(f'<li><a href="{self.article_path(a)}">{escape(a["title"])}</a></li>' for a in self.articles[:5])}
+{"".join(f'<li><a href="{self.article_path(a)}">{escape(a["title"])}</a></li>' for a in self.listed[:5])}
 </ul></section></aside></div>
 <footer class="site-footer"><div class="site-info">&copy; 2025 {escape(self.site_name)}. <a href="/redaksi/">Redaksi</a> | <a href="/pedoman-media-siber/">Pedoman Media Siber</a></div></footer>
 </div>"""
@@ -303,20 +304,81 @@ class JNewsSite(WordPressSite):
         return {self.article_path(article): self.layout(title, self.head(article), main)}
 
 
-class Kabar6(WordPressSite):
-    """kabar6.com: nested categories, ``/category/tangerang-raya/tangerang-selatan/``."""
+class Kabar6(NewspaperSite):
+    """kabar6.com, on tagDiv's Newspaper theme (docs/portals/kabar6.md): nested
+    categories (``/category/tangerang-raya/tangerang-selatan/``); today's articles in
+    the theme's Cloud Library template (``tdb_*`` blocks: ``h1.tdb-title-text``,
+    ``tdb_single_date``, the text in ``tdb_single_content td-post-content``, then tags,
+    the next/previous story and related posts); older ones (``"template": "old"``) in
+    its classic template (``td-post-title``, ``td-post-date``, ``td-post-content``)."""
 
     name = "kabar6"
     rel_next_story = True
+    photo_credit = "Kabar6.com"
     parents = {
         "Tangsel": "tangerang-raya/tangerang-selatan",
         "Kabupaten Tangerang": "tangerang-raya",
+        "Serang": "banten/serang",
     }
     """Section -> its category path on the real site (docs/portals/kabar6.md); other
     sections are top-level categories."""
 
     def section_path(self, section: str) -> str:
         return f"{self.category_base}{self.parents.get(section) or slugify(section)}/"
+
+    def article_pages(self, article: Article) -> dict[str, bytes]:
+        if article.get("template") == "old":
+            return super().article_pages(article)
+        return {self.article_path(article): self.cloud_article_page(article)}
+
+    def cloud_article_page(self, article: Article) -> bytes:
+        (blocks,) = body_pages(article, self.insert_html, trailer=self.credits(article))
+        when = published(article)
+        section = escape(article["section"])
+        section_href = self.section_path(article["section"])
+        author = (
+            '<div class="td_block_wrap tdb_single_author"><div class="tdb-block-inner '
+            'td-fix-index"><div class="tdb-author-name-wrap"><span class="tdb-author-by">'
+            f'By</span> <a class="tdb-author-name" href="/author/{slugify(article["author"])}/">'
+            f"{escape(article['author'])}</a></div></div></div>"
+            if article.get("author")
+            else ""
+        )
+        tags = "".join(
+            f'<li><a href="/tag/{slugify(t)}/">{escape(t)}</a></li>' for t in article["tags"]
+        )
+        newer, older = self.neighbours(article)
+        next_prev = "".join(
+            f'<div class="tdb-next-post tdb-post-{kind}"><span>{label}</span>'
+            f'<a href="{self.article_path(other)}">{escape(other["title"])}</a></div>'
+            for kind, label, other in (
+                ("prev", "Previous article", newer),
+                ("next", "Next article", older),
+            )
+            if other
+        )
+        related = "".join(
+            f'<div class="td_module_flex td_module_flex_1"><h3 class="entry-title td-module-title">'
+            f'<a href="{self.article_path(a)}">{escape(a["title"])}</a></h3></div>'
+            for a in self.listed[:3]
+            if a is not article
+        )
+        main = f"""<div id="tdb-autoload-article" data-autoload="off"><div class="td-main-content-wrap td-container-wrap"><div class="tdc-content-wrap">
+<div class="vc_row tdc-row"><div class="vc_column tdc-column">
+<div class="td_block_wrap tdb_breadcrumbs"><span><a href="/">Home</a></span> <i class="tdb-bread-sep"></i> <span><a href="{section_href}">{section}</a></span></div>
+<div class="td_block_wrap tdb_single_categories"><div class="tdb-category td-fix-index"><a class="tdb-entry-category" href="{section_href}"><span class="tdb-cat-bg"></span>{section}</a></div></div>
+<div class="td_block_wrap tdb_title"><h1 class="tdb-title-text">{escape(article["title"])}</h1></div>
+{author}<div class="td_block_wrap tdb_single_date"><div class="tdb-block-inner td-fix-index"><time class="entry-date updated td-module-date" datetime="{article["published"]}">{indonesian_date(when, weekday=False, time_sep=None)}</time></div></div>
+<div class="td_block_wrap tdb_single_featured_image"><div class="tdb-block-inner td-fix-index"><figure><img src="{self.image_url(article)}" alt=""><figcaption class="tdb-caption-text">{escape(self.photo_credit)}</figcaption></figure></div></div>
+<div class="td_block_wrap tdb_single_content td-pb-border-top td_block_template_1 td-post-content tagdiv-type"><div class="tdb-block-inner td-fix-index">
+{chr(10).join(blocks)}
+</div></div>
+<div class="td_block_wrap tdb_single_tags"><div class="tdb-block-inner td-fix-index"><ul class="tdb-tags"><li><span>Tags</span></li>{tags}</ul></div></div>
+<div class="td_block_wrap tdb_single_next_prev">{next_prev}</div>
+<div class="td_block_wrap td_flex_block_1 tdb-single-related-posts"><div class="td-block-title-wrap"><h4 class="td-block-title"><span>Berita Terkait</span></h4></div>{related}</div>
+</div></div></div></div></div>"""
+        title = f"{article['title']} - {self.site_name}"
+        return self.layout(title, self.head(article), main)
 
 
 class DatedWordPressSite(WordPressSite):
@@ -327,7 +389,72 @@ class DatedWordPressSite(WordPressSite):
 
 
 class RadarBanten(DatedWordPressSite):
+    """radarbanten.co.id: today's articles at dated permalinks; older ones
+    (``"template": "old"``) at their first, undated ``/<slug>/``, in the older theme
+    (docs/portals/radarbanten.md): no JSON-LD and no date meta, the lead's en dash
+    (``SERANG, RADARBANTEN.CO.ID – ``), a date line under the headline when the page
+    has one (``"date_line": false``: none, the year then only in the sitemap's
+    ``lastmod``), no featured image where ``"image": false``."""
+
     name = "radarbanten"
+
+    def article_path(self, article: Article) -> str:
+        if article.get("template") == "old":
+            return f"/{article['slug']}/"
+        return super().article_path(article)
+
+    def article_pages(self, article: Article) -> dict[str, bytes]:
+        if article.get("template") != "old":
+            return super().article_pages(article)
+        return {self.article_path(article): self.old_article_page(article)}
+
+    def old_article_page(self, article: Article) -> bytes:
+        url = self.url(article)
+        (blocks,) = body_pages(article, self.insert_html)
+        head = [
+            f'<link rel="canonical" href="{url}">',
+            f'<meta property="og:site_name" content="{escape(self.site_name)}">',
+            f'<meta property="og:title" content="{escape(article["title"])}">',
+            f'<meta property="og:url" content="{url}">',
+        ]
+        image = ""
+        if article.get("image", True):
+            head.append(f'<meta property="og:image" content="{self.image_url(article)}">')
+            image = f'<div class="single-thumb"><img src="{self.image_url(article)}" alt=""></div>'
+        date_line = ""
+        if article.get("date_line", True):
+            date_line = (
+                f'<span class="meta-date">{indonesian_date(published(article), time_sep=" - ")}'
+                "</span>"
+            )
+        author = (
+            f'<span class="meta-author">Penulis: <a href="/author/{slugify(article["author"])}/">'
+            f"{escape(article['author'])}</a></span>"
+            if article.get("author")
+            else ""
+        )
+        main = f"""<div class="single-post"><div class="breadcrumb"><a href="/">Home</a> &raquo; <a href="{self.section_path(article["section"])}">{escape(article["section"])}</a></div>
+<h1 class="single-title">{escape(article["title"])}</h1>
+<div class="single-meta">{author} {date_line}</div>
+{image}
+<div class="entry-content">
+{chr(10).join(blocks)}
+</div>
+<div class="single-tags">{" ".join(f'<a href="/tag/{slugify(t)}/" rel="tag">{escape(t)}</a>' for t in article["tags"])}</div>
+{self.popular()}
+</div>"""
+        title = f"{article['title']} | {self.site_name}"
+        return self.layout(title, "\n".join(head), main)
+
+    def popular(self) -> str:
+        """The older theme's "Terpopuler" box under the text: today's stories, each with
+        its date line, years after an old article's own day."""
+        items = "".join(
+            f'<li><a href="{self.article_path(a)}">{escape(a["title"])}</a> '
+            f'<span class="date">{indonesian_date(published(a), time_sep=None)}</span></li>'
+            for a in self.listed[:3]
+        )
+        return f'<div class="widget-populer"><h3>Terpopuler</h3><ul>{items}</ul></div>'
 
 
 class BantenHits(DatedWordPressSite):
