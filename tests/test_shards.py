@@ -172,7 +172,7 @@ def test_merged_shards_equal_one_crawl_of_the_same_portals(spread):
         "SELECT c.portal, o.portal FROM articles c JOIN articles o ON o.id = c.duplicate_of"
     ).fetchall()
     conn.close()
-    assert len(merged["articles"]) == 38 and len(merged["pages"]) == 38
+    assert len(merged["articles"]) == 39 and len(merged["pages"]) == 39
     assert {a[1] for a in merged["articles"]} == set(PORTALS)
     assert max(n for (n,) in portals_per_cluster) >= 3
     assert copies == [("bantenhits", "tangselpos")]

@@ -79,9 +79,9 @@ def test_response_records_become_the_articles_a_crawl_reads(imported):
     result = imported["result"]
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    # 173 mirror pages and 4 extra records; the page 2 of a tribunbanten article is part of it.
+    # 177 mirror pages and 4 extra records; the page 2 of a tribunbanten article is part of it.
     assert lines[0].startswith(
-        "import mirror.warc.gz: 177 records: 61 new, 0 updated, "
+        "import mirror.warc.gz: 181 records: 65 new, 0 updated, "
         "0 unchanged, 1 duplicate, 114 skipped (not an article URL: 110,"
     )
     for reason in ("no declared portal: 1", "HTTP 404: 1", "not HTML (image/png): 1",
@@ -135,7 +135,7 @@ def test_a_second_import_of_the_same_files_adds_nothing(imported):
         conn.execute("DELETE FROM warc_imports")
     with archive.open(db) as arch:
         again = import_warc(arch, imported["first"])
-    assert "0 new, 0 updated, 62 unchanged, 0 duplicate" in again.summary_line("mirror")
+    assert "0 new, 0 updated, 66 unchanged, 0 duplicate" in again.summary_line("mirror")
     assert (rows(db, "SELECT count(*) AS n FROM pages")[0]["n"], check_whole(db)) == before
 
 

@@ -6,6 +6,7 @@ locked". Real processes on one archive, the crawl against the loopback mirror.""
 
 from __future__ import annotations
 
+import select
 import sqlite3
 import subprocess
 import sys
@@ -77,6 +78,22 @@ def imported_lines(tmp_path: Path) -> Path:
     return write_lines(tmp_path / "kabar6.jsonl", lines)
 
 
+def first_line_with(process, text: str, timeout: float = 60) -> str:
+    """What ``process`` wrote to stderr up to and including its first line holding
+    ``text`` (fails after ``timeout`` seconds or when the stream ends first)."""
+    seen = ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stderr], [], [], deadline - time.monotonic())
+        line = process.stderr.readline() if ready else ""
+        seen += line
+        if text in line:
+            return seen
+        if not line:
+            break
+    raise AssertionError(f"no line with {text!r} on stderr: {seen!r}")
+
+
 def test_import_reextract_and_a_crawl_through_a_symlink_wait_their_turn(tmp_path):
     """While a crawl writes: import and reextract refuse (status 3, nothing done), also
     through a symlink to the archive, and so does a second crawl through the symlink;
@@ -109,7 +126,9 @@ def test_import_reextract_and_a_crawl_through_a_symlink_wait_their_turn(tmp_path
             assert "not crawling" in second.stderr
 
             waiting = start_cli("import", "--wait", str(source), "--db", str(link))
-            time.sleep(1.0)
+            # It says it waits before the crawl is let go: a slow start cannot pass for a
+            # wait, nor let the import begin after the crawl has ended.
+            said = first_line_with(waiting, "waiting for it to end")
             assert waiting.poll() is None  # waits for the crawl
             assert not rows(db_path, "SELECT id FROM articles WHERE portal = 'kabar6'")
             # The open read transaction still sees what it saw: a consistent snapshot.
@@ -124,6 +143,7 @@ def test_import_reextract_and_a_crawl_through_a_symlink_wait_their_turn(tmp_path
     assert running.returncode == 0, err
     assert "locked" not in err and "Traceback" not in err
     assert waiting.returncode == 0, import_err
+    import_err = said + import_err
     assert "waiting for it to end" in import_err and "another crawl" in import_err
     assert "3 new" in imported
     portals = [r["portal"] for r in rows(db_path, "SELECT portal FROM articles")]
