@@ -17,7 +17,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from archive.dedup import normalised_text
+from archive.dedup_keys import normalised_text
 
 # Labels, in the order they are listed.
 NEW_HEADLINE = "new headline"
