@@ -505,14 +505,19 @@ def iter_articles(db: sqlite_utils.Database, where: ArticleFilter) -> Iterator[d
     large the archive."""
     conditions, params = where.where()
     names = [name for name, _ in article_columns(db)]
-    select = ", ".join(f"a.{name}" for name in names)
-    cursor = db.execute(
-        f"SELECT {select} FROM {where.source()} WHERE {conditions}"
-        " ORDER BY a.published_at IS NULL, a.published_at, a.id",
-        params,
-    )
-    for row in cursor:
-        yield dict(zip(names, row, strict=True))
+    select = f"SELECT {', '.join(f'a.{name}' for name in names)} FROM {where.source()}"
+    # Dated, then undated: two statements that each read in the order of an index
+    # (published_at, whose entries end with the id; the ids) instead of one that sorts
+    # every selected row, bodies and all, before giving the first (a month of 100,000
+    # articles: 140 ms before the first row; the whole archive: its size in temporary
+    # files). With --since or --until there are no undated articles to look for.
+    parts = [("a.published_at IS NOT NULL", "a.published_at, a.id")]
+    if not (where.since or where.until):
+        parts.append(("a.published_at IS NULL", "a.id"))
+    for condition, order in parts:
+        cursor = db.execute(f"{select} WHERE {conditions} AND {condition} ORDER BY {order}", params)
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
 
 
 def portals_in(db: sqlite_utils.Database) -> list[str]:
