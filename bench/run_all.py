@@ -84,11 +84,14 @@ def main() -> None:
                 rows.append((script, match["figure"], match["value"], match["target"] or ""))
 
     header = (
-        f"# Benchmark results\n\nMeasured {datetime.now(UTC):%Y-%m-%d} on {os.cpu_count()} cores "
+        f"# Benchmark results\n\n"
+        f"{', '.join(args.only) + ' m' if args.only else 'M'}easured "
+        f"{datetime.now(UTC):%Y-%m-%d} on {os.cpu_count()} cores "
         f"({platform.machine()}, Python {platform.python_version()})"
         f"{', quick sizes' if args.quick else ''}; load average (1/5/15 min) "
         f"{_load(load_before)} at the start, {_load(os.getloadavg())} at the end. "
-        "Regenerate with `make bench`.\n\n"
+        "Regenerate with `make bench`."
+        f"{' The other benches: as measured before.' if args.only else ''}\n\n"
         "| bench | figure | value | target |\n|---|---|---|---|\n"
     )
     table = "".join(f"| {s} | {f} | {v} | {t} |\n" for s, f, v, t in rows)
