@@ -412,11 +412,12 @@ def m013_covering_indexes(db: sqlite_utils.Database) -> None:
     cluster's portals and dates from it. Building them reads every article once, when
     an archive is first opened for writing by this arsip."""
     db.execute(
-        "CREATE INDEX idx_articles_portal_section_local"
+        "CREATE INDEX IF NOT EXISTS idx_articles_portal_section_local"
         " ON articles (portal, section, published_local, published_at)"
     )
     db.execute(
-        "CREATE INDEX idx_articles_cluster_portal ON articles (cluster_id, portal, published_at)"
+        "CREATE INDEX IF NOT EXISTS idx_articles_cluster_portal"
+        " ON articles (cluster_id, portal, published_at)"
     )
     db.execute("DROP INDEX IF EXISTS idx_articles_cluster_id")
 
