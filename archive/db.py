@@ -431,6 +431,28 @@ def m013_warc_imports(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration
+def m014_covering_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes that answer the counting commands without reading article rows (each row
+    holds its body: a scan of the table reads the whole archive).
+
+    ``articles (portal, section, published_local, published_at)``: ``arsip stats`` (per
+    portal, section, local day and period) and the web UI's portal, section and day
+    facets. ``articles (cluster_id, portal, published_at)`` replaces the index on
+    ``cluster_id`` alone: ``arsip duplicates`` and ``arsip releases`` count each
+    cluster's portals and dates from it. Building them reads every article once, when
+    an archive is first opened for writing by this arsip."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_articles_portal_section_local"
+        " ON articles (portal, section, published_local, published_at)"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_articles_cluster_portal"
+        " ON articles (cluster_id, portal, published_at)"
+    )
+    db.execute("DROP INDEX IF EXISTS idx_articles_cluster_id")
+
+
 def check_not_newer(version: int, path: str | Path | None = None) -> None:
     """Raise ``NewerArchive`` for a schema version this arsip does not know."""
     if version > len(MIGRATIONS):

@@ -24,6 +24,7 @@ Times: filters take instants as UTC strings ``YYYY-MM-DDTHH:MM:SSZ`` (the format
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import sqlite3
 import threading
@@ -35,7 +36,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.dedup import canonical_url
+from archive.dedup_keys import canonical_url
 from archive.stored import string_list
 from archive.times import to_utc_iso
 
@@ -433,23 +434,46 @@ def _search(
     db: sqlite_utils.Database, where: ArticleFilter, conditions: str, params: list[Any],
     limit: int,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    cursor = db.execute(
+    # Two steps: rank every match, then read and snip the best ``limit`` only. In one
+    # statement SQLite computes every selected column (the snippet above all) of every
+    # match before sorting them. bm25 counts the matches of each phrase in the whole
+    # index once per scan of it: the index is scanned once, as the outer loop (CROSS
+    # JOIN), never looked up once per article a filter selects; and the snippets'
+    # lookups by rowid leave bm25 out (a common word in 100,000 articles: 25 ms each).
+    filtered = where.portals or where.sections or where.places or where.since or where.until
+    source = (
+        "articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid"
+        if filtered
+        else "articles_fts"  # without a filter on articles, no article row is read
+    )
+    ranked = db.execute(
         f"""
-        SELECT a.id, a.published_local, a.published_at, a.published_has_time, a.portal,
-               a.section, a.title, a.url,
-               snippet(articles_fts, -1, '[', ']', ' … ', 12) AS snippet,
-               round(bm25(articles_fts, 5.0, 1.0), 3) AS rank
-        FROM {where.source()}
+        SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 1.0) AS score FROM {source}
         WHERE {conditions}
-        ORDER BY bm25(articles_fts, 5.0, 1.0), a.id
+        ORDER BY score, articles_fts.rowid
         LIMIT ?
         """,
         [*params, limit],
+    ).fetchall()
+    if not ranked:
+        return []
+    cursor = db.execute(
+        """
+        SELECT a.id, a.published_local, a.published_at, a.published_has_time, a.portal,
+               a.section, a.title, a.url,
+               snippet(articles_fts, -1, '[', ']', ' … ', 12) AS snippet
+        FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+        WHERE articles_fts MATCH ? AND articles_fts.rowid IN (SELECT value FROM json_each(?))
+        """,
+        [where._fts, json.dumps([article_id for article_id, _ in ranked])],
     )
-    rows = [dict(zip(SEARCH_COLUMNS, row, strict=True)) for row in cursor]
-    for row in rows:
-        row["snippet"] = (row["snippet"] or "").strip()
-        booleans(row)
+    found = {row[0]: row for row in cursor}
+    rows = []
+    for article_id, score in ranked:
+        if article_id in found:
+            row = dict(zip(SEARCH_COLUMNS, (*found[article_id], round(score, 3)), strict=True))
+            row["snippet"] = (row["snippet"] or "").strip()
+            rows.append(booleans(row))
     return rows
 
 
@@ -481,14 +505,19 @@ def iter_articles(db: sqlite_utils.Database, where: ArticleFilter) -> Iterator[d
     large the archive."""
     conditions, params = where.where()
     names = [name for name, _ in article_columns(db)]
-    select = ", ".join(f"a.{name}" for name in names)
-    cursor = db.execute(
-        f"SELECT {select} FROM {where.source()} WHERE {conditions}"
-        " ORDER BY a.published_at IS NULL, a.published_at, a.id",
-        params,
-    )
-    for row in cursor:
-        yield dict(zip(names, row, strict=True))
+    select = f"SELECT {', '.join(f'a.{name}' for name in names)} FROM {where.source()}"
+    # Dated, then undated: two statements that each read in the order of an index
+    # (published_at, whose entries end with the id; the ids) instead of one that sorts
+    # every selected row, bodies and all, before giving the first (a month of 100,000
+    # articles: 140 ms before the first row; the whole archive: its size in temporary
+    # files). With --since or --until there are no undated articles to look for.
+    parts = [("a.published_at IS NOT NULL", "a.published_at, a.id")]
+    if not (where.since or where.until):
+        parts.append(("a.published_at IS NULL", "a.id"))
+    for condition, order in parts:
+        cursor = db.execute(f"{select} WHERE {conditions} AND {condition} ORDER BY {order}", params)
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
 
 
 def portals_in(db: sqlite_utils.Database) -> list[str]:

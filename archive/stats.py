@@ -103,49 +103,82 @@ def article_stats(
     conditions, params = where.where()
     source = where.source()
     day = "substr(a.published_at, 1, 10)" if utc else "substr(a.published_local, 1, 10)"
-
-    def rows(sql: str) -> list[dict[str, Any]]:
-        cursor = db.execute(sql, params)
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
-
-    total, undated = db.execute(
-        f"SELECT count(*), count(*) - count(a.published_at) FROM {source} WHERE {conditions}",
+    # Two passes over the selection (each a scan of a covering index when nothing but
+    # dates filters it), the lists summed from them here: one per portal and section,
+    # one per day, portal and group. Five statements, one per list, took 2.5 times as
+    # long on a large archive.
+    per_portal_section = db.execute(
+        f"SELECT a.portal, a.section, count(*), count(a.published_at), min(a.published_at),"
+        f" max(a.published_at) FROM {source} WHERE {conditions} GROUP BY a.portal, a.section",
         params,
-    ).fetchone()
-    per_portal = rows(
-        f"SELECT a.portal, count(*) AS articles, min(a.published_at) AS first_published,"
-        f" max(a.published_at) AS last_published FROM {source} WHERE {conditions}"
-        " GROUP BY a.portal ORDER BY a.portal"
-    )
+    ).fetchall()
+    total = sum(row[2] for row in per_portal_section)
+    undated = total - sum(row[3] for row in per_portal_section)
+    portals: dict[str, dict[str, Any]] = {}
+    for portal, _, n, _, first, last in per_portal_section:
+        row = portals.setdefault(
+            portal, {"portal": portal, "articles": 0, "first_published": None,
+                     "last_published": None},
+        )  # fmt: skip
+        row["articles"] += n
+        if first is not None and (row["first_published"] is None or first < row["first_published"]):
+            row["first_published"] = first
+        if last is not None and (row["last_published"] is None or last > row["last_published"]):
+            row["last_published"] = last
+    per_portal = [portals[name] for name in sorted(portals)]
     for row in per_portal:
         for end in ("first", "last"):
             row[f"{end}_published_local"] = _local_at(db, row["portal"], row[f"{end}_published"])
+    per_section = [
+        {"portal": portal, "section": section, "articles": n}
+        for portal, section, n, *_ in sorted(
+            per_portal_section, key=lambda r: (r[0], r[1] is None, r[1] or "")
+        )
+    ]
     grouping = GROUPS[group]
     if group == "place" and not has_places(db):  # an older archive, opened read-only
         grouping = Grouping("'(no place)'")
-    per_group_day = db.execute(
-        f"SELECT {day} AS day, {grouping.expr} AS grp, count(*) FROM {source} {grouping.join}"
-        f" WHERE {conditions} AND {day} IS NOT NULL GROUP BY day, grp",
-        params,
-    ).fetchall()
+    if grouping.join:  # an article may count in several groups: its days apart
+        per_group_day = db.execute(
+            f"SELECT {day} AS day, {grouping.expr} AS grp, count(*) FROM {source}"
+            f" {grouping.join} WHERE {conditions} AND {day} IS NOT NULL GROUP BY day, grp",
+            params,
+        ).fetchall()
+        per_portal_day = db.execute(
+            f"SELECT {day} AS day, a.portal, count(*) FROM {source}"
+            f" WHERE {conditions} AND {day} IS NOT NULL GROUP BY day, a.portal",
+            params,
+        ).fetchall()
+    else:
+        per_day_portal_group = db.execute(
+            f"SELECT {day} AS day, a.portal, {grouping.expr} AS grp, count(*) FROM {source}"
+            f" WHERE {conditions} AND {day} IS NOT NULL GROUP BY day, a.portal, grp",
+            params,
+        ).fetchall()
+        per_group_day = _sum_by(per_day_portal_group, lambda r: (r[0], r[2]))
+        per_portal_day = _sum_by(per_day_portal_group, lambda r: (r[0], r[1]))
     return {
         "articles": total,
         "undated": undated,
         "per_portal": per_portal,
-        "per_section": rows(
-            f"SELECT a.portal, a.section, count(*) AS articles FROM {source}"
-            f" WHERE {conditions} GROUP BY a.portal, a.section"
-            " ORDER BY a.portal, a.section IS NULL, a.section"
-        ),
-        "per_day": rows(
-            f"SELECT {day} AS day, a.portal, count(*) AS articles FROM {source}"
-            f" WHERE {conditions} AND {day} IS NOT NULL GROUP BY day, a.portal"
-            " ORDER BY day, a.portal"
-        ),
+        "per_section": per_section,
+        "per_day": [
+            {"day": d, "portal": portal, "articles": n}
+            for d, portal, n in sorted(per_portal_day, key=lambda r: (r[0], r[1]))
+        ],
         "per_period": _per_period(per_group_day, where, by=by, group=group, utc=utc),
         "per_place": place_counts(db, source, conditions, params),
     }
+
+
+def _sum_by(rows: list[tuple], key: Any) -> list[tuple[str, str, int]]:
+    """``(a, b, count)`` for each ``key(row) == (a, b)``, counts (each row's last
+    value) summed."""
+    sums: dict[tuple[str, str], int] = {}
+    for row in rows:
+        name = key(row)
+        sums[name] = sums.get(name, 0) + row[-1]
+    return [(a, b, n) for (a, b), n in sums.items()]
 
 
 def _local_at(db: sqlite_utils.Database, portal: str, published_at: str | None) -> str | None:
@@ -206,9 +239,12 @@ def _per_period(
 ) -> dict[str, Any]:
     counts: dict[tuple[str, str], int] = {}
     totals: dict[str, int] = {}
-    days = [date.fromisoformat(d) for d, _, _ in per_group_day]
+    days = [date.fromisoformat(d) for d in {d for d, _, _ in per_group_day}]
+    period_of_day: dict[str, str] = {}  # each day once, not once per group
     for day_text, name, n in per_group_day:
-        key = (period_of(date.fromisoformat(day_text), by), name)
+        if day_text not in period_of_day:
+            period_of_day[day_text] = period_of(date.fromisoformat(day_text), by)
+        key = (period_of_day[day_text], name)
         counts[key] = counts.get(key, 0) + n
         totals[name] = totals.get(name, 0) + n
     first = _bound_day(where.since, utc=utc, end=False) or (min(days) if days else None)

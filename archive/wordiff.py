@@ -14,10 +14,11 @@ title a **new headline**. Pure: no database.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 
-from archive.dedup import normalised_text
+from archive.dedup_keys import normalised_text
 
 # Labels, in the order they are listed.
 NEW_HEADLINE = "new headline"
@@ -95,8 +96,15 @@ def _words(text: str | None) -> _Words:
         shown.extend(paragraph.split())
         if number == 0:
             lead = len(shown)
-    keys = [normalised_text(word) or word for word in shown]
+    keys = [_word_key(word) for word in shown]
     return _Words(shown, keys, lead)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _word_key(word: str) -> str:
+    """A word folded (``normalised_text``), remembered: news text repeats its words, and
+    folding each anew was half the time of ``arsip releases`` (20 releases: 0.6 s)."""
+    return normalised_text(word) or word
 
 
 def _same_title(a: str | None, b: str | None) -> bool:

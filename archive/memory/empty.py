@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-from archive.dedup import canonical_url
+from archive.dedup_keys import canonical_url
 
 
 def _keys(urls: Iterable[str]) -> dict[str, str]:

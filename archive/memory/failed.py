@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 
 import sqlite_utils
 
-from archive.dedup import canonical_url
+from archive.dedup_keys import canonical_url
 from archive.times import utc_now
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from archive.dedup import canonical_url
+from archive.dedup_keys import canonical_url
 from archive.times import parse_utc
 
 

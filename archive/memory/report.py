@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from archive.dedup import canonical_url
+from archive.dedup_keys import canonical_url
 from archive.memory.known import EmptyPage
 from archive.memory.sitemaps import RECHECK_DAYS, recheck_due_at
 from archive.times import parse_utc, to_utc_iso

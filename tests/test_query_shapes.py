@@ -1,0 +1,165 @@
+"""The query shapes that keep the analyst's calls fast on a large archive give the answers
+of the plain statements they replaced: search ranks first and snips the best only,
+exports read in index order, stats count in two passes, places in one; and the counting
+statements read covering indexes, not article rows."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+import pytest
+
+from archive.opening import open_archive
+from archive.places import ABOUT, place_counts
+from archive.writer import ArchiveWriter
+
+SYLLABLES = ["ba", "di", "ku", "la", "me", "no", "pa", "ri", "su", "ta", "wi", "ya"]
+PORTALS = ["tangselpos", "kabar6", "bantennews"]
+SECTIONS = ["Berita", "Politik", None]
+
+
+def words(rng: random.Random, n: int) -> str:
+    return " ".join("".join(rng.choices(SYLLABLES, k=rng.randint(2, 3))) for _ in range(n))
+
+
+@pytest.fixture(scope="module")
+def path(tmp_path_factory):
+    """Sixty articles over three portals, two sections and none, three months (some
+    sharing a publication time, some undated), a few about Pamulang or Serang."""
+    rng = random.Random(16)
+    path = tmp_path_factory.mktemp("shapes") / "shapes.db"
+    records = []
+    for number in range(60):
+        month, day = 1 + number % 3, 1 + number % 5
+        dated = number % 11 != 5
+        place = ["", " di Pamulang, Tangerang Selatan", " di Kota Serang"][number % 3]
+        records.append({
+            "url": f"https://www.example.id/berita/{number}", "portal": PORTALS[number % 3],
+            "section": SECTIONS[number % 4 % 3], "title": words(rng, 6).title(),
+            "body": f"Banjir {words(rng, 20)}{place}.\n\n{words(rng, 60)}. Banjir lagi.",
+            "published_at": f"2025-0{month}-0{day}T0{number % 4}:00:00Z" if dated else None,
+            "published_local": f"2025-0{month}-0{day}T0{7 + number % 4}:00:00+07:00"
+            if dated else None,
+        })  # fmt: skip
+    with ArchiveWriter(path) as writer:
+        list(writer.store_many(records))
+    return path
+
+
+@pytest.fixture(scope="module")
+def archive(path):
+    with open_archive(path, readonly=True) as opened:
+        yield opened
+
+
+def plain_search(archive, query: str, **filters) -> list[dict]:
+    """The search as one statement, as it was written before it ranked first."""
+    where = archive.filter(query, **filters)
+    conditions, params = where.where()
+    cursor = archive.conn.execute(
+        f"SELECT a.id, snippet(articles_fts, -1, '[', ']', ' … ', 12),"
+        f" round(bm25(articles_fts, 5.0, 1.0), 3) FROM {where.source()} WHERE {conditions}"
+        " ORDER BY bm25(articles_fts, 5.0, 1.0), a.id LIMIT 20",
+        params,
+    )
+    return [{"id": i, "snippet": (s or "").strip(), "rank": r} for i, s, r in cursor]
+
+
+@pytest.mark.parametrize(
+    "query, filters",
+    [("banjir", {}), ("banjir", {"portals": ["kabar6"], "since": "2025-02-01"}),
+     ('"banjir lagi"', {"places": ["Tangsel"]}), ("banjir -lagi", {}), ("ba*", {})],
+)  # fmt: skip
+def test_search_gives_the_plain_statement_s_ranks_and_snippets(archive, query, filters):
+    found = [{k: r[k] for k in ("id", "snippet", "rank")} for r in archive.search(query, **filters)]
+    assert found == plain_search(archive, query, **filters)
+
+
+def test_exports_are_dated_in_order_then_undated_by_id(archive):
+    everything = [(a["published_at"], a["id"]) for a in archive.articles()]
+    dated = [row for row in everything if row[0] is not None]
+    undated = [row for row in everything if row[0] is None]
+    assert undated and everything == sorted(dated) + sorted(undated, key=lambda r: r[1])
+    since = [(a["published_at"], a["id"]) for a in archive.articles(since="2025-02-01")]
+    assert since == [row for row in sorted(dated) if row[0] >= "2025-01-31T17:00:00Z"]
+
+
+def test_stats_sum_to_what_the_rows_say(archive):
+    rows = archive.conn.execute(
+        "SELECT portal, section, published_at, substr(published_local, 1, 10) FROM articles"
+    ).fetchall()
+    stats = archive.stats(by="month", group="section")
+    assert stats["articles"] == len(rows)
+    assert stats["undated"] == sum(1 for r in rows if r[2] is None) > 0
+    for entry in stats["per_portal"]:
+        dates = [r[2] for r in rows if r[0] == entry["portal"] and r[2]]
+        assert entry["articles"] == sum(1 for r in rows if r[0] == entry["portal"])
+        assert (entry["first_published"], entry["last_published"]) == (min(dates), max(dates))
+    sections = defaultdict(int)
+    days = defaultdict(int)
+    for portal, section, _, day in rows:
+        sections[portal, section] += 1
+        if day:
+            days[day, portal] += 1
+    assert [(s["portal"], s["section"], s["articles"]) for s in stats["per_section"]] == sorted(
+        ((p, s, n) for (p, s), n in sections.items()),
+        key=lambda r: (r[0], r[1] is None, r[1] or ""),
+    )
+    assert [(d["day"], d["portal"], d["articles"]) for d in stats["per_day"]] == sorted(
+        (d, p, n) for (d, p), n in days.items()
+    )
+    per_section_month = defaultdict(int)
+    for _, section, _, day in rows:
+        if day:
+            per_section_month[day[:7], section or "(no section)"] += 1
+    assert {(c["period"], c["group"]): c["articles"] for c in stats["per_period"]["counts"]} == (
+        per_section_month
+    )
+
+
+@pytest.mark.parametrize("filters", [{}, {"portals": ["kabar6"]}, {"since": "2025-02-01"}])
+def test_place_counts_count_each_article_once_per_place(archive, filters):
+    where = archive.filter(**filters)
+    conditions, params = where.where()
+    selected = {r[0] for r in archive.conn.execute(
+        f"SELECT a.id FROM {where.source()} WHERE {conditions}", params)}  # fmt: skip
+    about = defaultdict(set)
+    for article_id, code in archive.conn.execute(
+        "SELECT article_id, code FROM article_places WHERE score >= ?", [ABOUT]
+    ):
+        if article_id in selected:
+            for length in (2, 5, 8):
+                if len(code) >= length:
+                    about[code[:length]].add(article_id)
+    counted = place_counts(archive.db, where.source(), conditions, params)
+    assert counted and {c["code"]: c["articles"] for c in counted} == {
+        code: len(ids) for code, ids in about.items()
+    }
+
+
+def plans(archive, call) -> list[str]:
+    statements: list[str] = []
+    archive.conn.set_trace_callback(statements.append)
+    try:
+        call()
+    finally:
+        archive.conn.set_trace_callback(None)
+    return [
+        " / ".join(row[3] for row in archive.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        for sql in statements
+        if sql.lstrip().upper().startswith("SELECT")
+    ]
+
+
+def test_counting_reads_indexes_not_article_rows(archive):
+    stats = plans(archive, lambda: archive.stats(by="month"))
+    scans = [plan for plan in stats if "SCAN a" in plan]
+    assert scans and all("COVERING INDEX" in plan for plan in scans), scans
+    duplicates = plans(archive, archive.duplicates)[0]
+    assert "COVERING INDEX idx_articles_cluster_portal" in duplicates
+
+
+def test_search_ranks_with_the_index_as_its_outer_loop(archive):
+    ranking = plans(archive, lambda: archive.search("banjir", portals=["kabar6"]))[0]
+    assert ranking.startswith("SCAN articles_fts"), ranking
