@@ -36,6 +36,7 @@ BENCHES = [
     ("crawl.py", ["--articles", "5000", "--memory-articles", "20000"], ["--articles", "1000"]),
     ("warc.py", ["--articles", "5000"], ["--articles", "1000", "--repeat", "1"]),
     ("warc_import.py", ["--pages", "3000", "--scale", "4"], ["--pages", "500", "--scale", "2"]),
+    ("pages_move.py", ["--articles", "5000"], ["--articles", "500"]),
 ]
 
 
