@@ -170,3 +170,14 @@ def _assert_every_page_somewhere(db: Path, total: int) -> None:
             assert hashlib.sha256(page_body_of(arch.db, page_id, body)).hexdigest() == sha256
             checked += 1
     assert checked == total
+
+
+def test_a_merge_of_a_shard_with_moved_pages_keeps_them_in_sqlite(before_and_after, tmp_path):
+    before, after, _ = before_and_after
+    target = tmp_path / "merged.db"
+    result = run_cli("merge", str(after), "--into", str(target))
+    assert result.returncode == 0, result.stderr
+    query = "SELECT url, body_sha256 FROM pages WHERE length(body) > 0 ORDER BY url, body_sha256"
+    assert rows(target, query) == rows(before, query)
+    total = rows(target, "SELECT count(*) AS n FROM pages")[0]["n"]
+    _assert_every_page_somewhere(target, total)
