@@ -181,3 +181,13 @@ def test_a_merge_of_a_shard_with_moved_pages_keeps_them_in_sqlite(before_and_aft
     assert rows(target, query) == rows(before, query)
     total = rows(target, "SELECT count(*) AS n FROM pages")[0]["n"]
     _assert_every_page_somewhere(target, total)
+
+
+def test_only_the_selected_pages_move(before_and_after, tmp_path):
+    before, _, _ = before_and_after
+    db = copy_archive(before, tmp_path / "news.db")
+    recent = run_cli("pages", "move", "--to", str(tmp_path / "w"), "--older-than", "36500",
+                     "--portal", "tangselpos", "--db", str(db))  # fmt: skip
+    assert recent.returncode == 0, recent.stderr
+    assert recent.stdout.startswith("moved 0 pages") and not (tmp_path / "w").exists()
+    assert rows(db, "SELECT count(*) AS n FROM page_warc") == [{"n": 0}]
