@@ -453,6 +453,23 @@ def m014_covering_indexes(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_articles_cluster_id")
 
 
+@migration
+def m015_page_warc(db: sqlite_utils.Database) -> None:
+    """``arsip pages move`` (``archive.moved_pages``): ``page_warc``, one row per raw
+    page moved out of SQLite into a WARC file: ``path`` (the file, relative to the
+    archive's directory, or absolute), ``offset`` and ``length`` of its response (or
+    resource) record, ``moved_at``. A moved page's ``pages.body`` is an empty blob."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS page_warc (
+            page_id INTEGER PRIMARY KEY REFERENCES pages(id),
+            path TEXT NOT NULL,
+            offset INTEGER NOT NULL,
+            length INTEGER NOT NULL,
+            moved_at TEXT NOT NULL
+        )"""
+    )
+
+
 def check_not_newer(version: int, path: str | Path | None = None) -> None:
     """Raise ``NewerArchive`` for a schema version this arsip does not know."""
     if version > len(MIGRATIONS):

@@ -198,6 +198,29 @@ class Archive:
 
         return count_pages(self.db, where)
 
+    def page_status(self) -> dict[str, int]:
+        """How many raw pages, and bytes, are kept in SQLite and in WARC files
+        (``archive.moved_pages.page_status``)."""
+        from archive.moved_pages import page_status
+
+        return page_status(self.db)
+
+    def move_pages(
+        self, directory: str | Path, *, max_size: int | None = None,
+        older_than: float | None = None, portal: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Any:  # fmt: skip
+        """Move raw pages out of SQLite into WARC files in ``directory``
+        (``archive.moved_pages.move_pages``: verified, recorded, resumable); every
+        reader of pages reads them back from there. Hold the writer lock (``lock``)."""
+        from archive.moved_pages import move_pages
+
+        self._require_writable("move pages")
+        return move_pages(
+            self.db, Path(directory), prefix=self.path.stem, is_part_of=self.path.name,
+            max_size=max_size, older_than=older_than, portal=portal, progress=progress,
+        )  # fmt: skip
+
     def export_warc(
         self, directory: str | Path, *, max_size: int | None = None,
         where: ArticleFilter | None = None,

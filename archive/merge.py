@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -408,7 +409,7 @@ class _Merge:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     page["url"], page["fetched_at"], page["status"], page["headers"],
-                    page["body"], page["body_sha256"], page["size"], target_id,
+                    _kept_body(self.source, page), page["body_sha256"], page["size"], target_id,
                     self._run(page["crawl_run_id"]), page["page_number"], first,
                 ],
             )  # fmt: skip
@@ -511,3 +512,14 @@ def projection(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
         "runs": "SELECT portal, count(*) FROM crawl_runs GROUP BY portal",
     }
     return {name: sorted(tuple(row) for row in conn.execute(sql)) for name, sql in queries.items()}
+
+
+def _kept_body(source: Any, page: Any) -> bytes:
+    """A shard page's ``pages.body`` for the target: as stored, or, for a page the
+    shard moved to a WARC file (``arsip pages move``), read from its record and
+    compressed again, so that the merged archive keeps it in SQLite."""
+    from archive.moved_pages import MOVED, page_body_of
+
+    if page["body"] != MOVED:
+        return page["body"]
+    return zlib.compress(page_body_of(source, page["id"], page["body"]), 6)

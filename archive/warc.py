@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from archive.export import MissingExtra
-from archive.pages import page_body
+from archive.moved_pages import page_body_of
 
 DEFAULT_MAX_SIZE = 1024**3
 """Bytes after which a new WARC file is started (``--warc-size``): 1 GiB, the size
@@ -171,6 +171,9 @@ class WarcFiles:
         self._members: _GzipMembers | None = None
         self._lines: list[str] = []
         self._runs: list[Path] = []
+        self.last_record: tuple[str, int, int] | None = None
+        """The file name, offset and length of the last response (or resource) record
+        written: where the page written last can be read back."""
 
     # -- writing ----------------------------------------------------------------------
 
@@ -241,6 +244,7 @@ class WarcFiles:
         offset = self._file.tell()
         self._writer.write_record(record)
         length = self._file.tell() - offset
+        self.last_record = (self.files[-1].name, offset, length)
         headers = record.rec_headers
         url = headers.get_header("WARC-Target-URI")
         fields = {
@@ -395,13 +399,14 @@ def iter_pages(db: sqlite_utils.Database, where: Any = None) -> Iterator[dict[st
     if where is not None:
         conditions, params = where.where()
         sql += f" WHERE article_id IN (SELECT a.id FROM {where.source()} WHERE {conditions})"
-    for url, fetched_at, status, headers, body in db.execute(sql + " ORDER BY id", params):
+    sql = sql.replace("SELECT url,", "SELECT id, url,")
+    for page_id, url, fetched_at, status, headers, body in db.execute(sql + " ORDER BY id", params):
         yield {
             "url": url,
             "fetched_at": fetched_at,
             "status": status,
             "headers": json.loads(headers) if headers else {},
-            "body": page_body(body),
+            "body": page_body_of(db, page_id, body),
         }
 
 

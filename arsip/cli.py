@@ -442,3 +442,9 @@ from arsip.cli_shards import dispatch, merge  # noqa: E402
 
 cli.add_command(dispatch)
 cli.add_command(merge)
+
+
+# -- raw pages kept in SQLite or in WARC files (arsip/cli_pages.py) -------------------
+from arsip.cli_pages import pages  # noqa: E402
+
+cli.add_command(pages)

@@ -471,6 +471,7 @@ def _export_warc(
     db_path: Path, output: Path, warc_size: int, filtered: bool, filters: dict[str, Any]
 ) -> None:
     """``export --format warc``: the kept raw pages as WARC files and a CDXJ index."""
+    from archive.moved_pages import MovedPageMissing
     from archive.warc import WarcFiles
 
     if output.exists() and not output.is_dir():
@@ -494,7 +495,7 @@ def _export_warc(
                 for page in arch.pages(where=where):
                     files.write_page(page)
                     bar.update(1)
-        except MissingExtra as error:
+        except (MissingExtra, MovedPageMissing) as error:
             raise click.ClickException(str(error)) from None
         except OSError as error:  # no permission, disk full...
             raise click.ClickException(

@@ -51,6 +51,7 @@ def reextract(db_path: Path, portal: str | None, wait: bool) -> None:
     Example:
         arsip reextract --portal tangselpos --db news.db
     """
+    from archive.moved_pages import MovedPageMissing
     from arsip.reextract import first_pages, summary_line
     from arsip.reextract import reextract as run
     from crawler.portals import all_portals
@@ -70,7 +71,12 @@ def reextract(db_path: Path, portal: str | None, wait: bool) -> None:
         writer_lock(arch, "reextract", wait=wait, refused="nothing re-extracted"),
         _progressbar(first_pages(arch), "Re-extracting") as bar,
     ):
-        counts = run(arch, portal=portal, progress=bar.update if bar else None, rejected=rejected)
+        try:
+            counts = run(
+                arch, portal=portal, progress=bar.update if bar else None, rejected=rejected
+            )
+        except MovedPageMissing as error:  # a WARC file of moved pages is gone
+            raise click.ClickException(str(error)) from None
     click.echo(summary_line(counts))
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from parsel import Selector
 
 from archive import Archive
-from archive.pages import page_body
+from archive.moved_pages import page_body_of
 from archive.text import repaired_note
 from archive.writer import ArchiveWriter, Entry
 from arsip.page_article import Rejected, article_entry, read_fetched
@@ -111,10 +111,15 @@ def _url(archive: ArchiveWriter, page_id: int) -> str:
     return archive.db.execute("SELECT url FROM pages WHERE id = ?", [page_id]).fetchone()[0]
 
 
-def _read(url: str, body: bytes, headers: str | None, page_number: int) -> Selector:
+def _read(
+    archive: ArchiveWriter, page_id: int, url: str, body: bytes, headers: str | None,
+    page_number: int,
+) -> Selector:  # fmt: skip
     # Read the bytes as the crawl did: a mislabelled charset is repaired the same way,
-    # so a re-extraction never turns a good text into mojibake.
-    return read_fetched(url, page_body(body), json.loads(headers or "{}"), page_number)
+    # so a re-extraction never turns a good text into mojibake. A page moved to a WARC
+    # file (arsip pages move) is read from its record.
+    raw = page_body_of(archive.db, page_id, body)
+    return read_fetched(url, raw, json.loads(headers or "{}"), page_number)
 
 
 def _read_article(archive: ArchiveWriter, page_id: int) -> tuple[Entry, list[int]]:
@@ -124,7 +129,7 @@ def _read_article(archive: ArchiveWriter, page_id: int) -> tuple[Entry, list[int
     url, fetched_at, body, headers = db.execute(
         "SELECT url, fetched_at, body, headers FROM pages WHERE id = ?", [page_id]
     ).fetchone()
-    first = _read(url, body, headers, 1)
+    first = _read(archive, page_id, url, body, headers, 1)
     # The pages kept with this first page, the newest fetch of each place.
     kept: dict[int, tuple[int, str, str, bytes, str | None]] = {}
     for row in db.execute(
@@ -146,7 +151,8 @@ def _read_article(archive: ArchiveWriter, page_id: int) -> tuple[Entry, list[int
                 f"page {number} ({wanted}) is not kept; the article keeps its stored text",
             )
         more_id, more_url, more_fetched_at, more_body, more_headers = kept[number]
-        last, last_url = _read(more_url, more_body, more_headers, number), more_url
+        last = _read(archive, more_id, more_url, more_body, more_headers, number)
+        last_url = more_url
         following.append((last, more_url, more_fetched_at))
         page_ids.append(more_id)
     return article_entry(archive, first, url, fetched_at, following=following), page_ids

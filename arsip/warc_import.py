@@ -45,7 +45,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
 from archive import Archive
-from archive.pages import page_body
+from archive.moved_pages import page_body_of
 from archive.text import repaired_note
 from archive.times import parse_utc, to_utc_iso, utc_now
 from archive.writer import ArchiveWriter, Entry
@@ -294,12 +294,14 @@ class _Batch:
         if digest in self.payloads:
             return self.payloads[digest]
         found = self.writer.db.execute(
-            "SELECT p.body, p.headers FROM warc_payloads w JOIN pages p"
+            "SELECT p.id, p.body, p.headers FROM warc_payloads w JOIN pages p"
             " ON p.url = w.url AND p.body_sha256 = w.body_sha256"
             " WHERE w.digest = ? ORDER BY p.id DESC LIMIT 1",
             [digest],
         ).fetchone()
-        return (page_body(found[0]), json.loads(found[1] or "{}")) if found else None
+        if found is None:
+            return None
+        return page_body_of(self.writer.db, found[0], found[1]), json.loads(found[2] or "{}")
 
 
 def _records(

@@ -39,6 +39,7 @@ BENCHES = [
     ("warc_import.py", ["--pages", "3000", "--scale", "4"], ["--pages", "500", "--scale", "2"]),
     # BENCH_SCALE articles (default 100,000; the archive is built once and cached).
     ("scale.py", [], ["--articles", "10000", "--repeat", "5"]),
+    ("pages_move.py", ["--articles", "5000"], ["--articles", "500"]),
 ]
 
 
