@@ -16,9 +16,15 @@ whose payload was never imported is skipped.
 
 Records are stored in batches of ``BATCH``, one transaction each, which also records the
 file's offset after the batch (``warc_imports``): a killed import goes on from the
-first record not stored, and a file read to its end is not read again. Memory stays
-flat: one record's payload at a time (at most ``DOWNLOAD_MAXSIZE``, as a crawl), one
-batch of entries.
+first record not stored, and a file read to its end is not read again.
+
+The first page of each article is read into an article record by ``jobs`` worker
+processes (``arsip.extract_pool``) as the file is read, up to ``IN_FLIGHT`` records
+ahead per worker beyond the first; everything that depends on the order of the records
+(revisits, multi-page articles, dedup, storage, offsets, the reports of corrupt records)
+is done here, in the file's order, as with one process: the archive is the same
+whatever ``jobs``. Memory stays flat: the records read ahead with their payloads (each
+at most ``DOWNLOAD_MAXSIZE``, as a crawl), one batch of entries.
 
 A truncated or corrupt record is counted and reported; the import goes on at the next
 record boundary found after it (the next gzip member, or the next ``WARC/`` header).
@@ -473,7 +479,7 @@ class _Reader:
             if not record.read:  # not taken for a first page when it was read: again
                 record = _reread(self.source, offset)
             return self._next_page(awaited, record, url)
-        portal, name = self.chooser.portal(url)
+        portal, name = record.portal(self.chooser)
         if is_further_page(url):
             raise Skip("a further page of an article")
         fetched_at, page, digest = self._page(record, url)
@@ -593,6 +599,18 @@ class _Captured:
         self._error: BaseException | None = None
         self.kind: str | None = None  # not HTML: what it is ("" HTML; None not known)
         self.outcome: Callable[[], Outcome] | None = None
+        self._portal: tuple[Portal | None, str] | Skip | None = None
+
+    def portal(self, chooser: _Chooser) -> tuple[Portal | None, str]:
+        """``chooser.portal`` of its URL (asked once)."""
+        if self._portal is None:
+            try:
+                self._portal = chooser.portal(self.url)
+            except Skip as skip:
+                self._portal = skip
+        if isinstance(self._portal, Skip):
+            raise self._portal
+        return self._portal
 
     @property
     def status(self) -> int:
@@ -647,7 +665,7 @@ def _captured(
         captured = _Captured(record)
         if captured.rec_type in ("response", "revisit"):
             try:
-                portal, _ = chooser.portal(captured.url)
+                portal, _ = captured.portal(chooser)
                 first = not is_further_page(captured.url)
             except Skip:
                 first = False
