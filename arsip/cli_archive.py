@@ -150,11 +150,17 @@ def _published(article: dict | None, none: str) -> str:
     help="With --warc: only the pages of this declared portal; 'auto': also pages of "
     "hosts no portal declares. Default: the pages of every declared portal.",
 )  # fmt: skip
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    help="With --warc: processes that read pages into articles (default: the number of "
+    "CPUs; 1: one process). The archive is the same whatever N.",
+)  # fmt: skip
 @db_option(CREATES)
 @wait_option
 def import_(
-    sources: tuple[Path, ...], warc: bool, portal_name: str | None, db_path: Path, wait: bool
-) -> None:
+    sources: tuple[Path, ...], warc: bool, portal_name: str | None, jobs: int | None,
+    db_path: Path, wait: bool,
+) -> None:  # fmt: skip
     """Import articles from a JSON-lines FILE (one article per line, with arsip's
     Article field names or in news-please's JSON output format) through the same dedup
     and history rules as a crawl (the schema: docs/import.md). Lines that cannot be
@@ -179,10 +185,12 @@ def import_(
         arsip import --warc crawl-2024-*.warc.gz --db news.db
     """
     if warc:
-        _import_warc(sources, portal_name, db_path, wait)
+        _import_warc(sources, portal_name, jobs, db_path, wait)
         return
     if portal_name:
         raise click.UsageError("--portal is an option of --warc")
+    if jobs is not None:
+        raise click.UsageError("--jobs is an option of --warc")
     if len(sources) > 1:
         raise click.UsageError("a JSON-lines import reads one FILE (WARC files: --warc)")
     from arsip.importer import NotJsonLines, check_json_lines, import_file
@@ -210,8 +218,11 @@ def _looks_warc(source: Path) -> bool:
         return f.read(7) == b"WARC/1." or source.name.endswith((".warc", ".warc.gz"))
 
 
-def _import_warc(sources: tuple[Path, ...], portal: str | None, db_path: Path, wait: bool) -> None:
+def _import_warc(
+    sources: tuple[Path, ...], portal: str | None, jobs: int | None, db_path: Path, wait: bool
+) -> None:
     """``arsip import --warc``: each file in turn (``arsip.warc_import``)."""
+    from arsip.extract_pool import default_jobs
     from arsip.warc_import import AUTO, NotWarc, check_warc, import_warc
     from crawler.portals import get_portal
 
@@ -238,5 +249,6 @@ def _import_warc(sources: tuple[Path, ...], portal: str | None, db_path: Path, w
                     portal=portal,
                     progress=bar.update if bar else None,
                     error=lambda message: click.echo(f"arsip: {message}", err=True),
+                    jobs=jobs or default_jobs(),
                 )
             click.echo(result.summary_line(source.name))

@@ -63,12 +63,42 @@ def article_entry(
     pages, ``following``), as the entry ``store_many`` takes, with the raw ``page``
     (and ``following_pages``) to keep, if any. ``portal`` defaults to the declared
     portal owning ``url``. Raises ``Rejected`` (``no title or no body``)."""
+    record = article_record(first, url, fetched_at, following=following, portal=portal)
+    return record_entry(
+        archive, record, url, fetched_at, page=page, following_pages=following_pages
+    )
+
+
+def article_record(
+    first: Selector,
+    url: str,
+    fetched_at: str,
+    *,
+    following: Sequence[tuple[Selector, str, str]] = (),
+    portal: Portal | None = None,
+) -> dict[str, Any]:
+    """The pure half of ``article_entry``: the article read from the pages, as the
+    record to store (no archive needed: it can be computed in another process).
+    Raises ``Rejected`` (``no title or no body``)."""
     article = extract_article(first, url, portal=portal, fetched_at=fetched_at, following=following)
     if not article.title or not article.body:
         raise Rejected("no title or no body", "no title or no body could be read")
-    record = article.to_record()
+    return article.to_record()
+
+
+def record_entry(
+    archive: ArchiveWriter,
+    record: dict[str, Any],
+    url: str,
+    fetched_at: str,
+    *,
+    page: Mapping[str, Any] | None = None,
+    following_pages: Sequence[Mapping[str, Any]] = (),
+) -> Entry:
+    """The half of ``article_entry`` that reads the archive: ``record`` as the entry
+    ``store_many`` takes."""
     # A canonical link onto another article is ignored as the crawl ignores it.
-    if canonical_collision(archive.db, record["url"], url, article.title, article.body):
+    if canonical_collision(archive.db, record["url"], url, record["title"], record["body"]):
         record["url"] = url
     return Entry(
         record, seen_at=fetched_at, fetched_url=url, page=page, following_pages=following_pages

@@ -16,9 +16,15 @@ whose payload was never imported is skipped.
 
 Records are stored in batches of ``BATCH``, one transaction each, which also records the
 file's offset after the batch (``warc_imports``): a killed import goes on from the
-first record not stored, and a file read to its end is not read again. Memory stays
-flat: one record's payload at a time (at most ``DOWNLOAD_MAXSIZE``, as a crawl), one
-batch of entries.
+first record not stored, and a file read to its end is not read again.
+
+The first page of each article is read into an article record by ``jobs`` worker
+processes (``arsip.extract_pool``) as the file is read, up to ``IN_FLIGHT`` records
+ahead per worker beyond the first; everything that depends on the order of the records
+(revisits, multi-page articles, dedup, storage, offsets, the reports of corrupt records)
+is done here, in the file's order, as with one process: the archive is the same
+whatever ``jobs``. Memory stays flat: the records read ahead with their payloads (each
+at most ``DOWNLOAD_MAXSIZE``, as a crawl), one batch of entries.
 
 A truncated or corrupt record is counted and reported; the import goes on at the next
 record boundary found after it (the next gzip member, or the next ``WARC/`` header).
@@ -30,7 +36,7 @@ import hashlib
 import json
 import os
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +55,8 @@ from archive.moved_pages import page_body_of
 from archive.text import repaired_note
 from archive.times import parse_utc, to_utc_iso, utc_now
 from archive.writer import ArchiveWriter, Entry
-from arsip.page_article import Rejected, article_entry, read_fetched
+from arsip.extract_pool import MULTI, REJECTED, Extractor, Outcome, first_page
+from arsip.page_article import Rejected, article_entry, read_fetched, record_entry
 from crawler.extract.paging import MAX_ARTICLE_PAGES, is_further_page, next_page_url
 from crawler.non_html import not_html
 from crawler.portals import Portal, all_portals, explain_url
@@ -153,11 +160,26 @@ def import_warc(
     portal: str | None = None,
     progress: Callable[[int], None] | None = None,
     error: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> WarcResult:
     """Import the response records of one WARC file (see the module docstring).
     ``portal``: a declared portal's name (only its pages), ``auto`` (any portal by URL),
     or None (the declared portals). ``progress`` is called with the number of bytes of
-    the file read since its last call; ``error`` with each corrupt record's message."""
+    the file read since its last call; ``error`` with each corrupt record's message.
+    ``jobs``: processes that read pages into articles (1: this one alone); the archive
+    is the same whatever their number."""
+    with Extractor(jobs) as extractor:
+        return _import(arch, source, portal, progress, error, extractor)
+
+
+def _import(
+    arch: Archive,
+    source: str | Path,
+    portal: str | None,
+    progress: Callable[[int], None] | None,
+    error: Callable[[str], None] | None,
+    extractor: Extractor,
+) -> WarcResult:
     chooser = _Chooser(portal)
     result = WarcResult()
     key = file_key(source)
@@ -185,14 +207,18 @@ def import_warc(
         if progress and offset:
             progress(offset)
         batch = _Batch(writer, key, result)
-        reader = _Reader(chooser, batch)
+        reader = _Reader(chooser, batch, source)
         reported = offset
         with open(source, "rb") as stream:
             end = size
-            for place, record in _records(stream, offset, size, result, error):
+            read = _captured(_records(stream, offset, size), chooser, extractor)
+            for place, record in _ahead(read, IN_FLIGHT * extractor.jobs - IN_FLIGHT):
                 if progress and place > reported:
                     progress(place - reported)
                     reported = place
+                if isinstance(record, _Corrupt):
+                    result.corrupt(place, f"{stream.name}: {record.message}", error)
+                    continue
                 if record is None:  # the end of the file
                     end = place if result.tail_corrupt is None else result.tail_corrupt
                     continue
@@ -304,17 +330,20 @@ class _Batch:
         return page_body_of(self.writer.db, found[0], found[1]), json.loads(found[2] or "{}")
 
 
+@dataclass
+class _Corrupt:
+    """A record that cannot be read (reported in the order of the file)."""
+
+    message: str
+
+
 def _records(
-    stream: BinaryIO,
-    offset: int,
-    size: int,
-    result: WarcResult,
-    error: Callable[[str], None] | None,
-) -> Iterator[tuple[int, ArcWarcRecord | None]]:
+    stream: BinaryIO, offset: int, size: int
+) -> Iterator[tuple[int, ArcWarcRecord | _Corrupt | None]]:
     """(offset, record) of each record from ``offset`` on; then (offset, None) with
     where a next run is to start: the end of the file, or the start of the truncated
-    record it ends in. A corrupt record is reported and skipped: the records go on at
-    the next record boundary after it."""
+    record it ends in. A corrupt record is given as (offset, ``_Corrupt``) and skipped:
+    the records go on at the next record boundary after it."""
     stretch = False  # within a corrupt stretch: nothing read since the last error
     while True:
         stream.seek(offset)
@@ -329,8 +358,7 @@ def _records(
         except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as bad:
             offset = records.offset  # where the record that cannot be read starts
             if not stretch:
-                name = getattr(stream, "name", "WARC")
-                result.corrupt(offset, f"{name}: record at offset {offset}: {_why(bad)}", error)
+                yield offset, _Corrupt(f"record at offset {offset}: {_why(bad)}")
             stretch = True
             found = _next_boundary(stream, offset + 1)
             if found is None:
@@ -431,34 +459,44 @@ class _Reader:
     """Reads the records of one file into pages to store; holds the multi-page articles
     whose next pages are to come (a crawler writes page 2 after page 1)."""
 
-    def __init__(self, chooser: _Chooser, batch: _Batch):
+    def __init__(self, chooser: _Chooser, batch: _Batch, source: str | Path):
         self.chooser = chooser
         self.batch = batch
+        self.source = source
         self.awaited: dict[str, _Awaited] = {}  # the next page's URL -> its article
 
     def earliest(self, offset: int) -> int:
         """Where a next run must start for nothing awaited to be lost."""
         return min([offset, *(a.offset for a in self.awaited.values())])
 
-    def read(self, record: ArcWarcRecord, offset: int) -> _Page | None:
+    def read(self, record: _Captured, offset: int) -> _Page | None:
         """The page a response or revisit record holds, read as an article when it is
         one (None: a page of a multi-page article that is not complete yet); raises
         ``Skip``."""
-        url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+        url = record.url
         awaited = self.awaited.pop(url.split("#")[0], None)
         if awaited is not None:
+            if not record.read:  # not taken for a first page when it was read: again
+                record = _reread(self.source, offset)
             return self._next_page(awaited, record, url)
-        portal, name = self.chooser.portal(url)
+        portal, name = record.portal(self.chooser)
         if is_further_page(url):
             raise Skip("a further page of an article")
         fetched_at, page, digest = self._page(record, url)
         try:
-            first = read_fetched(url, page["body"], page["headers"])
-            if next_page_url(first, url):
+            outcome = record.outcome() if record.outcome else None
+            if outcome is None:  # a revisit: read here
+                outcome = first_page(url, page["body"], page["headers"], fetched_at,
+                                     portal.name if portal else None)  # fmt: skip
+            if outcome[0] == REJECTED:
+                raise Rejected(outcome[1], outcome[2])
+            if outcome[0] == MULTI:
+                first = read_fetched(url, page["body"], page["headers"])
                 article = _Awaited(offset, url, fetched_at, portal, name, page, digest, first)
                 article.last = first
                 return self._await(article, url)
-            return self._entry(_Awaited(offset, url, fetched_at, portal, name, page, digest, first))
+            entry = record_entry(self.batch.writer, outcome[1], url, fetched_at, page=page)
+            return self._named(entry, portal, name, page, digest)
         except Rejected as rejected:
             return _Page(None, page, digest, outcome=rejected.reason)
 
@@ -479,7 +517,7 @@ class _Reader:
             self.batch.add(self.awaited.pop(oldest).unread(PAGE_MISSING))
         return None
 
-    def _next_page(self, article: _Awaited, record: ArcWarcRecord, url: str) -> _Page | None:
+    def _next_page(self, article: _Awaited, record: _Captured, url: str) -> _Page | None:
         number = len(article.following) + 2
         try:
             fetched_at, page, _ = self._page(record, url)
@@ -500,18 +538,21 @@ class _Reader:
             following=article.following, portal=article.portal, page=article.page,
             following_pages=article.following_pages,
         )  # fmt: skip
-        if article.portal is None:  # an undeclared portal: stored under its host name
-            entry = Entry({**entry.record, "portal": article.name}, **entry.options())
-        return _Page(entry, article.page, article.digest)
+        return self._named(entry, article.portal, article.name, article.page, article.digest)
 
-    def _page(self, record: ArcWarcRecord, url: str) -> tuple[str, dict[str, Any], str | None]:
+    @staticmethod
+    def _named(
+        entry: Entry, portal: Portal | None, name: str, page: dict[str, Any], digest: str | None
+    ) -> _Page:
+        if portal is None:  # an undeclared portal: stored under its host name
+            entry = Entry({**entry.record, "portal": name}, **entry.options())
+        return _Page(entry, page, digest)
+
+    def _page(self, record: _Captured, url: str) -> tuple[str, dict[str, Any], str | None]:
         """The record's fetch time, its page as a crawl keeps it, and its payload digest
         (None for a revisit: its payload is known); raises ``Skip``."""
-        fetched_at = _warc_date(record)
-        http = record.http_headers
-        status = int(http.get_statuscode() or 0) if http else 0
-        headers = _kept_headers(http.headers if http else [])
-        digest = record.rec_headers.get_header("WARC-Payload-Digest")
+        fetched_at = record.fetched_at()
+        status, headers, digest = record.status, record.headers, record.digest
         if record.rec_type == "revisit":
             if not digest or (earlier := self.batch.payload(digest)) is None:
                 raise Skip("revisit of a payload not imported")
@@ -520,18 +561,156 @@ class _Reader:
             status = 200 if status in (0, 304) else status
             digest = None
         elif status == 200:
-            body = record.content_stream().read(DOWNLOAD_MAXSIZE + 1)
-            if len(body) > DOWNLOAD_MAXSIZE:
-                raise Skip("larger than DOWNLOAD_MAXSIZE")
-            _check_whole(record)
+            body = record.body()
         if status != 200:
             raise Skip(f"HTTP {status}" if status else "no HTTP response")
-        kind = _not_html(url, headers, body)
+        kind = record.kind if record.kind is not None else _not_html(url, headers, body)
         if kind:
             raise Skip(f"not HTML ({kind})")
         page = {"url": url, "status": status, "headers": headers, "body": body,
                 "fetched_at": fetched_at}  # fmt: skip
         return fetched_at, page, digest
+
+
+IN_FLIGHT = 8
+"""Records read ahead per extraction process (beyond the first): bounded, so memory
+stays flat."""
+
+
+class _Captured:
+    """What the import needs of a record, read when the file is read (warcio's records
+    are streams, gone once the next record is read). A response record whose URL is a
+    first page of an article has its body read (as ``_Reader._page`` reads it; an error
+    is kept and raised when the record's turn comes) and is handed to the extraction
+    processes at once: ``outcome`` gives their answer."""
+
+    def __init__(self, record: ArcWarcRecord):
+        self.rec_type = record.rec_type
+        self.url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+        self._fetched_at: str | Skip
+        try:  # once: a record without a date is fetched when it is read
+            self._fetched_at = _warc_date(record.rec_headers.get_header("WARC-Date"))
+        except Skip as unreadable:
+            self._fetched_at = unreadable
+        self._http = record.http_headers
+        self.digest = record.rec_headers.get_header("WARC-Payload-Digest")
+        self.read = False  # the body read (when it is to be)
+        self._body = b""
+        self._error: BaseException | None = None
+        self.kind: str | None = None  # not HTML: what it is ("" HTML; None not known)
+        self.outcome: Callable[[], Outcome] | None = None
+        self._portal: tuple[Portal | None, str] | Skip | None = None
+
+    def portal(self, chooser: _Chooser) -> tuple[Portal | None, str]:
+        """``chooser.portal`` of its URL (asked once)."""
+        if self._portal is None:
+            try:
+                self._portal = chooser.portal(self.url)
+            except Skip as skip:
+                self._portal = skip
+        if isinstance(self._portal, Skip):
+            raise self._portal
+        return self._portal
+
+    @property
+    def status(self) -> int:
+        """Raises ``ValueError`` for a status line without a number."""
+        return int(self._http.get_statuscode() or 0) if self._http else 0
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return _kept_headers(self._http.headers if self._http else [])
+
+    def fetched_at(self) -> str:
+        if isinstance(self._fetched_at, Skip):
+            raise self._fetched_at
+        return self._fetched_at
+
+    def read_body(self, record: ArcWarcRecord) -> None:
+        """Read the payload as ``_Reader._page`` needs it (once its date is readable)."""
+        self.read = True
+        try:
+            self.fetched_at()
+        except Skip:
+            return
+        try:
+            if self.rec_type != "response" or self.status != 200:
+                return
+            self._body = record.content_stream().read(DOWNLOAD_MAXSIZE + 1)
+            if len(self._body) > DOWNLOAD_MAXSIZE:
+                self._error = Skip("larger than DOWNLOAD_MAXSIZE")
+                self._body = b""
+                return
+            _check_whole(record)
+        except Exception as bad:  # raised in the record's turn, as if read then
+            self._error = bad
+
+    def body(self) -> bytes:
+        if self._error is not None:
+            raise self._error
+        return self._body
+
+
+def _captured(
+    records: Iterator[tuple[int, ArcWarcRecord | _Corrupt | None]],
+    chooser: _Chooser,
+    extractor: Extractor,
+) -> Iterator[tuple[int, _Captured | _Corrupt | None]]:
+    """The records as ``_Captured``: the first pages of articles read and sent to the
+    extraction processes as the file is read."""
+    for place, record in records:
+        if not isinstance(record, ArcWarcRecord):
+            yield place, record
+            continue
+        captured = _Captured(record)
+        if captured.rec_type in ("response", "revisit"):
+            try:
+                portal, _ = captured.portal(chooser)
+                first = not is_further_page(captured.url)
+            except Skip:
+                first = False
+            if first:
+                captured.read_body(record)
+                if captured.rec_type == "response" and captured._error is None:
+                    _speculate(captured, portal, extractor)
+        yield place, captured
+
+
+def _speculate(captured: _Captured, portal: Portal | None, extractor: Extractor) -> None:
+    try:
+        fetched_at = captured.fetched_at()
+    except Skip:
+        return
+    if captured.status != 200:
+        return
+    headers = captured.headers
+    captured.kind = _not_html(captured.url, headers, captured._body) or ""
+    if captured.kind:
+        return
+    captured.outcome = extractor.submit(
+        captured.url, captured._body, headers, fetched_at,
+        portal.name if portal else None,
+    )  # fmt: skip
+
+
+def _ahead(items: Iterator[Any], count: int) -> Iterator[Any]:
+    """``items`` in their order, each taken from ``items`` up to ``count`` items early."""
+    waiting: deque[Any] = deque()
+    for item in items:
+        waiting.append(item)
+        if len(waiting) > count:
+            yield waiting.popleft()
+    yield from waiting
+
+
+def _reread(source: str | Path, offset: int) -> _Captured:
+    """The record at ``offset`` read again, its body with it."""
+    with open(source, "rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream, check_digests=False)))
+        captured = _Captured(record)
+        captured.read_body(record)
+        return captured
 
 
 def _check_whole(record: ArcWarcRecord) -> None:
@@ -545,8 +724,7 @@ def _check_whole(record: ArcWarcRecord) -> None:
         raise EOFError(f"truncated: {missing} bytes of the record are missing")
 
 
-def _warc_date(record: ArcWarcRecord) -> str:
-    text = record.rec_headers.get_header("WARC-Date")
+def _warc_date(text: str | None) -> str:
     try:
         return to_utc_iso(parse_utc(text)) if text else utc_now()
     except ValueError:

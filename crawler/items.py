@@ -12,7 +12,8 @@ Times are ISO 8601 strings, never naive: ``published_at`` in UTC with a ``Z`` su
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from copy import deepcopy
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 WORKING_FIELDS = ("date_hints", "body_source", "raw_page", "following_pages", "not_html")
@@ -148,12 +149,15 @@ class Article:
     the page is remembered without an article, with that type as the reason."""
 
     def to_record(self) -> dict[str, Any]:
-        """The stored fields as a plain dict (no working fields)."""
-        record = asdict(self)
-        for name in WORKING_FIELDS:
-            record.pop(name)
-        return record
+        """The stored fields as a plain dict (no working fields), copied: what
+        ``dataclasses.asdict`` gives for them (the stored fields hold plain values,
+        lists and dicts), without copying the working fields (the raw pages, the date
+        hints) only to drop them."""
+        return {name: deepcopy(getattr(self, name)) for name in _STORED}
 
     @classmethod
     def field_names(cls) -> list[str]:
         return [f.name for f in fields(cls) if f.name not in WORKING_FIELDS]
+
+
+_STORED = Article.field_names()

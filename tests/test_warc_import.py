@@ -267,3 +267,30 @@ def test_portal_auto_takes_articles_of_undeclared_hosts_too(tmp_path):
     (row,) = rows(tmp_path / "auto.db", "SELECT url, portal, title, body FROM articles")
     assert row["url"] == f"https://{host}{path}" and row["portal"] == "beritaserang.example"
     assert row["title"] and len(row["body"]) > 200
+
+
+def test_the_archive_is_the_same_whatever_the_jobs(imported, tmp_path):
+    """Pages read into articles by worker processes (``--jobs 3``) give the archive one
+    process gives (``--jobs 1``): the same outcomes in the same order, ids included,
+    multi-page articles, revisits and a corrupt record among them."""
+    members = _members(imported["first"])
+    warc = tmp_path / "mixed.warc.gz"
+    warc.write_bytes(b"".join([*members[:9], b"\x1f\x8b\x08garbage" * 50, *members[9:]]))
+    outputs = {}
+    for jobs in ("1", "3"):
+        db = tmp_path / f"jobs{jobs}.db"
+        result = run_cli("import", "--warc", str(warc), "--jobs", jobs, "--db", str(db))
+        assert result.returncode == 0, result.stderr
+        assert "1 corrupt" in result.stdout and " new," in result.stdout
+        outputs[jobs] = (result.stdout, result.stderr.replace(str(warc), "FILE"))
+    assert outputs["1"] == outputs["3"]
+    query = ("SELECT id, url, title, body, content_hash, published_at, first_seen_at,"
+             " cluster_id, portal FROM articles ORDER BY id")  # fmt: skip
+    assert rows(tmp_path / "jobs1.db", query) == rows(tmp_path / "jobs3.db", query)
+    pages = "SELECT id, url, page_number, body_sha256, article_id, fetched_at FROM pages"
+    assert rows(tmp_path / "jobs1.db", pages + " ORDER BY id") == rows(
+        tmp_path / "jobs3.db", pages + " ORDER BY id"
+    )
+    assert any(r["page_number"] == 2 for r in rows(tmp_path / "jobs3.db", pages))
+    refused = run_cli("import", str(warc), "--jobs", "2", "--db", str(tmp_path / "x.db"))
+    assert refused.returncode == 2 and "--jobs is an option of --warc" in refused.stderr

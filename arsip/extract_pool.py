@@ -1,0 +1,108 @@
+"""Reading pages into articles in worker processes, while one process keeps the work
+that depends on order (storage, dedup, where a resumed run starts).
+
+``first_page`` is the pure part of reading a page fetched outside a crawl (bytes ->
+article record, ``arsip.page_article``): it needs no archive, so it can run in another
+process. ``Extractor`` hands pages to a pool of ``jobs`` processes (``jobs`` 1: read
+in this process, when the result is asked for) and gives back, per page, a callable
+that waits for its result. The caller bounds the pages in flight (memory stays flat).
+Workers are forked, so they know the same portals (declared and from the operator's
+portals file); on Linux they end with the process that started them, even when it is
+killed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
+from typing import Any
+
+from arsip.page_article import Rejected, article_record, read_fetched
+from crawler.extract.paging import next_page_url
+from crawler.portals import all_portals
+
+MULTI = "multi-page"
+"""``first_page``'s answer for a page with a next page: its pages are joined by the
+caller, which holds the order of the records."""
+ARTICLE = "article"
+REJECTED = "rejected"
+
+Outcome = tuple[Any, ...]
+"""``(ARTICLE, record)``, ``(REJECTED, reason, message)`` or ``(MULTI,)``."""
+
+
+def default_jobs() -> int:
+    """The CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def first_page(
+    url: str, body: bytes, headers: Mapping[str, str], fetched_at: str, portal: str | None
+) -> Outcome:
+    """The article of a page that is the first of its article, read as
+    ``arsip.page_article`` reads it (``portal``: a declared portal's name, None for a
+    page of an undeclared portal)."""
+    try:
+        first = read_fetched(url, body, headers)
+        if next_page_url(first, url):
+            return (MULTI,)
+        declared = all_portals()[portal] if portal is not None else None
+        return (ARTICLE, article_record(first, url, fetched_at, portal=declared))
+    except Rejected as rejected:
+        return (REJECTED, rejected.reason, str(rejected))
+
+
+def _end_with_parent() -> None:
+    """A worker ends when the process that started it does (Linux), even by SIGKILL."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class Extractor:
+    """``first_page`` in ``jobs`` worker processes (1: in this process, lazily)."""
+
+    def __init__(self, jobs: int):
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {jobs}")
+        self.jobs = jobs
+        self._pool: ProcessPoolExecutor | None = None
+        if jobs > 1:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_end_with_parent)
+
+    def submit(
+        self, url: str, body: bytes, headers: Mapping[str, str], fetched_at: str,
+        portal: str | None,
+    ) -> Callable[[], Outcome]:  # fmt: skip
+        """Start reading a page; the returned callable gives its outcome."""
+        if self._pool is None:
+            return partial(first_page, url, body, dict(headers), fetched_at, portal)
+        future: Future[Outcome] = self._pool.submit(
+            first_page, url, body, dict(headers), fetched_at, portal
+        )
+        return future.result
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
