@@ -25,8 +25,9 @@ from archive.lock import LockHeld, WriterLock, describe, holding
 logger = logging.getLogger(__name__)
 
 
-class ArchiveBusy(RuntimeError):
-    """Another writer held the archive's writer lock for longer than ARSIP_BUSY_WAIT."""
+class NotCrawling(RuntimeError):
+    """The crawl does not start: its archive is busy for longer than ARSIP_BUSY_WAIT, or
+    ARSIP_BUSY_WAIT is not a bound."""
 
 
 class _Opened:
@@ -34,9 +35,14 @@ class _Opened:
     has written its memory and the pipeline its run)."""
 
     def __init__(self, crawler: Crawler):
+        try:
+            wait = busy_wait()
+        except ValueError as error:  # a typo in the job's environment: named
+            logger.error("%s; not crawling", error)
+            raise NotCrawling(f"{error}; not crawling") from None
         self.archive = archive.open(crawler.settings["ARSIP_DB"])
         try:
-            self.lock = self._take_lock(busy_wait())
+            self.lock = self._take_lock(wait)
         except BaseException:
             self.archive.close()
             raise
@@ -58,7 +64,7 @@ class _Opened:
                 "(ARSIP_BUSY_WAIT); not crawling"
             )
             logger.error(message)
-            raise ArchiveBusy(message) from None
+            raise NotCrawling(message) from None
         if lock.stale:
             logger.warning(
                 "archive %s: taking over the writer lock of a run that did not end "
@@ -78,5 +84,15 @@ def crawl_archive(crawler: Crawler) -> archive.Archive:
         return handed
     opened = getattr(crawler, "arsip_archive", None)
     if opened is None:
-        opened = crawler.arsip_archive = _Opened(crawler)  # held: signals keep weak refs
+        try:
+            opened = crawler.arsip_archive = _Opened(crawler)  # held: signals keep weak refs
+        except NotCrawling:
+            crawler.arsip_not_crawling = True
+            raise
     return opened.archive
+
+
+def not_crawling(crawler: Crawler) -> bool:
+    """Whether the crawl did not start for want of its archive (``NotCrawling``): its
+    closing has nothing to write."""
+    return bool(getattr(crawler, "arsip_not_crawling", False))

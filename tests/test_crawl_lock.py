@@ -105,3 +105,26 @@ def test_hard_links_of_one_archive_share_its_lock(tangselpos_first_crawl, tmp_pa
     with WriterLock(other, command="import") as lock:
         assert lock.stale is None
     assert not lock_is_held(db_path)
+
+
+@pytest.mark.parametrize("value", ["-5", "1e9"])
+def test_a_busy_wait_out_of_bounds_is_refused_by_arsip_and_scrapy(tmp_path, value):
+    """ARSIP_BUSY_WAIT (how long a writer waits for the archive) below 0 or above a day
+    is refused before anything is opened: a usage error of ``arsip``, a crawl that
+    ``scrapy crawl`` does not start."""
+    db_path = tmp_path / "news.db"
+    env = {"ARSIP_BUSY_WAIT": value}
+    result = run_cli("import", str(imported_lines(tmp_path)), "--db", str(db_path), env=env)
+    assert result.returncode == 2
+    limit = "is not a number of 0 or more" if value == "-5" else "is more than a day (86400 s)"
+    assert f"ARSIP_BUSY_WAIT={value!r} {limit}" in result.stderr
+    assert not db_path.exists()
+    scrapy = subprocess.run(
+        [Path(sys.executable).with_name("scrapy"), "crawl", "tangselpos"], cwd=ROOT,
+        env={**os.environ, **env, "ARSIP_DB": str(db_path), "ARSIP_MIRROR": "http://127.0.0.1:9"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert scrapy.returncode == 1
+    assert f"ARSIP_BUSY_WAIT={value!r} {limit}" in scrapy.stderr
+    assert scrapy.stderr.rstrip().endswith("; not crawling")
+    assert not db_path.exists()
