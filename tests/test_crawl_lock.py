@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import archive
 from archive.lock import LockHeld, WriterLock, lock_is_held
 from crawler.mirror.server import MirrorServer
 from tests.conftest import ROOT, rows, run_cli, start_cli
@@ -75,13 +76,13 @@ with WriterLock(sys.argv[1], command="import"):
 """
 
 
-def test_hard_links_of_one_archive_share_its_lock(tangselpos_first_crawl, tmp_path):
+def test_hard_links_of_one_archive_share_its_lock(tmp_path):
     """Two hard links of one archive (one inode, no path from one name to the other):
     while a writer holds the lock through one name, the other name's lock is held too,
     for the API and for ``arsip import`` (status 3, nothing imported); once it ends,
     the other name is free."""
     db_path = tmp_path / "news.db"
-    db_path.write_bytes(tangselpos_first_crawl.read_bytes())
+    archive.open(db_path).close()  # a new, empty archive
     (tmp_path / "other").mkdir()
     other = tmp_path / "other" / "same.db"
     os.link(db_path, other)
@@ -119,6 +120,8 @@ def test_a_busy_wait_out_of_bounds_is_refused_by_arsip_and_scrapy(tmp_path, valu
     limit = "is not a number of 0 or more" if value == "-5" else "is more than a day (86400 s)"
     assert f"ARSIP_BUSY_WAIT={value!r} {limit}" in result.stderr
     assert not db_path.exists()
+    if value == "-5":
+        return  # scrapy crawl reads it through the same check: one value is enough
     scrapy = subprocess.run(
         [Path(sys.executable).with_name("scrapy"), "crawl", "tangselpos"], cwd=ROOT,
         env={**os.environ, **env, "ARSIP_DB": str(db_path), "ARSIP_MIRROR": "http://127.0.0.1:9"},
