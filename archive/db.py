@@ -520,6 +520,8 @@ BUSY_TIMEOUT_MS = 10_000
 BUSY_WAIT = 300.0
 """Default of ``ARSIP_BUSY_WAIT``: how long a write transaction waits for another
 process that holds the archive's write lock (then it fails as "database is locked")."""
+BUSY_WAIT_MAX = 86_400.0
+"""The most ``ARSIP_BUSY_WAIT`` may be: a day."""
 _BUSY_STEP_MS = 1000
 
 logger = logging.getLogger(__name__)
@@ -612,7 +614,8 @@ def _file_of(conn: sqlite3.Connection) -> str:
 def busy_wait() -> float:
     """``ARSIP_BUSY_WAIT``: seconds a write waits for another process's write
     transaction (default ``BUSY_WAIT``); a ValueError naming it when it is not a
-    number of 0 or more (``arsip`` checks it before any command)."""
+    number of 0 or more, or is more than ``BUSY_WAIT_MAX`` (``arsip`` checks it before
+    any command)."""
     value = os.environ.get("ARSIP_BUSY_WAIT")
     if not value:
         return BUSY_WAIT
@@ -622,6 +625,11 @@ def busy_wait() -> float:
         seconds = -1.0
     if not 0 <= seconds < float("inf"):
         raise ValueError(f"ARSIP_BUSY_WAIT={value!r} is not a number of 0 or more")
+    if seconds > BUSY_WAIT_MAX:
+        raise ValueError(
+            f"ARSIP_BUSY_WAIT={value!r} is more than a day ({BUSY_WAIT_MAX:g} s): a writer "
+            "that holds the archive that long is stuck, not taking its turn"
+        )
     return seconds
 
 

@@ -5,7 +5,11 @@ Every command that writes to an archive (``arsip crawl``, ``import``, ``reextrac
 transactions (a long import transaction would otherwise make a crawl's next write wait,
 or fail, on SQLite's own lock). The lock file sits beside the archive's real file:
 ``<archive>`` is the path with every symlink resolved, so that two names of one file
-(a symlink, ``./news.db`` and ``/srv/arsip/news.db``) share one lock.
+(a symlink, ``./news.db`` and ``/srv/arsip/news.db``) share one lock. Two names that
+are hard links of one file (one inode, so no path leads from one to the other) are
+caught by a second ``flock`` on the archive file itself, taken with the first: the
+record then sits in the lock file of the name the holder used, and the other name's
+writer is told the holder is unknown.
 
 The lock is an OS-level ``flock`` held on the open lock file for as long as the writer
 runs. The kernel releases it when the process ends in any way (exit, crash, SIGKILL,
@@ -64,6 +68,30 @@ def lock_path(db_path: str | Path) -> Path:
     return Path(f"{Path(db_path).resolve()}.lock")
 
 
+_inode_files: dict[tuple[int, int, str], Any] = {}
+"""Descriptors of archive files, opened once per (device, inode, role) and never
+closed: closing any descriptor of a file drops every POSIX lock this process holds on
+it, and SQLite's own locks on the archive are POSIX locks. ``flock`` locks are
+separate from those (Linux), so the two never meet."""
+
+
+def _inode_file(db_path: str | Path, role: str) -> Any:
+    """This process's descriptor of the archive file for ``role`` (``hold`` or
+    ``probe``: two, so that probing never converts a lock this process holds); None
+    when the archive file does not exist (yet) or cannot be opened."""
+    try:
+        stat = os.stat(db_path)
+    except OSError:
+        return None
+    key = (stat.st_dev, stat.st_ino, role)
+    if key not in _inode_files:
+        try:
+            _inode_files[key] = open(db_path, "rb")  # noqa: SIM115 (never closed)
+        except OSError:
+            return None
+    return _inode_files[key]
+
+
 @dataclass
 class WriterLock:
     """The writer lock of the archive at ``db_path``, taken by ``command`` (``crawl``,
@@ -80,6 +108,7 @@ class WriterLock:
     command: str = "crawl"
     stale: dict[str, Any] | None = None
     _file: TextIO | None = None
+    _inode: Any = None
 
     @property
     def path(self) -> Path:
@@ -93,10 +122,17 @@ class WriterLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # "a+" neither truncates (the holder's record stays readable) nor fails.
         handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held open)
+        inode = _inode_file(self.db_path, "hold")
         deadline = None if wait is None else time.monotonic() + wait
         while True:
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if inode is not None:
+                    try:
+                        fcntl.flock(inode.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:  # held through another hard link
+                        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                        raise
                 break
             except BlockingIOError:
                 if deadline is not None and time.monotonic() >= deadline:
@@ -118,6 +154,7 @@ class WriterLock:
         handle.write(json.dumps(record) + "\n")
         handle.flush()
         self._file = handle
+        self._inode = inode
         return self
 
     def release(self) -> None:
@@ -127,6 +164,9 @@ class WriterLock:
         self._file.seek(0)
         self._file.truncate()
         self._file.flush()
+        if self._inode is not None:
+            fcntl.flock(self._inode.fileno(), fcntl.LOCK_UN)
+            self._inode = None
         fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
         self._file.close()
         self._file = None
@@ -151,6 +191,13 @@ def lock_is_held(db_path: str | Path) -> bool:
     """Whether a live process holds the writer lock of the archive (a crawl, an
     import... is running).
     Only probes: the lock file is not changed."""
+    inode = _inode_file(db_path, "probe")
+    if inode is not None:
+        try:
+            fcntl.flock(inode.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(inode.fileno(), fcntl.LOCK_UN)
     path = lock_path(db_path)
     if not path.exists():
         return False

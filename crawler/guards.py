@@ -25,7 +25,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -113,6 +113,19 @@ class ResponseGuardMiddleware:
         return response.replace(encoding=encoding)
 
 
+def over_size_limit(error: BaseException) -> bool:
+    """Whether ``error`` is a body over the request's size limit: cancelled on download
+    (``Content-Length`` or the bytes received past ``download_maxsize``), or past it
+    while inflated (``Content-Encoding: gzip``, or a gzip file the spider inflates)."""
+    from scrapy.utils._compression import _DecompressionMaxSizeExceeded
+
+    if isinstance(error, DownloadCancelledError):
+        return "max size" in str(error)
+    if isinstance(error, IgnoreRequest):
+        error = error.__cause__ or error
+    return isinstance(error, _DecompressionMaxSizeExceeded)
+
+
 class DownloadFailureMiddleware:
     """Spider middleware: every request a spider makes gets an errback that records a
     page given up (retries spent, timeout, cancelled, refused, redirect loop, HTTP error)
@@ -153,8 +166,15 @@ class DownloadFailureMiddleware:
             cause = f"http_{error.response.status}"
         if self.stats:
             self.stats.inc_value(f"arsip/given_up/{cause}")
-        url = getattr(getattr(failure, "request", None), "url", "?")
-        if not isinstance(error, IgnoreRequest):
+        request = getattr(failure, "request", None)
+        url = getattr(request, "url", "?")
+        if (
+            over_size_limit(error)
+            and request is not None
+            and request.meta.get("arsip_sitemap_file")
+        ):
+            pass  # the spider says it, with the sitemap's own limit (``crawler.spiders.sitemaps``)
+        elif not isinstance(error, IgnoreRequest):
             logger.error("gave up on %s: %s: %s", url, cause, error)
         else:
             logger.info("gave up on %s: %s", url, error)

@@ -370,3 +370,23 @@ def test_large_and_gzipped_sitemaps_are_read_entry_by_entry(db_path, env):
     assert set(remembered(db_path)) == {child_of(p) for p in CHILDREN} - {
         child_of("post-sitemap2.xml")
     }
+
+
+def test_a_sitemap_over_the_size_limit_is_said_so_and_counted(db_path, env):
+    """A child sitemap of about 58 MB, over the protocol's 50 MiB: the download is cut,
+    the warning names the sitemap and the limit (not a download error), the run's stats
+    count it, and it is not remembered as read; the other children are read."""
+    from crawler.mirror.faults import FaultPlan
+
+    plan = FaultPlan.from_specs(["/post-sitemap2.xml=huge-sitemap:1000000"])
+    with Mirror(site(ARTICLES), faults=plan) as mirror:
+        result = crawl(mirror, db_path, env)
+    sitemap = child_of("post-sitemap2.xml")
+    assert (
+        f"sitemap {sitemap} is larger than the sitemap protocol's limit of 50 MiB "
+        "(uncompressed): not read" in result.stderr
+    )
+    assert "gave up on" not in result.stderr and "Traceback" not in result.stderr
+    stats = json.loads(last_run(db_path)["stats"])
+    assert stats["arsip/sitemaps_too_large"] == 1
+    assert set(remembered(db_path)) == {child_of(p) for p in CHILDREN} - {sitemap}

@@ -55,7 +55,7 @@ from archive.memory.known import KnownArticles
 from archive.memory.runlog import previous_walk_cut
 from archive.memory.sitemaps import RECHECK_DAYS, remembered_sitemaps
 from archive.times import instant_or_day, utc_now
-from crawler.crawl_archive import crawl_archive
+from crawler.crawl_archive import crawl_archive, not_crawling
 from crawler.extract.dates import parse_date
 from crawler.extract.page import read_page
 from crawler.extract.paging import MAX_ARTICLE_PAGES, join_page, next_page_url
@@ -206,6 +206,8 @@ class PortalSpider(SitemapCallbacks, scrapy.Spider):
             )  # fmt: skip
         if self.known is not None:
             self.known.close()
+        if not_crawling(self.crawler):
+            return
         self._remember_sitemaps(reason)
         self._record_failures()
 

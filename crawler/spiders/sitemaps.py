@@ -19,6 +19,7 @@ from scrapy.http import Response
 from archive.memory.sitemaps import remember_sitemaps
 from archive.times import parse_instant, to_utc_iso
 from crawler.crawl_archive import crawl_archive
+from crawler.guards import over_size_limit
 from crawler.sitemap import MAX_ENTRIES as MAX_SITEMAP_ENTRIES
 from crawler.sitemap import MAX_SIZE as SITEMAP_MAXSIZE
 from crawler.sitemap import Sitemap
@@ -109,9 +110,24 @@ class SitemapCallbacks:
             download_warnsize=SITEMAP_MAXSIZE,
             arsip_sitemap_file=True,  # a gzip body is no binary page (``crawler.guards``)
         )
+        how = {"callback": self.parse_sitemap, "errback": self.sitemap_failed, "meta": meta}
         if response is not None:
-            return response.follow(url, callback=self.parse_sitemap, meta=meta)
-        return scrapy.Request(url, callback=self.parse_sitemap, meta=meta)
+            return response.follow(url, **how)
+        return scrapy.Request(url, **how)
+
+    def sitemap_failed(self, failure: Any) -> None:
+        """A sitemap request that failed (logged and counted by ``crawler.guards``); one
+        over the size limit is said so here."""
+        if over_size_limit(failure.value):
+            self._sitemap_too_large(failure.request.url)
+
+    def _sitemap_too_large(self, url: str) -> None:
+        self.logger.warning(
+            "sitemap %s is larger than the sitemap protocol's limit of %d MiB "
+            "(uncompressed): not read",
+            url, SITEMAP_MAXSIZE // (1024 * 1024),
+        )  # fmt: skip
+        self._stat("sitemaps_too_large")
 
     async def parse_sitemap(self, response: Response) -> AsyncIterator[scrapy.Request]:
         """A sitemap or sitemap index, read entry by entry (``crawler.sitemap``). An
@@ -121,6 +137,9 @@ class SitemapCallbacks:
         try:
             sitemap = Sitemap(response.body)
         except Exception as error:  # lxml raises several kinds on malformed XML; gzip
+            if over_size_limit(error):  # a gzip file that inflates past the limit
+                self._sitemap_too_large(response.url)
+                return
             self.logger.warning("unreadable sitemap %s: %s", response.url, error)
             return
         # A child of an index, with the lastmod the index gave it: remembered if this
