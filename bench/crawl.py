@@ -23,6 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))  # run as a script from a checkout, without installing
+
+from tests.peak_rss import measured, peak_mb  # noqa: E402
 
 
 def free_port() -> int:
@@ -52,13 +55,15 @@ def start_mirror(articles: int) -> tuple[subprocess.Popen, str]:
 
 def timed(cmd: list, env: dict) -> tuple[float, float]:
     """(seconds, peak RSS in MB) of a child process."""
+    # Through tests.peak_rss: ru_maxrss of a direct child would count this process's peak.
+    launched, report = measured(cmd)
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
+    status = subprocess.call(launched, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
+    rss = peak_mb(report)
     if status != 0:
         raise SystemExit(f"{cmd[0]} failed with status {status}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, rss
 
 
 def arsip_crawl(url: str, workdir: Path) -> dict:

@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.peak_rss import measured, peak_mb  # noqa: E402
 from tests.warc_files import generated_fetches, write_warc  # noqa: E402
 
 
@@ -79,8 +80,10 @@ def run_import(warc: Path, db: Path, jobs: int) -> tuple[float, float, float, tu
     of the busiest process of the tree, and summary line of one import."""
     arsip = Path(sys.executable).with_name("arsip")
     started = time.perf_counter()
+    # Through tests.peak_rss: ru_maxrss of a direct child would count this process's peak.
+    cmd, report = measured([arsip, "import", "--warc", warc, "--jobs", str(jobs), "--db", db])
     proc = subprocess.Popen(
-        [str(arsip), "import", "--warc", str(warc), "--jobs", str(jobs), "--db", str(db)],
+        cmd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -110,7 +113,7 @@ def run_import(warc: Path, db: Path, jobs: int) -> tuple[float, float, float, tu
         raise SystemExit(f"import failed ({status}): {err[-2000:]}")
     cpu = usage.ru_utime + usage.ru_stime
     busiest = max(cpus.values(), default=cpu)
-    return seconds, cpu, usage.ru_maxrss / 1024, tuple(peaks), busiest, out.strip()
+    return seconds, cpu, peak_mb(report), tuple(peaks), busiest, out.strip()
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ from crawler.mirror.server import MirrorServer, Page, Site
 from crawler.mirror.tangselpos import BASE, article_path, build_site, load_articles
 from crawler.sitemap import Sitemap
 from tests.conftest import ROOT, rows, run_cli
+from tests.peak_rss import measured, peak_mb
 
 ARSIP = Path(sys.executable).with_name("arsip")
 # Stalled answers are given up after two seconds (and retried), so the suite stays fast.
@@ -69,22 +70,19 @@ def site_articles() -> list[dict]:
 
 
 def crawl(url: str, db_path: Path, env: dict | None = None) -> tuple[int, str, float]:
-    """``arsip crawl`` in a child process -> (exit status, stderr, peak RSS in MB)."""
+    """``arsip crawl`` in a child process -> (exit status, stderr, its own peak RSS in
+    MB: ``tests.peak_rss``, not this worker's high-water mark)."""
+    cmd, report = measured([ARSIP, "crawl", "tangselpos", "--mirror", url, "--db", db_path])
     child = subprocess.Popen(
-        [str(ARSIP), "crawl", "tangselpos", "--mirror", url, "--db", str(db_path)],
+        cmd,
         cwd=ROOT,
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
-    # wait4 on the child itself: its own peak RSS, as the kernel counted it.
-    stderr_file = child.stderr
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    err = stderr_file.read()
-    stderr_file.close()
-    return child.returncode, err, usage.ru_maxrss / 1024
+    _, err = child.communicate()
+    return child.returncode, err, peak_mb(report)
 
 
 def assert_nothing_false(db_path: Path, articles: list[dict]) -> dict[str, dict]:
