@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -166,8 +167,14 @@ def test_a_multi_page_article_is_joined_as_the_crawl_joins_it(imported, mirror, 
 def _members(path: Path) -> list[bytes]:
     """The gzip members of a WARC file written by warcio, one per record."""
     data = path.read_bytes()
-    starts = [i for i in range(len(data)) if data.startswith(b"\x1f\x8b\x08", i)]
-    members = [data[a:b] for a, b in zip(starts, [*starts[1:], len(data)], strict=True)]
+    members, start = [], 0
+    while start < len(data):  # each member ends where its deflate stream says it does
+        inflate = zlib.decompressobj(wbits=31)
+        inflate.decompress(data[start:])
+        assert inflate.eof, "a truncated member"
+        end = len(data) - len(inflate.unused_data)
+        members.append(data[start:end])
+        start = end
     assert all(gzip.decompress(m).startswith(b"WARC/1.") for m in members)
     return members
 
