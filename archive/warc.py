@@ -26,6 +26,7 @@ import heapq
 import json
 import os
 import tempfile
+import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -162,6 +163,7 @@ class WarcFiles:
         self.max_size = max_size
         self.description = description
         self.stamp = (started or datetime.now(UTC)).strftime("%Y%m%d%H%M%S")
+        self._started_given = started is not None
         self.files: list[Path] = []
         self.pages = 0
         self.index_path: Path | None = None
@@ -268,10 +270,11 @@ class WarcFiles:
         self._finish_file()
         if not self.files:
             self.directory.mkdir(exist_ok=True)
+            self._claim_stamp()
         name = f"{self.prefix}-{self.stamp}-{self._serial:05d}.warc.gz"
         self._serial += 1
         path = self.directory / name
-        if path.exists():  # another export into this directory in the same second
+        if path.exists():  # written meanwhile by another process: never overwritten
             raise FileExistsError(f"{path} exists already")
         self.files.append(path)
         self._file = _partial(path).open("wb")
@@ -284,6 +287,24 @@ class WarcFiles:
             "description": self.description,
         }
         self._writer.write_record(self._writer.create_warcinfo_record(name, info))
+
+    def _claim_stamp(self) -> None:
+        """A run that starts in the same second as an earlier one into this directory
+        (a move run again right after a kill, two exports in a row) waits for the next
+        second, so that no name of the earlier run is ever taken again."""
+        for _ in range(5):
+            taken = (self.directory / f"{self.prefix}-{self.stamp}.cdxj").exists() or any(
+                self.directory.glob(f"{self.prefix}-{self.stamp}-*")
+            )
+            if not taken:
+                return
+            if self._started_given:
+                break
+            time.sleep(1.0 - time.time() % 1.0 + 0.01)
+            self.stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        raise FileExistsError(
+            f"{self.directory / self.prefix}-{self.stamp}-*.warc.gz exist already"
+        )
 
     def _finish_file(self) -> None:
         if self._file is None:

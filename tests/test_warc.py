@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -283,6 +284,31 @@ def test_a_page_without_a_status_is_a_resource(tmp_path):
     CDXJIndexer(output=str(tmp_path / "theirs.cdxj"), inputs=[str(files.files[0])],
                 sort=True).process_all()  # fmt: skip
     assert index == (tmp_path / "theirs.cdxj").read_text()
+
+
+def test_runs_in_the_same_second_never_share_a_name(tmp_path):
+    """A second run into the same directory that starts in the first run's second (a
+    pages move run again right after a kill, two exports in a row) takes the next second's
+    names: no file of the first run is refused or overwritten."""
+    from archive.warc import WarcFiles
+
+    page = {"url": ODD_URL, "fetched_at": "2025-09-20T01:02:04Z", "status": None,
+            "headers": {"Content-Type": "text/html"}, "body": b"<p>hai</p>"}  # fmt: skip
+    started = datetime.now(UTC)
+    runs = []
+    for _ in range(2):
+        files = WarcFiles(tmp_path / "out", prefix="x", is_part_of="x.db")
+        files.stamp = started.strftime("%Y%m%d%H%M%S")  # as if both began together
+        with files:
+            files.write_page(page)
+        runs.append(files)
+    first, second = runs
+    assert first.stamp < second.stamp
+    assert set(first.files).isdisjoint(second.files) and first.index_path != second.index_path
+    assert len(list((tmp_path / "out").glob("*.warc.gz"))) == 2
+    for files in runs:
+        (_, info), (_, resource) = records(files.files)
+        assert resource.payload == b"<p>hai</p>"
 
 
 def test_a_round_trip_through_warc_gives_the_same_articles(archive, exported, tmp_path):
