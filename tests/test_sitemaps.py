@@ -26,7 +26,14 @@ import pytest
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.render.wordpress import Kabar6
 from crawler.mirror.server import Page, Site
-from tests.conftest import LoggedMirror, portals_module_env, rows, run_cli, start_cli
+from tests.conftest import (
+    LoggedMirror,
+    copy_archive,
+    portals_module_env,
+    rows,
+    run_cli,
+    start_cli,
+)
 
 PORTALS_MODULE = """
 import dataclasses
@@ -57,12 +64,22 @@ def child_of(path: str) -> str:
     return f"https://kabar6.com/{path}"
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    return portals_module_env(tmp_path, PORTALS_MODULE, "peta_portals")
+@pytest.fixture(scope="module")
+def env(tmp_path_factory) -> dict[str, str]:
+    return portals_module_env(tmp_path_factory.mktemp("env"), PORTALS_MODULE, "peta_portals")
 
 
 Mirror = LoggedMirror
+
+
+@pytest.fixture(scope="module")
+def first_run(env, tmp_path_factory) -> tuple[Path, list[str]]:
+    """The first run over ``site(ARTICLES)``, where several tests start: its archive
+    (copy it before writing) and the paths it fetched."""
+    db_path = tmp_path_factory.mktemp("first_run") / "archive.db"
+    with Mirror(site(ARTICLES)) as mirror:
+        crawl(mirror, db_path, env)
+        return db_path, mirror.fetched()
 
 
 def crawl(mirror: Mirror, db_path: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
@@ -103,10 +120,10 @@ def assert_remembered_children_archived(db_path: Path, served: Site) -> None:
             assert listed_in(served, path) <= have, path
 
 
-def test_a_second_run_reads_no_unchanged_child_sitemap(db_path, env):
+def test_a_second_run_reads_no_unchanged_child_sitemap(db_path, env, first_run):
+    copy_archive(first_run[0], db_path)
+    first = first_run[1]
     with Mirror(site(ARTICLES)) as mirror:
-        crawl(mirror, db_path, env)
-        first = mirror.fetched()
         second = crawl(mirror, db_path, env)
         fetched = mirror.fetched()
     assert {p for p in first if p in CHILDREN} == set(CHILDREN)
@@ -143,9 +160,8 @@ def test_a_child_listing_a_page_without_article_is_remembered_once_that_is_confi
     assert last_run(db_path)["skipped_empty"] == 0  # not even listed: its child is skipped
 
 
-def test_a_child_whose_lastmod_moved_is_read_and_its_new_article_stored(db_path, env):
-    with Mirror(site(ARTICLES)) as mirror:
-        crawl(mirror, db_path, env)
+def test_a_child_whose_lastmod_moved_is_read_and_its_new_article_stored(db_path, env, first_run):
+    copy_archive(first_run[0], db_path)
     before = remembered(db_path)
     with Mirror(site(FRESH + ARTICLES)) as mirror:
         crawl(mirror, db_path, env)
@@ -202,9 +218,9 @@ def test_since_then_a_backfill(db_path, env):
     assert archived(db_path) == {url_of(a) for a in ARTICLES}
 
 
-def test_refresh_days_reads_the_children_read_within_its_window(db_path, env):
+def test_refresh_days_reads_the_children_read_within_its_window(db_path, env, first_run):
+    copy_archive(first_run[0], db_path)
     with Mirror(site(ARTICLES)) as mirror:
-        crawl(mirror, db_path, env)
         # Archived just now: inside a 7-day window, so their children are read again.
         crawl(mirror, db_path, env, "--refresh-days", "7")
         run = last_run(db_path)
