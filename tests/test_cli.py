@@ -93,6 +93,36 @@ def test_commands_do_not_load_pandas_yet_it_stays_importable():
     assert result.returncode == 0, result.stderr
 
 
+def test_a_command_imports_no_other_commands_module():
+    """Commands kept in modules of their own are imported when run (``LazyGroup``): a
+    crawl does not pay for the analyst's, portal and memory commands (0.3 s of CPU a
+    crawl on a 2-core machine, 1.9 s before, 1.6 s after)."""
+    code = (
+        "import sys, arsip.cli\n"
+        "print(sorted(m for m in sys.modules if m.startswith('arsip.cli_')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['arsip.cli_options']"
+
+
+def test_every_command_loads_by_its_name():
+    """The table of lazily loaded commands names each command's module and attribute
+    right: each name gives the command of that name, and ``--help`` lists them all."""
+    import click
+    from click.testing import CliRunner
+
+    from arsip.cli import LAZY_COMMANDS, cli
+
+    ctx = click.Context(cli)
+    names = cli.list_commands(ctx)
+    assert set(LAZY_COMMANDS) <= set(names) and names == sorted(names)
+    for name in names:
+        assert cli.get_command(ctx, name).name == name
+    listed = CliRunner().invoke(cli, ["--help"]).output
+    assert all(f"  {name} " in listed for name in names)
+
+
 def test_db_help_says_what_each_command_does_with_the_file():
     """Only the commands that create an archive say so; readers say they need one."""
     from click.testing import CliRunner

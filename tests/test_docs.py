@@ -21,6 +21,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -47,6 +48,9 @@ PAGE_ORDER = [
 ]
 
 
+COMMANDS = cli.list_commands(click.Context(cli))
+
+
 def doc_pages() -> list[Path]:
     pages = [p for p in DOCS.glob("*.md") if p != CLI_REFERENCE]
     rank = {name: i for i, name in enumerate(PAGE_ORDER)}
@@ -60,7 +64,7 @@ def prose() -> str:
 # -- every command is documented ----------------------------------------------------
 
 
-@pytest.mark.parametrize("command", sorted(cli.commands))
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_is_documented(command):
     """In README.md or a hand-written page of docs/: the generated reference alone
     does not count."""
@@ -69,7 +73,7 @@ def test_every_command_is_documented(command):
     )
 
 
-@pytest.mark.parametrize("command", sorted(cli.commands))
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_its_help_in_the_cli_reference(command):
     text = CLI_REFERENCE.read_text(encoding="utf-8")
     assert f"## arsip {command}\n" in text, f"docs/cli.md has no section `## arsip {command}`"
