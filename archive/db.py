@@ -145,7 +145,7 @@ def m002_clusters_pages(db: sqlite_utils.Database) -> None:
             "fetched_at": str,  # UTC, YYYY-MM-DDTHH:MM:SSZ
             "status": int,
             "headers": str,  # JSON object: header name -> value
-            "body": bytes,  # zlib-compressed response body, as received
+            "body": bytes,  # the response body as received, compressed (archive.pages)
             "body_sha256": str,  # of the uncompressed body
             "size": int,  # uncompressed bytes
             "article_id": int,
@@ -468,6 +468,20 @@ def m015_page_warc(db: sqlite_utils.Database) -> None:
             moved_at TEXT NOT NULL
         )"""
     )
+
+
+@migration
+def m016_page_splice_columns(db: sqlite_utils.Database) -> None:
+    """Raw pages kept from now on are stored as raw DEFLATE ending on a byte boundary
+    (``archive.pages.deflate_body``), with the body's CRC-32 and SHA-1: the WARC export
+    splices such a body into its record's gzip member without inflating or compressing
+    it again (``archive.warc``). Pages kept before stay zlib streams, with both columns
+    NULL; ``archive.pages.page_body`` reads either."""
+    columns = {c.name for c in db["pages"].columns}
+    if "body_crc32" not in columns:
+        db.execute("ALTER TABLE pages ADD COLUMN body_crc32 INTEGER")
+    if "body_sha1" not in columns:
+        db.execute("ALTER TABLE pages ADD COLUMN body_sha1 TEXT")
 
 
 def check_not_newer(version: int, path: str | Path | None = None) -> None:

@@ -223,12 +223,15 @@ class Archive:
 
     def export_warc(
         self, directory: str | Path, *, max_size: int | None = None,
-        where: ArticleFilter | None = None,
+        where: ArticleFilter | None = None, progress: Callable[[int], None] | None = None,
     ) -> WarcFiles:  # fmt: skip
         """Write the raw pages (``pages``) as WARC files and their CDXJ index into
         ``directory`` (``archive.warc``; needs the ``warc`` extra); returns the closed
-        ``WarcFiles`` (its ``files``, ``index_path`` and ``pages``)."""
-        from archive.warc import DEFAULT_MAX_SIZE, WarcFiles
+        ``WarcFiles`` (its ``files``, ``index_path`` and ``pages``). ``progress`` is
+        called with 1 after each page. Pages kept as raw DEFLATE go into their records
+        without being inflated (``WarcFiles``); a failed export leaves no unfinished
+        file."""
+        from archive.warc import DEFAULT_MAX_SIZE, WarcFiles, iter_pages
 
         files = WarcFiles(
             Path(directory), prefix=self.path.stem, is_part_of=self.path.name,
@@ -236,7 +239,10 @@ class Archive:
             description=f"raw pages of the arsip archive {self.path.name}",
         )  # fmt: skip
         with files:
-            files.write_pages(self.pages(where=where))
+            for page in iter_pages(self.db, where, spliced=True):
+                files.write_page(page)
+                if progress is not None:
+                    progress(1)
         return files
 
     def stats(

@@ -18,6 +18,7 @@ transaction). The caller holds the target's writer lock.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import zlib
@@ -403,14 +404,15 @@ class _Merge:
                 )
                 first_pages[page["id"]] = int(known[0])
                 continue
+            body, crc32, sha1 = _kept_body(self.source, page)
             cursor = self.db.execute(
                 "INSERT INTO pages (url, fetched_at, status, headers, body, body_sha256, size,"
-                " article_id, crawl_run_id, page_number, first_page_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " article_id, crawl_run_id, page_number, first_page_id, body_crc32, body_sha1)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    page["url"], page["fetched_at"], page["status"], page["headers"],
-                    _kept_body(self.source, page), page["body_sha256"], page["size"], target_id,
-                    self._run(page["crawl_run_id"]), page["page_number"], first,
+                    page["url"], page["fetched_at"], page["status"], page["headers"], body,
+                    page["body_sha256"], page["size"], target_id, self._run(page["crawl_run_id"]),
+                    page["page_number"], first, crc32, sha1,
                 ],
             )  # fmt: skip
             first_pages[page["id"]] = int(cursor.lastrowid)
@@ -514,12 +516,15 @@ def projection(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
     return {name: sorted(tuple(row) for row in conn.execute(sql)) for name, sql in queries.items()}
 
 
-def _kept_body(source: Any, page: Any) -> bytes:
-    """A shard page's ``pages.body`` for the target: as stored, or, for a page the
-    shard moved to a WARC file (``arsip pages move``), read from its record and
-    compressed again, so that the merged archive keeps it in SQLite."""
+def _kept_body(source: Any, page: Any) -> tuple[bytes, int | None, str | None]:
+    """A shard page's ``pages.body``, ``body_crc32`` and ``body_sha1`` for the target:
+    as stored, or, for a page the shard moved to a WARC file (``arsip pages move``),
+    read from its record and compressed again, so that the merged archive keeps it in
+    SQLite."""
     from archive.moved_pages import MOVED, page_body_of
+    from archive.pages import deflate_body
 
     if page["body"] != MOVED:
-        return page["body"]
-    return zlib.compress(page_body_of(source, page["id"], page["body"]), 6)
+        return page["body"], page["body_crc32"], page["body_sha1"]
+    body = page_body_of(source, page["id"], page["body"])
+    return deflate_body(body), zlib.crc32(body), hashlib.sha1(body).hexdigest()

@@ -1,5 +1,14 @@
 """Raw pages kept in the archive (the ``pages`` table): each fetched page's bytes as
-received, zlib-compressed, so that ``arsip reextract`` can read them again."""
+received, compressed, so that ``arsip reextract`` can read them again and the WARC
+export can write them out.
+
+A body is kept as raw DEFLATE (``deflate_body``): the compressed blocks, a sync flush
+that ends them on a byte boundary, then an empty final block (two bytes). Cut those two
+bytes and the rest continues any DEFLATE stream, so the WARC export puts it between
+its record's compressed headers and end, in the record's gzip member, as it is; the
+CRC-32 the gzip trailer needs and the SHA-1 of the payload digest are kept beside it
+(``body_crc32``, ``body_sha1``). Pages kept by arsip before schema 16 are zlib streams
+(both columns NULL): ``page_body`` tells the two apart by their first bytes."""
 
 from __future__ import annotations
 
@@ -36,6 +45,7 @@ class RawPages:
         ``first_page_id``: see ``store_pages``."""
         body: bytes = page["body"]
         digest = hashlib.sha256(body).hexdigest()
+        crc32, sha1 = zlib.crc32(body), hashlib.sha1(body).hexdigest()
         fetched_at = page.get("fetched_at") or utc_now()
         with self.db.atomic():
             known = self.db.execute(
@@ -53,20 +63,22 @@ class RawPages:
                 return int(known[0])
             cursor = self.db.execute(
                 "INSERT INTO pages (url, fetched_at, status, headers, body, body_sha256, size,"
-                " article_id, crawl_run_id, page_number, first_page_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " article_id, crawl_run_id, page_number, first_page_id, body_crc32, body_sha1)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     page["url"],
                     fetched_at,
                     page.get("status"),
                     json.dumps(dict(page.get("headers") or {}), ensure_ascii=False),
-                    zlib.compress(body, 6),
+                    deflate_body(body),
                     digest,
                     len(body),
                     article_id,
                     run_id,
                     page_number,
                     first_page_id,
+                    crc32,
+                    sha1,
                 ],
             )
             return int(cursor.lastrowid)
@@ -96,6 +108,43 @@ class RawPages:
             return first
 
 
+LEVEL = 6
+FINAL_BLOCK = b"\x03\x00"
+"""An empty final DEFLATE block (fixed Huffman codes, end of block), byte-aligned after
+a sync flush: how every ``deflate_body`` ends."""
+SYNC_MARK = b"\x00\x00\xff\xff"
+"""The empty stored block a sync flush ends with."""
+
+
+def deflate_body(body: bytes) -> bytes:
+    """``body`` as kept in ``pages.body``: raw DEFLATE, sync-flushed, then an empty final
+    block (see the module's docstring)."""
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(body) + compressor.flush(zlib.Z_SYNC_FLUSH) + FINAL_BLOCK
+
+
+def spliceable(stored: bytes) -> bytes | None:
+    """The DEFLATE blocks of a ``deflate_body``, without its final block, to be
+    continued by other blocks; None for a body kept otherwise (a zlib stream)."""
+    if is_zlib(stored) or not stored.endswith(SYNC_MARK + FINAL_BLOCK):
+        return None
+    return stored[: -len(FINAL_BLOCK)]
+
+
+def is_zlib(stored: bytes) -> bool:
+    """A zlib stream (pages kept before schema 16): its header names DEFLATE (low
+    nibble 8) and is a multiple of 31. A raw DEFLATE stream written by zlib cannot
+    start so: a first byte with low nibble 8 would be a stored block with non-zero
+    padding bits, which zlib never writes."""
+    return len(stored) >= 2 and stored[0] & 0x0F == 8 and (stored[0] << 8 | stored[1]) % 31 == 0
+
+
 def page_body(compressed: bytes) -> bytes:
-    """The original bytes of a ``pages.body``."""
-    return zlib.decompress(compressed)
+    """The original bytes of a ``pages.body``: a zlib stream or a ``deflate_body``."""
+    if is_zlib(compressed):
+        return zlib.decompress(compressed)
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    body = inflater.decompress(compressed)
+    if not inflater.eof:
+        raise zlib.error("a raw page's compressed body is cut short")
+    return body

@@ -472,7 +472,6 @@ def _export_warc(
 ) -> None:
     """``export --format warc``: the kept raw pages as WARC files and a CDXJ index."""
     from archive.moved_pages import MovedPageMissing
-    from archive.warc import WarcFiles
 
     if output.exists() and not output.is_dir():
         raise click.BadParameter(f"{output} is not a directory", param_hint="'--output'")
@@ -486,15 +485,11 @@ def _export_warc(
         show_progress = sys.stderr.isatty()
         total = arch.page_count(where=where) if show_progress else 0
         try:
-            files = WarcFiles(output, prefix=db_path.stem, is_part_of=db_path.name,
-                              max_size=warc_size,
-                              description=f"raw pages of the arsip archive {db_path.name}")  # fmt: skip
             with click.progressbar(
                 length=total, label=f"Exporting {total} pages", file=sys.stderr,
-            ) if show_progress else _NoProgress() as bar, files:  # fmt: skip
-                for page in arch.pages(where=where):
-                    files.write_page(page)
-                    bar.update(1)
+            ) if show_progress else _NoProgress() as bar:  # fmt: skip
+                files = arch.export_warc(output, max_size=warc_size, where=where,
+                                         progress=bar.update)  # fmt: skip
         except (MissingExtra, MovedPageMissing) as error:
             raise click.ClickException(str(error)) from None
         except OSError as error:  # no permission, disk full...

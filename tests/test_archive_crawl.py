@@ -4,6 +4,7 @@ site whose articles changed, re-extraction, and the duplicates command."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import sqlite3
 import zlib
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from archive.dedup import content_hash
+from archive.pages import page_body, spliceable
 from archive.writer import ArchiveWriter
 from crawler.mirror.server import MirrorServer
 from crawler.mirror.tangselpos import article_path, build_site, load_articles
@@ -56,8 +58,12 @@ def test_pages_are_kept_compressed_with_their_article(recrawled):
     # identical pages only moved their fetched_at.
     assert len(pages) == 28
     first = pages[0]
-    html = zlib.decompress(first["body"])
+    html = page_body(first["body"])
     assert len(html) == first["size"] and b"<html" in html
+    # Raw DEFLATE that WARC records take as it is, with the CRC-32 and SHA-1 they need.
+    assert spliceable(first["body"]) and len(first["body"]) < len(html) / 3
+    assert first["body_crc32"] == zlib.crc32(html)
+    assert first["body_sha1"] == hashlib.sha1(html).hexdigest()
     assert first["status"] == 200 and first["url"].startswith(BASE)
     assert "text/html" in json.loads(first["headers"])["Content-Type"]
     ids = {r["id"] for r in articles.values()}
@@ -159,7 +165,7 @@ def test_reextract_reads_the_newest_fetch_when_a_page_changed_back(crawled_once)
     (page,) = rows(db_path, "SELECT url, body, status, headers FROM pages WHERE article_id = 1")
     (article,) = rows(db_path, "SELECT body FROM articles WHERE id = 1")
     last_line = article["body"].splitlines()[-1]
-    original = zlib.decompress(page["body"])
+    original = page_body(page["body"])
     assert original.count(last_line.encode()) == 1
     changed = original.replace(last_line.encode(), b"Paragraf terakhir berubah.")
     with ArchiveWriter(db_path) as archive:
