@@ -440,13 +440,10 @@ def _request_member(url: str, date: str, response_id: str) -> bytes:
     """The gzip member of a response's ``request`` record (``WARC-Concurrent-To`` the
     response), its headers as warcio writes them."""
     from w3lib.url import safe_url_string
-    from warcio.statusandheaders import StatusAndHeaders
 
     parts = urlsplit(safe_url_string(url))  # as sent: percent-encoded path, IDNA host
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    http = StatusAndHeaders(
-        f"GET {target} HTTP/1.1", [("Host", parts.netloc)], protocol="", is_http_request=True
-    ).to_ascii_bytes()
+    http = f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode("ascii")
     record = (
         f"WARC/1.0\r\nWARC-Date: {date}\r\nWARC-Concurrent-To: {response_id}\r\n"
         f"WARC-Type: request\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\n"
