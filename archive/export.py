@@ -117,11 +117,18 @@ def _csv_cell(name: str, value: Any) -> Any:
 
 def write_jsonl(rows: Iterable[dict[str, Any]], columns: list[str], out: IO[str]) -> int:
     """One JSON object per line (UTF-8, not ASCII-escaped); returns the number of rows."""
+    encode = JSON_LINE.encode
     count = 0
     for row in rows:
-        out.write(json.dumps(decoded(row), ensure_ascii=False) + "\n")
+        out.write(encode(decoded(row)) + "\n")
         count += 1
     return count
+
+
+JSON_LINE = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+"""One encoder for every line (``json.dumps`` with options builds one per call): rows
+are flat dicts of text, numbers, booleans and lists of text, with no cycles to look
+for."""
 
 
 def parquet_schema(columns: list[tuple[str, str]]) -> Any:

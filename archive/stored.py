@@ -11,7 +11,7 @@ def string_list(stored: Any) -> list[str]:
     """A stored ``authors`` or ``tags`` value (JSON text) as a list of strings, whatever
     an older arsip let in: an item that is not a string becomes its JSON text, a value
     that is not a list its one item, text that is not JSON itself."""
-    if stored in (None, ""):
+    if stored in (None, "", "[]"):  # no authors, no tags: most rows of an export
         return []
     try:
         value = json.loads(stored) if isinstance(stored, str) else stored
