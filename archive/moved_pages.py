@@ -31,7 +31,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.errors import ArchiveError
-from archive.pages import page_body
+from archive.pages import page_body, spliceable
 
 MOVED = b""
 """``pages.body`` of a page moved to a WARC file (the column is NOT NULL)."""
@@ -148,8 +148,8 @@ def candidates_sql(older_than: float | None, portal: str | None) -> tuple[str, l
     """The pages a move selects: still in SQLite, fetched before ``older_than`` days
     ago, of ``portal``'s articles."""
     sql = (
-        "SELECT id, url, fetched_at, status, headers, body, body_sha256 FROM pages"
-        " WHERE length(body) > 0"
+        "SELECT id, url, fetched_at, status, headers, body, body_sha256, body_crc32,"
+        " body_sha1, size FROM pages WHERE length(body) > 0"
     )
     params: list[Any] = []
     if older_than is not None:
@@ -246,18 +246,34 @@ def move_pages(
             ).fetchall()
             if not rows:
                 break
-            for page_id, url, fetched_at, status, headers, stored, sha256 in rows:
+            for (
+                page_id,
+                url,
+                fetched_at,
+                status,
+                headers,
+                stored,
+                sha256,
+                crc32,
+                sha1,
+                size,
+            ) in rows:
                 last = page_id
                 before = len(files.files)
-                body = page_body(stored)
-                files.write_page({
-                    "url": url, "fetched_at": fetched_at, "status": status,
-                    "headers": json.loads(headers) if headers else {}, "body": body,
-                })  # fmt: skip
+                page = {"url": url, "fetched_at": fetched_at, "status": status,
+                        "headers": json.loads(headers) if headers else {}}  # fmt: skip
+                # Kept as raw DEFLATE: spliced into its record as it is (archive.warc).
+                deflated = spliceable(stored) if crc32 is not None and sha1 else None
+                if deflated is not None:
+                    page.update(deflated=deflated, crc32=crc32, sha1=sha1, size=size)
+                else:
+                    page["body"] = page_body(stored)
+                    size = len(page["body"])
+                files.write_page(page)
                 if len(files.files) > before and before:  # the previous file is finished
                     settle()
                 name, offset, length = files.last_record
-                pending.append((page_id, url, offset, length, len(body), sha256))
+                pending.append((page_id, url, offset, length, size, sha256))
     settle()  # the last file, finished by the with
     result.index = files.index_path
     result.seconds = time.monotonic() - started
