@@ -73,6 +73,8 @@ _DROPPED_HEADERS = {"transfer-encoding", "content-encoding", "content-length"}
 _GZIP = b"\x1f\x8b\x08"
 _WARC = b"WARC/1."
 _SCAN = 1024 * 1024
+_PROBE = 64 * 1024
+"""Bytes read at a candidate boundary to inflate its first line."""
 
 SKIPPED = "skipped: "
 """Prefix of the counts of skipped records by reason."""
@@ -361,6 +363,8 @@ def _records(
                 yield offset, _Corrupt(f"record at offset {offset}: {_why(bad)}")
             stretch = True
             found = _next_boundary(stream, offset + 1)
+            while found is not None and not _starts_record(stream, found):
+                found = _next_boundary(stream, found + 1)
             if found is None:
                 yield size, None
                 return
@@ -370,6 +374,23 @@ def _records(
 def _why(error: BaseException) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
     return text if text else f"{type(error).__name__} (truncated)"
+
+
+def _starts_record(stream: BinaryIO, position: int) -> bool:
+    """Whether a record starts at ``position``, a boundary ``_next_boundary`` found: in
+    a gzipped file, a gzip member there must inflate to a ``WARC/1.`` line. Bytes that
+    only look like a member's magic (in garbage, or inside compressed data) are not
+    handed to warcio, which reads a member it cannot inflate as uncompressed text and
+    may then take the records after it for part of a bogus one."""
+    stream.seek(0)
+    if stream.read(3) != _GZIP:
+        return True  # plain WARC: the boundary is a "WARC/1." line already
+    stream.seek(position)
+    try:
+        text = zlib.decompressobj(wbits=31).decompress(stream.read(_PROBE), len(_WARC))
+    except zlib.error:
+        return False
+    return text == _WARC
 
 
 def _next_boundary(stream: BinaryIO, start: int) -> int | None:
