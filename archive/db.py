@@ -484,6 +484,15 @@ def m016_page_splice_columns(db: sqlite_utils.Database) -> None:
         db.execute("ALTER TABLE pages ADD COLUMN body_sha1 TEXT")
 
 
+@migration
+def m017_facet_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes for the web UI's section and tags facets, which otherwise read every
+    article row, bodies and all (``bench/scale.py``, 100,000 articles: the section
+    facet's query 82 -> 6 ms, the tags facet's 453 -> 259 ms)."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_section ON articles (section)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_tags ON articles (tags)")
+
+
 def check_not_newer(version: int, path: str | Path | None = None) -> None:
     """Raise ``NewerArchive`` for a schema version this arsip does not know."""
     if version > len(MIGRATIONS):
