@@ -43,6 +43,7 @@ import sqlite_utils
 from archive.export import MissingExtra
 from archive.moved_pages import page_body_of
 from archive.pages import spliceable
+from archive.sizes import parse_size  # noqa: F401  (re-exported: arsip's readers import it from here)
 
 DEFAULT_MAX_SIZE = 1024**3
 """Bytes after which a new WARC file is started (``--warc-size``): 1 GiB, the size
@@ -69,23 +70,6 @@ EMPTY_SHA1 = "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ"
 """The payload digest of a request record, which has no payload."""
 LEFT_OUT_HEADERS = frozenset(("content-encoding", "transfer-encoding", "content-length"))
 """Headers that described the bytes on the wire, not the stored (decoded) body."""
-UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2,
-         "mib": 1024**2, "g": 1024**3, "gb": 1024**3, "gib": 1024**3}  # fmt: skip
-
-
-def parse_size(text: str) -> int:
-    """Bytes of ``1GB``, ``500M``, ``64kb``, ``1048576`` (binary units); ValueError for
-    anything else, or for less than 1 KiB."""
-    value = text.strip().lower().replace(" ", "")
-    number = value.rstrip("kmgib")
-    unit = value[len(number) :]
-    try:
-        size = int(float(number) * UNITS[unit])
-    except (KeyError, ValueError):
-        raise ValueError(f"{text!r} is no size (examples: 1GB, 500MB, 64KB)") from None
-    if size < 1024:
-        raise ValueError(f"{text!r} is less than 1KB")
-    return size
 
 
 def _warcio() -> Any:

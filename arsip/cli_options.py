@@ -36,7 +36,7 @@ class _Size(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int):
             return value
-        from archive.warc import parse_size
+        from archive.sizes import parse_size
 
         try:
             return parse_size(str(value))

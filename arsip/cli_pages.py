@@ -87,7 +87,7 @@ def move(
         arsip pages move --to pages-warc --older-than 90 --vacuum --db news.db
     """
     from archive.export import MissingExtra
-    from archive.warc import parse_size
+    from archive.sizes import parse_size
 
     try:
         max_size = parse_size(warc_size)

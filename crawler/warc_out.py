@@ -20,8 +20,6 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archive.warc import DEFAULT_MAX_SIZE
-
 logger = logging.getLogger(__name__)
 
 
@@ -41,6 +39,9 @@ class WarcOut:
         directory = crawler.settings.get("ARSIP_WARC_DIR")
         if not directory:
             raise NotConfigured("no ARSIP_WARC_DIR")
+        # Imported only for a crawl that writes WARC files (the index, warcio, surt).
+        from archive.warc import DEFAULT_MAX_SIZE
+
         size = crawler.settings.getint("ARSIP_WARC_SIZE", DEFAULT_MAX_SIZE) or DEFAULT_MAX_SIZE
         return cls(crawler, Path(directory), size)
 
