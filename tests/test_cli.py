@@ -106,6 +106,22 @@ def test_a_command_imports_no_other_commands_module():
     assert result.stdout.strip() == "['arsip.cli_options']"
 
 
+def test_reading_commands_do_not_load_the_extraction_rules():
+    """The portal declarations (``arsip show`` needs a portal's zone, ``arsip health``
+    its politeness) import no extraction stage: compiling the cleaning and date rules
+    and loading parsel cost those commands a third of their CPU (show: 342 -> 244 ms)."""
+    code = (
+        "import sys, arsip.cli, crawler.portals, crawler.portals.base\n"
+        "from crawler.portals import all_portals\n"
+        "all_portals()\n"
+        "print(sorted(m for m in ('crawler.extract.clean', 'crawler.extract.dates',"
+        " 'crawler.extract.page', 'parsel') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_every_command_loads_by_its_name():
     """The table of lazily loaded commands names each command's module and attribute
     right: each name gives the command of that name, and ``--help`` lists them all."""

@@ -9,18 +9,32 @@ before the joined article is cleaned and normalised.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from parsel import Selector
+if TYPE_CHECKING:
+    from parsel import Selector
 
-from crawler.extract.clean import clean_article
-from crawler.extract.normalise import normalise_article
-from crawler.extract.page import read_page
-from crawler.extract.paging import join_page
-from crawler.items import Article
-from crawler.portals import Portal, portal_for_url
+    from crawler.items import Article
+    from crawler.portals import Portal
 
 __all__ = ["extract_article", "read_page", "clean_article", "normalise_article"]
+
+# The stages are imported when first used: importing one light module of this package
+# (the markup families, which every portal declaration names) does not compile the
+# cleaning and date rules, so `arsip show` or `arsip health` start without them.
+_STAGES = {
+    "read_page": "crawler.extract.page",
+    "clean_article": "crawler.extract.clean",
+    "normalise_article": "crawler.extract.normalise",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _STAGES:
+        return getattr(importlib.import_module(_STAGES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def extract_article(
@@ -38,6 +52,12 @@ def extract_article(
     ``(page, url, fetched_at)``: page 2, 3... or the ``?page=all`` view. With
     ``declared`` False the page is read as one of no declared portal, whoever owns it
     (the leave-one-portal-out measure of the quality bench)."""
+    from crawler.extract.clean import clean_article
+    from crawler.extract.normalise import normalise_article
+    from crawler.extract.page import read_page
+    from crawler.extract.paging import join_page
+    from crawler.portals import portal_for_url
+
     portal = (portal or portal_for_url(url)) if declared else None
     article = read_page(page, url, portal=portal, fetched_at=fetched_at)
     for more, more_url, more_fetched_at in following:
