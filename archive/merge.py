@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive.db import MIGRATIONS, connect
+from archive.db import connect
 from archive.errors import ArchiveError, NewerArchive
 from archive.handle import Archive
+from archive.migrations import MIGRATIONS
 from archive.writer import ARTICLE_COLUMNS, JSON_COLUMNS, ArchiveWriter, Entry, Outcome
 
 BATCH = 200

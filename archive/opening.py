@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlite_utils
 
 from archive import places
-from archive.db import ArchiveDatabase, check_not_newer, connect, open_db
+from archive.db import ArchiveDatabase, connect, open_db
 from archive.errors import (
     ArchiveError,
     ArchiveMissing,
@@ -24,6 +24,7 @@ from archive.errors import (
     NotSQLiteFile,
 )
 from archive.handle import Archive
+from archive.migrations import check_not_newer
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import archive
-from archive.db import MIGRATIONS
 from archive.lock import LockHeld, lock_is_held
+from archive.migrations import MIGRATIONS
 
 
 def file_digest(path: Path) -> bytes:

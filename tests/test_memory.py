@@ -26,8 +26,8 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from archive.db import MIGRATIONS
 from archive.lock import lock_is_held
+from archive.migrations import MIGRATIONS
 from arsip.cli import cli
 from crawler.mirror.faults import FaultPlan
 from crawler.mirror.generated import generate_articles, generate_videos, with_videos

@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 import archive as archive_package
-from archive.db import MIGRATIONS, m011_originals_by_publication
+from archive.migrations import MIGRATIONS, m011_originals_by_publication
 from archive.originals import Candidate, decide, text_notes
 from archive.times import to_utc_iso
 from archive.writer import ArchiveWriter, Outcome

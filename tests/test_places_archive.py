@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archive.db import MIGRATIONS, m012_places
+from archive.migrations import MIGRATIONS, m012_places
 from archive.places.gazetteer import gazetteer_version
 from tests.archives import build_analyst_archive
 from tests.conftest import rows, run_cli

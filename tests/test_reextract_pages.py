@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archive.db import MIGRATIONS, open_db
+from archive.db import open_db
+from archive.migrations import MIGRATIONS
 from archive.pages import page_body
 from crawler.extract.paging import join_page
 from crawler.items import Article

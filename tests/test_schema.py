@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from archive.db import MIGRATIONS
+from archive.migrations import MIGRATIONS
 from tests.conftest import run_cli
 
 

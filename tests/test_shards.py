@@ -286,9 +286,9 @@ def test_dispatch_says_which_node_it_cannot_reach_and_schedules_nothing():
 
 def test_a_shard_of_an_older_arsip_is_upgraded_then_merged(tmp_path):
     import archive
-    from archive.db import MIGRATIONS
     from archive.dedup import canonical_url
     from archive.merge import merge_shard
+    from archive.migrations import MIGRATIONS
     from tests.test_memory import older_archive
 
     shard = older_archive(tmp_path / "old.db", 11)  # before place tags (m012)
