@@ -31,7 +31,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.errors import ArchiveError
-from archive.pages import page_body, spliceable
+from archive.pages import page_body, spliced_fields
 
 MOVED = b""
 """``pages.body`` of a page moved to a WARC file (the column is NOT NULL)."""
@@ -246,30 +246,17 @@ def move_pages(
             ).fetchall()
             if not rows:
                 break
-            for (
-                page_id,
-                url,
-                fetched_at,
-                status,
-                headers,
-                stored,
-                sha256,
-                crc32,
-                sha1,
-                size,
-            ) in rows:
+            for row in rows:
+                page_id, url, fetched_at, status, headers, stored, sha256, crc32, sha1, size = row
                 last = page_id
                 before = len(files.files)
                 page = {"url": url, "fetched_at": fetched_at, "status": status,
                         "headers": json.loads(headers) if headers else {}}  # fmt: skip
                 # Kept as raw DEFLATE: spliced into its record as it is (archive.warc).
-                deflated = spliceable(stored) if crc32 is not None and sha1 else None
-                if deflated is not None:
-                    page.update(deflated=deflated, crc32=crc32, sha1=sha1, size=size)
-                else:
-                    page["body"] = page_body(stored)
-                    size = len(page["body"])
-                files.write_page(page)
+                fields = spliced_fields(stored, crc32, sha1, size)
+                files.write_page(
+                    {**page, **fields} if fields else {**page, "body": page_body(stored)}
+                )
                 if len(files.files) > before and before:  # the previous file is finished
                     settle()
                 name, offset, length = files.last_record

@@ -45,7 +45,6 @@ class RawPages:
         ``first_page_id``: see ``store_pages``."""
         body: bytes = page["body"]
         digest = hashlib.sha256(body).hexdigest()
-        crc32, sha1 = zlib.crc32(body), hashlib.sha1(body).hexdigest()
         fetched_at = page.get("fetched_at") or utc_now()
         with self.db.atomic():
             known = self.db.execute(
@@ -77,8 +76,9 @@ class RawPages:
                     run_id,
                     page_number,
                     first_page_id,
-                    crc32,
-                    sha1,
+                    # Only for a page kept anew: a recrawl's same bytes hash once, above.
+                    zlib.crc32(body),
+                    hashlib.sha1(body).hexdigest(),
                 ],
             )
             return int(cursor.lastrowid)
@@ -129,6 +129,19 @@ def spliceable(stored: bytes) -> bytes | None:
     if is_zlib(stored) or not stored.endswith(SYNC_MARK + FINAL_BLOCK):
         return None
     return stored[: -len(FINAL_BLOCK)]
+
+
+def spliced_fields(
+    stored: bytes, crc32: int | None, sha1: str | None, size: int
+) -> dict[str, Any] | None:
+    """What ``archive.warc.WarcFiles.write_page`` splices a kept page from, instead of
+    its body: ``deflated`` (``spliceable``), ``crc32``, ``sha1`` and ``size``; None for
+    a page that must be read out (kept as zlib, without its CRC-32 and SHA-1, or
+    moved to a WARC file)."""
+    deflated = spliceable(stored) if crc32 is not None and sha1 else None
+    if deflated is None:
+        return None
+    return {"deflated": deflated, "crc32": crc32, "sha1": sha1, "size": size}
 
 
 def is_zlib(stored: bytes) -> bool:

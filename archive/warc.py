@@ -30,7 +30,7 @@ import tempfile
 import time
 import uuid
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
@@ -42,7 +42,7 @@ import sqlite_utils
 
 from archive.export import MissingExtra
 from archive.moved_pages import page_body_of
-from archive.pages import spliceable
+from archive.pages import spliced_fields
 from archive.sizes import parse_size  # noqa: F401  (re-exported: arsip's readers import it from here)
 
 DEFAULT_MAX_SIZE = 1024**3
@@ -271,13 +271,6 @@ class WarcFiles:
         content_type = http_headers.get_header("Content-Type") or ""
         self._index(url, date, digest, content_type, status, offset, len(response))
         self.pages += 1
-
-    def write_pages(self, pages: Iterable[Mapping[str, Any]]) -> int:
-        count = 0
-        for page in pages:
-            self.write_page(page)
-            count += 1
-        return count
 
     def _write_indexed(self, record: Any, content_type: str, status: str | None) -> None:
         assert self._file is not None and self._members is not None
@@ -509,12 +502,8 @@ def iter_pages(
             "status": status,
             "headers": json.loads(headers) if headers else {},
         }
-        deflated = spliceable(body) if spliced and crc32 is not None and sha1 else None
-        if deflated is not None:
-            page.update(deflated=deflated, crc32=crc32, sha1=sha1, size=size)
-        else:
-            page["body"] = page_body_of(db, page_id, body)
-        yield page
+        fields = spliced_fields(body, crc32, sha1, size) if spliced else None
+        yield {**page, **fields} if fields else {**page, "body": page_body_of(db, page_id, body)}
 
 
 def count_pages(db: sqlite_utils.Database, where: Any = None) -> int:
