@@ -43,7 +43,6 @@ import sqlite_utils
 from archive.export import MissingExtra
 from archive.moved_pages import page_body_of
 from archive.pages import spliced_fields
-from archive.sizes import parse_size  # noqa: F401  (re-exported: arsip's readers import it from here)
 
 DEFAULT_MAX_SIZE = 1024**3
 """Bytes after which a new WARC file is started (``--warc-size``): 1 GiB, the size

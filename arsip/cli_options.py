@@ -29,7 +29,7 @@ DAYS = click.IntRange(1, 100 * 366)
 
 
 class _Size(click.ParamType):
-    """A size in bytes: ``1GB``, ``500MB``, ``64KB`` (``archive.warc.parse_size``)."""
+    """A size in bytes: ``1GB``, ``500MB``, ``64KB`` (``archive.sizes.parse_size``)."""
 
     name = "size"
 

@@ -24,7 +24,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive import open as open_archive
 from archive.pages import deflate_body, page_body, spliceable
-from archive.warc import WarcFiles, parse_size
+from archive.sizes import parse_size
+from archive.warc import WarcFiles
 from archive.writer import ArchiveWriter
 from crawler.mirror.faults import FaultPlan
 from crawler.mirror.server import MirrorServer, default_sites
