@@ -23,7 +23,8 @@ import click
 
 from archive import Archive
 from archive.export import MissingExtra
-from archive.search import ArticleFilter, QuerySyntaxError, SearchTimeLimit, parse_when
+from archive.search import ArticleFilter, SearchTimeLimit, parse_when
+from archive.search_language import QuerySyntaxError
 from archive.stats import GROUPS, OTHER, PERIODS, TABLE_WIDTH
 from archive.times import human_instant, human_published
 from arsip.cli_options import COUNT, READS, WARC_SIZE, db_option, open_archive, portal_zone

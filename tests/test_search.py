@@ -9,7 +9,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from archive.search import QuerySyntaxError, fts_query, parse_when
+from archive.search import parse_when
+from archive.search_language import QuerySyntaxError, fts_query
 from arsip.cli import cli
 from tests.archives import build_analyst_archive, file_digest
 from tests.conftest import run_cli
