@@ -20,15 +20,14 @@ Needs the ``warc`` extra (warcio, surt).
 
 from __future__ import annotations
 
-import base64
+import functools
 import hashlib
 import heapq
 import json
 import os
-import struct
+import re
 import tempfile
 import time
-import uuid
 import zlib
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
@@ -36,13 +35,14 @@ from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from archive.export import MissingExtra
+from archive.gzip_members import GZIP_HEADER, crc32_combine, stored_blocks, stored_member, trailer
 from archive.moved_pages import page_body_of
 from archive.pages import spliced_fields
+from archive.warc_urls import request_target, surt_key
 
 DEFAULT_MAX_SIZE = 1024**3
 """Bytes after which a new WARC file is started (``--warc-size``): 1 GiB, the size
@@ -53,18 +53,14 @@ from sorted runs in temporary files."""
 GZIP_LEVEL = 6
 """zlib's default level; warcio's own writer compresses at 9, for 1-2% smaller files
 at about twice the time."""
-GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
-"""A gzip member's header: DEFLATE, no name, no time, operating system unknown."""
+WRITE_BUFFER = 1024**2
+"""Bytes gathered before each write to a WARC file: a write per few dozen pages rather
+than per record, the cost of a system call a page less."""
 RECORD_END = b"\r\n\r\n"
 """What closes every WARC record."""
-HEADER_WBITS, HEADER_MEMLEVEL = 11, 2
-"""zlib's window (2 KiB) and memory level for a record's headers alone, a few hundred
-bytes: as small as they compress, in a tenth of the time zlib's defaults take to set up
-(their 256 KiB of tables cost 80 us a record)."""
-CLOSING_BLOCK = (lambda c: c.compress(RECORD_END) + c.flush())(
-    zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -HEADER_WBITS, HEADER_MEMLEVEL)
-)
+CLOSING_BLOCK = stored_blocks(RECORD_END, final=True)
 """``RECORD_END`` as a final DEFLATE block, closing a spliced record's member."""
+_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 EMPTY_SHA1 = "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ"
 """The payload digest of a request record, which has no payload."""
 LEFT_OUT_HEADERS = frozenset(("content-encoding", "transfer-encoding", "content-length"))
@@ -92,6 +88,7 @@ def arsip_version() -> str:
         return "unknown"
 
 
+@functools.cache
 def http_status_line(status: int) -> str:
     """``200 OK``: the stored status with its standard reason phrase (none for a status
     the standard does not name)."""
@@ -230,45 +227,37 @@ class WarcFiles:
     def _write_spliced(self, page: Mapping[str, Any]) -> None:
         """A response record whose body is spliced in compressed as kept
         (``archive.pages.spliceable``), then its request record: the response's gzip
-        member is its headers compressed and sync-flushed, the body's DEFLATE blocks as
-        they are, then the record's closing CRLFs in a final block, with the CRC-32 of
-        the whole combined from the headers' and the kept body's. Nothing of the body is
-        inflated, compressed or hashed again (the payload digest is the SHA-1 kept with
-        it), and the headers are written as warcio writes them, without building its
-        record objects: the export runs at the speed of reading the pages. The one
-        difference from ``write_page``'s records: no ``WARC-Block-Digest`` on the
-        response (optional in ISO 28500), which would need the body read through."""
-        from warcio.statusandheaders import StatusAndHeaders
-
+        member is its headers in stored blocks (``archive.gzip_members``), the body's
+        DEFLATE blocks as they are, then the record's closing CRLFs in a final stored
+        block, with the CRC-32 of the whole combined from the headers' and the kept
+        body's. Nothing of the body is inflated, compressed or hashed again (the payload
+        digest is the SHA-1 kept with it), and the headers are written as warcio writes
+        them, without building its record objects: the export runs faster than reading
+        the pages. The one difference from ``write_page``'s records: no
+        ``WARC-Block-Digest`` on the response (optional in ISO 28500), which would need
+        the body read through."""
         assert self._file is not None
         url, date, size = page["url"], page["fetched_at"], int(page["size"])
-        status = str(int(page["status"]))
-        http_headers = StatusAndHeaders(
-            http_status_line(int(status)),
-            response_headers(dict(page.get("headers") or {}), size),
-            protocol="HTTP/1.1",
-        )
-        http_head = http_headers.to_ascii_bytes()
-        digest = "sha1:" + base64.b32encode(bytes.fromhex(page["sha1"])).decode("ascii")
-        record_id = f"<urn:uuid:{uuid.uuid4()}>"
+        status = int(page["status"])
+        headers = response_headers(dict(page.get("headers") or {}), size)
+        http_head = http_head_bytes(status, headers)
+        digest = sha1_label(bytes.fromhex(page["sha1"]))
+        record_id = new_record_id()
         head = (
             f"WARC/1.0\r\nWARC-Date: {date}\r\nWARC-Payload-Digest: {digest}\r\n"
             f"WARC-Type: response\r\nWARC-Record-ID: {record_id}\r\n"
             f"WARC-Target-URI: {url}\r\nContent-Type: application/http; msgtype=response\r\n"
             f"Content-Length: {len(http_head) + size}\r\n\r\n"
         ).encode() + http_head
-        opening = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -HEADER_WBITS, HEADER_MEMLEVEL)
         crc = zlib.crc32(RECORD_END, crc32_combine(zlib.crc32(head), int(page["crc32"]), size))
         response = b"".join((
-            GZIP_HEADER, opening.compress(head), opening.flush(zlib.Z_SYNC_FLUSH),
-            page["deflated"], CLOSING_BLOCK,
-            struct.pack("<II", crc, (len(head) + size + len(RECORD_END)) & 0xFFFFFFFF),
+            GZIP_HEADER, stored_blocks(head, final=False), page["deflated"], CLOSING_BLOCK,
+            trailer(crc, len(head) + size + len(RECORD_END)),
         ))  # fmt: skip
-        request = _request_member(url, date, record_id)
         offset = self._file.tell()
-        self._file.write(response + request)
-        content_type = http_headers.get_header("Content-Type") or ""
-        self._index(url, date, digest, content_type, status, offset, len(response))
+        self._file.write(response + _request_member(url, date, record_id))
+        content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+        self._index(url, date, digest, content_type, str(status), offset, len(response))
         self.pages += 1
 
     def _write_indexed(self, record: Any, content_type: str, status: str | None) -> None:
@@ -300,7 +289,7 @@ class WarcFiles:
             if not fields[name]:
                 del fields[name]
         timestamp = _timestamp(date)
-        self._lines.append(f"{url_key(url)} {timestamp} {json.dumps(fields)}\n")
+        self._lines.append(f"{surt_key(url)} {timestamp} {json.dumps(fields)}\n")
         if len(self._lines) >= SORT_RUN:
             self._spill()
 
@@ -315,7 +304,7 @@ class WarcFiles:
         if path.exists():  # written meanwhile by another process: never overwritten
             raise FileExistsError(f"{path} exists already")
         self.files.append(path)
-        self._file = _partial(path).open("wb")
+        self._file = _partial(path).open("wb", buffering=WRITE_BUFFER)
         self._members = _GzipMembers(self._file)
         self._writer = self._writer_class(self._members, gzip=False)
         info = {
@@ -414,30 +403,43 @@ class WarcFiles:
 
 def _request_member(url: str, date: str, response_id: str) -> bytes:
     """The gzip member of a response's ``request`` record (``WARC-Concurrent-To`` the
-    response), its headers as warcio writes them."""
-    from w3lib.url import safe_url_string
-
-    parts = urlsplit(safe_url_string(url))  # as sent: percent-encoded path, IDNA host
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    http = f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode("ascii")
+    response), its headers as warcio writes them, in stored blocks."""
+    target, host = request_target(url)  # as sent: percent-encoded path, IDNA host
+    http = f"GET {target} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode("ascii")
     record = (
         f"WARC/1.0\r\nWARC-Date: {date}\r\nWARC-Concurrent-To: {response_id}\r\n"
-        f"WARC-Type: request\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\n"
+        f"WARC-Type: request\r\nWARC-Record-ID: {new_record_id()}\r\n"
         f"WARC-Target-URI: {url}\r\nWARC-Payload-Digest: {EMPTY_SHA1}\r\n"
         f"WARC-Block-Digest: {sha1_digest(http)}\r\n"
         f"Content-Type: application/http; msgtype=request\r\nContent-Length: {len(http)}\r\n\r\n"
     ).encode()
-    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + HEADER_WBITS, HEADER_MEMLEVEL)
-    return compressor.compress(record + http + RECORD_END) + compressor.flush()
+    return stored_member(record + http + RECORD_END)
 
 
-def crc32_combine(first: int, second: int, second_length: int) -> int:
-    """The CRC-32 of ``A + B`` from ``crc32(A)``, ``crc32(B)`` and ``len(B)``. CRC-32 is
-    affine in its message: ``crc32(A + B)`` is ``crc32(A + zeros)``, ``crc32(B)`` and
-    ``crc32(zeros)`` XOR-ed, with ``len(B)`` zero bytes, which zlib runs through at
-    memory speed."""
-    zeros = bytes(second_length)
-    return zlib.crc32(zeros, first) ^ second ^ zlib.crc32(zeros)
+def new_record_id() -> str:
+    """A ``WARC-Record-ID``: a random (version 4) UUID URN, as warcio makes them
+    (``uuid.uuid4``'s bits, spelled without building its object)."""
+    bits = bytearray(os.urandom(16))
+    bits[6] = bits[6] & 0x0F | 0x40  # version 4
+    bits[8] = bits[8] & 0x3F | 0x80  # RFC 4122 variant
+    h = bits.hex()
+    return f"<urn:uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}>"
+
+
+def http_head_bytes(status: int, headers: list[tuple[str, str]]) -> bytes:
+    """A response's status line and headers as warcio writes them (``StatusAndHeaders.
+    to_ascii_bytes``): ASCII as they are, others percent-encoded (RFC 8187) by warcio."""
+    lines = [f"HTTP/1.1 {http_status_line(status)}\r\n"]
+    lines.extend(f"{name}: {value}\r\n" for name, value in headers)
+    lines.append("\r\n")
+    try:
+        return "".join(lines).encode("ascii")
+    except UnicodeEncodeError:
+        from warcio.statusandheaders import StatusAndHeaders
+
+        return StatusAndHeaders(
+            http_status_line(status), headers, protocol="HTTP/1.1"
+        ).to_ascii_bytes()
 
 
 def sha1_digest(data: bytes) -> str:
@@ -446,7 +448,20 @@ def sha1_digest(data: bytes) -> str:
 
 
 def _base32(digest: Any) -> str:
-    return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
+    return sha1_label(digest.digest())
+
+
+_BASE32_PAIRS = [a + b for a in _BASE32 for b in _BASE32]
+"""Every pair of base-32 digits, by the 10 bits they spell."""
+
+
+def sha1_label(sha1: bytes) -> str:
+    """``sha1:`` and a SHA-1's 20 bytes in base 32 (RFC 4648, as ``base64.b32encode``
+    spells them: 160 bits, 32 digits, no padding), 16 pairs of digits at a time."""
+    bits = int.from_bytes(sha1, "big")
+    return "sha1:" + "".join(
+        [_BASE32_PAIRS[(bits >> shift) & 0x3FF] for shift in range(150, -1, -10)]
+    )
 
 
 def _partial(path: Path) -> Path:
@@ -459,19 +474,12 @@ def _module_version(name: str) -> str:
     return version(name)
 
 
+_NOT_DIGIT = re.compile(r"\D")
+
+
 def _timestamp(warc_date: str) -> str:
     """``20250915094000`` from ``2025-09-15T09:40:00Z``."""
-    return "".join(c for c in warc_date if c.isdigit())[:14].ljust(14, "0")
-
-
-def url_key(url: str) -> str:
-    """The SURT key pywb sorts and looks up CDXJ lines by."""
-    import surt
-
-    try:
-        return surt.surt(url)
-    except Exception:  # what pywb's own indexer does with a URL surt cannot read
-        return url
+    return _NOT_DIGIT.sub("", warc_date)[:14].ljust(14, "0")
 
 
 # -- reading the archive's pages ------------------------------------------------------------

@@ -1,16 +1,17 @@
 """How raw pages are kept (``archive.pages``): raw DEFLATE that a WARC record can take as
 it is, told apart from the zlib streams of pages kept by an older arsip, and the CRC-32
-arithmetic that splicing needs (``archive.warc.crc32_combine``)."""
+arithmetic and stored blocks that splicing needs (``archive.gzip_members``)."""
 
 from __future__ import annotations
 
+import gzip
 import random
 import zlib
 
 import pytest
 
+from archive.gzip_members import crc32_combine, stored_blocks, stored_member
 from archive.pages import deflate_body, is_zlib, page_body, spliceable
-from archive.warc import crc32_combine
 
 
 def bodies() -> list[bytes]:
@@ -61,3 +62,13 @@ def test_crc32_combine_is_the_crc32_of_the_joined_bytes():
         first, second = rng.randbytes(rng.randint(0, 600)), rng.randbytes(rng.randint(0, 90_000))
         combined = crc32_combine(zlib.crc32(first), zlib.crc32(second), len(second))
         assert combined == zlib.crc32(first + second)
+
+
+@pytest.mark.parametrize("size", [0, 1, 4, 65_535, 65_536, 200_000])
+def test_stored_blocks_are_deflate_as_it_is(size):
+    data = random.Random(size).randbytes(size)
+    assert gzip.decompress(stored_member(data)) == data
+    # Not final: other blocks follow, as a spliced body follows a record's headers.
+    stream = stored_blocks(data, final=False) + deflate_body(b"after")
+    assert zlib.decompress(stream, -zlib.MAX_WBITS) == data + b"after"
+    assert len(stored_member(data)) - size < 30 + 5 * (size // 65_535)  # stored, not grown

@@ -5,9 +5,11 @@ bytes the crawler received."""
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
+import random
 import re
 import socket
 import subprocess
@@ -15,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +28,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archive import open as open_archive
 from archive.pages import deflate_body, page_body, spliceable
 from archive.sizes import parse_size
-from archive.warc import WarcFiles
+from archive.warc import WarcFiles, new_record_id, sha1_label
 from archive.writer import ArchiveWriter
 from crawler.mirror.faults import FaultPlan
 from crawler.mirror.server import MirrorServer, default_sites
@@ -172,7 +175,8 @@ def test_a_spliced_record_is_the_record_of_the_whole_body(tmp_path, url):
     decompressed, but for the record ids and the response's optional block digest."""
     body = b"<html><body><p>Pantai Anyer dipadati wisatawan.</p></body></html>" * 500
     page = {"url": url, "fetched_at": "2025-09-20T01:02:03Z", "status": 200,
-            "headers": {"Content-Type": "text/html", "Content-Encoding": "gzip"}}  # fmt: skip
+            "headers": {"Content-Type": "text/html", "Content-Encoding": "gzip",
+                        "Content-Disposition": "inline; filename=pantai-anyér.html"}}  # fmt: skip
     kept = deflate_body(body)
     spliced = {**page, "deflated": spliceable(kept), "crc32": zlib.crc32(body),
                "sha1": hashlib.sha1(body).hexdigest(), "size": len(body)}  # fmt: skip
@@ -191,6 +195,23 @@ def test_a_spliced_record_is_the_record_of_the_whole_body(tmp_path, url):
         written[name] = re.sub(rb"WARC-Block-Digest: \S+\r\n(?=WARC-Type: response)", b"", text)
     assert written["spliced"] == written["whole"]
     assert body in written["spliced"] and b"WARC-Type: request" in written["spliced"]
+    assert b"filename*=UTF-8''pantai-any%C3%A9r.html" in written["spliced"]  # warcio's RFC 8187
+
+
+def test_digests_and_record_ids_are_spelled_as_warcio_spells_them():
+    rng = random.Random(4648)
+    for _ in range(500):
+        data = rng.randbytes(rng.randint(0, 64))
+        assert sha1_label(hashlib.sha1(data).digest()) == "sha1:" + base64.b32encode(
+            hashlib.sha1(data).digest()
+        ).decode("ascii")
+    ids = {new_record_id() for _ in range(500)}
+    assert len(ids) == 500
+    for record_id in ids:
+        assert record_id.startswith("<urn:uuid:") and record_id.endswith(">")
+        parsed = uuid.UUID(record_id[len("<urn:uuid:") : -1])
+        assert (parsed.version, parsed.variant) == (4, uuid.RFC_4122)
+        assert str(parsed) == record_id[len("<urn:uuid:") : -1]
 
 
 def files_of(out: Path) -> list[Path]:
