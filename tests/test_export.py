@@ -143,3 +143,33 @@ def test_progress_bar_on_a_terminal(archive, tmp_path):
     os.close(leader)
     assert b"Exporting 31 articles" in seen and b"100%" in seen
     assert len(pd.read_csv(out)) == 31
+
+
+def test_parquet_batches_read_stored_values_as_typed_reads_them():
+    """Columns built at a time give what ``typed`` gives a value at a time, whatever an
+    older arsip or an import stored: instants with an offset, a fraction or no zone,
+    text that is no instant, lists that are not JSON."""
+    import pyarrow as pa
+
+    from archive.export import parquet_schema, record_batch, typed
+
+    columns = [("id", "INTEGER"), ("published_at", "TEXT"), ("press_release", "INTEGER"),
+               ("published_has_time", "INTEGER"), ("tags", "TEXT"), ("title", "TEXT")]  # fmt: skip
+    stored = [
+        ("2025-09-15T09:40:00Z", 0, 1, '["Banjir", "Lebak"]'),
+        ("2025-09-15T16:40:00+07:00", 1, None, "[]"),
+        ("2025-09-15T09:40:00.250Z", 0, 0, None),
+        ("2025-09-15T09:40:00", 0, 1, "Banjir"),
+        ("kemarin", 0, 1, '[1, "x"]'),
+        (None, 0, None, ""),
+    ]
+    rows = [{"id": i, "published_at": at, "press_release": pr, "published_has_time": ht,
+             "tags": tags, "title": f"Judul {i}"}
+            for i, (at, pr, ht, tags) in enumerate(stored)]  # fmt: skip
+    schema = parquet_schema(columns)
+    batch = record_batch([dict(r) for r in rows], columns, schema)
+    expected = pa.RecordBatch.from_pylist([typed(dict(r)) for r in rows], schema=schema)
+    assert batch.equals(expected)
+    assert batch.column("published_at").null_count == 2  # "kemarin" and None
+    only_canonical = record_batch([dict(rows[0])], columns, schema)
+    assert only_canonical.equals(pa.RecordBatch.from_pylist([typed(dict(rows[0]))], schema=schema))
