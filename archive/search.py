@@ -20,7 +20,6 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.dedup_keys import canonical_url
 from archive.search_language import fts_query
 from archive.stored import string_list
 from archive.times import to_utc_iso
@@ -323,6 +322,10 @@ def find_article_id(db: sqlite_utils.Database, key: str) -> int | None:
             return None
         found = db.execute("SELECT id FROM articles WHERE id = ?", [int(key)]).fetchone()
         return int(found[0]) if found else None
+    # Here, not at the top: w3lib's URL module imports urllib.request, http.client and
+    # ssl (20-25 ms), which a search or a show by id does without.
+    from archive.dedup_keys import canonical_url
+
     found = db.execute(
         "SELECT article_id FROM article_urls WHERE url_key = ?", [canonical_url(key)]
     ).fetchone()
