@@ -13,8 +13,6 @@ import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from w3lib.url import canonicalize_url
-
 # -- level 1: canonical URLs ----------------------------------------------------------
 
 # Query parameters that never change which article a page shows: campaign tracking,
@@ -47,6 +45,11 @@ def canonical_url(url: str) -> str:
     >>> canonical_url("http://m.tangselpos.id/detail/1/x/amp/?utm_source=fb&page=all")
     'https://tangselpos.id/detail/1/x'
     """
+    # Imported here, once per process in effect (the cache above): w3lib's URL module
+    # imports urllib.request, http.client and ssl (20-25 ms), which the commands that
+    # compare texts (releases, word diffs) do without.
+    from w3lib.url import canonicalize_url
+
     parts = urlsplit(canonicalize_url(url.strip()))
     host = HOST_PREFIX.sub("", (parts.hostname or "").lower().rstrip("."))
     if parts.port and parts.port not in (80, 443):

@@ -124,11 +124,13 @@ def test_reading_commands_do_not_load_the_extraction_rules():
     assert loaded == "[]"
 
 
-def test_searching_and_showing_by_id_do_not_load_the_url_rules():
+def test_reading_commands_do_not_load_the_url_rules():
     """Only a lookup by URL canonicalises one (w3lib's URL module, which imports
-    urllib.request, http.client and ssl: 20-25 ms of every search and show before)."""
+    urllib.request, http.client and ssl: 20-25 ms of every search, show and releases
+    before)."""
     loaded = fresh_python(
-        "import sys, arsip.cli, arsip.cli_analyst, archive.search, archive.export\n"
+        "import sys, arsip.cli, arsip.cli_analyst, archive.search, archive.export,"
+        " archive.releases, archive.wordiff\n"
         "print(sorted(m for m in ('w3lib.url', 'urllib.request') if m in sys.modules))\n"
     )
     assert loaded == "[]"
