@@ -163,3 +163,31 @@ def test_counting_reads_indexes_not_article_rows(archive):
 def test_search_ranks_with_the_index_as_its_outer_loop(archive):
     ranking = plans(archive, lambda: archive.search("banjir", portals=["kabar6"]))[0]
     assert ranking.startswith("SCAN articles_fts"), ranking
+
+
+def test_an_earlier_copy_takes_over_the_buckets_by_index(tmp_path):
+    """A copy arriving before its original: when the original comes, it takes over the
+    copy's near-duplicate buckets, read and dropped by article through an index (a
+    read of every bucket row of the archive each time, before schema 18)."""
+    rng = random.Random(18)
+    body = f"{words(rng, 80)}.\n\n{words(rng, 80)}."
+    late = {"url": "https://www.example.id/berita/copy", "portal": "kabar6", "title": "Salinan",
+            "body": body, "published_at": "2025-03-02T05:00:00Z"}  # fmt: skip
+    early = {**late, "url": "https://www.example.id/berita/original", "portal": "tangselpos",
+             "title": "Asli", "published_at": "2025-03-01T05:00:00Z"}  # fmt: skip
+    statements: list[str] = []
+    with ArchiveWriter(tmp_path / "copies.db") as writer:
+        _, copy_id = writer.store(late)
+        writer.db.conn.set_trace_callback(statements.append)
+        _, original_id = writer.store(early)
+        writer.db.conn.set_trace_callback(None)
+        by_article = [s for s in statements if "minhash_bands WHERE article_id" in s]
+        assert by_article  # the takeover happened, by article
+        for sql in by_article:
+            plan = " / ".join(r[3] for r in writer.db.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert "SCAN minhash_bands" not in plan, plan
+        owners = {r[0] for r in writer.db.execute("SELECT DISTINCT article_id FROM minhash_bands")}
+        duplicate_of = writer.db.execute(
+            "SELECT duplicate_of FROM articles WHERE id = ?", [copy_id]
+        ).fetchone()[0]
+    assert owners == {original_id} and duplicate_of == original_id
