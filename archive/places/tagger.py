@@ -91,30 +91,32 @@ def _index() -> tuple[dict[str, list[Place]], int, frozenset[str]]:
 
 def _mentions(text: str, location: str) -> list[_Mention]:
     index, longest, firsts = _index()
+    # The words as strings first (in C): most texts name no place at all, and those
+    # that do are walked from one word a name can start with to the next.
+    strings = _WORDS.findall(text)
+    if firsts.isdisjoint(strings):
+        return []
     words = list(_WORDS.finditer(text))
     found: list[_Mention] = []
-    i = 0
-    while i < len(words):
-        if words[i].group() not in firsts:
-            i += 1
+    i = 0  # the first word not yet read as part of a name
+    for start in [k for k, word in enumerate(strings) if word in firsts]:
+        if start < i:
             continue
-        for n in range(min(longest, len(words) - i), 0, -1):
-            span = words[i : i + n]
+        for n in range(min(longest, len(words) - start), 0, -1):
+            name = " ".join(strings[start : start + n])
+            if name not in index:
+                continue
+            span = words[start : start + n]
             if any(
                 not text[a.end() : b.start()].isspace()
                 for a, b in zip(span, span[1:], strict=False)
             ):
                 continue
-            name = " ".join(w.group() for w in span)
-            if name not in index:
-                continue
-            mention = _mention(text, words, i, i + n, name, index[name], location)
+            mention = _mention(text, words, start, start + n, name, index[name], location)
             if mention is not None:
                 found.append(mention)
-            i += n
+            i = start + n
             break
-        else:
-            i += 1
     return found
 
 
