@@ -35,7 +35,7 @@ BENCHES = [
     ("resplit.py", [], ["--sizes", "10,50", "--repeat", "1"]),
     ("merge.py", ["--articles", "20000"], ["--articles", "2000"]),
     ("crawl.py", ["--articles", "5000", "--memory-articles", "20000"], ["--articles", "1000"]),
-    ("warc.py", ["--articles", "5000"], ["--articles", "1000", "--repeat", "1"]),
+    ("warc.py", ["--articles", "5000", "--repeat", "5"], ["--articles", "1000", "--repeat", "1"]),
     ("warc_import.py", ["--pages", "3000", "--scale", "4"], ["--pages", "500", "--scale", "2"]),
     # BENCH_SCALE articles (default 100,000; the archive is built once and cached).
     ("scale.py", [], ["--articles", "10000", "--repeat", "5"]),
