@@ -53,13 +53,7 @@ def crc32_combine(first: int, second: int, second_length: int) -> int:
     register, length, power = first & _MASK, second_length, 0
     while length:
         if length & 1:
-            t0, t1, t2, t3 = _zero_bytes_map(power)
-            register = (
-                t0[register & 0xFF]
-                ^ t1[(register >> 8) & 0xFF]
-                ^ t2[(register >> 16) & 0xFF]
-                ^ t3[register >> 24]
-            )
+            register = _apply(_zero_bytes_map(power), register)
         length >>= 1
         power += 1
     return register ^ (second & _MASK)

@@ -19,9 +19,10 @@ record, with ``MovedPageMissing`` naming the file when it is gone.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
@@ -48,6 +49,24 @@ def archive_dir(db: sqlite_utils.Database) -> Path:
         if name == "main" and file:
             return Path(file).parent
     return Path.cwd()
+
+
+WARC_PAGE_COLUMNS = "id, url, fetched_at, status, headers, body, body_crc32, body_sha1, size"
+"""The ``pages`` columns ``warc_page`` takes a row of, in its order."""
+
+
+def warc_page(
+    db: sqlite_utils.Database, row: Sequence[Any], *, spliced: bool = True
+) -> dict[str, Any]:
+    """A ``pages`` row (``WARC_PAGE_COLUMNS``) as ``archive.warc.WarcFiles.write_page``
+    takes it: a page kept as raw DEFLATE with its CRC-32 and SHA-1 with its blocks to
+    splice (``archive.pages.spliced_fields``; with ``spliced``), any other with its
+    bytes (``page_body_of``)."""
+    page_id, url, fetched_at, status, headers, stored, crc32, sha1, size = row
+    page = {"url": url, "fetched_at": fetched_at, "status": status,
+            "headers": json.loads(headers) if headers else {}}  # fmt: skip
+    fields = spliced_fields(stored, crc32, sha1, size) if spliced else None
+    return {**page, **fields} if fields else {**page, "body": page_body_of(db, page_id, stored)}
 
 
 def page_body_of(db: sqlite_utils.Database, page_id: int, stored: bytes) -> bytes:
@@ -147,10 +166,7 @@ class MoveResult:
 def candidates_sql(older_than: float | None, portal: str | None) -> tuple[str, list[Any]]:
     """The pages a move selects: still in SQLite, fetched before ``older_than`` days
     ago, of ``portal``'s articles."""
-    sql = (
-        "SELECT id, url, fetched_at, status, headers, body, body_sha256, body_crc32,"
-        " body_sha1, size FROM pages WHERE length(body) > 0"
-    )
+    sql = f"SELECT {WARC_PAGE_COLUMNS}, body_sha256 FROM pages WHERE length(body) > 0"
     params: list[Any] = []
     if older_than is not None:
         cutoff = datetime.now(UTC) - timedelta(days=older_than)
@@ -183,8 +199,6 @@ def move_pages(
     """Move the selected pages into WARC files in ``directory`` (see the module's
     text); the caller holds the writer lock. Idempotent: moved pages are not selected
     again, and nothing selected writes no file."""
-    import json
-
     from archive.warc import DEFAULT_MAX_SIZE, WarcFiles
 
     started = time.monotonic()
@@ -247,16 +261,11 @@ def move_pages(
             if not rows:
                 break
             for row in rows:
-                page_id, url, fetched_at, status, headers, stored, sha256, crc32, sha1, size = row
+                page_id, url, size, sha256 = row[0], row[1], row[-2], row[-1]
                 last = page_id
                 before = len(files.files)
-                page = {"url": url, "fetched_at": fetched_at, "status": status,
-                        "headers": json.loads(headers) if headers else {}}  # fmt: skip
                 # Kept as raw DEFLATE: spliced into its record as it is (archive.warc).
-                fields = spliced_fields(stored, crc32, sha1, size)
-                files.write_page(
-                    {**page, **fields} if fields else {**page, "body": page_body(stored)}
-                )
+                files.write_page(warc_page(db, row[:-1]))
                 if len(files.files) > before and before:  # the previous file is finished
                     settle()
                 name, offset, length = files.last_record

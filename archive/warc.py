@@ -40,8 +40,7 @@ import sqlite_utils
 
 from archive.export import MissingExtra
 from archive.gzip_members import GZIP_HEADER, crc32_combine, stored_blocks, stored_member, trailer
-from archive.moved_pages import page_body_of
-from archive.pages import spliced_fields
+from archive.moved_pages import WARC_PAGE_COLUMNS, warc_page
 from archive.warc_urls import request_target, surt_key
 
 DEFAULT_MAX_SIZE = 1024**3
@@ -214,7 +213,7 @@ class WarcFiles:
             url, "response", payload=BytesIO(body), length=len(body),
             http_headers=http_headers,
             warc_headers_dict={"WARC-Date": date, "WARC-Payload-Digest": sha1_digest(body),
-                               "WARC-Block-Digest": _base32(block)},
+                               "WARC-Block-Digest": sha1_label(block.digest())},
         )  # fmt: skip
         content_type = http_headers.get_header("Content-Type") or ""
         self._write_indexed(response, content_type, str(int(status)))
@@ -444,11 +443,7 @@ def http_head_bytes(status: int, headers: list[tuple[str, str]]) -> bytes:
 
 def sha1_digest(data: bytes) -> str:
     """A WARC digest of ``data``: ``sha1:`` and the SHA-1 in base 32."""
-    return _base32(hashlib.sha1(data))
-
-
-def _base32(digest: Any) -> str:
-    return sha1_label(digest.digest())
+    return sha1_label(hashlib.sha1(data).digest())
 
 
 _BASE32_PAIRS = [a + b for a in _BASE32 for b in _BASE32]
@@ -493,24 +488,13 @@ def iter_pages(
     selected articles. With ``spliced``, a page kept as raw DEFLATE with its CRC-32
     and SHA-1 comes with ``deflated`` (its blocks, ``archive.pages.spliceable``),
     ``crc32``, ``sha1`` and ``size`` instead of ``body``: what ``WarcFiles`` splices."""
-    sql = (
-        "SELECT id, url, fetched_at, status, headers, body, body_crc32, body_sha1, size FROM pages"
-    )
+    sql = f"SELECT {WARC_PAGE_COLUMNS} FROM pages"
     params: list[Any] = []
     if where is not None:
         conditions, params = where.where()
         sql += f" WHERE article_id IN (SELECT a.id FROM {where.source()} WHERE {conditions})"
-    for page_id, url, fetched_at, status, headers, body, crc32, sha1, size in db.execute(
-        sql + " ORDER BY id", params
-    ):
-        page = {
-            "url": url,
-            "fetched_at": fetched_at,
-            "status": status,
-            "headers": json.loads(headers) if headers else {},
-        }
-        fields = spliced_fields(body, crc32, sha1, size) if spliced else None
-        yield {**page, **fields} if fields else {**page, "body": page_body_of(db, page_id, body)}
+    for row in db.execute(sql + " ORDER BY id", params):
+        yield warc_page(db, row, spliced=spliced)
 
 
 def count_pages(db: sqlite_utils.Database, where: Any = None) -> int:
