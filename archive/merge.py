@@ -18,10 +18,8 @@ transaction). The caller holds the target's writer lock.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -523,9 +521,9 @@ def _kept_body(source: Any, page: Any) -> tuple[bytes, int | None, str | None]:
     read from its record and compressed again, so that the merged archive keeps it in
     SQLite."""
     from archive.moved_pages import MOVED, page_body_of
-    from archive.pages import deflate_body
+    from archive.pages import kept_body
 
     if page["body"] != MOVED:
         return page["body"], page["body_crc32"], page["body_sha1"]
     body = page_body_of(source, page["id"], page["body"])
-    return deflate_body(body), zlib.crc32(body), hashlib.sha1(body).hexdigest()
+    return kept_body(body)

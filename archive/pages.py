@@ -60,6 +60,8 @@ class RawPages:
                     [fetched_at, article_id, first_page_id, known[0]],
                 )
                 return int(known[0])
+            # Only for a page kept anew: a recrawl's same bytes hash once, above.
+            stored, crc32, sha1 = kept_body(body)
             cursor = self.db.execute(
                 "INSERT INTO pages (url, fetched_at, status, headers, body, body_sha256, size,"
                 " article_id, crawl_run_id, page_number, first_page_id, body_crc32, body_sha1)"
@@ -69,16 +71,15 @@ class RawPages:
                     fetched_at,
                     page.get("status"),
                     json.dumps(dict(page.get("headers") or {}), ensure_ascii=False),
-                    deflate_body(body),
+                    stored,
                     digest,
                     len(body),
                     article_id,
                     run_id,
                     page_number,
                     first_page_id,
-                    # Only for a page kept anew: a recrawl's same bytes hash once, above.
-                    zlib.crc32(body),
-                    hashlib.sha1(body).hexdigest(),
+                    crc32,
+                    sha1,
                 ],
             )
             return int(cursor.lastrowid)
@@ -114,6 +115,11 @@ FINAL_BLOCK = b"\x03\x00"
 a sync flush: how every ``deflate_body`` ends."""
 SYNC_MARK = b"\x00\x00\xff\xff"
 """The empty stored block a sync flush ends with."""
+
+
+def kept_body(body: bytes) -> tuple[bytes, int, str]:
+    """What ``pages.body``, ``body_crc32`` and ``body_sha1`` hold for ``body``."""
+    return deflate_body(body), zlib.crc32(body), hashlib.sha1(body).hexdigest()
 
 
 def deflate_body(body: bytes) -> bytes:
