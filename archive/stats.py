@@ -24,10 +24,11 @@ from typing import Any
 
 import sqlite_utils
 
+from archive import counts
 from archive.export import MissingExtra
 from archive.places import has_places, place_counts
 from archive.places.tagger import ABOUT
-from archive.search import ArticleFilter
+from archive.search import BEFORE_FIRST, BEYOND_LAST, ArticleFilter
 from archive.times import JAKARTA, local_value, parse_instant, zone
 
 
@@ -102,16 +103,24 @@ def article_stats(
     """
     conditions, params = where.where()
     source = where.source()
+    grouping = GROUPS[group]
+    if group == "place" and not has_places(db):  # an older archive, opened read-only
+        grouping = Grouping("'(no place)'")
     day = "substr(a.published_at, 1, 10)" if utc else "substr(a.published_local, 1, 10)"
-    # Two passes over the selection (each a scan of a covering index when nothing but
-    # dates filters it), the lists summed from them here: one per portal and section,
-    # one per day, portal and group. Five statements, one per list, took 2.5 times as
-    # long on a large archive.
-    per_portal_section = db.execute(
-        f"SELECT a.portal, a.section, count(*), count(a.published_at), min(a.published_at),"
-        f" max(a.published_at) FROM {source} WHERE {conditions} GROUP BY a.portal, a.section",
-        params,
-    ).fetchall()
+    kept = _from_counts(db, where, utc=utc) if group == "portal" else None
+    if kept is not None:
+        per_portal_section, per_day_portal_group, first_last = kept
+    else:
+        # Two passes over the selection (each a scan of a covering index when nothing
+        # but dates filters it), the lists summed from them here: one per portal and
+        # section, one per day, portal and group. Five statements, one per list, took
+        # 2.5 times as long on a large archive.
+        per_portal_section = db.execute(
+            f"SELECT a.portal, a.section, count(*), count(a.published_at), min(a.published_at),"
+            f" max(a.published_at) FROM {source} WHERE {conditions} GROUP BY a.portal, a.section",
+            params,
+        ).fetchall()
+        first_last = {}
     total = sum(row[2] for row in per_portal_section)
     undated = total - sum(row[3] for row in per_portal_section)
     portals: dict[str, dict[str, Any]] = {}
@@ -125,6 +134,8 @@ def article_stats(
             row["first_published"] = first
         if last is not None and (row["last_published"] is None or last > row["last_published"]):
             row["last_published"] = last
+    for portal, (first, last) in first_last.items():
+        portals[portal].update(first_published=first, last_published=last)
     per_portal = [portals[name] for name in sorted(portals)]
     for row in per_portal:
         for end in ("first", "last"):
@@ -135,10 +146,11 @@ def article_stats(
             per_portal_section, key=lambda r: (r[0], r[1] is None, r[1] or "")
         )
     ]
-    grouping = GROUPS[group]
-    if group == "place" and not has_places(db):  # an older archive, opened read-only
-        grouping = Grouping("'(no place)'")
-    if grouping.join:  # an article may count in several groups: its days apart
+    if kept is not None:  # one row a day and portal, the portal its group
+        per_portal_day = per_group_day = [
+            (d, portal, n) for d, portal, _, n in per_day_portal_group
+        ]
+    elif grouping.join:  # an article may count in several groups: its days apart
         per_group_day = db.execute(
             f"SELECT {day} AS day, {grouping.expr} AS grp, count(*) FROM {source}"
             f" {grouping.join} WHERE {conditions} AND {day} IS NOT NULL GROUP BY day, grp",
@@ -169,6 +181,125 @@ def article_stats(
         "per_period": _per_period(per_group_day, where, by=by, group=group, utc=utc),
         "per_place": place_counts(db, source, conditions, params),
     }
+
+
+def _from_counts(
+    db: sqlite_utils.Database, where: ArticleFilter, *, utc: bool
+) -> tuple[list[tuple], list[tuple], dict[str, tuple[str | None, str | None]]] | None:
+    """``article_stats``'s passes over the articles, read from the counts kept per
+    portal and day and per portal, section and month (``archive.counts``): rows
+    ``(portal, section, articles, dated, None, None)``, ``(day, portal, portal,
+    articles)``, and each portal's first and last publication instants. None when the
+    counts cannot say: a search query, a section or a place filter (the articles of a
+    section by day are not counted), or an archive of an older arsip opened only for
+    reading."""
+    if where.query or where.places or where.sections or not counts.kept(db):
+        return None
+    days_sql, days_params = _kept_rows(counts.DAYS, 10, where)
+    sections_sql, sections_params = _kept_rows(counts.SECTIONS, 7, where)
+    per_portal_section = db.execute(
+        f"SELECT portal, nullif(section, {counts.NONE}), sum(articles),"
+        f" sum(CASE WHEN utc_month = {counts.NONE} THEN 0 ELSE articles END), NULL, NULL"
+        f" FROM ({sections_sql}) GROUP BY portal, section",
+        sections_params,
+    ).fetchall()
+    day = "utc_day" if utc else "local_day"
+    # One pass, in the order of the table's index: each portal's days, with the UTC
+    # days its articles of that day were published on (its first and last).
+    per_day_portal_group = []
+    ends: dict[str, list[str]] = {}
+    for portal, day_text, first, last, n in db.execute(
+        f"SELECT portal, nullif({day}, {counts.NONE}), min(nullif(utc_day, {counts.NONE})),"
+        f" max(nullif(utc_day, {counts.NONE})), sum(articles) FROM ({days_sql})"
+        f" GROUP BY portal, {day}",
+        days_params,
+    ):
+        if day_text is not None:
+            per_day_portal_group.append((day_text, portal, portal, n))
+        if first is not None:
+            span = ends.setdefault(portal, [first, last])
+            span[0], span[1] = min(span[0], first), max(span[1], last)
+    first_last = {
+        portal: (_instant_on(db, where, portal, first, "min"), _instant_on(db, where, portal, last, "max"))
+        for portal, (first, last) in ends.items()
+    }  # fmt: skip
+    return per_portal_section, per_day_portal_group, first_last
+
+
+def _kept_rows(kept: counts.Kept, length: int, where: ArticleFilter) -> tuple[str, list[Any]]:
+    """A SELECT of ``kept``'s rows (its columns, ``NONE`` for NULL, then ``articles``) that sum to the
+    articles ``where`` selects by portal and publication time. Whole UTC periods (days
+    or months: their keys' ``length``, the last column) come from the table; the
+    periods ``since`` or ``until`` cut through are counted from the articles of those
+    hours (on the index of ``published_at``)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if where.portals:
+        clauses.append(f"portal IN ({', '.join('?' for _ in where.portals)})")
+        params.extend(where.portals)
+    period = kept.columns[-1]
+    table = f"SELECT {', '.join(kept.columns)}, articles FROM {kept.table}"
+    if where.since is None and where.until is None:
+        return f"{table} WHERE {' AND '.join(clauses) or '1'}", params
+
+    def counted(low: str, high: str) -> tuple[str, list[Any]]:
+        named = ", ".join(
+            f"ifnull({v}, {counts.NONE}) AS {c}"
+            for c, v in zip(kept.columns, kept.of(""), strict=True)
+        )
+        groups = ", ".join(str(n) for n in range(1, len(kept.columns) + 1))
+        return (
+            f"SELECT {named}, count(*) AS articles FROM articles"
+            f" WHERE {' AND '.join([*clauses, 'published_at >= ?', 'published_at < ?'])}"
+            f" GROUP BY {groups}",
+            [*params, low, high],
+        )
+
+    low, high = where.since or BEFORE_FIRST, where.until or BEYOND_LAST
+    # The first whole period starts at or after ``since``; the last ends at or before
+    # ``until``, which is exclusive.
+    first = low[:length] if low == _start(low[:length]) else _next(low[:length])
+    last = high[:length]
+    if first >= last:
+        return counted(low, high)
+    parts = [(f"{table} WHERE {' AND '.join([*clauses, f'{period} >= ?', f'{period} < ?'])}",
+              [*params, first, last])]  # fmt: skip
+    if low != _start(first):
+        parts.append(counted(low, _start(first)))
+    if high != _start(last):
+        parts.append(counted(_start(last), high))
+    return " UNION ALL ".join(sql for sql, _ in parts), [p for _, values in parts for p in values]
+
+
+def _start(period: str) -> str:
+    """The instant a UTC day (``2025-03-01``) or month (``2025-03``) starts at."""
+    return f"{period}{'-01' if len(period) == 7 else ''}T00:00:00Z"
+
+
+def _next(period: str) -> str:
+    """The UTC day or month after ``period``."""
+    try:
+        if len(period) == 7:
+            year, month = int(period[:4]), int(period[5:])
+            return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+        return (date.fromisoformat(period) + timedelta(days=1)).isoformat()
+    except (ValueError, OverflowError):
+        return "9999-99"  # after the last period there is: after every period
+
+
+def _instant_on(
+    db: sqlite_utils.Database, where: ArticleFilter, portal: str, day: str | None, end: str
+) -> str | None:
+    """The first (``end="min"``) or last (``"max"``) publication instant of the articles
+    ``where`` selects from ``portal`` on the UTC ``day``."""
+    if day is None:
+        return None
+    conditions, params = where.where()
+    return db.execute(
+        f"SELECT {end}(a.published_at) FROM articles a WHERE {conditions}"
+        " AND a.portal = ? AND a.published_at >= ? AND a.published_at < ?",
+        [*params, portal, _start(day), _start(_next(day))],
+    ).fetchone()[0]
 
 
 def _sum_by(rows: list[tuple], key: Any) -> list[tuple[str, str, int]]:

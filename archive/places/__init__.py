@@ -183,18 +183,33 @@ def place_counts(db: sqlite_utils.Database, source: str, conditions: str,
     its kecamatan)."""
     if not has_places(db):
         return []
+    if conditions == "1" and source == "articles a":
+        from archive import counts
+
+        if counts.kept(db):  # the whole archive: the counts kept per place
+            return _labelled(db.execute(f"SELECT code, articles FROM {counts.PLACE_TABLE}"
+                                        " WHERE articles > 0 ORDER BY code").fetchall())  # fmt: skip
     # One pass over the tags, counted here: an article is counted once per place
     # however many of the places within it it is about. Without a filter the tags are
     # not matched against the selection at all: every tag's article is in the archive.
     sql = f"SELECT p.article_id, p.code FROM article_places p WHERE p.score >= {ABOUT:d}"
     if conditions != "1" or source != "articles a":
         sql += f" AND p.article_id IN (SELECT a.id FROM {source} WHERE {conditions})"
+    return _labelled(sorted(articles_per_place(db.execute(sql, params)).items()))
+
+
+def articles_per_place(tags: Iterable[tuple[int, str]]) -> dict[str, int]:
+    """``{code: articles}`` from ``(article_id, code)`` tags: an article counts once for
+    each place it or a place within it is tagged with."""
     about: dict[str, set[int]] = defaultdict(set)
-    for article_id, code in db.execute(sql, params):
+    for article_id, code in tags:
         for length in LEVEL_LENGTHS:
             if len(code) >= length:
                 about[code[:length]].add(article_id)
-    counts = sorted((code, len(articles)) for code, articles in about.items())
+    return {code: len(articles) for code, articles in about.items()}
+
+
+def _labelled(counts: list[tuple[str, int]]) -> list[dict[str, Any]]:
     places = gazetteer()
     return [
         {"code": code, "place": places[code].label if code in places else code, "articles": n}

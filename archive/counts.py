@@ -1,0 +1,227 @@
+"""Counts kept as articles and place tags are written, so that counting the archive
+reads tables of days instead of every article (``arsip stats``, ``arsip places``).
+
+- ``article_day_counts``: how many articles each (``portal``, ``local_day``,
+  ``utc_day``) has: the date parts of ``published_local`` and ``published_at`` (NULL
+  for an article without them). At most two rows a portal and day, whatever the number
+  of articles.
+- ``article_section_counts``: per (``portal``, ``section``, ``utc_month``). Sections
+  by day would be nearly a row an article on a large archive.
+- ``article_place_counts``: per place ``code``, how many articles are about it or about
+  a place within it (a tag scoring at least ``ABOUT``), each article once however many
+  of the places within it it names: ``archive.places.place_counts`` of the whole
+  archive.
+
+Triggers on ``articles`` and ``article_places`` keep them, so every writer (a crawl, an
+import, a merge, a re-extraction, a re-tagging) does, inside its own transaction.
+Migration 19 fills them from what is stored. ``recount`` gives what they should hold,
+counted from the articles and tags themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from archive.places import LEVEL_LENGTHS, articles_per_place
+from archive.places.tagger import ABOUT
+
+DAY_TABLE = "article_day_counts"
+SECTION_TABLE = "article_section_counts"
+PLACE_TABLE = "article_place_counts"
+
+
+NONE = "x''"
+"""How a count table keys a NULL (no section, no date): an empty BLOB, which equals no
+text, so that a key can be a primary key and a count one upsert."""
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A table of article counts: ``columns`` are its key, ``values`` the SQL giving
+    each from an ``articles`` row (``{row}``: ``new.``, ``old.`` or nothing)."""
+
+    table: str
+    columns: tuple[str, ...]
+    values: tuple[str, ...]
+
+    def of(self, row: str) -> list[str]:
+        return [value.format(row=f"{row}." if row else "") for value in self.values]
+
+    def rows(self) -> str:
+        """A SELECT of the table's rows, NULL where a key is none."""
+        keys = ", ".join(f"nullif({c}, {NONE}) AS {c}" for c in self.columns)
+        return f"SELECT {keys}, articles FROM {self.table}"
+
+    def counted(self, row: str, step: str) -> str:
+        """Statements adding ``step`` (``+ 1``, ``- 1``) to ``row``'s count; a count
+        fallen to 0 is removed."""
+        columns = ", ".join(self.columns)
+        key = ", ".join(f"ifnull({value}, {NONE})" for value in self.of(row))
+        if step == "+ 1":
+            return (
+                f"INSERT INTO {self.table} ({columns}, articles) VALUES ({key}, 1)"
+                f" ON CONFLICT ({columns}) DO UPDATE SET articles = articles + 1;"
+            )
+        return (
+            f"UPDATE {self.table} SET articles = articles - 1 WHERE ({columns}) = ({key});"
+            f" DELETE FROM {self.table} WHERE ({columns}) = ({key}) AND articles <= 0;"
+        )
+
+
+DAYS = Kept(
+    DAY_TABLE, ("portal", "local_day", "utc_day"),
+    ("{row}portal", "substr({row}published_local, 1, 10)", "substr({row}published_at, 1, 10)"),
+)  # fmt: skip
+SECTIONS = Kept(
+    SECTION_TABLE, ("portal", "section", "utc_month"),
+    ("{row}portal", "{row}section", "substr({row}published_at, 1, 7)"),
+)  # fmt: skip
+KEPT = (DAYS, SECTIONS)
+
+
+_LEVELS = " UNION ALL ".join(f"SELECT {length} AS len" for length in LEVEL_LENGTHS)
+
+
+def _count_places(row: str, step: str, *, skip_current: bool) -> str:
+    """A statement adding ``step`` to the count of each place ``row`` (``new`` or
+    ``old``, an ``article_places`` row) is in, for the levels its article has no other
+    tag about (``skip_current``: leave out the row as it is now stored, in an insert or
+    an update trigger); then, on a decrease, the counts fallen to 0 are removed."""
+    current = " AND NOT (q.article_id = new.article_id AND q.code = new.code)"
+    others = (
+        f"SELECT 1 FROM article_places q WHERE q.article_id = {row}.article_id"
+        f" AND q.score >= {ABOUT:d} AND substr(q.code, 1, len) = substr({row}.code, 1, len)"
+        f"{current if skip_current else ''}"
+    )
+    levels = (
+        f"SELECT substr({row}.code, 1, len) AS code FROM ({_LEVELS})"
+        f" WHERE {row}.score >= {ABOUT:d} AND length({row}.code) >= len AND NOT EXISTS ({others})"
+    )
+    if step == "+ 1":
+        return (
+            f"INSERT INTO {PLACE_TABLE} (code, articles) SELECT code, 1 FROM ({levels}) WHERE 1"
+            " ON CONFLICT (code) DO UPDATE SET articles = articles + 1;"
+        )
+    return (
+        f"UPDATE {PLACE_TABLE} SET articles = articles - 1 WHERE code IN ({levels});"
+        f" DELETE FROM {PLACE_TABLE} WHERE articles <= 0 AND code IN"
+        f" (SELECT substr({row}.code, 1, len) FROM ({_LEVELS}));"
+    )
+
+
+_CHANGED = " OR ".join(
+    f"{old} IS NOT {new}"
+    for kept in KEPT
+    for old, new in zip(kept.of("old"), kept.of("new"), strict=True)
+)
+
+TRIGGERS = {
+    "article_counts_insert": "AFTER INSERT ON articles BEGIN"
+    f" {' '.join(kept.counted('new', '+ 1') for kept in KEPT)} END",
+    "article_counts_delete": "AFTER DELETE ON articles BEGIN"
+    f" {' '.join(kept.counted('old', '- 1') for kept in KEPT)} END",
+    "article_counts_update": (
+        "AFTER UPDATE OF portal, section, published_local, published_at ON articles"
+        f" WHEN {_CHANGED} BEGIN"
+        f" {' '.join(kept.counted('old', '- 1') + ' ' + kept.counted('new', '+ 1') for kept in KEPT)}"
+        " END"
+    ),
+    "article_place_counts_insert": (
+        f"AFTER INSERT ON article_places WHEN new.score >= {ABOUT:d}"
+        f" BEGIN {_count_places('new', '+ 1', skip_current=True)} END"
+    ),
+    "article_place_counts_delete": (
+        f"AFTER DELETE ON article_places WHEN old.score >= {ABOUT:d}"
+        f" BEGIN {_count_places('old', '- 1', skip_current=False)} END"
+    ),
+    # As a delete of the old row then an insert of the new one, each leaving out the
+    # row as it is stored now.
+    "article_place_counts_update": (
+        "AFTER UPDATE ON article_places"
+        f" BEGIN {_count_places('old', '- 1', skip_current=True)}"
+        f" {_count_places('new', '+ 1', skip_current=True)} END"
+    ),
+}
+"""Each trigger's name and body (``CREATE TRIGGER name body``)."""
+
+
+def create(db: sqlite_utils.Database) -> None:
+    """Create the tables and their triggers, and count what is stored."""
+    for kept in KEPT:
+        columns = ", ".join(kept.columns)
+        db.execute(
+            f"CREATE TABLE IF NOT EXISTS {kept.table} ({columns}, articles INTEGER NOT NULL,"
+            f" PRIMARY KEY ({columns})) WITHOUT ROWID"
+        )
+    db.execute(
+        f"CREATE TABLE IF NOT EXISTS {PLACE_TABLE}"
+        " (code TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID"
+    )
+    for name, body in TRIGGERS.items():
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+        db.execute(f"CREATE TRIGGER {name} {body}")
+    fill(db)
+
+
+def fill(db: sqlite_utils.Database) -> None:
+    """Replace the tables' rows by the counts of what is stored."""
+    tables, places = recount(db)
+    for kept, rows in zip(KEPT, tables, strict=True):
+        db.execute(f"DELETE FROM {kept.table}")
+        db.conn.executemany(
+            f"INSERT INTO {kept.table} ({', '.join(kept.columns)}, articles)"
+            f" VALUES ({', '.join('?' for _ in kept.columns)}, ?)",
+            [(*(b"" if value is None else value for value in key), n) for key, n in rows.items()],
+        )
+    db.execute(f"DELETE FROM {PLACE_TABLE}")
+    db.conn.executemany(
+        f"INSERT INTO {PLACE_TABLE} (code, articles) VALUES (?, ?)", sorted(places.items())
+    )
+
+
+Counts = tuple[list[dict[tuple[Any, ...], int]], dict[str, int]]
+"""``([{key: n} for each of KEPT], {place code: n})``."""
+
+
+def recount(db: sqlite_utils.Database) -> Counts:
+    """What the tables should hold, counted from the articles (each a scan of a
+    covering index) and the tags."""
+    tables = []
+    for kept in KEPT:
+        values = kept.of("")
+        groups = ", ".join(str(n) for n in range(1, len(values) + 1))
+        tables.append({
+            tuple(row[:-1]): row[-1]
+            for row in db.execute(
+                f"SELECT {', '.join(values)}, count(*) FROM articles GROUP BY {groups}"
+            )
+        })  # fmt: skip
+    places = articles_per_place(
+        db.execute(f"SELECT article_id, code FROM article_places WHERE score >= {ABOUT:d}")
+    )
+    return tables, places
+
+
+def stored(db: sqlite_utils.Database) -> Counts:
+    """What the tables hold, in ``recount``'s shape."""
+    tables = []
+    for kept in KEPT:
+        rows: dict[tuple[Any, ...], int] = {}
+        for *key, n in db.execute(kept.rows()):
+            rows[tuple(key)] = rows.get(tuple(key), 0) + n
+        tables.append(rows)
+    places = dict(db.execute(f"SELECT code, articles FROM {PLACE_TABLE}").fetchall())
+    return tables, places
+
+
+def kept(db: sqlite_utils.Database) -> bool:
+    """Whether the archive keeps the counts (one of an older arsip, opened only for
+    reading, does not)."""
+    return bool(
+        db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [PLACE_TABLE]
+        ).fetchone()
+    )

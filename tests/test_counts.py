@@ -1,0 +1,197 @@
+"""The counts kept per day and per place (``archive.counts``) stay equal to a count of
+the articles and tags themselves through every kind of write, and ``stats`` and
+``places`` read from them give what a count of every article gives."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+
+import pytest
+
+from archive import counts
+from archive.opening import open_archive
+from archive.places import place_counts, retag, write_tags
+from archive.stats import article_stats
+from archive.writer import ArchiveWriter
+
+SYLLABLES = ["ba", "di", "ku", "la", "me", "no", "pa", "ri", "su", "ta", "wi", "ya"]
+PORTALS = ["tangselpos", "kabar6", "bantennews"]
+SECTIONS = ["Berita", "Politik", "politik", None]
+PLACES = ["", " di Pamulang, Tangerang Selatan", " di Kota Serang", " di Ciputat dan Pamulang"]
+
+
+def words(rng: random.Random, n: int) -> str:
+    return " ".join("".join(rng.choices(SYLLABLES, k=rng.randint(2, 3))) for _ in range(n))
+
+
+ON_BOUNDS = [
+    (3, 0, 0),
+    (6, 0, 0),
+    (2, 17, 0),
+    (5, 17, 0),
+    (3, 5, 0),
+    (3, 22, 0),
+    (2, 23, 0),
+    (4, 1, 0),
+    (2, 10, 0),
+    (9, 23, 59),
+]
+"""(day, hour, minute) of the first articles: the bounds of ``FILTERS`` (WIB midnight
+is 17:00 UTC)."""
+
+
+def records(rng: random.Random, first: int, n: int) -> list[dict]:
+    """Articles over three portals, sections differing in case and none, times on both
+    sides of UTC midnight (a WIB morning is the UTC evening before), some undated, some
+    about one place or two within one city."""
+    made = []
+    for number in range(first, first + n):
+        day, hour, minute = 1 + number % 9, number * 5 % 24, number % 60
+        if number < len(ON_BOUNDS):
+            day, hour, minute = ON_BOUNDS[number]
+        dated = number % 13 != 6
+        local_day, local_hour = (day + 1, hour - 17) if hour >= 17 else (day, hour + 7)
+        made.append({
+            "url": f"https://www.example.id/berita/{number}", "portal": PORTALS[number % 3],
+            "section": SECTIONS[number % 4], "title": words(rng, 6).title(),
+            "body": f"Warga {words(rng, 20)}{PLACES[number % 4]}.\n\n{words(rng, 60)}.",
+            "published_at": f"2025-03-{day:02d}T{hour:02d}:{minute:02d}:00Z" if dated else None,
+            "published_local": f"2025-03-{local_day:02d}T{local_hour:02d}:{minute:02d}:00+07:00"
+            if dated else None,
+        })  # fmt: skip
+    return made
+
+
+def assert_counts_current(db) -> None:
+    tables, places = counts.recount(db)
+    assert counts.stored(db) == (tables, places)
+    stored = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert [sum(rows.values()) for rows in tables] == [stored] * len(counts.KEPT)
+
+
+@pytest.fixture(scope="module")
+def path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("counts") / "counts.db"
+    with ArchiveWriter(path) as writer:
+        list(writer.store_many(records(random.Random(19), 0, 120)))
+    return path
+
+
+def test_the_counts_follow_stores_edits_tags_and_deletes(path, tmp_path):
+    copy = tmp_path / "edited.db"
+    shutil.copy(path, copy)
+    rng = random.Random(7)
+    with open_archive(copy) as archive:
+        db = archive.db
+        assert_counts_current(db)
+        assert db.execute(f"SELECT count(*) FROM {counts.PLACE_TABLE}").fetchone()[0] > 3
+        with ArchiveWriter(copy) as writer:  # new articles, and a new version of one
+            list(writer.store_many(records(random.Random(20), 120, 30)))
+        assert_counts_current(db)
+        ids = [row[0] for row in db.execute("SELECT id FROM articles ORDER BY id")]
+        with db.conn:  # edits of the counted columns, NULLs included
+            for article_id in rng.sample(ids, 40):
+                db.execute(
+                    "UPDATE articles SET portal = ?, section = ?, published_at = ?,"
+                    " published_local = ? WHERE id = ?",
+                    [rng.choice(PORTALS), rng.choice(SECTIONS),
+                     rng.choice([None, "2025-04-01T18:00:00Z", "2025-04-02T01:00:00Z"]),
+                     rng.choice([None, "2025-04-02T01:00:00+07:00"]), article_id],
+                )  # fmt: skip
+        assert_counts_current(db)
+        with db.conn:  # tags replaced, taken away, rescored, recoded
+            for article_id in rng.sample(ids, 20):
+                write_tags(db, article_id, rng.sample([
+                    {"code": "36.74", "score": 3, "role": "body"},
+                    {"code": "36.74.01", "score": 2, "role": "body"},
+                    {"code": "36.74.02", "score": 1, "role": "body"},
+                    {"code": "36.73", "score": 2, "role": "dateline"},
+                ], rng.randint(0, 4)))  # fmt: skip
+            db.execute("UPDATE article_places SET score = 1 WHERE code = '36.74.01'")
+            db.execute("UPDATE article_places SET score = 3 WHERE code = '36.74.02'")
+            db.execute(
+                "UPDATE article_places SET code = '36.03' WHERE code = '36.73'"
+                " AND article_id IN (SELECT article_id FROM article_places WHERE code = '36.74')"
+            )
+        assert_counts_current(db)
+        with db.conn:
+            retag(db)
+        assert_counts_current(db)
+        db.execute("PRAGMA foreign_keys = OFF")  # arsip deletes no article: the test does
+        with db.conn:
+            db.execute(
+                "DELETE FROM article_places WHERE article_id IN (SELECT id FROM articles WHERE id % 5 = 0)"
+            )
+            db.execute("DELETE FROM articles WHERE id % 7 = 0")
+        assert_counts_current(db)
+
+
+def test_an_archive_before_the_counts_is_counted_when_upgraded(path, tmp_path):
+    """Migration 19 fills both tables from what is stored."""
+    older = tmp_path / "older.db"
+    shutil.copy(path, older)
+    without_counts(older, version=18)
+    with open_archive(older) as archive:
+        assert_counts_current(archive.db)
+        assert sum(counts.stored(archive.db)[0][0].values()) == 120
+
+
+def without_counts(path, *, version: int | None = None) -> None:
+    """Drop the counts, their triggers with them, as an archive without them."""
+    conn = sqlite3.connect(path)
+    with conn:
+        for table in (counts.DAY_TABLE, counts.SECTION_TABLE, counts.PLACE_TABLE):
+            conn.execute(f"DROP TABLE {table}")
+        if version is not None:
+            conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def plain_path(path, tmp_path_factory):
+    """The same archive without the counts."""
+    plain = tmp_path_factory.mktemp("counts") / "plain.db"
+    shutil.copy(path, plain)
+    without_counts(plain)
+    return plain
+
+
+FILTERS = [
+    {},
+    {"portals": ["kabar6"]},
+    {"portals": ["kabar6", "bantennews"], "sections": ["POLITIK"]},
+    {"since": "2025-03-03", "until": "2025-03-06"},  # WIB days: 17:00 UTC bounds
+    {"since": "2025-03-03T00:00:00Z", "until": "2025-03-06T00:00:00Z"},  # whole UTC days
+    {"since": "2025-03-03T05:00:00Z", "until": "2025-03-03T22:00:00Z"},  # within one day
+    {"since": "2025-03-02T23:00:00Z", "until": "2025-03-04T01:00:00Z"},  # two partial days
+    {"since": "2025-03-05"},
+    {"until": "2025-03-04", "portals": ["tangselpos"]},
+    {"sections": ["berita"], "since": "2025-03-02T10:00:00Z"},
+    {"places": ["Tangerang Selatan"]},  # not from the counts: the same statements
+    {"since": "2025-03-09T23:59:59Z", "until": "9999-12-31"},
+    {"since": "2030-01-01"},
+    {"since": "2025-02-27", "until": "2025-04-01T00:00:00Z"},  # whole and cut months
+    {"since": "2025-03-01T00:00:00Z", "until": "2025-03-31"},
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=str)
+@pytest.mark.parametrize(("utc", "by", "group"), [(False, "day", "portal"), (True, "month", "portal"),
+                         (True, "week", "section"), (False, "month", "place")])  # fmt: skip
+def test_stats_from_the_counts_equal_stats_of_every_article(path, plain_path, filters, utc, by,
+                                                           group):  # fmt: skip
+    with (
+        open_archive(path, readonly=True) as kept,
+        open_archive(plain_path, readonly=True) as plain,
+    ):
+        assert counts.kept(kept.db) and not counts.kept(plain.db)
+        where = kept.filter(None, **filters)
+        assert article_stats(kept.db, where, utc=utc, by=by, group=group) == article_stats(
+            plain.db, where, utc=utc, by=by, group=group
+        )
+        conditions, params = where.where()
+        assert place_counts(kept.db, where.source(), conditions, params) == place_counts(
+            plain.db, where.source(), conditions, params
+        )
