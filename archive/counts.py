@@ -1,5 +1,6 @@
 """Counts kept as articles and place tags are written, so that counting the archive
-reads tables of days instead of every article (``arsip stats``, ``arsip places``).
+reads tables of days instead of every article (``arsip stats``, ``arsip places``, the
+web UI's facets of the whole archive).
 
 - ``article_day_counts``: how many articles each (``portal``, ``local_day``,
   ``utc_day``) has: the date parts of ``published_local`` and ``published_at`` (NULL
@@ -11,6 +12,10 @@ reads tables of days instead of every article (``arsip stats``, ``arsip places``
   a place within it (a tag scoring at least ``ABOUT``), each article once however many
   of the places within it it names: ``archive.places.place_counts`` of the whole
   archive.
+- ``article_tag_counts``: per ``tag``, how many articles carry it.
+
+A key the article has no value for (no section, no date) is an empty BLOB (``NONE``),
+not NULL: keys are primary keys, and a count is one upsert.
 
 Triggers on ``articles`` and ``article_places`` keep them, so every writer (a crawl, an
 import, a merge, a re-extraction, a re-tagging) does, inside its own transaction.
@@ -31,6 +36,7 @@ from archive.places.tagger import ABOUT
 DAY_TABLE = "article_day_counts"
 SECTION_TABLE = "article_section_counts"
 PLACE_TABLE = "article_place_counts"
+TAG_TABLE = "article_tag_counts"
 
 
 NONE = "x''"
@@ -112,6 +118,33 @@ def _count_places(row: str, step: str, *, skip_current: bool) -> str:
     )
 
 
+def _tag_array(row: str) -> str:
+    """``row``'s tags column if it holds a JSON array, else an empty one."""
+    tags = f"{row}tags"
+    return (
+        f"CASE WHEN json_valid({tags}) THEN"
+        f" (CASE WHEN json_type({tags}) = 'array' THEN {tags} ELSE '[]' END) ELSE '[]' END"
+    )
+
+
+def _tags_of(row: str) -> str:
+    """``row``'s tags, each once."""
+    return f"SELECT DISTINCT value FROM json_each({_tag_array(row)})"
+
+
+def _count_tags(row: str, step: str) -> str:
+    """Statements adding ``step`` to the count of each of ``row``'s tags."""
+    if step == "+ 1":
+        return (
+            f"INSERT INTO {TAG_TABLE} (tag, articles) SELECT value, 1 FROM ({_tags_of(row + '.')})"
+            " WHERE 1 ON CONFLICT (tag) DO UPDATE SET articles = articles + 1;"
+        )
+    return (
+        f"UPDATE {TAG_TABLE} SET articles = articles - 1 WHERE tag IN ({_tags_of(row + '.')});"
+        f" DELETE FROM {TAG_TABLE} WHERE articles <= 0 AND tag IN ({_tags_of(row + '.')});"
+    )
+
+
 _CHANGED = " OR ".join(
     f"{old} IS NOT {new}"
     for kept in KEPT
@@ -128,6 +161,12 @@ TRIGGERS = {
         f" WHEN {_CHANGED} BEGIN"
         f" {' '.join(kept.counted('old', '- 1') + ' ' + kept.counted('new', '+ 1') for kept in KEPT)}"
         " END"
+    ),
+    "article_tag_counts_insert": f"AFTER INSERT ON articles BEGIN {_count_tags('new', '+ 1')} END",
+    "article_tag_counts_delete": f"AFTER DELETE ON articles BEGIN {_count_tags('old', '- 1')} END",
+    "article_tag_counts_update": (
+        "AFTER UPDATE OF tags ON articles WHEN old.tags IS NOT new.tags"
+        f" BEGIN {_count_tags('old', '- 1')} {_count_tags('new', '+ 1')} END"
     ),
     "article_place_counts_insert": (
         f"AFTER INSERT ON article_places WHEN new.score >= {ABOUT:d}"
@@ -156,10 +195,13 @@ def create(db: sqlite_utils.Database) -> None:
             f"CREATE TABLE IF NOT EXISTS {kept.table} ({columns}, articles INTEGER NOT NULL,"
             f" PRIMARY KEY ({columns})) WITHOUT ROWID"
         )
-    db.execute(
-        f"CREATE TABLE IF NOT EXISTS {PLACE_TABLE}"
-        " (code TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID"
-    )
+    # The web UI's day facet: the newest days first, without grouping every row.
+    db.execute(f"CREATE INDEX IF NOT EXISTS idx_{DAY_TABLE}_local_day ON {DAY_TABLE} (local_day)")
+    for table, key in ((PLACE_TABLE, "code"), (TAG_TABLE, "tag")):
+        db.execute(
+            f"CREATE TABLE IF NOT EXISTS {table}"
+            f" ({key} TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID"
+        )
     for name, body in TRIGGERS.items():
         db.execute(f"DROP TRIGGER IF EXISTS {name}")
         db.execute(f"CREATE TRIGGER {name} {body}")
@@ -168,53 +210,65 @@ def create(db: sqlite_utils.Database) -> None:
 
 def fill(db: sqlite_utils.Database) -> None:
     """Replace the tables' rows by the counts of what is stored."""
-    tables, places = recount(db)
-    for kept, rows in zip(KEPT, tables, strict=True):
-        db.execute(f"DELETE FROM {kept.table}")
+    for table, rows in recount(db).items():
+        db.execute(f"DELETE FROM {table}")
+        if not rows:
+            continue
+        width = len(next(iter(rows))) if table in _KEPT_TABLES else 1
         db.conn.executemany(
-            f"INSERT INTO {kept.table} ({', '.join(kept.columns)}, articles)"
-            f" VALUES ({', '.join('?' for _ in kept.columns)}, ?)",
-            [(*(b"" if value is None else value for value in key), n) for key, n in rows.items()],
+            f"INSERT INTO {table} VALUES ({', '.join('?' for _ in range(width + 1))})",
+            [(*(b"" if v is None else v for v in _key(key)), n) for key, n in rows.items()],
         )
-    db.execute(f"DELETE FROM {PLACE_TABLE}")
-    db.conn.executemany(
-        f"INSERT INTO {PLACE_TABLE} (code, articles) VALUES (?, ?)", sorted(places.items())
-    )
 
 
-Counts = tuple[list[dict[tuple[Any, ...], int]], dict[str, int]]
-"""``([{key: n} for each of KEPT], {place code: n})``."""
+_KEPT_TABLES = {kept.table for kept in KEPT}
+
+
+def _key(key: Any) -> tuple[Any, ...]:
+    return key if isinstance(key, tuple) else (key,)
+
+
+Counts = dict[str, dict[Any, int]]
+"""Per table, its counts: ``{key: n}``, the key a tuple of ``KEPT``'s columns, or a
+place code or a tag."""
 
 
 def recount(db: sqlite_utils.Database) -> Counts:
     """What the tables should hold, counted from the articles (each a scan of a
-    covering index) and the tags."""
-    tables = []
+    covering index, but for the tags) and the place tags."""
+    counted: Counts = {}
     for kept in KEPT:
         values = kept.of("")
         groups = ", ".join(str(n) for n in range(1, len(values) + 1))
-        tables.append({
+        counted[kept.table] = {
             tuple(row[:-1]): row[-1]
             for row in db.execute(
                 f"SELECT {', '.join(values)}, count(*) FROM articles GROUP BY {groups}"
             )
-        })  # fmt: skip
-    places = articles_per_place(
+        }
+    counted[PLACE_TABLE] = articles_per_place(
         db.execute(f"SELECT article_id, code FROM article_places WHERE score >= {ABOUT:d}")
     )
-    return tables, places
+    counted[TAG_TABLE] = dict(
+        db.execute(
+            f"SELECT t.value, count(DISTINCT articles.id) FROM articles,"
+            f" json_each({_tag_array('articles.')}) t GROUP BY t.value"
+        ).fetchall()  # fmt: skip
+    )
+    return counted
 
 
 def stored(db: sqlite_utils.Database) -> Counts:
     """What the tables hold, in ``recount``'s shape."""
-    tables = []
+    counted: Counts = {}
     for kept in KEPT:
-        rows: dict[tuple[Any, ...], int] = {}
+        rows: dict[Any, int] = {}
         for *key, n in db.execute(kept.rows()):
             rows[tuple(key)] = rows.get(tuple(key), 0) + n
-        tables.append(rows)
-    places = dict(db.execute(f"SELECT code, articles FROM {PLACE_TABLE}").fetchall())
-    return tables, places
+        counted[kept.table] = rows
+    for table in (PLACE_TABLE, TAG_TABLE):
+        counted[table] = dict(db.execute(f"SELECT * FROM {table}").fetchall())
+    return counted
 
 
 def kept(db: sqlite_utils.Database) -> bool:

@@ -501,11 +501,11 @@ def m018_bands_by_article(db: sqlite_utils.Database) -> None:
 
 @migration
 def m019_kept_counts(db: sqlite_utils.Database) -> None:
-    """Counts kept by triggers (``archive.counts``): articles per portal, section, local
-    day and UTC day, and per place. ``arsip stats`` and ``arsip places`` read them
-    instead of every article: counting the whole archive read a covering index of
-    every article three times (``bench/scale.py``, 1,000,000 articles: ``stats --by
-    month`` 2.4 s at p50)."""
+    """Counts kept by triggers (``archive.counts``): articles per portal and day, per
+    portal, section and month, per place and per tag. ``arsip stats``, ``arsip places``
+    and the web UI's facets of the whole archive read them instead of every article:
+    counting the whole archive read a covering index of every article three times
+    (``bench/scale.py``, 1,000,000 articles: ``stats --by month`` 2.4 s at p50)."""
     from archive import counts
 
     counts.create(db)

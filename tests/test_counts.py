@@ -4,6 +4,7 @@ the articles and tags themselves through every kind of write, and ``stats`` and
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import sqlite3
@@ -19,6 +20,7 @@ from archive.writer import ArchiveWriter
 SYLLABLES = ["ba", "di", "ku", "la", "me", "no", "pa", "ri", "su", "ta", "wi", "ya"]
 PORTALS = ["tangselpos", "kabar6", "bantennews"]
 SECTIONS = ["Berita", "Politik", "politik", None]
+TAGS = ["Banjir", "Pilkada", "Tangsel", "Kesehatan", "Serang"]
 PLACES = ["", " di Pamulang, Tangerang Selatan", " di Kota Serang", " di Ciputat dan Pamulang"]
 
 
@@ -56,6 +58,7 @@ def records(rng: random.Random, first: int, n: int) -> list[dict]:
         made.append({
             "url": f"https://www.example.id/berita/{number}", "portal": PORTALS[number % 3],
             "section": SECTIONS[number % 4], "title": words(rng, 6).title(),
+            "tags": rng.sample(TAGS, number % 4) + TAGS[:1] * (number % 5 == 1),
             "body": f"Warga {words(rng, 20)}{PLACES[number % 4]}.\n\n{words(rng, 60)}.",
             "published_at": f"2025-03-{day:02d}T{hour:02d}:{minute:02d}:00Z" if dated else None,
             "published_local": f"2025-03-{local_day:02d}T{local_hour:02d}:{minute:02d}:00+07:00"
@@ -65,10 +68,10 @@ def records(rng: random.Random, first: int, n: int) -> list[dict]:
 
 
 def assert_counts_current(db) -> None:
-    tables, places = counts.recount(db)
-    assert counts.stored(db) == (tables, places)
+    recounted = counts.recount(db)
+    assert counts.stored(db) == recounted
     stored = db.execute("SELECT count(*) FROM articles").fetchone()[0]
-    assert [sum(rows.values()) for rows in tables] == [stored] * len(counts.KEPT)
+    assert [sum(recounted[kept.table].values()) for kept in counts.KEPT] == [stored] * 2
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +90,7 @@ def test_the_counts_follow_stores_edits_tags_and_deletes(path, tmp_path):
         db = archive.db
         assert_counts_current(db)
         assert db.execute(f"SELECT count(*) FROM {counts.PLACE_TABLE}").fetchone()[0] > 3
+        assert db.execute(f"SELECT count(*) FROM {counts.TAG_TABLE}").fetchone()[0] > 3
         with ArchiveWriter(copy) as writer:  # new articles, and a new version of one
             list(writer.store_many(records(random.Random(20), 120, 30)))
         assert_counts_current(db)
@@ -100,8 +104,14 @@ def test_the_counts_follow_stores_edits_tags_and_deletes(path, tmp_path):
                      rng.choice([None, "2025-04-01T18:00:00Z", "2025-04-02T01:00:00Z"]),
                      rng.choice([None, "2025-04-02T01:00:00+07:00"]), article_id],
                 )  # fmt: skip
+        with db.conn:  # tag lists replaced, emptied, repeated, unreadable
+            for article_id in rng.sample(ids, 30):
+                db.execute("UPDATE articles SET tags = ? WHERE id = ?", [rng.choice([
+                    json.dumps(rng.sample(TAGS, 2)), "[]", None, '["Banjir", "Banjir"]',
+                    "not json", '{"Banjir": 1}',
+                ]), article_id])  # fmt: skip
         assert_counts_current(db)
-        with db.conn:  # tags replaced, taken away, rescored, recoded
+        with db.conn:  # place tags replaced, taken away, rescored, recoded
             for article_id in rng.sample(ids, 20):
                 write_tags(db, article_id, rng.sample([
                     {"code": "36.74", "score": 3, "role": "body"},
@@ -135,14 +145,14 @@ def test_an_archive_before_the_counts_is_counted_when_upgraded(path, tmp_path):
     without_counts(older, version=18)
     with open_archive(older) as archive:
         assert_counts_current(archive.db)
-        assert sum(counts.stored(archive.db)[0][0].values()) == 120
+        assert sum(counts.stored(archive.db)[counts.DAY_TABLE].values()) == 120
 
 
 def without_counts(path, *, version: int | None = None) -> None:
     """Drop the counts, their triggers with them, as an archive without them."""
     conn = sqlite3.connect(path)
     with conn:
-        for table in (counts.DAY_TABLE, counts.SECTION_TABLE, counts.PLACE_TABLE):
+        for table in (counts.DAY_TABLE, counts.SECTION_TABLE, counts.PLACE_TABLE, counts.TAG_TABLE):
             conn.execute(f"DROP TABLE {table}")
         if version is not None:
             conn.execute(f"PRAGMA user_version = {version}")
