@@ -215,6 +215,12 @@ VISIBLE_TABLES = ("articles", "article_urls", "article_revisions", "places", "cr
 def _register_plugin() -> None:
     from datasette.plugins import pm
 
+    # arsip's facet classes subclass Datasette's column, date and array facets (the
+    # whole table counted from the archive's counts): Datasette's own registrations
+    # would facet every column twice.
+    own = pm.get_plugin("datasette.facets")
+    if own is not None:
+        pm.unregister(own)
     if pm.get_plugin("arsip") is None:
         from archive.web import plugin
 

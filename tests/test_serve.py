@@ -3,6 +3,7 @@ in a real headless browser: test_web_reading.py)."""
 
 from __future__ import annotations
 
+import sqlite3
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -87,6 +88,49 @@ def test_stored_queries_answer_the_analysts_questions(server):
     assert {"day": "2025-09-20", "portal": "bantennews", "articles": 2} in per_day
     largest = get_json(f"{base}/archive/largest_clusters.json?_shape=array")
     assert largest[0]["cluster_id"] == ids["release"] and largest[0]["portals"] == 2
+
+
+FACETS = {"portal", "section", "published_local", "places", "tags"}
+
+
+def facet_counts(page: dict) -> dict[str, list]:
+    """Each facet's values as shown: value, label, count, selected, in order."""
+    return {
+        name: [(r["value"], r["label"], r["count"], r["selected"]) for r in facet["results"]]
+        for name, facet in page["facet_results"].items()
+    }
+
+
+def test_the_whole_tables_facets_read_the_counts_and_equal_those_of_every_article(
+    server, tangselpos_first_crawl, tmp_path
+):
+    """Without a filter, the facets come from the counts the archive keeps; they show
+    what the facets of every article (any filter that keeps all: ``id__gte=0``) show.
+    Proved from the counts by a copy whose counts were altered."""
+    base, _ = server
+    whole = get_json(f"{base}/archive/articles.json?_facet_size=100&_facet=portal")
+    every = get_json(f"{base}/archive/articles.json?_facet_size=100&_facet=portal&id__gte=0")
+    assert set(whole["facet_results"]) == FACETS  # an asked facet configured already: once
+    assert facet_counts(whole) == facet_counts(every)
+    assert all(len(values) > 1 for values in facet_counts(whole).values())
+    chosen = get_json(f"{base}/archive/articles.json?_facet_size=100&portal=bantennews")
+    assert [r["value"] for r in chosen["facet_results"]["portal"]["results"]] == ["bantennews"]
+
+    altered = tmp_path / "altered.db"
+    build_analyst_archive(altered, tangselpos_first_crawl)
+    with sqlite3.connect(altered) as conn:
+        for table in ("article_section_counts", "article_day_counts", "article_tag_counts",
+                      "article_place_counts"):  # fmt: skip
+            conn.execute(f"UPDATE {table} SET articles = articles + 1000")
+    conn.close()
+    with serving(altered) as other:
+        shown = facet_counts(get_json(f"{other}/archive/articles.json?_facet_size=100"))
+        plain = facet_counts(get_json(f"{other}/archive/articles.json?_facet_size=100&id__gte=0"))
+    assert {name: [v[2] for v in values] for name, values in shown.items()} != {
+        name: [v[2] for v in values] for name, values in plain.items()
+    }
+    for name in FACETS:
+        assert min(v[2] for v in shown[name]) > 1000, name
 
 
 def test_serve_binds_loopback_by_default():
