@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from archive.memory.report import Forgotten, Memory
     from archive.merge import MergeResult
     from archive.releases import Release
-    from archive.search import ArticleFilter
+    from archive.search import ArticleFilter, Found
     from archive.warc import WarcFiles
     from archive.writer import ArchiveWriter
 
@@ -113,16 +113,22 @@ class Archive:
 
     def search(
         self, query: str, *, limit: int = 20, where: ArticleFilter | None = None,
-        time_limit: float | None = None, **filters: Any,
-    ) -> list[dict[str, Any]]:  # fmt: skip
+        time_limit: float | None = None, order: str = "auto", rank_limit: int | None = None,
+        **filters: Any,
+    ) -> Found:  # fmt: skip
         """The best ``limit`` matches of ``query``, best first, each with a ``snippet``
-        (matched words in [brackets]) and ``rank`` (bm25, lower is better). With
+        (matched words in [brackets]) and ``rank`` (bm25, lower is better). ``order``:
+        ``auto`` ranks them unless more than ``rank_limit`` (None:
+        ``archive.search.RANK_LIMIT``, 50,000) articles of the archive match, then gives
+        the newest first (rank None), as ``newest`` always does; ``rank`` always ranks.
+        The list's ``order`` says which it is. With
         ``time_limit`` (seconds), a search running longer is stopped with
         ``archive.search.SearchTimeLimit``."""
         from archive.search import search
 
         where = self._where(where, query, filters)
-        return search(self.db, where, limit=limit, time_limit=time_limit)
+        return search(self.db, where, limit=limit, time_limit=time_limit, order=order,
+                      rank_limit=rank_limit)  # fmt: skip
 
     def articles(
         self, query: str | None = None, *, where: ArticleFilter | None = None, **filters: Any

@@ -23,7 +23,7 @@ import click
 
 from archive import Archive
 from archive.export import MissingExtra
-from archive.search import ArticleFilter, SearchTimeLimit, parse_when
+from archive.search import ORDERS, RANK_LIMIT, ArticleFilter, SearchTimeLimit, parse_when
 from archive.search_language import QuerySyntaxError
 from archive.stats import GROUPS, OTHER, PERIODS, TABLE_WIDTH
 from archive.times import human_instant, human_published
@@ -229,16 +229,22 @@ under a second on a large archive; many OR-ed short prefixes can take minutes.""
 @click.option("--time-limit", type=click.FloatRange(0, 86400), default=SEARCH_TIME_LIMIT,
               show_default=True, metavar="SECONDS",
               help="Stop a search that runs longer (exit status 1); 0: no limit.")  # fmt: skip
+@click.option("--order", type=click.Choice(ORDERS), default="auto", show_default=True,
+              help="rank: best first (bm25); newest: newest first; auto: rank, unless "
+                   f"more than {RANK_LIMIT:,} articles match (then newest).")  # fmt: skip
 @output_options("table", "csv", "json", "jsonl")
 @quiet_broken_pipe
 def search(
     query: str, db_path: Path, portals: tuple[str, ...], sections: tuple[str, ...],
     places: tuple[str, ...], since: str | None, until: str | None, utc: bool, limit: int,
-    time_limit: float,
+    time_limit: float, order: str,
     fmt: str,
 ) -> None:  # fmt: skip
     """Full-text search over titles and bodies, best matches first (bm25, title
-    weighted), each with a snippet where the matched words are in [brackets].
+    weighted), each with a snippet where the matched words are in [brackets]. When
+    more than 50,000 articles of the archive match the words (a word in most of them),
+    the newest come first, unranked: ranking them all would take seconds and tell
+    little.
 
     \b
     QUERY syntax (case and diacritics do not matter):
@@ -260,12 +266,15 @@ def search(
         where = build_filter(arch, portals=portals, sections=sections, since=since,
                              until=until, utc=utc, query=query, places=places)  # fmt: skip
         try:
-            rows = arch.search(query, where=where, limit=limit, time_limit=time_limit)
+            rows = arch.search(query, where=where, limit=limit, time_limit=time_limit,
+                               order=order)  # fmt: skip
         except SearchTimeLimit as stopped:
             raise click.ClickException(
                 f"{stopped}: narrow it (fewer OR terms, longer prefixes than a few letters, "
                 "--portal, --since) or give it more time (--time-limit SECONDS, 0: none)"
             ) from None
+    if rows.order != order:
+        click.echo(unranked_note(), err=True)
 
     def table() -> str:
         from tabulate import tabulate  # here, not at the top: 0.05 s of every command's start
@@ -281,6 +290,15 @@ def search(
         emit_rows(rows, fmt, table=table)
     if not rows:
         click.echo("no matches", err=True)
+
+
+def unranked_note() -> str:
+    """What ``arsip search`` says when it did not rank the matches (``--order auto``)."""
+    return (
+        f"more than {RANK_LIMIT:,} articles of the archive match the words: the newest "
+        "first, not ranked (a word in that many articles says little about relevance); "
+        "add a word or a phrase to rank them, or --order rank to rank them all"
+    )
 
 
 # -- show -------------------------------------------------------------------------------

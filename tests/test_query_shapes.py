@@ -140,7 +140,8 @@ def test_place_counts_count_each_article_once_per_place(archive, filters):
     }
 
 
-def plans(archive, call) -> list[str]:
+def plans(archive, call, marker: str | None = None) -> list[str]:
+    """The plans of the SELECT statements ``call`` runs (those containing ``marker``)."""
     statements: list[str] = []
     archive.conn.set_trace_callback(statements.append)
     try:
@@ -150,7 +151,7 @@ def plans(archive, call) -> list[str]:
     return [
         " / ".join(row[3] for row in archive.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
         for sql in statements
-        if sql.lstrip().upper().startswith("SELECT")
+        if sql.lstrip().upper().startswith("SELECT") and (marker is None or marker in sql)
     ]
 
 
@@ -170,8 +171,21 @@ def test_counting_reads_the_kept_counts_or_indexes_not_article_rows(archive):
 
 
 def test_search_ranks_with_the_index_as_its_outer_loop(archive):
-    ranking = plans(archive, lambda: archive.search("banjir", portals=["kabar6"]))[0]
+    (ranking,) = plans(archive, lambda: archive.search("banjir", portals=["kabar6"]), "bm25")
     assert ranking.startswith("SCAN articles_fts"), ranking
+
+
+def test_the_newest_matches_are_read_on_the_time_index_and_looked_up_by_rowid(archive):
+    """A search in ``newest`` order reads the articles newest first on an index of
+    their publication time and looks each up in the full-text index by rowid: it stops
+    at the 20th match, never reads every match."""
+    (newest,) = plans(
+        archive, lambda: archive.search("banjir", order="newest", portals=["kabar6"]), "EXISTS"
+    )
+    assert newest.startswith("SEARCH a USING COVERING INDEX idx_articles_portal_published_at")
+    assert "SCAN f VIRTUAL TABLE INDEX 0:=" in newest and "TEMP B-TREE" not in newest, newest
+    (whole,) = plans(archive, lambda: archive.search("banjir", order="newest"), "EXISTS")
+    assert whole.startswith("SCAN a USING COVERING INDEX idx_articles_published_at"), whole
 
 
 def test_an_earlier_copy_takes_over_the_buckets_by_index(tmp_path):

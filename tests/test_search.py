@@ -184,6 +184,42 @@ def test_search_formats(archive):
     assert none.exit_code == 0 and none.stdout == "" and "no matches" in none.stderr
 
 
+def test_a_word_in_too_many_articles_gives_the_newest_first_and_says_so(archive, monkeypatch):
+    """Past ``RANK_LIMIT`` matches (lowered here from 50,000 to 2), ``auto`` gives the
+    newest matches first, unranked, and the command says so; ``rank`` ranks them all,
+    ``newest`` never ranks."""
+    import archive as archive_api
+    from archive import search as search_module
+
+    path, _ = archive
+    with archive_api.open(path, readonly=True) as arch:
+        ranked = arch.search("banjir", limit=50)
+        assert ranked.order == "rank" and len(ranked) == 4
+        newest = arch.search("banjir", limit=50, rank_limit=2)
+        assert newest.order == "newest" and all(r["rank"] is None for r in newest)
+        assert {r["id"] for r in newest} == {r["id"] for r in ranked}
+        published = [r["published_at"] for r in newest]
+        assert published == sorted(published, reverse=True) and newest[0]["snippet"]
+        assert all("[banjir]" in r["snippet"].lower() for r in newest)
+        assert [r["id"] for r in arch.search("banjir", limit=2, order="newest")] == [
+            r["id"] for r in newest[:2]
+        ]
+        assert arch.search("banjir", limit=50, rank_limit=2, order="rank").order == "rank"
+        only = arch.search("banjir", order="newest", portals=["bantennews"])
+        assert only and {r["portal"] for r in only} == {"bantennews"}
+        assert arch.search("banjir", rank_limit=4).order == "rank"  # 4 matches: not more
+        with pytest.raises(ValueError, match="order is one of auto, rank, newest"):
+            arch.search("banjir", order="best")
+    monkeypatch.setattr(search_module, "RANK_LIMIT", 2)
+    unranked = search(archive, "banjir", "--format", "json")
+    assert [r["id"] for r in json.loads(unranked.stdout)] == [r["id"] for r in newest]
+    assert "articles of the archive match the words: the newest first" in unranked.stderr
+    for order in ("rank", "newest"):
+        asked = search(archive, "banjir", "--order", order, "--format", "json")
+        assert asked.exit_code == 0 and "not ranked" not in asked.stderr
+        assert (json.loads(asked.stdout)[0]["rank"] is None) == (order == "newest")
+
+
 def test_a_query_that_starts_with_a_dash(archive):
     path, _ = archive
     expected = titles(search(archive, "banjir -pamulang", "--format", "json"))
