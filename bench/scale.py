@@ -391,6 +391,8 @@ def web_cases(corpus: Corpus, ids: tuple[int, int]) -> list:
         ("facet portal and section", "/archive/articles?_facet=portal&_facet=section&_nocount=1"),
         ("search page, rare word", f"/archive/articles?_search={corpus.rare_word}"),
         ("search page, common word", f"/archive/articles?_search={corpus.common_word}"),
+        ("arsip search page, rare word", f"/search?q={corpus.rare_word}"),
+        ("arsip search page, common word", f"/search?q={corpus.common_word}"),
     ]
 
 

@@ -3,23 +3,31 @@ in a real headless browser: test_web_reading.py)."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
+import archive as archive_api
 from arsip.cli_analyst import serve as serve_command
-from tests.archives import build_analyst_archive, file_digest
+from tests.archives import build_analyst_archive, copy_archive, file_digest
 from tests.serving import get_json, serving
 
 
 @pytest.fixture(scope="module")
-def server(tangselpos_first_crawl, tmp_path_factory):
-    """``arsip serve`` on a free port, stopped (and reaped) whatever the tests do."""
+def analyst_path(tangselpos_first_crawl, tmp_path_factory) -> tuple[Path, dict[str, int]]:
     path = tmp_path_factory.mktemp("serve") / "news.db"
-    ids = build_analyst_archive(path, tangselpos_first_crawl)
+    return path, build_analyst_archive(path, tangselpos_first_crawl)
+
+
+@pytest.fixture(scope="module")
+def server(analyst_path):
+    """``arsip serve`` on a free port, stopped (and reaped) whatever the tests do."""
+    path, ids = analyst_path
     before = file_digest(path)
     with serving(path) as base:
         yield base, ids
@@ -102,7 +110,7 @@ def facet_counts(page: dict) -> dict[str, list]:
 
 
 def test_the_whole_tables_facets_read_the_counts_and_equal_those_of_every_article(
-    server, tangselpos_first_crawl, tmp_path
+    server, analyst_path, tmp_path
 ):
     """Without a filter, the facets come from the counts the archive keeps; they show
     what the facets of every article (any filter that keeps all: ``id__gte=0``) show.
@@ -117,7 +125,7 @@ def test_the_whole_tables_facets_read_the_counts_and_equal_those_of_every_articl
     assert [r["value"] for r in chosen["facet_results"]["portal"]["results"]] == ["bantennews"]
 
     altered = tmp_path / "altered.db"
-    build_analyst_archive(altered, tangselpos_first_crawl)
+    copy_archive(analyst_path[0], altered)
     with sqlite3.connect(altered) as conn:
         for table in ("article_section_counts", "article_day_counts", "article_tag_counts",
                       "article_place_counts"):  # fmt: skip
@@ -131,6 +139,56 @@ def test_the_whole_tables_facets_read_the_counts_and_equal_those_of_every_articl
     }
     for name in FACETS:
         assert min(v[2] for v in shown[name]) > 1000, name
+
+
+def page(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return answer.read().decode()
+
+
+def result_ids(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<a class="result" href="/article/([0-9]+)"', html)]
+
+
+def test_the_search_page_gives_the_archive_s_search_with_its_orders(server, analyst_path):
+    base, ids = server
+    ranked = page(f"{base}/search?q=banjir")
+    assert "Best matches first." in ranked and "[banjir]" in ranked.lower()
+    with archive_api.open(analyst_path[0], readonly=True) as arch:
+        best = [r["id"] for r in arch.search("banjir", limit=50)]
+        newest = [r["id"] for r in arch.search("banjir", limit=50, order="newest")]
+    assert result_ids(ranked) == best and len(best) == 4
+    assert result_ids(page(f"{base}/search?q=banjir&order=newest")) == newest
+    assert result_ids(page(f"{base}/search?q=banjir&place=Lebak")) == [
+        i for i in best if i in (ids["release"], ids["rewrite"], ids["copy"])
+    ]
+    assert "No article matches." in page(f"{base}/search?q=banjir&portal=kabar6")
+    assert 'action="/search"' in page(f"{base}/")  # the home page's search box
+    for bad, says in (("place=Atlantis", "Atlantis"), ("order=best", "order is one of"),
+                      ("since=kemarin", "kemarin")):  # fmt: skip
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            page(f"{base}/search?q=banjir&{bad}")
+        assert refused.value.code == 400 and says in refused.value.read().decode()
+        refused.value.close()
+
+
+def test_the_search_page_says_when_it_gives_the_newest_unranked(analyst_path, monkeypatch):
+    """Past ``RANK_LIMIT`` matches (lowered to 2 in this process), the page says the
+    newest come first, unranked, and how to have them ranked."""
+    import asyncio
+
+    from archive import search as search_module
+    from archive.serve import make_datasette
+
+    monkeypatch.setattr(search_module, "RANK_LIMIT", 2)
+    datasette = make_datasette(analyst_path[0])
+
+    async def get(url: str) -> str:
+        return (await datasette.client.get(url)).text
+
+    html = asyncio.run(get("/search?q=banjir"))
+    assert "More than 2 articles of the archive match these words: the newest first" in html
+    assert "Best matches first." in asyncio.run(get("/search?q=banjir&order=rank"))
 
 
 def test_serve_binds_loopback_by_default():

@@ -97,6 +97,35 @@ def test_search_a_word_through_the_web_page(site):
     driver.save_screenshot(str(site[3] / "search.png"))
 
 
+def test_the_home_page_searches_the_archive_with_snippets(site):
+    """The home page's search box leads to the archive's search: the best matches
+    first, each with where its words are, each a link to its article."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _, ids, _, shots = site
+    driver = open_page(site, "/", "home")
+    driver.find_element(By.CSS_SELECTOR, "input[name=q]").send_keys("banjir lebak", Keys.ENTER)
+    WebDriverWait(driver, 15).until(expected_conditions.url_contains("/search?q="))
+    WebDriverWait(driver, 15).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "a.result"))
+    )
+    assert driver.find_element(By.CSS_SELECTOR, "p.search-order").text == "Best matches first."
+    titles = texts(driver, "a.result")
+    assert set(titles) == {
+        "Pemprov Banten Salurkan Bantuan untuk Korban Banjir Lebak",
+        "Bantuan Banjir Lebak Mulai Disalurkan",
+        "Salinan: Bantuan Banjir Lebak",
+    }
+    assert all("[" in snippet and "]" in snippet for snippet in texts(driver, "td.snippet"))
+    driver.save_screenshot(str(shots / "search-page.png"))
+    driver.find_element(By.CSS_SELECTOR, "a.result").click()
+    WebDriverWait(driver, 15).until(expected_conditions.url_contains("/article/"))
+    assert driver.find_element(By.TAG_NAME, "h1").text == titles[0]
+
+
 def test_an_article_reads_like_an_article(site):
     _, ids, _, _ = site
     driver = open_page(site, f"/article/{ids['rewrite']}", "article")

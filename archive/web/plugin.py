@@ -3,7 +3,8 @@
 
 - ``register_routes``: ``/`` (the archive at a glance), ``/article/ID`` (an article as
   it reads), ``/release/CLUSTER`` (who ran a release, when, and what each changed, with
-  its timeline), ``/releases`` (the newest releases, filtered);
+  its timeline), ``/releases`` (the newest releases, filtered), ``/search`` (the
+  archive's search, filtered);
 - ``render_cell``: in the articles table, a title links to its article page, a local
   time reads ``2025-09-15 16:40 WIB`` (``(date only)`` for a day without a time),
   authors and tags read as names; anywhere, a ``cluster_id`` links to its release;
@@ -69,6 +70,7 @@ async def _page(datasette: Any, request: Any, template: str, context: dict[str, 
         "release_url": lambda n: urls.path(f"/release/{n}"),
         "articles_url": urls.table(DATABASE_NAME, ARTICLES),
         "releases_url": urls.path("/releases"),
+        "search_url": urls.path("/search"),
         **context,
     }
     return Response.html(await datasette.render_template(template, context, request=request))
@@ -134,10 +136,52 @@ async def releases_page(datasette: Any, request: Any) -> Response:
     })  # fmt: skip
 
 
+SEARCH_ORDERS = (("auto", "best first (newest if too many)"), ("rank", "best first"),
+                 ("newest", "newest first"))  # fmt: skip
+
+
+async def search_page(datasette: Any, request: Any) -> Response:
+    """The archive's search (``archive.search``, as ``arsip search`` runs it), within
+    Datasette's time limit for a query: a word in most articles of a large archive
+    gives its newest matches, where a search of the articles table counts and facets
+    every match."""
+    from archive.search import RANK_LIMIT, SearchTimeLimit, search
+
+    args = {key: request.args.get(key, "") for key in ("q", "portal", "place", "since", "until")}
+    args["order"] = request.args.get("order") or "auto"
+    try:
+        where = reading.release_filter(args)
+    except reading.BadFilter as error:
+        raise BadRequest(str(error)) from None
+    if args["order"] not in dict(SEARCH_ORDERS):
+        raise BadRequest(f"order is one of {', '.join(dict(SEARCH_ORDERS))}")
+    found = None
+    if where.query:
+        seconds = datasette.setting("sql_time_limit_ms") / 1000
+        try:
+            found = await _read(datasette, lambda db: search(
+                db, where, limit=reading.SEARCH_SHOWN, time_limit=seconds, order=args["order"]
+            ))  # fmt: skip
+        except SearchTimeLimit as stopped:
+            raise BadRequest(
+                f"{stopped}: narrow it (fewer OR terms, longer prefixes than a few letters, "
+                "a portal, dates)"
+            ) from None
+        for row in found:
+            row["published"] = human_published(
+                row["published_local"], row["published_has_time"], none=""
+            )
+    return await _page(datasette, request, "arsip-search.html", {
+        "found": found, "args": args, "orders": SEARCH_ORDERS, "rank_limit": RANK_LIMIT,
+        "shown": reading.SEARCH_SHOWN,
+    })  # fmt: skip
+
+
 @hookimpl
 def register_routes() -> list:
     return [
         (r"^/$", home),
+        (r"^/search$", search_page),
         (r"^/article/(?P<id>[0-9]+)$", article_page),
         (r"^/release/(?P<id>[0-9]+)$", release_page),
         (r"^/releases$", releases_page),

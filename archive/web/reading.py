@@ -200,11 +200,16 @@ def _members(found: Release, rows: list[dict[str, Any]], this: dict[str, Any]) -
 
 
 class BadFilter(ValueError):
-    """A filter of the releases page that cannot be read; the message says why."""
+    """A filter of the releases or search page that cannot be read; the message says
+    why."""
+
+
+SEARCH_SHOWN = 50
+"""Matches the search page shows."""
 
 
 def release_filter(args: dict[str, str]) -> ArticleFilter:
-    """The releases page's filters (``q``, ``portal``, ``place``, ``since``,
+    """The releases and search pages' filters (``q``, ``portal``, ``place``, ``since``,
     ``until``: the query string) as an ``ArticleFilter``. ``BadFilter`` says what is
     wrong with one."""
     try:
