@@ -163,7 +163,14 @@ def test_the_search_page_gives_the_archive_s_search_with_its_orders(server, anal
         i for i in best if i in (ids["release"], ids["rewrite"], ids["copy"])
     ]
     assert "No article matches." in page(f"{base}/search?q=banjir&portal=kabar6")
-    assert 'action="/search"' in page(f"{base}/")  # the home page's search box
+    home = page(f"{base}/")
+    assert 'action="/search"' in home  # the home page's search box
+    with sqlite3.connect(analyst_path[0]) as conn:
+        stored, portals = conn.execute(
+            "SELECT count(*), count(DISTINCT portal) FROM articles"
+        ).fetchone()
+    conn.close()
+    assert f"{stored:,} articles from {portals} portals, published" in home  # from the counts
     for bad, says in (("place=Atlantis", "Atlantis"), ("order=best", "order is one of"),
                       ("since=kemarin", "kemarin")):  # fmt: skip
         with pytest.raises(urllib.error.HTTPError) as refused:

@@ -78,11 +78,20 @@ async def _page(datasette: Any, request: Any, template: str, context: dict[str, 
 
 async def home(datasette: Any, request: Any) -> Response:
     def facts(db: sqlite_utils.Database) -> dict[str, Any]:
-        articles, portals, first, last = db.execute(
-            "SELECT count(*), count(DISTINCT portal), min(published_at), max(published_at)"
-            " FROM articles"
+        from archive import counts
+
+        # From the counts the archive keeps (a row a portal, section and month), else
+        # a scan of an index of every article.
+        source = counts.SECTION_TABLE if counts.kept(db) else "articles"
+        articles, portals = db.execute(
+            f"SELECT {'sum(articles)' if counts.kept(db) else 'count(*)'},"
+            f" count(DISTINCT portal) FROM {source}"
         ).fetchone()
-        return {"articles": articles, "portals": portals, "first": first, "last": last}
+        first, last = db.execute(
+            "SELECT (SELECT min(published_at) FROM articles),"
+            " (SELECT max(published_at) FROM articles)"
+        ).fetchone()
+        return {"articles": articles or 0, "portals": portals, "first": first, "last": last}
 
     from archive.times import human_instant
 
