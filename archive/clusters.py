@@ -20,19 +20,27 @@ def largest_clusters(
     ``published_at``, ``published_local``, ``published_has_time``) and ``articles``
     (every member, earliest first, same keys plus ``duplicate_of``, the id of the
     article it is an exact copy of)."""
-    clusters = db.execute(
-        """
-        SELECT cluster_id, count(*) AS size, count(DISTINCT portal) AS portal_count,
-               min(published_at), max(published_at)
-        FROM articles WHERE cluster_id IS NOT NULL
-        GROUP BY cluster_id HAVING portal_count >= ?
-        ORDER BY size DESC, portal_count DESC, cluster_id
-        LIMIT ?
-        """,
-        [min_portals, -1 if limit is None else limit],
-    ).fetchall()
+    from archive import counts
+
+    if counts.clusters_kept(db):  # the sizes kept by triggers, largest first by index
+        clusters = db.execute(
+            f"SELECT cluster_id, size FROM {counts.CLUSTER_TABLE} WHERE portals >= ?"
+            " ORDER BY size DESC, portals DESC, cluster_id LIMIT ?",
+            [min_portals, -1 if limit is None else limit],
+        ).fetchall()
+    else:  # an archive of an older arsip, opened only for reading
+        clusters = db.execute(
+            """
+            SELECT cluster_id, count(*) AS size, count(DISTINCT portal) AS portal_count
+            FROM articles WHERE cluster_id IS NOT NULL
+            GROUP BY cluster_id HAVING portal_count >= ?
+            ORDER BY size DESC, portal_count DESC, cluster_id
+            LIMIT ?
+            """,
+            [min_portals, -1 if limit is None else limit],
+        ).fetchall()
     result = []
-    for cluster_id, size, _, first, last in clusters:
+    for cluster_id, size, *_ in clusters:
         articles = [
             booleans(row)
             for row in db.query(
@@ -42,13 +50,14 @@ def largest_clusters(
                 [cluster_id],
             )
         ]
+        dated = [a["published_at"] for a in articles if a["published_at"] is not None]
         result.append(
             {
                 "cluster_id": cluster_id,
                 "size": size,
                 "portals": sorted({a["portal"] for a in articles}),
-                "first_published_at": first,
-                "last_published_at": last,
+                "first_published_at": min(dated, default=None),
+                "last_published_at": max(dated, default=None),
                 "earliest": {k: v for k, v in articles[0].items() if k != "duplicate_of"},
                 "articles": articles,
             }

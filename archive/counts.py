@@ -13,6 +13,9 @@ web UI's facets of the whole archive).
   of the places within it it names: ``archive.places.place_counts`` of the whole
   archive.
 - ``article_tag_counts``: per ``tag``, how many articles carry it.
+- ``cluster_sizes``: per near-duplicate cluster, its ``size`` and how many ``portals``
+  ran it (from ``cluster_portal_counts``: its articles per portal), for ``arsip
+  duplicates`` (migration 20).
 
 A key the article has no value for (no section, no date) is an empty BLOB (``NONE``),
 not NULL: keys are primary keys, and a count is one upsert.
@@ -37,6 +40,8 @@ DAY_TABLE = "article_day_counts"
 SECTION_TABLE = "article_section_counts"
 PLACE_TABLE = "article_place_counts"
 TAG_TABLE = "article_tag_counts"
+CLUSTER_PORTAL_TABLE = "cluster_portal_counts"
+CLUSTER_TABLE = "cluster_sizes"
 
 
 NONE = "x''"
@@ -269,6 +274,116 @@ def stored(db: sqlite_utils.Database) -> Counts:
     for table in (PLACE_TABLE, TAG_TABLE):
         counted[table] = dict(db.execute(f"SELECT * FROM {table}").fetchall())
     return counted
+
+
+def _into_cluster(row: str) -> str:
+    """Statements counting ``row`` (``new``) in its cluster, if it has one."""
+    cluster, portal = f"{row}.cluster_id", f"ifnull({row}.portal, {NONE})"
+    return (
+        f"INSERT INTO {CLUSTER_PORTAL_TABLE} (cluster_id, portal, articles)"
+        f" SELECT {cluster}, {portal}, 1 WHERE {cluster} IS NOT NULL"
+        " ON CONFLICT (cluster_id, portal) DO UPDATE SET articles = articles + 1;"
+        f" INSERT INTO {CLUSTER_TABLE} (cluster_id, size, portals)"
+        f" SELECT {cluster}, 1, 0 WHERE {cluster} IS NOT NULL"
+        " ON CONFLICT (cluster_id) DO UPDATE SET size = size + 1;"
+        f" {_recount_portals(cluster)}"
+    )
+
+
+def _out_of_cluster(row: str) -> str:
+    """Statements taking ``row`` (``old``) out of its cluster's counts."""
+    cluster, portal = f"{row}.cluster_id", f"ifnull({row}.portal, {NONE})"
+    key = f"(cluster_id, portal) = ({cluster}, {portal})"
+    return (
+        f"UPDATE {CLUSTER_PORTAL_TABLE} SET articles = articles - 1 WHERE {key};"
+        f" DELETE FROM {CLUSTER_PORTAL_TABLE} WHERE {key} AND articles <= 0;"
+        f" UPDATE {CLUSTER_TABLE} SET size = size - 1 WHERE cluster_id = {cluster};"
+        f" DELETE FROM {CLUSTER_TABLE} WHERE cluster_id = {cluster} AND size <= 0;"
+        f" {_recount_portals(cluster)}"
+    )
+
+
+def _recount_portals(cluster: str) -> str:
+    return (
+        f"UPDATE {CLUSTER_TABLE} SET portals = (SELECT count(*) FROM {CLUSTER_PORTAL_TABLE} c"
+        f" WHERE c.cluster_id = {cluster} AND c.portal != {NONE}) WHERE cluster_id = {cluster};"
+    )
+
+
+CLUSTER_TRIGGERS = {
+    "cluster_counts_insert": "AFTER INSERT ON articles WHEN new.cluster_id IS NOT NULL"
+    f" BEGIN {_into_cluster('new')} END",
+    "cluster_counts_delete": "AFTER DELETE ON articles WHEN old.cluster_id IS NOT NULL"
+    f" BEGIN {_out_of_cluster('old')} END",
+    "cluster_counts_update": (
+        "AFTER UPDATE OF cluster_id, portal ON articles"
+        " WHEN old.cluster_id IS NOT new.cluster_id OR old.portal IS NOT new.portal"
+        f" BEGIN {_out_of_cluster('old')} {_into_cluster('new')} END"
+    ),
+}
+"""The triggers keeping ``cluster_sizes``: per near-duplicate cluster, its ``size``
+(articles) and ``portals`` (how many), from ``cluster_portal_counts`` (its articles
+per portal)."""
+
+
+def create_cluster_counts(db: sqlite_utils.Database) -> None:
+    """Create the cluster tables and their triggers, and count the clusters stored."""
+    db.execute(
+        f"CREATE TABLE IF NOT EXISTS {CLUSTER_PORTAL_TABLE} (cluster_id INTEGER, portal,"
+        " articles INTEGER NOT NULL, PRIMARY KEY (cluster_id, portal)) WITHOUT ROWID"
+    )
+    db.execute(
+        f"CREATE TABLE IF NOT EXISTS {CLUSTER_TABLE} (cluster_id INTEGER PRIMARY KEY,"
+        " size INTEGER NOT NULL, portals INTEGER NOT NULL)"
+    )
+    # ``arsip duplicates``: the largest first, read in this index's order.
+    db.execute(
+        f"CREATE INDEX IF NOT EXISTS idx_{CLUSTER_TABLE}_largest"
+        f" ON {CLUSTER_TABLE} (size DESC, portals DESC, cluster_id)"
+    )
+    for name, body in CLUSTER_TRIGGERS.items():
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+        db.execute(f"CREATE TRIGGER {name} {body}")
+    db.execute(f"DELETE FROM {CLUSTER_PORTAL_TABLE}")
+    db.execute(
+        f"INSERT INTO {CLUSTER_PORTAL_TABLE} (cluster_id, portal, articles)"
+        f" SELECT cluster_id, ifnull(portal, {NONE}), count(*) FROM articles"
+        " WHERE cluster_id IS NOT NULL GROUP BY 1, 2"
+    )
+    db.execute(f"DELETE FROM {CLUSTER_TABLE}")
+    db.execute(
+        f"INSERT INTO {CLUSTER_TABLE} (cluster_id, size, portals)"
+        f" SELECT cluster_id, sum(articles), sum(portal != {NONE}) FROM {CLUSTER_PORTAL_TABLE}"
+        " GROUP BY cluster_id"
+    )
+
+
+def recount_clusters(db: sqlite_utils.Database) -> dict[int, tuple[int, int]]:
+    """Each cluster's ``(size, portals)``, counted from the articles."""
+    return {
+        cluster: (size, portals)
+        for cluster, size, portals in db.execute(
+            "SELECT cluster_id, count(*), count(DISTINCT portal) FROM articles"
+            " WHERE cluster_id IS NOT NULL GROUP BY cluster_id"
+        )
+    }
+
+
+def stored_clusters(db: sqlite_utils.Database) -> dict[int, tuple[int, int]]:
+    """Each cluster's ``(size, portals)`` as ``cluster_sizes`` holds them."""
+    return {
+        cluster: (size, portals)
+        for cluster, size, portals in db.execute(f"SELECT * FROM {CLUSTER_TABLE}")
+    }
+
+
+def clusters_kept(db: sqlite_utils.Database) -> bool:
+    """Whether the archive keeps the cluster counts (schema 20 on)."""
+    return bool(
+        db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [CLUSTER_TABLE]
+        ).fetchone()
+    )
 
 
 def kept(db: sqlite_utils.Database) -> bool:

@@ -12,6 +12,7 @@ from collections import defaultdict
 import pytest
 
 from archive import counts
+from archive.clusters import largest_clusters
 from archive.opening import open_archive
 from archive.places import ABOUT, place_counts
 from archive.writer import ArchiveWriter
@@ -166,8 +167,64 @@ def test_counting_reads_the_kept_counts_or_indexes_not_article_rows(archive):
     by_place = plans(archive, lambda: archive.stats(by="month", group="place"))
     scans = [plan for plan in by_place if re.search(r"SCAN a\b", plan)]
     assert scans and all("COVERING INDEX" in plan for plan in scans), scans
-    duplicates = plans(archive, archive.duplicates)[0]
-    assert "COVERING INDEX idx_articles_cluster_portal" in duplicates
+    (largest,) = plans(archive, archive.duplicates, "ORDER BY size DESC")
+    assert largest.startswith(f"SCAN {counts.CLUSTER_TABLE} USING COVERING INDEX"), largest
+    assert "TEMP B-TREE" not in largest, largest
+
+
+def test_the_largest_clusters_from_the_kept_sizes_are_those_of_every_article(tmp_path):
+    """Copies stored before and after their originals, near copies, edits that move
+    articles between clusters and portals: the kept cluster sizes equal a count of the
+    articles, and ``duplicates`` gives what grouping every article gives."""
+    rng = random.Random(20)
+    texts = [f"{words(rng, 80)}.\n\n{words(rng, 80)}." for _ in range(12)]
+    records = []
+    for number in range(90):
+        body = texts[number % 12] + (f" {words(rng, 3)}." if number % 3 else "")
+        records.append({
+            "url": f"https://www.example.id/berita/{number}", "portal": PORTALS[number % 3],
+            "title": f"Salinan {number}", "body": body,
+            "published_at": f"2025-03-{1 + number % 20:02d}T0{number % 9}:00:00Z",
+        })  # fmt: skip
+    rng.shuffle(records)
+    path = tmp_path / "clusters.db"
+    with ArchiveWriter(path) as writer:
+        list(writer.store_many(records[:60]))
+        for record in records[60:]:
+            writer.store(record)
+    with open_archive(path) as opened:
+        db = opened.db
+        assert counts.stored_clusters(db) == counts.recount_clusters(db)
+        assert max(size for size, _ in counts.recount_clusters(db).values()) >= 5
+        with db.conn:
+            ids = [row[0] for row in db.execute("SELECT id FROM articles ORDER BY id")]
+            for article_id in rng.sample(ids, 15):
+                db.execute(
+                    "UPDATE articles SET cluster_id = ?, portal = ? WHERE id = ?",
+                    [rng.choice([None, *ids[:5]]), rng.choice(PORTALS), article_id],
+                )
+        assert counts.stored_clusters(db) == counts.recount_clusters(db)
+        with db.conn:  # an article moved to another portal within its cluster
+            clustered = db.execute(
+                "SELECT id, portal FROM articles WHERE cluster_id IS NOT NULL ORDER BY id"
+            ).fetchall()
+            for article_id, portal in clustered[::4]:
+                other = PORTALS[(PORTALS.index(portal) + 1) % len(PORTALS)]
+                db.execute("UPDATE articles SET portal = ? WHERE id = ?", [other, article_id])
+        assert counts.stored_clusters(db) == counts.recount_clusters(db)
+        for min_portals in (1, 2, 3):
+            kept = opened.duplicates(min_portals=min_portals, limit=None)
+            assert kept == plain_duplicates(db, min_portals)
+
+
+def plain_duplicates(db, min_portals: int) -> list[dict]:
+    """``duplicates`` as an archive without the kept sizes answers it."""
+    with db.conn:
+        db.execute(f"ALTER TABLE {counts.CLUSTER_TABLE} RENAME TO set_aside")
+        try:
+            return largest_clusters(db, min_portals=min_portals, limit=None)
+        finally:
+            db.execute(f"ALTER TABLE set_aside RENAME TO {counts.CLUSTER_TABLE}")
 
 
 def test_search_ranks_with_the_index_as_its_outer_loop(archive):
