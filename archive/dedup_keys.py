@@ -34,6 +34,15 @@ AMP_PATH = (
 )
 
 
+_PLAIN_URL = re.compile(
+    r"https?://((?:[A-Za-z0-9-]{1,63}\.)*[A-Za-z][A-Za-z0-9-]{0,62})(/[A-Za-z0-9_.~/-]*)?\Z"
+)
+"""A URL w3lib's canonical form leaves as it is but for the host's case: a host name
+(no port, no address), a path of unreserved characters, no query, no fragment."""
+_ODD_PATH = re.compile(r"//|/\.\.?(?:/|\Z)")
+"""Empty, ``.`` and ``..`` path segments: left to w3lib."""
+
+
 # Cached: a sitemap's URL is canonicalised by each of the crawl's decisions about it
 # (archived? empty? requested?), three times 50,000 for a full sitemap.
 @functools.lru_cache(maxsize=4096)
@@ -45,20 +54,33 @@ def canonical_url(url: str) -> str:
     >>> canonical_url("http://m.tangselpos.id/detail/1/x/amp/?utm_source=fb&page=all")
     'https://tangselpos.id/detail/1/x'
     """
+    url = url.strip()
+    plain = _PLAIN_URL.match(url)
+    if plain is None or _ODD_PATH.search(plain[2] or ""):
+        return _canonical_by_w3lib(url)
+    # The common news URL, spelled here as w3lib would spell it (``_canonical_by_w3lib``:
+    # tests hold the two to the same answers): 100 us less of every article stored.
+    return _canonical(plain[1].lower(), None, plain[2] or "", [])
+
+
+def _canonical_by_w3lib(url: str) -> str:
     # Imported here, once per process in effect (the cache above): w3lib's URL module
     # imports urllib.request, http.client and ssl (20-25 ms), which the commands that
     # compare texts (releases, word diffs) do without.
     from w3lib.url import canonicalize_url
 
-    parts = urlsplit(canonicalize_url(url.strip()))
-    host = HOST_PREFIX.sub("", (parts.hostname or "").lower().rstrip("."))
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
-    path = parts.path
+    parts = urlsplit(canonicalize_url(url))
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    return _canonical((parts.hostname or "").lower(), parts.port, parts.path, query)
+
+
+def _canonical(host: str, port: int | None, path: str, query: list[tuple[str, str]]) -> str:
+    host = HOST_PREFIX.sub("", host.rstrip("."))
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
     for pattern, replacement in AMP_PATH:
         path = pattern.sub(replacement, path)
     path = path.rstrip("/") or "/"
-    query = parse_qsl(parts.query, keep_blank_values=True)
     query = [(k, v) for k, v in query if not IGNORED_PARAMS.match(k)]
     return urlunsplit(("https", host, path, urlencode(sorted(query)), ""))
 

@@ -73,3 +73,17 @@ def test_meaningful_query_is_kept_and_sorted():
 def test_site_root():
     assert canonical_url("http://www.tangselpos.id") == "https://tangselpos.id/"
     assert canonical_url("https://tangselpos.id/?utm_source=x") == "https://tangselpos.id/"
+
+
+def test_plain_urls_are_spelled_directly_as_w3lib_spells_them():
+    """The common news URL is made canonical without w3lib; every URL gets w3lib's
+    answer, odd hosts, ports, escapes, queries, fragments and dot segments included."""
+    from archive.dedup_keys import _PLAIN_URL, _canonical_by_w3lib
+    from tests.test_warc_urls import NEWS_URLS, urls
+
+    direct = 0
+    for url in [*urls(6000), *NEWS_URLS, "https://www.Tangselpos.ID/AMP/berita/a.amp.html"]:
+        assert canonical_url(url) == _canonical_by_w3lib(url.strip()), url
+        direct += bool(_PLAIN_URL.match(url))
+    assert direct > 200  # both paths are exercised
+    assert all(_PLAIN_URL.match(url) for url in NEWS_URLS)
