@@ -71,6 +71,11 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# Scrapy hands each response's output (an article, or a listing's links) to this many
+# tasks at once, each a new asyncio task per response: 100 by default, for one item a
+# page. 1,000-article mirror, alternated runs: 16.8 -> 14.7 s median of three (the
+# profile: 142,200 tasks for 1,422 responses, a tenth of the crawl's CPU).
+CONCURRENT_ITEMS = 8
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # 429/503 retries wait as long as Retry-After asks, up to this many seconds (a longer
 # wait: the page is left for the next run); a 429 without the header waits the default.
