@@ -273,7 +273,7 @@ def search(
                 f"{stopped}: narrow it (fewer OR terms, longer prefixes than a few letters, "
                 "--portal, --since) or give it more time (--time-limit SECONDS, 0: none)"
             ) from None
-    if rows.order != order:
+    if order == "auto" and rows.order == "newest":
         click.echo(unranked_note(), err=True)
 
     def table() -> str:

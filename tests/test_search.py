@@ -210,6 +210,9 @@ def test_a_word_in_too_many_articles_gives_the_newest_first_and_says_so(archive,
         assert arch.search("banjir", rank_limit=4).order == "rank"  # 4 matches: not more
         with pytest.raises(ValueError, match="order is one of auto, rank, newest"):
             arch.search("banjir", order="best")
+    ranked_cli = search(archive, "banjir", "--format", "json")  # 4 matches: ranked, no note
+    assert ranked_cli.exit_code == 0 and "not ranked" not in ranked_cli.stderr
+    assert [r["id"] for r in json.loads(ranked_cli.stdout)] == [r["id"] for r in ranked]
     monkeypatch.setattr(search_module, "RANK_LIMIT", 2)
     unranked = search(archive, "banjir", "--format", "json")
     assert [r["id"] for r in json.loads(unranked.stdout)] == [r["id"] for r in newest]
