@@ -128,7 +128,7 @@ def _place_codes(arch: Archive, places: tuple[str, ...]) -> tuple[str, ...]:
         codes = tuple(resolve_place(place).code for place in places)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="'--place'") from None
-    state = arch.places_state()
+    state = arch.places_state(counted=False)
     if state["tagged_version"] is None:
         raise click.ClickException(
             f"{arch.path} has no place tags yet (an older arsip wrote it): "
