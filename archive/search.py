@@ -373,7 +373,21 @@ def iter_articles(db: sqlite_utils.Database, where: ArticleFilter) -> Iterator[d
 
 
 def portals_in(db: sqlite_utils.Database) -> list[str]:
-    return [row[0] for row in db.execute("SELECT DISTINCT portal FROM articles ORDER BY portal")]
+    """The portals the archive holds articles of, in order: each found from the one
+    before on the index of ``portal`` (a portal's name leads two of its indexes), one
+    lookup a portal, where ``SELECT DISTINCT`` read every entry (a million articles:
+    246 ms)."""
+    return [
+        row[0]
+        for row in db.execute(
+            """WITH RECURSIVE found(portal) AS (
+                SELECT min(portal) FROM articles
+                UNION ALL
+                SELECT (SELECT min(portal) FROM articles WHERE portal > found.portal)
+                FROM found WHERE found.portal IS NOT NULL
+            ) SELECT portal FROM found WHERE portal IS NOT NULL"""
+        )
+    ]
 
 
 # -- one article ------------------------------------------------------------------------
