@@ -55,7 +55,8 @@ def _open_for_reading(path: Path) -> Archive:
     is_empty_file(path, empty_ok=False)
     if "articles" not in schema(path)[0]:
         raise NotAnArchive(path)
-    return Archive(path, sqlite_utils.Database(connect(path, readonly=True)), readonly=True)
+    db = sqlite_utils.Database(connect(path, readonly=True), execute_plugins=False)
+    return Archive(path, db, readonly=True)
 
 
 def _open_for_writing(path: Path, *, create: bool, upgrade: bool) -> Archive:
@@ -78,7 +79,11 @@ def _open_for_writing(path: Path, *, create: bool, upgrade: bool) -> Archive:
         _check_directory(path)
     retagged = None
     try:
-        db = open_db(path) if upgrade else ArchiveDatabase(connect(path, autocommit=True))
+        db = (
+            open_db(path)
+            if upgrade
+            else ArchiveDatabase(connect(path, autocommit=True), execute_plugins=False)
+        )
         if upgrade:  # tags made with another gazetteer: tagged again, like a migration
             retagged = places.refresh(db)
     except sqlite3.DatabaseError as error:
