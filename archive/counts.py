@@ -377,20 +377,45 @@ def stored_clusters(db: sqlite_utils.Database) -> dict[int, tuple[int, int]]:
     }
 
 
+def _complete(db: sqlite_utils.Database, tables: tuple[str, ...], triggers: Any) -> bool:
+    """Whether ``tables`` and every one of ``triggers`` are in the archive: counts whose
+    triggers were dropped (a tool that rebuilt ``articles``) may be stale."""
+    names = {
+        row[0]
+        for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name IN"
+            f" ({', '.join('?' for _ in (*tables, *triggers))})",
+            [*tables, *triggers],
+        )
+    }
+    return names == {*tables, *triggers}
+
+
 def clusters_kept(db: sqlite_utils.Database) -> bool:
-    """Whether the archive keeps the cluster counts (schema 20 on)."""
-    return bool(
-        db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [CLUSTER_TABLE]
-        ).fetchone()
-    )
+    """Whether the archive keeps the cluster counts (schema 20 on), every trigger in
+    place."""
+    return _complete(db, (CLUSTER_TABLE, CLUSTER_PORTAL_TABLE), CLUSTER_TRIGGERS)
 
 
 def kept(db: sqlite_utils.Database) -> bool:
-    """Whether the archive keeps the counts (one of an older arsip, opened only for
-    reading, does not)."""
-    return bool(
-        db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [PLACE_TABLE]
-        ).fetchone()
-    )
+    """Whether the archive keeps the counts, every trigger in place (one of an older
+    arsip, opened only for reading, does not; nor one whose triggers a tool dropped)."""
+    return _complete(db, (DAY_TABLE, SECTION_TABLE, PLACE_TABLE, TAG_TABLE), TRIGGERS)
+
+
+def repair(db: sqlite_utils.Database) -> bool:
+    """Create and count again the counts whose tables or triggers are missing from an
+    archive of schema 20 or later (opened for writing); returns whether it did. Called
+    on opening, so a tool that rebuilt ``articles`` (dropping its triggers) costs one
+    recount, never stale counts."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    repaired = False
+    if version >= 19 and not kept(db):
+        with db.atomic():
+            create(db)
+        repaired = True
+    if version >= 20 and not clusters_kept(db):
+        with db.atomic():
+            create_cluster_counts(db)
+        repaired = True
+    return repaired

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive import places
+from archive import counts, places
 from archive.db import ArchiveDatabase, connect, open_db
 from archive.errors import (
     ArchiveError,
@@ -86,6 +86,7 @@ def _open_for_writing(path: Path, *, create: bool, upgrade: bool) -> Archive:
         )
         if upgrade:  # tags made with another gazetteer: tagged again, like a migration
             retagged = places.refresh(db)
+            counts.repair(db)  # counts whose triggers a tool dropped: counted again
     except sqlite3.DatabaseError as error:
         raise ArchiveError(f"cannot open {path}: {error}", path) from None
     arch = Archive(path, db, readonly=False)

@@ -205,3 +205,34 @@ def test_stats_from_the_counts_equal_stats_of_every_article(path, plain_path, fi
         assert place_counts(kept.db, where.source(), conditions, params) == place_counts(
             plain.db, where.source(), conditions, params
         )
+
+
+def test_counts_whose_triggers_were_dropped_are_not_read_and_are_counted_again(path, tmp_path):
+    """A tool that rebuilds ``articles`` drops its triggers: the counts then fall
+    behind. Read-only, such an archive is counted from its articles; opened for
+    writing, its triggers are made again and its counts recounted."""
+    dropped = tmp_path / "dropped.db"
+    shutil.copy(path, dropped)
+    conn = sqlite3.connect(dropped)
+    with conn:
+        conn.execute("DROP TRIGGER article_counts_insert")
+        conn.execute("DROP TRIGGER cluster_counts_update")
+        conn.execute("UPDATE articles SET portal = 'kabar6' WHERE portal = 'tangselpos'")
+        conn.execute(  # a copy of an article, under another URL
+            "INSERT INTO articles (url, portal, section, title, body, published_at,"
+            " published_local, first_seen_at, last_seen_at) SELECT url || '?copy', portal,"
+            " section, title, body, published_at, published_local, first_seen_at,"
+            " last_seen_at FROM articles WHERE id = 1"
+        )
+    conn.close()
+    with open_archive(dropped, readonly=True) as stale:
+        assert not counts.kept(stale.db) and not counts.clusters_kept(stale.db)
+        assert counts.stored(stale.db) != counts.recount(stale.db)  # the counts fell behind
+        per_portal = {r["portal"]: r["articles"] for r in stale.stats()["per_portal"]}
+        assert per_portal == dict(
+            stale.db.execute("SELECT portal, count(*) FROM articles GROUP BY portal").fetchall()
+        )
+    with open_archive(dropped) as repaired:
+        assert counts.kept(repaired.db) and counts.clusters_kept(repaired.db)
+        assert_counts_current(repaired.db)
+        assert counts.stored_clusters(repaired.db) == counts.recount_clusters(repaired.db)
