@@ -69,11 +69,9 @@ async def counted_rows(facet: Any, column: str, size: int) -> list | None:
         or not _WHOLE_TABLE.fullmatch(facet.sql)
     ):
         return None
-    kept = await facet.ds.execute(
-        facet.database, "select 1 from sqlite_master where type = 'table' and name = ?",
-        [counts.TAG_TABLE],
-    )  # fmt: skip
-    if not kept.rows:
+    # The counts with every trigger in place (``archive.counts.kept``: a connection
+    # answers the queries it asks as a sqlite-utils database would).
+    if not await facet.ds.get_database(facet.database).execute_fn(counts.kept):
         return None
     found = await facet.ds.execute(
         facet.database, COUNTED_COLUMNS[column], [size + 1], truncate=False,
