@@ -67,19 +67,24 @@ class Kept:
         return f"SELECT {keys}, articles FROM {self.table}"
 
     def counted(self, row: str, step: str) -> str:
-        """Statements adding ``step`` (``+ 1``, ``- 1``) to ``row``'s count; a count
-        fallen to 0 is removed."""
-        columns = ", ".join(self.columns)
+        """Statements adding ``step`` (``+ 1``, ``- 1``) to ``row``'s count."""
         key = ", ".join(f"ifnull({value}, {NONE})" for value in self.of(row))
-        if step == "+ 1":
-            return (
-                f"INSERT INTO {self.table} ({columns}, articles) VALUES ({key}, 1)"
-                f" ON CONFLICT ({columns}) DO UPDATE SET articles = articles + 1;"
-            )
+        return _stepped(self.table, ", ".join(self.columns), f"SELECT {key}", step)
+
+
+def _stepped(table: str, columns: str, keys: str, step: str) -> str:
+    """Statements adding ``step`` (``+ 1``, ``- 1``) to the count (``articles``) of
+    each key ``keys`` selects (the values of ``columns``); a count fallen to 0 is
+    removed."""
+    if step == "+ 1":
         return (
-            f"UPDATE {self.table} SET articles = articles - 1 WHERE ({columns}) = ({key});"
-            f" DELETE FROM {self.table} WHERE ({columns}) = ({key}) AND articles <= 0;"
+            f"INSERT INTO {table} ({columns}, articles) SELECT *, 1 FROM ({keys}) WHERE 1"
+            f" ON CONFLICT ({columns}) DO UPDATE SET articles = articles + 1;"
         )
+    return (
+        f"UPDATE {table} SET articles = articles - 1 WHERE ({columns}) IN ({keys});"
+        f" DELETE FROM {table} WHERE articles <= 0 AND ({columns}) IN ({keys});"
+    )
 
 
 DAYS = Kept(
@@ -97,10 +102,10 @@ _LEVELS = " UNION ALL ".join(f"SELECT {length} AS len" for length in LEVEL_LENGT
 
 
 def _count_places(row: str, step: str, *, skip_current: bool) -> str:
-    """A statement adding ``step`` to the count of each place ``row`` (``new`` or
+    """Statements adding ``step`` to the count of each place ``row`` (``new`` or
     ``old``, an ``article_places`` row) is in, for the levels its article has no other
     tag about (``skip_current``: leave out the row as it is now stored, in an insert or
-    an update trigger); then, on a decrease, the counts fallen to 0 are removed."""
+    an update trigger)."""
     current = " AND NOT (q.article_id = new.article_id AND q.code = new.code)"
     others = (
         f"SELECT 1 FROM article_places q WHERE q.article_id = {row}.article_id"
@@ -111,16 +116,7 @@ def _count_places(row: str, step: str, *, skip_current: bool) -> str:
         f"SELECT substr({row}.code, 1, len) AS code FROM ({_LEVELS})"
         f" WHERE {row}.score >= {ABOUT:d} AND length({row}.code) >= len AND NOT EXISTS ({others})"
     )
-    if step == "+ 1":
-        return (
-            f"INSERT INTO {PLACE_TABLE} (code, articles) SELECT code, 1 FROM ({levels}) WHERE 1"
-            " ON CONFLICT (code) DO UPDATE SET articles = articles + 1;"
-        )
-    return (
-        f"UPDATE {PLACE_TABLE} SET articles = articles - 1 WHERE code IN ({levels});"
-        f" DELETE FROM {PLACE_TABLE} WHERE articles <= 0 AND code IN"
-        f" (SELECT substr({row}.code, 1, len) FROM ({_LEVELS}));"
-    )
+    return _stepped(PLACE_TABLE, "code", levels, step)
 
 
 def _tag_array(row: str) -> str:
@@ -139,15 +135,7 @@ def _tags_of(row: str) -> str:
 
 def _count_tags(row: str, step: str) -> str:
     """Statements adding ``step`` to the count of each of ``row``'s tags."""
-    if step == "+ 1":
-        return (
-            f"INSERT INTO {TAG_TABLE} (tag, articles) SELECT value, 1 FROM ({_tags_of(row + '.')})"
-            " WHERE 1 ON CONFLICT (tag) DO UPDATE SET articles = articles + 1;"
-        )
-    return (
-        f"UPDATE {TAG_TABLE} SET articles = articles - 1 WHERE tag IN ({_tags_of(row + '.')});"
-        f" DELETE FROM {TAG_TABLE} WHERE articles <= 0 AND tag IN ({_tags_of(row + '.')});"
-    )
+    return _stepped(TAG_TABLE, "tag", _tags_of(row + "."), step)
 
 
 _CHANGED = " OR ".join(
@@ -217,25 +205,15 @@ def fill(db: sqlite_utils.Database) -> None:
     """Replace the tables' rows by the counts of what is stored."""
     for table, rows in recount(db).items():
         db.execute(f"DELETE FROM {table}")
-        if not rows:
-            continue
-        width = len(next(iter(rows))) if table in _KEPT_TABLES else 1
-        db.conn.executemany(
-            f"INSERT INTO {table} VALUES ({', '.join('?' for _ in range(width + 1))})",
-            [(*(b"" if v is None else v for v in _key(key)), n) for key, n in rows.items()],
-        )
+        values = [(*(b"" if v is None else v for v in key), n) for key, n in rows.items()]
+        if values:
+            marks = ", ".join("?" * len(values[0]))
+            db.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
 
 
-_KEPT_TABLES = {kept.table for kept in KEPT}
-
-
-def _key(key: Any) -> tuple[Any, ...]:
-    return key if isinstance(key, tuple) else (key,)
-
-
-Counts = dict[str, dict[Any, int]]
-"""Per table, its counts: ``{key: n}``, the key a tuple of ``KEPT``'s columns, or a
-place code or a tag."""
+Counts = dict[str, dict[tuple[Any, ...], int]]
+"""Per table, its counts: ``{key: n}``, the key a tuple of the table's key columns
+(None where the article has no value)."""
 
 
 def recount(db: sqlite_utils.Database) -> Counts:
@@ -251,15 +229,17 @@ def recount(db: sqlite_utils.Database) -> Counts:
                 f"SELECT {', '.join(values)}, count(*) FROM articles GROUP BY {groups}"
             )
         }
-    counted[PLACE_TABLE] = articles_per_place(
+    places = articles_per_place(
         db.execute(f"SELECT article_id, code FROM article_places WHERE score >= {ABOUT:d}")
     )
-    counted[TAG_TABLE] = dict(
-        db.execute(
+    counted[PLACE_TABLE] = {(code,): n for code, n in places.items()}
+    counted[TAG_TABLE] = {
+        (tag,): n
+        for tag, n in db.execute(
             f"SELECT t.value, count(DISTINCT articles.id) FROM articles,"
             f" json_each({_tag_array('articles.')}) t GROUP BY t.value"
-        ).fetchall()  # fmt: skip
-    )
+        )
+    }
     return counted
 
 
@@ -267,22 +247,18 @@ def stored(db: sqlite_utils.Database) -> Counts:
     """What the tables hold, in ``recount``'s shape."""
     counted: Counts = {}
     for kept in KEPT:
-        rows: dict[Any, int] = {}
-        for *key, n in db.execute(kept.rows()):
-            rows[tuple(key)] = rows.get(tuple(key), 0) + n
-        counted[kept.table] = rows
+        counted[kept.table] = {tuple(key): n for *key, n in db.execute(kept.rows())}
     for table in (PLACE_TABLE, TAG_TABLE):
-        counted[table] = dict(db.execute(f"SELECT * FROM {table}").fetchall())
+        counted[table] = {(key,): n for key, n in db.execute(f"SELECT * FROM {table}")}
     return counted
 
 
 def _into_cluster(row: str) -> str:
     """Statements counting ``row`` (``new``) in its cluster, if it has one."""
     cluster, portal = f"{row}.cluster_id", f"ifnull({row}.portal, {NONE})"
+    keys = f"SELECT {cluster}, {portal} WHERE {cluster} IS NOT NULL"
     return (
-        f"INSERT INTO {CLUSTER_PORTAL_TABLE} (cluster_id, portal, articles)"
-        f" SELECT {cluster}, {portal}, 1 WHERE {cluster} IS NOT NULL"
-        " ON CONFLICT (cluster_id, portal) DO UPDATE SET articles = articles + 1;"
+        f"{_stepped(CLUSTER_PORTAL_TABLE, 'cluster_id, portal', keys, '+ 1')}"
         f" INSERT INTO {CLUSTER_TABLE} (cluster_id, size, portals)"
         f" SELECT {cluster}, 1, 0 WHERE {cluster} IS NOT NULL"
         " ON CONFLICT (cluster_id) DO UPDATE SET size = size + 1;"
@@ -293,10 +269,9 @@ def _into_cluster(row: str) -> str:
 def _out_of_cluster(row: str) -> str:
     """Statements taking ``row`` (``old``) out of its cluster's counts."""
     cluster, portal = f"{row}.cluster_id", f"ifnull({row}.portal, {NONE})"
-    key = f"(cluster_id, portal) = ({cluster}, {portal})"
+    keys = f"SELECT {cluster}, {portal}"
     return (
-        f"UPDATE {CLUSTER_PORTAL_TABLE} SET articles = articles - 1 WHERE {key};"
-        f" DELETE FROM {CLUSTER_PORTAL_TABLE} WHERE {key} AND articles <= 0;"
+        f"{_stepped(CLUSTER_PORTAL_TABLE, 'cluster_id, portal', keys, '- 1')}"
         f" UPDATE {CLUSTER_TABLE} SET size = size - 1 WHERE cluster_id = {cluster};"
         f" DELETE FROM {CLUSTER_TABLE} WHERE cluster_id = {cluster} AND size <= 0;"
         f" {_recount_portals(cluster)}"
@@ -403,19 +378,13 @@ def kept(db: sqlite_utils.Database) -> bool:
     return _complete(db, (DAY_TABLE, SECTION_TABLE, PLACE_TABLE, TAG_TABLE), TRIGGERS)
 
 
-def repair(db: sqlite_utils.Database) -> bool:
+def repair(db: sqlite_utils.Database) -> None:
     """Create and count again the counts whose tables or triggers are missing from an
-    archive of schema 20 or later (opened for writing); returns whether it did. Called
-    on opening, so a tool that rebuilt ``articles`` (dropping its triggers) costs one
-    recount, never stale counts."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    repaired = False
-    if version >= 19 and not kept(db):
+    archive brought up to date (opened for writing): a tool that rebuilt ``articles``
+    (dropping its triggers) costs one recount, never stale counts."""
+    if not kept(db):
         with db.atomic():
             create(db)
-        repaired = True
-    if version >= 20 and not clusters_kept(db):
+    if not clusters_kept(db):
         with db.atomic():
             create_cluster_counts(db)
-        repaired = True
-    return repaired
