@@ -129,8 +129,8 @@ def _tag_array(row: str) -> str:
 
 
 def _tags_of(row: str) -> str:
-    """``row``'s tags, each once."""
-    return f"SELECT DISTINCT value FROM json_each({_tag_array(row)})"
+    """``row``'s tags, each once (a JSON null is no tag: a key cannot be NULL)."""
+    return f"SELECT DISTINCT value FROM json_each({_tag_array(row)}) WHERE type != 'null'"
 
 
 def _count_tags(row: str, step: str) -> str:
@@ -237,7 +237,7 @@ def recount(db: sqlite_utils.Database) -> Counts:
         (tag,): n
         for tag, n in db.execute(
             f"SELECT t.value, count(DISTINCT articles.id) FROM articles,"
-            f" json_each({_tag_array('articles.')}) t GROUP BY t.value"
+            f" json_each({_tag_array('articles.')}) t WHERE t.type != 'null' GROUP BY t.value"
         )
     }
     return counted

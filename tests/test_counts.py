@@ -108,7 +108,7 @@ def test_the_counts_follow_stores_edits_tags_and_deletes(path, tmp_path):
             for article_id in rng.sample(ids, 30):
                 db.execute("UPDATE articles SET tags = ? WHERE id = ?", [rng.choice([
                     json.dumps(rng.sample(TAGS, 2)), "[]", None, '["Banjir", "Banjir"]',
-                    "not json", '{"Banjir": 1}',
+                    "not json", '{"Banjir": 1}', '["Banjir", null]',
                 ]), article_id])  # fmt: skip
         assert_counts_current(db)
         with db.conn:  # place tags replaced, taken away, rescored, recoded
