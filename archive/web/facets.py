@@ -41,29 +41,38 @@ def facet_classes() -> list[type]:
 
 _WHOLE_TABLE = re.compile(r"select .+ from articles\s*", re.IGNORECASE | re.DOTALL)
 
-COUNTED_COLUMNS = {
-    "portal": f"select portal as value, sum(articles) as count from {counts.SECTION_TABLE}"
-    f" where portal != {counts.NONE} group by portal order by count desc, value limit ?",
-    "section": f"select section as value, sum(articles) as count from {counts.SECTION_TABLE}"
-    f" where section != {counts.NONE} group by section order by count desc, value limit ?",
-    "tags": f"select tag as value, articles as count from {counts.TAG_TABLE}"
+COUNTED = {
+    ("column", "portal"): f"select portal as value, sum(articles) as count"
+    f" from {counts.SECTION_TABLE} where portal != {counts.NONE}"
+    " group by portal order by count desc, value limit ?",
+    ("column", "section"): f"select section as value, sum(articles) as count"
+    f" from {counts.SECTION_TABLE} where section != {counts.NONE}"
+    " group by section order by count desc, value limit ?",
+    ("array", "tags"): f"select tag as value, articles as count from {counts.TAG_TABLE}"
     " order by count desc, value limit ?",
-    "published_local": f"select local_day as value, sum(articles) as count from {counts.DAY_TABLE}"
-    f" where local_day != {counts.NONE} group by local_day order by value desc limit ?",
-    "places": f"select code as value, articles as count from {counts.PLACE_TABLE}"
+    ("local_day", "published_local"): f"select local_day as value, sum(articles) as count"
+    f" from {counts.DAY_TABLE} where local_day != {counts.NONE}"
+    " group by local_day order by value desc limit ?",
+    ("place", "id"): f"select code as value, articles as count from {counts.PLACE_TABLE}"
     " order by count desc, value limit ?",
 }
-"""The facets the counts answer for the whole table, by column (``places``: the place
-facet), as Datasette's or arsip's facet of every article would: a ``value`` and its
-``count``, in the facet's order, at most ``?`` rows."""
+"""The facets the counts answer for the whole table, by facet type and column, as
+Datasette's or arsip's facet of every article would: a ``value`` and its ``count``, in
+the facet's order, at most ``?`` rows."""
+
+
+def facet_column(config: dict[str, Any]) -> str:
+    """The column of a facet's configuration (``{"column": ...}`` or ``{"simple":
+    ...}``)."""
+    return config["config"].get("column") or config["config"]["simple"]
 
 
 async def counted_rows(facet: Any, column: str, size: int) -> list | None:
     """The rows of ``facet`` on ``column`` (at most ``size + 1``) from the counts when
     it counts the whole articles table of an archive that keeps them; None otherwise
-    (a filter or a search, another column, an archive of an older arsip)."""
+    (a filter or a search, a facet the counts do not hold, an older archive)."""
     if (
-        column not in COUNTED_COLUMNS
+        (facet.type, column) not in COUNTED
         or facet.table != "articles"
         or facet.params
         or not _WHOLE_TABLE.fullmatch(facet.sql)
@@ -74,7 +83,7 @@ async def counted_rows(facet: Any, column: str, size: int) -> list | None:
     if not await facet.ds.get_database(facet.database).execute_fn(counts.kept):
         return None
     found = await facet.ds.execute(
-        facet.database, COUNTED_COLUMNS[column], [size + 1], truncate=False,
+        facet.database, COUNTED[facet.type, column], [size + 1], truncate=False,
         custom_time_limit=facet.ds.setting("facet_time_limit_ms"),
     )  # fmt: skip
     return list(found.rows)
@@ -104,33 +113,42 @@ def facet_values(facet: Any, rows: list, key: str, label: Any = None) -> list[di
     return values
 
 
+def facet_result(
+    facet: Any, source_and_config: dict[str, Any], rows: list, key: str, facet_arg: str,
+    *, name: str | None = None, label: Any = None,
+) -> dict[str, Any]:  # fmt: skip
+    """One facet's entry of ``facet_results`` as Datasette's facets give it: its values
+    (``facet_values``, ``rows`` past the facet's size marking it truncated) and the URL
+    that takes it away (``facet_arg``: ``_facet``, ``_facet_array``...)."""
+    from datasette.utils import path_with_removed_args
+
+    size = facet.get_facet_size()
+    column = facet_column(source_and_config)
+    return {
+        "name": name or column,
+        "type": facet.type,
+        "results": facet_values(facet, rows[:size], key, label),
+        "hideable": source_and_config["source"] != "metadata",
+        "toggle_url": facet.ds.urls.path(
+            path_with_removed_args(facet.request, {facet_arg: column})
+        ),
+        "truncated": len(rows) > size,
+    }
+
+
 def _column_facet_class() -> type:
     """Datasette's column facet, answering ``portal`` and ``section`` of the whole
     table from the counts."""
     from datasette.facets import ColumnFacet
-    from datasette.utils import path_with_removed_args
 
     class CountedColumnFacet(ColumnFacet):
         async def facet_results(self) -> tuple[list, list]:
-            size = self.get_facet_size()
             mine: dict[str, dict[str, Any]] = {}
-            for source_and_config in self.get_configs():
-                column = source_and_config["config"].get("column") or source_and_config[
-                    "config"
-                ].get("simple")
-                if column in ("portal", "section") and column not in mine:
-                    rows = await counted_rows(self, column, size)
-                    if rows is not None:
-                        mine[column] = {
-                            "name": column,
-                            "type": self.type,
-                            "hideable": source_and_config["source"] != "metadata",
-                            "toggle_url": self.ds.urls.path(
-                                path_with_removed_args(self.request, {"_facet": column})
-                            ),
-                            "results": facet_values(self, rows[:size], column),
-                            "truncated": len(rows) > size,
-                        }
+            for config in self.get_configs():
+                column = facet_column(config)
+                rows = await counted_rows(self, column, self.get_facet_size())
+                if rows is not None:
+                    mine[column] = facet_result(self, config, rows, column, "_facet")
             self._counted = set(mine)
             results, timed_out = await super().facet_results()
             return [*mine.values(), *results], timed_out
@@ -141,9 +159,8 @@ def _column_facet_class() -> type:
             seen = set(getattr(self, "_counted", ()))
             configs = []
             for config in super().get_configs():
-                column = config["config"].get("column") or config["config"].get("simple")
-                if column not in seen:
-                    seen.add(column)
+                if facet_column(config) not in seen:
+                    seen.add(facet_column(config))
                     configs.append(config)
             return configs
 
@@ -153,31 +170,18 @@ def _column_facet_class() -> type:
 def _array_facet_class() -> type:
     """Datasette's array facet, answering ``tags`` of the whole table from the counts."""
     from datasette.facets import ArrayFacet
-    from datasette.utils import path_with_removed_args
 
     class CountedArrayFacet(ArrayFacet):
         async def facet_results(self) -> tuple[list, list]:
-            size = self.get_facet_size()
             configs = self.get_configs()
             rows = None
             if len(configs) == 1:
-                config = configs[0]["config"]
-                column = config.get("column") or config.get("simple")
-                if column == "tags":
-                    rows = await counted_rows(self, column, size)
+                column = facet_column(configs[0])
+                rows = await counted_rows(self, column, self.get_facet_size())
             if rows is None:
                 return await super().facet_results()
             key = f"{column}__arraycontains"
-            return [{
-                "name": column,
-                "type": self.type,
-                "results": facet_values(self, rows[:size], key),
-                "hideable": configs[0]["source"] != "metadata",
-                "toggle_url": self.ds.urls.path(
-                    path_with_removed_args(self.request, {"_facet_array": column})
-                ),
-                "truncated": len(rows) > size,
-            }], []  # fmt: skip
+            return [facet_result(self, configs[0], rows, key, "_facet_array")], []
 
     return CountedArrayFacet
 
@@ -190,7 +194,6 @@ def _local_day_facet_class() -> type:
     from datasette.facets import DateFacet
     from datasette.utils import (
         escape_sqlite,
-        path_with_removed_args,
     )
 
     class LocalDayFacet(DateFacet):
@@ -204,8 +207,7 @@ def _local_day_facet_class() -> type:
             timed_out: list = []
             size = self.get_facet_size()
             for source_and_config in self.get_configs():
-                config = source_and_config["config"]
-                column = config.get("column") or config["simple"]
+                column = facet_column(source_and_config)
                 day = f"substr({escape_sqlite(column)}, 1, 10)"
                 sql = (
                     f"select {day} as value, count(*) as count from ({self.sql})"
@@ -213,11 +215,7 @@ def _local_day_facet_class() -> type:
                     f" group by value order by value desc limit {size + 1}"
                 )
                 try:
-                    rows = (
-                        await counted_rows(self, column, size)
-                        if column == "published_local"
-                        else None
-                    )
+                    rows = await counted_rows(self, column, size)
                     if rows is None:
                         rows = (await self.ds.execute(
                             self.database, sql, self.params, truncate=False,
@@ -226,19 +224,9 @@ def _local_day_facet_class() -> type:
                 except QueryInterrupted:
                     timed_out.append(column)
                     continue
-                values = facet_values(self, rows[:size], f"{column}__startswith")
-                results.append(
-                    {
-                        "name": column,
-                        "type": self.type,
-                        "results": values,
-                        "hideable": source_and_config["source"] != "metadata",
-                        "toggle_url": path_with_removed_args(
-                            self.request, {"_facet_local_day": column}
-                        ),
-                        "truncated": len(rows) > size,
-                    }
-                )
+                results.append(facet_result(
+                    self, source_and_config, rows, f"{column}__startswith", "_facet_local_day"
+                ))  # fmt: skip
             return results, timed_out
 
     return LocalDayFacet
@@ -247,7 +235,6 @@ def _local_day_facet_class() -> type:
 def _place_facet_class() -> type:
     from datasette.database import QueryInterrupted
     from datasette.facets import Facet
-    from datasette.utils import path_with_removed_args
 
     class PlaceFacet(Facet):
         type = "place"
@@ -280,7 +267,7 @@ def _place_facet_class() -> type:
             places = gazetteer()
             for source_and_config in self.get_configs():
                 try:
-                    rows = await counted_rows(self, "places", size)
+                    rows = await counted_rows(self, facet_column(source_and_config), size)
                     if rows is None:
                         rows = (await self.ds.execute(
                             self.database, sql, self.params, truncate=False,
@@ -289,20 +276,10 @@ def _place_facet_class() -> type:
                 except QueryInterrupted:
                     timed_out.append("places")
                     continue
-                values = facet_values(
-                    self, rows[:size], PLACE_ARG,
-                    lambda code: places[code].label if code in places else code,
-                )  # fmt: skip
-                results.append(
-                    {
-                        "name": "places",
-                        "type": self.type,
-                        "results": values,
-                        "hideable": source_and_config["source"] != "metadata",
-                        "toggle_url": path_with_removed_args(self.request, {"_facet_place": "id"}),
-                        "truncated": len(rows) > size,
-                    }
-                )
+                results.append(facet_result(
+                    self, source_and_config, rows, PLACE_ARG, "_facet_place", name="places",
+                    label=lambda code: places[code].label if code in places else code,
+                ))  # fmt: skip
             return results, timed_out
 
     return PlaceFacet
