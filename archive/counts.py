@@ -72,18 +72,17 @@ class Kept:
         return _stepped(self.table, ", ".join(self.columns), f"SELECT {key}", step)
 
 
-def _stepped(table: str, columns: str, keys: str, step: str) -> str:
-    """Statements adding ``step`` (``+ 1``, ``- 1``) to the count (``articles``) of
-    each key ``keys`` selects (the values of ``columns``); a count fallen to 0 is
-    removed."""
+def _stepped(table: str, columns: str, keys: str, step: str, count: str = "articles") -> str:
+    """Statements adding ``step`` (``+ 1``, ``- 1``) to the ``count`` column of each key
+    ``keys`` selects (the values of ``columns``); a count fallen to 0 is removed."""
     if step == "+ 1":
         return (
-            f"INSERT INTO {table} ({columns}, articles) SELECT *, 1 FROM ({keys}) WHERE 1"
-            f" ON CONFLICT ({columns}) DO UPDATE SET articles = articles + 1;"
+            f"INSERT INTO {table} ({columns}, {count}) SELECT *, 1 FROM ({keys}) WHERE 1"
+            f" ON CONFLICT ({columns}) DO UPDATE SET {count} = {count} + 1;"
         )
     return (
-        f"UPDATE {table} SET articles = articles - 1 WHERE ({columns}) IN ({keys});"
-        f" DELETE FROM {table} WHERE articles <= 0 AND ({columns}) IN ({keys});"
+        f"UPDATE {table} SET {count} = {count} - 1 WHERE ({columns}) IN ({keys});"
+        f" DELETE FROM {table} WHERE {count} <= 0 AND ({columns}) IN ({keys});"
     )
 
 
@@ -253,27 +252,15 @@ def stored(db: sqlite_utils.Database) -> Counts:
     return counted
 
 
-def _into_cluster(row: str) -> str:
-    """Statements counting ``row`` (``new``) in its cluster, if it has one."""
-    cluster, portal = f"{row}.cluster_id", f"ifnull({row}.portal, {NONE})"
-    keys = f"SELECT {cluster}, {portal} WHERE {cluster} IS NOT NULL"
+def _in_cluster(row: str, step: str) -> str:
+    """Statements adding ``step`` to the counts of ``row``'s cluster, if it has one:
+    its articles on ``row``'s portal, its size, its number of portals."""
+    cluster = f"{row}.cluster_id"
+    clustered = f"WHERE {cluster} IS NOT NULL"
+    portal = f"SELECT {cluster}, ifnull({row}.portal, {NONE}) {clustered}"
+    sized = _stepped(CLUSTER_TABLE, "cluster_id", f"SELECT {cluster} {clustered}", step, "size")
     return (
-        f"{_stepped(CLUSTER_PORTAL_TABLE, 'cluster_id, portal', keys, '+ 1')}"
-        f" INSERT INTO {CLUSTER_TABLE} (cluster_id, size, portals)"
-        f" SELECT {cluster}, 1, 0 WHERE {cluster} IS NOT NULL"
-        " ON CONFLICT (cluster_id) DO UPDATE SET size = size + 1;"
-        f" {_recount_portals(cluster)}"
-    )
-
-
-def _out_of_cluster(row: str) -> str:
-    """Statements taking ``row`` (``old``) out of its cluster's counts."""
-    cluster, portal = f"{row}.cluster_id", f"ifnull({row}.portal, {NONE})"
-    keys = f"SELECT {cluster}, {portal}"
-    return (
-        f"{_stepped(CLUSTER_PORTAL_TABLE, 'cluster_id, portal', keys, '- 1')}"
-        f" UPDATE {CLUSTER_TABLE} SET size = size - 1 WHERE cluster_id = {cluster};"
-        f" DELETE FROM {CLUSTER_TABLE} WHERE cluster_id = {cluster} AND size <= 0;"
+        f"{_stepped(CLUSTER_PORTAL_TABLE, 'cluster_id, portal', portal, step)} {sized}"
         f" {_recount_portals(cluster)}"
     )
 
@@ -287,13 +274,13 @@ def _recount_portals(cluster: str) -> str:
 
 CLUSTER_TRIGGERS = {
     "cluster_counts_insert": "AFTER INSERT ON articles WHEN new.cluster_id IS NOT NULL"
-    f" BEGIN {_into_cluster('new')} END",
+    f" BEGIN {_in_cluster('new', '+ 1')} END",
     "cluster_counts_delete": "AFTER DELETE ON articles WHEN old.cluster_id IS NOT NULL"
-    f" BEGIN {_out_of_cluster('old')} END",
+    f" BEGIN {_in_cluster('old', '- 1')} END",
     "cluster_counts_update": (
         "AFTER UPDATE OF cluster_id, portal ON articles"
         " WHEN old.cluster_id IS NOT new.cluster_id OR old.portal IS NOT new.portal"
-        f" BEGIN {_out_of_cluster('old')} {_into_cluster('new')} END"
+        f" BEGIN {_in_cluster('old', '- 1')} {_in_cluster('new', '+ 1')} END"
     ),
 }
 """The triggers keeping ``cluster_sizes``: per near-duplicate cluster, its ``size``
@@ -309,7 +296,7 @@ def create_cluster_counts(db: sqlite_utils.Database) -> None:
     )
     db.execute(
         f"CREATE TABLE IF NOT EXISTS {CLUSTER_TABLE} (cluster_id INTEGER PRIMARY KEY,"
-        " size INTEGER NOT NULL, portals INTEGER NOT NULL)"
+        " size INTEGER NOT NULL, portals INTEGER NOT NULL DEFAULT 0)"
     )
     # ``arsip duplicates``: the largest first, read in this index's order.
     db.execute(
