@@ -656,7 +656,7 @@ def serve(db_path: Path, host: str, port: int) -> None:
     \b
     Example:
         arsip serve --db news.db --port 8001
-        # then open http://127.0.0.1:8001/archive/articles?_search=banjir
+        # then open http://127.0.0.1:8001/search?q=banjir
     """
     from archive.serve import serve as run_server
 

@@ -389,8 +389,18 @@ def web_cases(corpus: Corpus, ids: tuple[int, int]) -> list:
         ("table page, no facets", "/archive/articles?_nofacet=1"),
         ("table page with its facets", "/archive/articles"),
         ("facet portal and section", "/archive/articles?_facet=portal&_facet=section&_nocount=1"),
-        ("search page, rare word", f"/archive/articles?_search={corpus.rare_word}"),
-        ("search page, common word", f"/archive/articles?_search={corpus.common_word}"),
+        # The list's search box leads to arsip's search page (one redirect, followed).
+        ("list search box, rare word", f"/archive/articles?_search={corpus.rare_word}"),
+        ("list search box, common word", f"/archive/articles?_search={corpus.common_word}"),
+        # The articles table itself searched: Datasette counts and facets every match.
+        (
+            "table searched, rare word",
+            f"/archive/articles?_search={corpus.rare_word}&_searchmode=escaped",
+        ),
+        (
+            "table searched, common word",
+            f"/archive/articles?_search={corpus.common_word}&_searchmode=escaped",
+        ),
         ("arsip search page, rare word", f"/search?q={corpus.rare_word}"),
         ("arsip search page, common word", f"/search?q={corpus.common_word}"),
     ]

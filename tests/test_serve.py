@@ -3,6 +3,7 @@ in a real headless browser: test_web_reading.py)."""
 
 from __future__ import annotations
 
+import html
 import re
 import sqlite3
 import urllib.error
@@ -177,6 +178,50 @@ def test_the_search_page_gives_the_archive_s_search_with_its_orders(server, anal
             page(f"{base}/search?q=banjir&{bad}")
         assert refused.value.code == 400 and says in refused.value.read().decode()
         refused.value.close()
+
+
+class _Unredirected(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def redirected_to(url: str) -> str | None:
+    """Where the server redirects ``url``, or None when it answers it (HTTP 200)."""
+    opener = urllib.request.build_opener(_Unredirected)
+    try:
+        with opener.open(url, timeout=10) as answer:
+            assert answer.status == 200
+            return None
+    except urllib.error.HTTPError as error:
+        error.close()
+        assert error.code == 302, error.code
+        return error.headers["Location"]
+
+
+def test_the_articles_list_s_search_box_leads_to_the_search_page(server):
+    """The list's search, as its search box sends it (with or without a portal or a
+    place), goes to ``/search``; a searched list asked for anything more stays
+    Datasette's, with its count and facets, and the search page links to it."""
+    base, _ = server
+    box = "&_filter_column=&_filter_op=exact&_filter_value=&_sort=published_at&_sort_by_desc=on"
+    lists = f"{base}/archive/articles?_search=banjir+lebak"
+    assert redirected_to(lists) == "/search?q=banjir+lebak"
+    assert redirected_to(lists + box) == "/search?q=banjir+lebak"
+    assert redirected_to(lists + "&_sort_desc=published_at") == "/search?q=banjir+lebak"
+    assert redirected_to(lists + "&portal__exact=kabar6") == "/search?q=banjir+lebak&portal=kabar6"
+    assert redirected_to(lists + "&_place=Lebak") == "/search?q=banjir+lebak&place=Lebak"
+    for more in ("&_searchmode=escaped", "&section__exact=Banten", "&_facet=portal",
+                 "&_sort=published_at", "&_size=5", "&portal__exact=a&portal__exact=b",
+                 "&_filter_column=section&_filter_op=exact&_filter_value=Banten"):  # fmt: skip
+        where = redirected_to(lists + more)  # Datasette's own redirects are its own
+        assert where is None or not where.startswith("/search"), more
+    assert redirected_to(f"{base}/archive/articles.json?_search=banjir") is None
+    assert redirected_to(f"{base}/archive/articles") is None
+    table = "/archive/articles?_search=banjir&_searchmode=escaped&_place=Lebak"
+    assert f'href="{html.escape(table)}"' in page(f"{base}/search?q=banjir&place=Lebak")
+    assert "3 rows where search matches &#34;banjir lebak&#34;" in page(
+        f"{base}/archive/articles?_search=banjir+lebak&_searchmode=escaped"
+    )
 
 
 def test_the_search_page_says_when_it_gives_the_newest_unranked(analyst_path, monkeypatch):

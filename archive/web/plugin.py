@@ -12,7 +12,9 @@
   place or a place within it;
 - ``extra_template_vars``: what arsip's templates need (the places of the listed
   articles, the order of the tables);
-- ``register_facet_classes``: ``archive.web.facets``.
+- ``register_facet_classes``: ``archive.web.facets``;
+- ``asgi_wrapper``: the articles list's search box leads to ``/search``
+  (``archive.web.search_box``).
 
 Every page reads through Datasette's read-only connection (``Database.execute_fn``).
 """
@@ -26,7 +28,7 @@ import markupsafe
 import sqlite_utils
 from datasette import hookimpl
 from datasette.filters import FilterArguments
-from datasette.utils.asgi import BadRequest, NotFound, Response
+from datasette.utils.asgi import BadRequest, NotFound, Response, asgi_send_redirect
 
 from archive.places.gazetteer import gazetteer, resolve_place
 from archive.places.tagger import ABOUT
@@ -36,6 +38,7 @@ from archive.stored import string_list
 from archive.times import human_published
 from archive.web import reading
 from archive.web.facets import PLACE_ARG, facet_classes
+from archive.web.search_box import search_page_url, table_search_args
 from archive.web.timeline import timeline_svg, undated
 
 ARTICLES = "articles"
@@ -180,9 +183,10 @@ async def search_page(datasette: Any, request: Any) -> Response:
             row["published"] = human_published(
                 row["published_local"], row["published_has_time"], none=""
             )
+    table_search = datasette.urls.table(DATABASE_NAME, ARTICLES) + "?" + table_search_args(args)
     return await _page(datasette, request, "arsip-search.html", {
         "found": found, "args": args, "orders": SEARCH_ORDERS, "rank_limit": RANK_LIMIT,
-        "shown": reading.SEARCH_SHOWN,
+        "shown": reading.SEARCH_SHOWN, "table_search_url": table_search,
     })  # fmt: skip
 
 
@@ -200,6 +204,27 @@ def register_routes() -> list:
 @hookimpl
 def register_facet_classes() -> list:
     return facet_classes()
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Callable:
+    def wrap(app: Callable) -> Callable:
+        async def search_box(scope: dict, receive: Callable, send: Callable) -> None:
+            if (
+                scope.get("type") == "http"
+                and scope.get("method") in ("GET", "HEAD")
+                and scope.get("path") == datasette.urls.table(DATABASE_NAME, ARTICLES)
+            ):
+                query = scope.get("query_string", b"").decode("latin-1")
+                target = search_page_url(datasette.urls.path("/search"), query)
+                if target is not None:
+                    await asgi_send_redirect(send, target)
+                    return
+            await app(scope, receive, send)
+
+        return search_box
+
+    return wrap
 
 
 def _column(row: Any, name: str) -> Any:
