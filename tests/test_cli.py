@@ -91,6 +91,31 @@ def test_commands_do_not_load_pandas_yet_it_stays_importable():
     )
 
 
+def test_sqlite_utils_parts_arsip_does_not_use_wait_for_their_first_use():
+    """dateutil's parser and sqlite-utils' own regular expressions are not loaded or
+    compiled by a command's start (``archive.sqlite_utils_import``), yet work when used:
+    sqlite-utils' FTS detection and quoting, the crawler's date parsing, and every
+    other module's ``re.compile``."""
+    fresh_python(
+        "import sys, re, arsip.cli\n"
+        "import sqlite_utils.db as su\n"
+        "from archive.sqlite_utils_import import LazyPattern\n"
+        "assert type(su._virtual_table_using_re) is LazyPattern\n"
+        "assert su._virtual_table_using_re._compiled is None, 'compiled at start'\n"
+        "assert type(sys.modules['dateutil.parser']).__name__ == '_LazyModule'\n"
+        "assert 'dateutil.parser._parser' not in sys.modules, 'dateutil parser loaded'\n"
+        "assert isinstance(re.compile('x'), re.Pattern)  # re.compile given back\n"
+        "db = su.Database(memory=True)\n"
+        "db.execute('CREATE VIRTUAL TABLE t USING fts5(body)')\n"
+        "assert db['t'].virtual_table_using == 'FTS5'\n"
+        'assert db.quote_fts(\'banjir "lebak"\') == \'"banjir" "lebak"\'\n'
+        "from crawler.extract.dates import parse_date\n"
+        "assert parse_date('Senin, 15 September 2025 16:40 WIB').value.hour == 16\n"
+        "import dateutil.parser\n"
+        "assert dateutil.parser.isoparse('2025-09-15T16:40').hour == 16\n"
+    )
+
+
 def fresh_python(code: str) -> str:
     """What ``code`` prints when run by a new Python process (imports are per process:
     the test's own would hide what a command's start loads)."""
