@@ -116,19 +116,21 @@ def _csv_cell(name: str, value: Any) -> Any:
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], columns: list[str], out: IO[str]) -> int:
-    """One JSON object per line (UTF-8, not ASCII-escaped); returns the number of rows."""
-    encode = JSON_LINE.encode
+    """One JSON object per line (UTF-8, not ASCII-escaped, no spaces between items);
+    returns the number of rows.
+
+    Encoded by msgspec, which writes JSON 6-7 times as fast as the standard library's
+    encoder (20,000 articles of 4.7 KB: 0.87 s with ``json``, 0.13 s with msgspec);
+    with ``json`` it was half of an export's time. A float that is not a number
+    (never stored by arsip) becomes null, where ``json`` wrote invalid JSON."""
+    import msgspec  # here: 25-45 ms of import that no other command needs
+
+    encode = msgspec.json.Encoder().encode
     count = 0
     for row in rows:
-        out.write(encode(decoded(row)) + "\n")
+        out.write(encode(decoded(row)).decode() + "\n")
         count += 1
     return count
-
-
-JSON_LINE = json.JSONEncoder(ensure_ascii=False, check_circular=False)
-"""One encoder for every line (``json.dumps`` with options builds one per call): rows
-are flat dicts of text, numbers, booleans and lists of text, with no cycles to look
-for."""
 
 
 def parquet_schema(columns: list[tuple[str, str]]) -> Any:

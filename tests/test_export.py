@@ -4,6 +4,7 @@ progress bar only on a terminal."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import pty
 import subprocess
@@ -54,6 +55,22 @@ def test_jsonl_with_query_and_filters(archive, tmp_path):
     assert frame.loc[frame["id"] == ids["release"], "tags"].item() == ["Banjir", "Lebak"]
     assert frame.loc[frame["id"] == ids["release"], "press_release"].item() is True
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_jsonl_lines_are_the_archive_s_rows_in_utf_8(archive):
+    """Each line is one article's row as the API gives it (lists as lists, 0/1 columns
+    as booleans, NULL as null), its accents written as UTF-8, not escaped."""
+    from archive.export import decoded
+
+    path, ids = archive
+    out = io.StringIO()
+    with open_archive(path, readonly=True) as arch:
+        arch.export(out, "jsonl")
+        rows = [decoded(dict(row)) for row in arch.articles()]
+    lines = out.getvalue().splitlines()
+    assert [json.loads(line) for line in lines] == rows
+    accented = next(line for line in lines if json.loads(line)["id"] == ids["accented"])
+    assert "\\u00" not in accented and any(ord(c) > 127 for c in accented)
 
 
 def test_parquet_reads_in_pandas_with_types(archive, tmp_path):
