@@ -119,8 +119,12 @@ def word_diff(
 ) -> Edits:
     """How ``title`` and ``body`` (a republication) differ from the original's."""
     old, new = _words(original_body), _words(body)
-    matcher = difflib.SequenceMatcher(None, old.keys, new.keys, autojunk=False)
-    runs = [r for r in matcher.get_opcodes() if r[0] != "equal"]
+    verbatim = old.keys == new.keys
+    # A verbatim copy (half the republications) needs no matching: no runs, ratio 1.
+    matcher = (
+        None if verbatim else difflib.SequenceMatcher(None, old.keys, new.keys, autojunk=False)
+    )
+    runs = [r for r in matcher.get_opcodes() if r[0] != "equal"] if matcher else []
     # Passages moved: a deleted run whose words are inserted elsewhere.
     inserted = {
         tuple(new.keys[j1:j2]): n
@@ -147,7 +151,6 @@ def word_diff(
         cut += i2 - i1
         added += j2 - j1
     new_headline = not _same_title(original_title, title)
-    verbatim = old.keys == new.keys
     found = {h.kind for h in hunks if not h.in_lead}
     if any(h.in_lead for h in hunks):
         found.add(REWRITTEN_LEAD)
@@ -159,6 +162,6 @@ def word_diff(
         changes=tuple(label for label in LABELS if label in found),
         words_cut=cut,
         words_added=added,
-        similarity=round(matcher.ratio(), 3),
+        similarity=round(matcher.ratio(), 3) if matcher else 1.0,
         hunks=tuple(hunks),
     )
