@@ -16,7 +16,6 @@ import csv
 import hashlib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 LEVELS = ("provinsi", "kabupaten", "kota", "kecamatan")
 TAGGING_RULES = 1
@@ -70,6 +69,10 @@ class Place:
 
 
 def _data() -> bytes:
+    # Imported here: importlib.resources is 4 ms of the start of every command, and
+    # only a command that reads the gazetteer needs it.
+    from importlib import resources
+
     return resources.files(__package__).joinpath("banten.csv").read_bytes()
 
 
