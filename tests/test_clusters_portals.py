@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from importlib.resources import files
 
+import pytest
+
+from archive import cluster_placement
 from archive.writer import ArchiveWriter, Outcome
 from crawler.mirror.render import sample_portals
 
@@ -48,7 +51,12 @@ def record(portal: str, article: dict) -> dict:
     }
 
 
-def test_sample_portals_cluster_their_releases_and_copy(db_path):
+@pytest.mark.parametrize("cache_bytes", [cluster_placement.SHINGLE_CACHE_BYTES, 1])
+def test_sample_portals_cluster_their_releases_and_copy(db_path, cache_bytes, monkeypatch):
+    """The same clusters whether the candidates' shingle sets come from the writer's
+    cache of recent texts or, with a cache too small to keep one, from their stored
+    bodies; the cache stays within its bound."""
+    monkeypatch.setattr(cluster_placement, "SHINGLE_CACHE_BYTES", cache_bytes)
     articles = sample_articles()
     assert {portal for portal, _ in articles} == set(sample_portals())
     ids = {}
@@ -57,6 +65,9 @@ def test_sample_portals_cluster_their_releases_and_copy(db_path):
             outcome, article_id = archive.store(record(portal, article))
             assert outcome in (Outcome.NEW, Outcome.DUPLICATE)
             ids[(portal, article["id"])] = article_id
+            # Within the bound, or the one text stored since the cache started again.
+            assert archive._shingle_bytes <= cache_bytes or len(archive._shingles) == 1
+            assert archive._shingle_bytes == sum(s.nbytes for s in archive._shingles.values())
         found = archive.db.execute("SELECT id, cluster_id, duplicate_of FROM articles").fetchall()
     cluster = {article_id: cluster_id for article_id, cluster_id, _ in found}
     duplicate_of = {article_id: original for article_id, _, original in found}
