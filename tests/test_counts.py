@@ -183,6 +183,9 @@ FILTERS = [
     {"since": "2025-03-09T23:59:59Z", "until": "9999-12-31"},
     {"since": "2030-01-01"},
     {"since": "2025-02-27", "until": "2025-04-01T00:00:00Z"},  # whole and cut months
+    # Months cut by a few hours: the month from the counts, less the hours outside.
+    {"since": "2025-03-01", "until": "2025-03-31"},  # a month of WIB days
+    {"since": "2025-03-01T02:00:00Z", "until": "2025-03-31"},  # articles at 00:12 UTC taken off
     {"since": "2025-03-01T00:00:00Z", "until": "2025-03-31"},
 ]
 
@@ -205,6 +208,26 @@ def test_stats_from_the_counts_equal_stats_of_every_article(path, plain_path, fi
         assert place_counts(kept.db, where.source(), conditions, params) == place_counts(
             plain.db, where.source(), conditions, params
         )
+
+
+def test_a_month_cut_by_hours_is_read_whole_less_the_hours_outside():
+    """A month of WIB days cuts two UTC months by 7 hours: the section counts read the
+    UTC month from its counts and count the 7 hours outside (and inside the month
+    before) from the articles, not the whole month."""
+    from archive.search import ArticleFilter
+    from archive.stats import _kept_rows
+
+    month = ArticleFilter(since="2025-02-28T17:00:00Z", until="2025-03-31T17:00:00Z")
+    sql, params = _kept_rows(counts.SECTIONS, 7, month, complement=True)
+    assert "-count(*)" in sql and params[-4:] == [
+        "2025-02-28T17:00:00Z", "2025-03-01T00:00:00Z",  # the hours of February, added
+        "2025-03-31T17:00:00Z", "2025-04-01T00:00:00Z",  # the hours after, taken off
+    ]  # fmt: skip
+    sql, params = _kept_rows(counts.SECTIONS, 7, month)  # no complement: every hour read
+    assert "-count(*)" not in sql and params[-2:] == [
+        "2025-02-28T17:00:00Z",
+        "2025-03-31T17:00:00Z",
+    ]
 
 
 def test_counts_whose_triggers_were_dropped_are_not_read_and_are_counted_again(path, tmp_path):
