@@ -258,11 +258,13 @@ class Archive:
         utc: bool = False,
         by: str = "day",
         group: str = "portal",
+        days: bool = True,
         **filters: Any,
     ) -> dict[str, Any]:
-        """Articles per portal, per section, per local day (UTC days with ``utc``), and
-        per period ``by`` (``day``, ``week``, ``month``) of each ``group`` (``portal``,
-        ``section``, ``place``: ``archive.stats.GROUPS``); see ``archive.stats.article_stats``."""
+        """Articles per portal, per section, per local day (UTC days with ``utc``; not
+        with ``days`` False), and per period ``by`` (``day``, ``week``, ``month``) of
+        each ``group`` (``portal``, ``section``, ``place``: ``archive.stats.GROUPS``);
+        see ``archive.stats.article_stats``."""
         from archive.stats import GROUPS, PERIODS, article_stats
 
         if by not in PERIODS or group not in GROUPS:
@@ -270,7 +272,7 @@ class Archive:
                 f"by is one of {', '.join(PERIODS)} and group one of {', '.join(GROUPS)}"
             )
         where = self._where(where, None, {**filters, "utc": utc})
-        return article_stats(self.db, where, utc=utc, by=by, group=group)
+        return article_stats(self.db, where, utc=utc, by=by, group=group, days=days)
 
     def merge(
         self, shard: str | Path, *, progress: Callable[[int], None] | None = None

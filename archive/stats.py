@@ -79,6 +79,7 @@ def article_stats(
     utc: bool = False,
     by: str = "day",
     group: str = "portal",
+    days: bool = True,
 ) -> dict[str, Any]:
     """Counts of the articles ``where`` selects::
 
@@ -99,7 +100,9 @@ def article_stats(
     (a key of ``GROUPS``): ``periods`` is every period from the first to the last
     (those of ``--since``/``--until`` when given), empty ones included; ``groups`` is
     largest first; ``counts`` leaves out zeros. Other lists are sorted by portal, then
-    section or day.
+    section or day. ``days`` False leaves ``per_day`` out: counted from the archive's
+    counts, articles per month are then summed by SQLite, not from every portal's days
+    (``arsip stats`` as a table, at a million articles: 21,700 rows read, or 725).
     """
     conditions, params = where.where()
     source = where.source()
@@ -107,7 +110,8 @@ def article_stats(
     if group == "place" and not has_places(db):  # an older archive, opened read-only
         grouping = Grouping("'(no place)'")
     day = "substr(a.published_at, 1, 10)" if utc else "substr(a.published_local, 1, 10)"
-    kept = _from_counts(db, where, utc=utc) if group == "portal" else None
+    months = not days and by == "month"  # the periods summed in SQL, no day needed
+    kept = _from_counts(db, where, utc=utc, months=months) if group == "portal" else None
     if kept is not None:
         per_portal_section, per_day_portal_group, first_last = kept
     else:
@@ -169,27 +173,30 @@ def article_stats(
         ).fetchall()
         per_group_day = _sum_by(per_day_portal_group, lambda r: (r[0], r[2]))
         per_portal_day = _sum_by(per_day_portal_group, lambda r: (r[0], r[1]))
-    return {
+    facts: dict[str, Any] = {
         "articles": total,
         "undated": undated,
         "per_portal": per_portal,
         "per_section": per_section,
-        "per_day": [
+    }
+    if days:
+        facts["per_day"] = [
             {"day": d, "portal": portal, "articles": n}
             for d, portal, n in sorted(per_portal_day, key=lambda r: (r[0], r[1]))
-        ],
-        "per_period": _per_period(per_group_day, where, by=by, group=group, utc=utc),
-        "per_place": place_counts(db, source, conditions, params),
-    }
+        ]
+    facts["per_period"] = _per_period(per_group_day, where, by=by, group=group, utc=utc)
+    facts["per_place"] = place_counts(db, source, conditions, params)
+    return facts
 
 
 def _from_counts(
-    db: sqlite_utils.Database, where: ArticleFilter, *, utc: bool
+    db: sqlite_utils.Database, where: ArticleFilter, *, utc: bool, months: bool = False
 ) -> tuple[list[tuple], list[tuple], dict[str, tuple[str | None, str | None]]] | None:
     """``article_stats``'s passes over the articles, read from the counts kept per
     portal and day and per portal, section and month (``archive.counts``): rows
     ``(portal, section, articles, dated, None, None)``, ``(day, portal, portal,
-    articles)``, and each portal's first and last publication instants. None when the
+    articles)`` (with ``months``, one row a month, its last day standing for it), and
+    each portal's first and last publication instants. None when the
     counts cannot say: a search query, a section or a place filter (the articles of a
     section by day are not counted), or an archive of an older arsip opened only for
     reading."""
@@ -204,6 +211,8 @@ def _from_counts(
         sections_params,
     ).fetchall()
     day = "utc_day" if utc else "local_day"
+    # With ``months``, a month's row stands for it by its last day with articles.
+    key, grouped = (f"max({day})", f"substr({day}, 1, 7)") if months else (day, day)
     # Two passes: the articles of each portal and day, then each portal's first and
     # last UTC day (one pass of both took 60-90 ms at 100,000 articles, these 35-50:
     # the aggregates of UTC days over every row of the table cost more than a second
@@ -211,8 +220,8 @@ def _from_counts(
     per_day_portal_group = [
         (day_text, portal, portal, n)
         for portal, day_text, n in db.execute(
-            f"SELECT portal, {day}, sum(articles) FROM ({days_sql}) WHERE {day} <> {counts.NONE}"
-            f" GROUP BY portal, {day}",
+            f"SELECT portal, {key}, sum(articles) FROM ({days_sql})"
+            f" WHERE {day} <> {counts.NONE} GROUP BY portal, {grouped}",
             days_params,
         )
     ]

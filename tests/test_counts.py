@@ -201,9 +201,11 @@ def test_stats_from_the_counts_equal_stats_of_every_article(path, plain_path, fi
     ):
         assert counts.kept(kept.db) and not counts.kept(plain.db)
         where = kept.filter(None, **filters)
-        assert article_stats(kept.db, where, utc=utc, by=by, group=group) == article_stats(
-            plain.db, where, utc=utc, by=by, group=group
-        )
+        facts = article_stats(kept.db, where, utc=utc, by=by, group=group)
+        assert facts == article_stats(plain.db, where, utc=utc, by=by, group=group)
+        # Without the days (a month summed by SQLite): the rest alike.
+        del facts["per_day"]
+        assert article_stats(kept.db, where, utc=utc, by=by, group=group, days=False) == facts
         conditions, params = where.where()
         assert place_counts(kept.db, where.source(), conditions, params) == place_counts(
             plain.db, where.source(), conditions, params
