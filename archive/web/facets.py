@@ -179,9 +179,45 @@ def _array_facet_class() -> type:
                 column = facet_column(configs[0])
                 rows = await counted_rows(self, column, self.get_facet_size())
             if rows is None:
-                return await super().facet_results()
+                return await self._counted_per_row(configs)
             key = f"{column}__arraycontains"
             return [facet_result(self, configs[0], rows, key, "_facet_array")], []
+
+        async def _counted_per_row(self, configs: list) -> tuple[list, list]:
+            """Each value counted once a row, as Datasette's array facet counts it, by
+            the row's primary key: Datasette's keeps every column of the distinct
+            (value, row) pairs, the bodies of the matches of a search included (a rare
+            word at a million articles: 177 ms of a 340 ms page)."""
+            from datasette.database import QueryInterrupted
+            from datasette.utils import escape_sqlite
+
+            database = self.ds.get_database(self.database)
+            keys = await database.primary_keys(self.table) if self.table else []
+            if not keys:
+                return await super().facet_results()
+            row_key = ", ".join(f"inner.{escape_sqlite(k)}" for k in keys)
+            results, timed_out = [], []
+            size = self.get_facet_size()
+            for config in configs:
+                column = facet_column(config)
+                sql = (
+                    f"with inner as ({self.sql}), deduped_array_items as (select distinct"
+                    f" j.value, {row_key} from json_each(inner.{escape_sqlite(column)}) j"
+                    " join inner) select value, count(*) as count from deduped_array_items"
+                    f" group by value order by count(*) desc, value limit {size + 1}"
+                )
+                try:
+                    found = await self.ds.execute(
+                        self.database, sql, self.params, truncate=False,
+                        custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                    )  # fmt: skip
+                except QueryInterrupted:
+                    timed_out.append(column)
+                    continue
+                rows = [{"value": str(r["value"]), "count": r["count"]} for r in found.rows]
+                key = f"{column}__arraycontains"
+                results.append(facet_result(self, config, rows, key, "_facet_array"))
+            return results, timed_out
 
     return CountedArrayFacet
 
