@@ -27,12 +27,16 @@ from archive.dedup import (
 )
 from archive.originals import EVIDENCE_COLUMNS, Candidate, decide, text_notes
 
-SHINGLE_CACHE_BYTES = 8 * 2**20
-"""The shingle sets of recent texts kept in memory: some 3,300 news articles (2.5 KB
-each). Near-duplicate candidates are mostly recent (a copy hours after its original, a
-release's versions within days); past this the cache starts again. It was 20,000
-texts, about 50 MB, which a crawl of 20,000 articles filled: most of its peak memory's
-growth over a crawl of 5,000."""
+SHINGLE_CACHE_BYTES = 64 * 2**20
+"""The shingle sets of recent texts a writer keeps in memory, by default: some 26,000
+news articles (2.5 KB each). Near-duplicate candidates are mostly recent (a copy hours
+after its original, a release's versions within days); past this the cache starts
+again. An import of 20,000 articles (``bench/archive.py``) took 5-10% longer with
+8 MiB. A crawl keeps less (``CRAWL_SHINGLE_CACHE_BYTES``)."""
+CRAWL_SHINGLE_CACHE_BYTES = 8 * 2**20
+"""What a crawl's writer keeps (some 3,300 texts): a portal's crawl rarely meets a near
+duplicate of its own recent articles, and 20,000 texts (about 50 MB) were most of the
+growth of a crawl's peak memory from 5,000 articles to 20,000."""
 
 
 class ClusterPlacement:
@@ -48,6 +52,7 @@ class ClusterPlacement:
         # wrong behind.
         self._shingles: dict[str, np.ndarray] = {}
         self._shingle_bytes = 0
+        self.shingle_cache_bytes = SHINGLE_CACHE_BYTES
         # The LSH buckets of the texts of re-split clusters (see ``_resplit``).
         self._buckets: dict[str, list[tuple[int, int]]] = {}
         # The republication notes of texts (``archive.originals.text_notes``) by content
@@ -108,7 +113,7 @@ class ClusterPlacement:
         """Keep a text's shingle set (and LSH buckets) in the cache of recent texts."""
         if digest is None:
             return
-        if self._shingle_bytes + shingles.nbytes > SHINGLE_CACHE_BYTES:
+        if self._shingle_bytes + shingles.nbytes > self.shingle_cache_bytes:
             self._shingles.clear()
             self._buckets.clear()
             self._notes.clear()

@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
+from archive.cluster_placement import CRAWL_SHINGLE_CACHE_BYTES
 from archive.dedup import canonical_url
 from archive.memory.empty import forget_empty, remember_empty
 from archive.times import utc_now
@@ -116,6 +117,7 @@ class StorePipeline:
         opened = crawl_archive(self.crawler)
         self.path = opened.path
         self.archive = opened.writer()
+        self.archive.shingle_cache_bytes = CRAWL_SHINGLE_CACHE_BYTES
         self.run_id = self.archive.start_run(self.crawler.spider.name, self.mirror)
         if self.crawler.stats:  # the spider looks at the run before this one
             self.crawler.stats.set_value("arsip/run_id", self.run_id)
