@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from archive import counts
+from archive.places import LEVEL_LENGTHS
 from archive.places.gazetteer import gazetteer
 from archive.places.tagger import ABOUT
 
@@ -290,12 +291,11 @@ def _place_facet_class() -> type:
             size = self.get_facet_size()
             # Each tag counts for its own code, its regency or city and the province.
             levels = " union ".join(
-                f"select p.article_id, {expression} as code from article_places p"
+                f"select p.article_id, substr(p.code, 1, {length:d}) as code from article_places p"
                 f" where p.score >= {ABOUT:d} and length(p.code) >= {length:d}"
                 f" and p.article_id in (select id from ({self.sql}))"
-                for expression, length in (("substr(p.code, 1, 2)", 2),
-                                           ("substr(p.code, 1, 5)", 5), ("p.code", 8))
-            )  # fmt: skip
+                for length in LEVEL_LENGTHS
+            )
             sql = (
                 f"select code as value, count(distinct article_id) as count from ({levels})"
                 f" group by code order by count desc, code limit {size + 1}"
