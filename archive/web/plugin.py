@@ -85,10 +85,11 @@ async def home(datasette: Any, request: Any) -> Response:
 
         # From the counts the archive keeps (a row a portal, section and month), else
         # a scan of an index of every article.
-        source = counts.SECTION_TABLE if counts.kept(db) else "articles"
+        source, counted = (
+            (counts.SECTION_TABLE, "sum(articles)") if counts.kept(db) else ("articles", "count(*)")
+        )
         articles, portals = db.execute(
-            f"SELECT {'sum(articles)' if counts.kept(db) else 'count(*)'},"
-            f" count(DISTINCT portal) FROM {source}"
+            f"SELECT {counted}, count(DISTINCT portal) FROM {source}"
         ).fetchone()
         first, last = db.execute(
             "SELECT (SELECT min(published_at) FROM articles),"
