@@ -18,8 +18,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
-MAPPED = {"_search": "q", "portal": "portal", "portal__exact": "portal", "_place": "place"}
-"""The list's arguments ``/search`` takes, and their names there."""
+TABLE_ARGS = {"q": "_search", "portal": "portal__exact", "place": "_place"}
+"""``/search``'s arguments the articles list takes, and their names there."""
+MAPPED = {**{table: page for page, table in TABLE_ARGS.items()}, "portal": "portal"}
+"""The list's arguments ``/search`` takes, and their names there (``portal=`` is the
+list's short form of ``portal__exact=``)."""
 DEFAULT_ORDER = {("_sort_desc", "published_at"), ("_sort", "published_at"),
                  ("_sort_by_desc", "on")}  # fmt: skip
 """The list's own order (newest first), as the URL or the search box's form says it."""
@@ -31,7 +34,6 @@ def search_page_args(query: str) -> dict[str, str] | None:
     """The ``/search`` arguments of a search of the articles list, when the request is
     one the search page answers alike; else None (Datasette's list answers it)."""
     args = parse_qsl(query, keep_blank_values=True)
-    keys = [key for key, _ in args]
     columns = {value for key, value in args if key.startswith("_filter_column")}
     if columns - {""}:
         return None  # a filter row being added: Datasette turns it into a filter
@@ -41,7 +43,7 @@ def search_page_args(query: str) -> dict[str, str] | None:
     for key, value in args:
         if (key, value) in DEFAULT_ORDER or key.startswith(EMPTY_FILTER_ROW):
             continue
-        if key not in MAPPED or keys.count(key) > 1 or MAPPED[key] in found:
+        if key not in MAPPED or MAPPED[key] in found:  # another argument, or one given twice
             return None
         found[MAPPED[key]] = value
     return found if found.get("q", "").strip() else None
@@ -56,9 +58,7 @@ def search_page_url(search_url: str, query: str) -> str | None:
 def table_search_args(args: dict[str, str]) -> str:
     """The articles list's query string for the words (and portal, place) of a search
     page's arguments: Datasette's searched list, with its count and facets."""
-    table = {"_search": args.get("q", ""), "_searchmode": "escaped"}
-    if args.get("portal"):
-        table["portal__exact"] = args["portal"]
-    if args.get("place"):
-        table["_place"] = args["place"]
-    return urlencode(table)
+    filters = {
+        name: args[page] for page, name in TABLE_ARGS.items() if page != "q" and args.get(page)
+    }
+    return urlencode({"_search": args.get("q", ""), "_searchmode": "escaped", **filters})
