@@ -56,12 +56,12 @@ def start_mirror(articles: int) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the mirror did not start")
 
 
-def timed(cmd: list, env: dict) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of a child process."""
+def timed(cmd: list, env: dict, cwd: Path = ROOT) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of a child process run in ``cwd``."""
     # Through tests.peak_rss: ru_maxrss of a direct child would count this process's peak.
     launched, report = measured(cmd)
     started = time.perf_counter()
-    status = subprocess.call(launched, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    status = subprocess.call(launched, cwd=cwd, env=env, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
     rss = peak_mb(report)
     if status != 0:
@@ -100,13 +100,8 @@ def plain_crawl(url: str, workdir: Path) -> dict:
     env.update(ARSIP_MIRROR=url, PLAIN_STATS=str(out))
     cmd = [BIN / "scrapy", "runspider", ROOT / "bench" / "plain_spider.py",
            "-s", "LOG_LEVEL=WARNING"]  # fmt: skip
-    launched, report = measured(cmd)
-    started = time.perf_counter()
-    status = subprocess.call(launched, cwd=outside, env=env, stdout=subprocess.DEVNULL)
-    seconds = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"the plain spider failed with status {status}")
-    return {"seconds": seconds, "rss": peak_mb(report), **json.loads(out.read_text())}
+    seconds, rss = timed(cmd, env, cwd=outside)
+    return {"seconds": seconds, "rss": rss, **json.loads(out.read_text())}
 
 
 def main() -> None:
