@@ -45,14 +45,14 @@ class ClusterPlacement:
 
     db: sqlite_utils.Database
 
-    def __init__(self) -> None:
+    def __init__(self, shingle_cache_bytes: int | None = None) -> None:
         # Shingle sets of recently stored texts by content hash: near-duplicate
         # candidates are mostly recent, and re-reading and re-shingling their bodies is
         # the cost. Keyed by text, not id, so that a rolled-back article leaves nothing
         # wrong behind.
         self._shingles: dict[str, np.ndarray] = {}
         self._shingle_bytes = 0
-        self.shingle_cache_bytes = SHINGLE_CACHE_BYTES
+        self._shingle_cache_bytes = shingle_cache_bytes or SHINGLE_CACHE_BYTES
         # The LSH buckets of the texts of re-split clusters (see ``_resplit``).
         self._buckets: dict[str, list[tuple[int, int]]] = {}
         # The republication notes of texts (``archive.originals.text_notes``) by content
@@ -113,7 +113,7 @@ class ClusterPlacement:
         """Keep a text's shingle set (and LSH buckets) in the cache of recent texts."""
         if digest is None:
             return
-        if self._shingle_bytes + shingles.nbytes > self.shingle_cache_bytes:
+        if self._shingle_bytes + shingles.nbytes > self._shingle_cache_bytes:
             self._shingles.clear()
             self._buckets.clear()
             self._notes.clear()

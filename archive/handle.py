@@ -68,13 +68,13 @@ class Archive:
         writer to whoever finds the lock held. One writer at a time."""
         return WriterLock(self.path, wait=wait, command=command)
 
-    def writer(self) -> ArchiveWriter:
+    def writer(self, *, shingle_cache_bytes: int | None = None) -> ArchiveWriter:
         """The writer (``archive.writer``) over this connection: how articles, pages and
-        runs enter the archive."""
+        runs enter the archive (``shingle_cache_bytes``: see ``ArchiveWriter``)."""
         from archive.writer import ArchiveWriter
 
         self._require_writable("store articles")
-        return ArchiveWriter(self.db)
+        return ArchiveWriter(self.db, shingle_cache_bytes=shingle_cache_bytes)
 
     # -- articles -------------------------------------------------------------------
 

@@ -113,8 +113,12 @@ class ArchiveWriter(ClusterPlacement, RawPages):
     """Writes articles, their URLs and revisions, and the run log into an open archive
     file. Use as a context manager or call ``close()``."""
 
-    def __init__(self, path: str | Path | sqlite_utils.Database):
-        ClusterPlacement.__init__(self)
+    def __init__(
+        self, path: str | Path | sqlite_utils.Database, *, shingle_cache_bytes: int | None = None
+    ):
+        """``shingle_cache_bytes``: how much of recent texts' shingle sets to keep
+        (``archive.cluster_placement.SHINGLE_CACHE_BYTES`` by default)."""
+        ClusterPlacement.__init__(self, shingle_cache_bytes)
         # An archive opened elsewhere (``Archive.writer``) stays open for its owner.
         self._owns_db = not isinstance(path, sqlite_utils.Database)
         self.db = open_db(path) if self._owns_db else path

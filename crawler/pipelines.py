@@ -116,8 +116,7 @@ class StorePipeline:
     def open_spider(self) -> None:
         opened = crawl_archive(self.crawler)
         self.path = opened.path
-        self.archive = opened.writer()
-        self.archive.shingle_cache_bytes = CRAWL_SHINGLE_CACHE_BYTES
+        self.archive = opened.writer(shingle_cache_bytes=CRAWL_SHINGLE_CACHE_BYTES)
         self.run_id = self.archive.start_run(self.crawler.spider.name, self.mirror)
         if self.crawler.stats:  # the spider looks at the run before this one
             self.crawler.stats.set_value("arsip/run_id", self.run_id)

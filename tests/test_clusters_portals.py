@@ -52,15 +52,14 @@ def record(portal: str, article: dict) -> dict:
 
 
 @pytest.mark.parametrize("cache_bytes", [cluster_placement.SHINGLE_CACHE_BYTES, 1])
-def test_sample_portals_cluster_their_releases_and_copy(db_path, cache_bytes, monkeypatch):
+def test_sample_portals_cluster_their_releases_and_copy(db_path, cache_bytes):
     """The same clusters whether the candidates' shingle sets come from the writer's
     cache of recent texts or, with a cache too small to keep one, from their stored
     bodies; the cache stays within its bound."""
-    monkeypatch.setattr(cluster_placement, "SHINGLE_CACHE_BYTES", cache_bytes)
     articles = sample_articles()
     assert {portal for portal, _ in articles} == set(sample_portals())
     ids = {}
-    with ArchiveWriter(db_path) as archive:
+    with ArchiveWriter(db_path, shingle_cache_bytes=cache_bytes) as archive:
         for portal, article in articles:
             outcome, article_id = archive.store(record(portal, article))
             assert outcome in (Outcome.NEW, Outcome.DUPLICATE)
