@@ -432,7 +432,7 @@ def export(
         arsip export --place 36.02 --format jsonl -o lebak.jsonl --db news.db
         arsip export --format warc -o warc/ --warc-size 500MB --db news.db
     """
-    from archive.export import write_csv, write_jsonl, write_parquet
+    from archive.export import arrow_without_pandas, write_csv, write_jsonl, write_parquet
 
     if fmt == "warc":
         if output is None:
@@ -464,6 +464,7 @@ def export(
             rows = _counted(arch.articles(where=where), bar.update)
             try:
                 if fmt == "parquet":
+                    arrow_without_pandas()  # (this process is the command's alone)
                     count = write_parquet(rows, columns, str(partial))
                 elif partial is not None:
                     with partial.open("w", encoding="utf-8", newline="") as out:

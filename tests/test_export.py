@@ -9,6 +9,7 @@ import os
 import pty
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -190,3 +191,51 @@ def test_parquet_batches_read_stored_values_as_typed_reads_them():
     assert batch.column("published_at").null_count == 2  # "kemarin" and None
     only_canonical = record_batch([dict(rows[0])], columns, schema)
     assert only_canonical.equals(pa.RecordBatch.from_pylist([typed(dict(rows[0]))], schema=schema))
+
+
+def test_parquet_written_while_read_keeps_every_batch_in_order(tmp_path):
+    """Batches are compressed by a second thread while the next is built: the file holds
+    every row once, in the order read, and a failure while reading leaves no writer
+    behind and is the error raised."""
+    import pyarrow.parquet as pq
+
+    from archive.export import BATCH_ROWS, write_parquet
+
+    columns = [("id", "INTEGER"), ("title", "TEXT"), ("tags", "TEXT")]
+    total = 3 * BATCH_ROWS + 7  # three whole batches and a short one
+    rows = ({"id": i, "title": f"Judul {i}", "tags": f'["t{i % 5}"]'} for i in range(total))
+    out = tmp_path / "all.parquet"
+    assert write_parquet(rows, columns, str(out)) == total
+    table = pq.read_table(out)
+    assert table.column("id").to_pylist() == list(range(total))
+    assert table.column("tags").to_pylist()[BATCH_ROWS + 2] == [f"t{(BATCH_ROWS + 2) % 5}"]
+
+    def failing():
+        for i in range(2 * BATCH_ROWS):
+            if i == BATCH_ROWS + 10:
+                raise OSError("the archive could not be read")
+            yield {"id": i, "title": "x", "tags": "[]"}
+
+    with pytest.raises(OSError, match="could not be read"):
+        write_parquet(failing(), columns, str(tmp_path / "broken.parquet"))
+    assert not [t for t in threading.enumerate() if t.name.startswith("parquet")]
+
+
+def test_the_command_s_arrow_does_not_import_pandas_and_pandas_still_imports():
+    """``arsip export --format parquet`` tells Arrow that pandas is absent (Arrow would
+    import it, 250 ms, only to ask whether a list is a pandas object); pandas itself
+    stays importable in that process."""
+    script = (
+        "import sys\n"
+        "from archive.export import arrow_without_pandas, parquet_schema, record_batch\n"
+        "arrow_without_pandas()\n"
+        "cols = [('id', 'INTEGER'), ('tags', 'TEXT'), ('published_at', 'TEXT')]\n"
+        "rows = [{'id': 1, 'tags': '[\"a\"]', 'published_at': '2025-09-15T09:40:00Z'}]\n"
+        "batch = record_batch(rows, cols, parquet_schema(cols))\n"
+        "assert batch.num_rows == 1 and 'pandas' not in sys.modules, sorted(sys.modules)\n"
+        "import pandas\n"
+        "print('ok', pandas.__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok pandas"
