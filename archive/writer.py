@@ -75,10 +75,18 @@ class Entry:
     page: Mapping[str, Any] | None = None
     following_pages: Sequence[Mapping[str, Any]] = ()
     also_urls: Sequence[str] = ()
+    signature: TextSignature | None = None
+    """``text_signature`` of the record's body, when it was computed elsewhere (an
+    import's worker processes); ``store_many`` computes it when None, or when the body
+    had characters that cannot be stored."""
 
     def options(self) -> dict[str, Any]:
-        """Everything but the record, as ``store``'s keyword arguments."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "record"}
+        """Everything but the record and its signature, as ``store``'s keyword arguments."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("record", "signature")
+        }
 
 
 PUBLISHED_COLUMNS = ("published_at", "published_local", "published_raw", "published_source",
@@ -269,13 +277,10 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         inside the batch's transaction. ``correct_fields`` False: a record whose title
         and text are unchanged leaves the stored article's other fields as they are
         (for readings by other tools; see ``store``)."""
-        entries = [
-            replace(e, record=self._valid(e.record))
-            if isinstance(e, Entry)
-            else Entry(self._valid(e))
-            for e in records
-        ]
-        signatures = text_signatures([e.record.get("body") for e in entries])
+        entries = [self._valid_entry(e if isinstance(e, Entry) else Entry(e)) for e in records]
+        unsigned = [e.record.get("body") for e in entries if e.signature is None]
+        computed = iter(text_signatures(unsigned))
+        signatures = [next(computed) if e.signature is None else e.signature for e in entries]
         stored = (
             self._store(e.record, s, run_id=run_id, correct_fields=correct_fields, **e.options())
             for e, s in zip(entries, signatures, strict=True)
@@ -301,6 +306,17 @@ class ArchiveWriter(ClusterPlacement, RawPages):
                 self.db.execute("DELETE FROM fts_deferred")
             finally:
                 self._fts_pending = None
+
+    def _valid_entry(self, entry: Entry) -> Entry:
+        """The entry with its record valid (``_valid``), and its signature dropped when
+        that changed the body it was computed from."""
+        valid = self._valid(entry.record)
+        if valid is entry.record:
+            return entry
+        signature = entry.signature
+        if signature is not None and valid.get("body") != entry.record.get("body"):
+            signature = None
+        return replace(entry, record=valid, signature=signature)
 
     def _valid(self, record: Mapping[str, Any]) -> Mapping[str, Any]:
         """The record with every text valid (``archive.text``); a repair is counted and

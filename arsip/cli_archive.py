@@ -152,8 +152,8 @@ def _published(article: dict | None, none: str) -> str:
 )  # fmt: skip
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-    help="With --warc: processes that read pages into articles (default: the number of "
-    "CPUs; 1: one process). The archive is the same whatever N.",
+    help="Processes that read lines (or, with --warc, pages) into articles (default: the "
+    "number of CPUs; 1: one process). The archive is the same whatever N.",
 )  # fmt: skip
 @db_option(CREATES)
 @wait_option
@@ -189,11 +189,10 @@ def import_(
         return
     if portal_name:
         raise click.UsageError("--portal is an option of --warc")
-    if jobs is not None:
-        raise click.UsageError("--jobs is an option of --warc")
     if len(sources) > 1:
         raise click.UsageError("a JSON-lines import reads one FILE (WARC files: --warc)")
     from arsip.importer import NotJsonLines, check_json_lines, import_file
+    from arsip.workers import default_jobs
 
     source = sources[0]
     try:  # before the archive is opened (or created)
@@ -207,7 +206,9 @@ def import_(
         writer_lock(arch, "import", wait=wait, refused="nothing imported"),
         _progressbar(source.stat().st_size, f"Importing {source.name}") as bar,
     ):
-        result = import_file(arch, source, progress=bar.update if bar else None)
+        result = import_file(
+            arch, source, progress=bar.update if bar else None, jobs=jobs or default_jobs()
+        )
     for number, reason in result.rejected_lines:
         click.echo(f"{source}:{number}: rejected: {reason}", err=True)
     click.echo(result.summary_line(source.name))
@@ -222,8 +223,8 @@ def _import_warc(
     sources: tuple[Path, ...], portal: str | None, jobs: int | None, db_path: Path, wait: bool
 ) -> None:
     """``arsip import --warc``: each file in turn (``arsip.warc_import``)."""
-    from arsip.extract_pool import default_jobs
     from arsip.warc_import import AUTO, NotWarc, check_warc, import_warc
+    from arsip.workers import default_jobs
     from crawler.portals import get_portal
 
     if portal and portal != AUTO:

@@ -13,15 +13,13 @@ killed.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import signal
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from typing import Any
 
 from arsip.page_article import Rejected, article_record, read_fetched
+from arsip.workers import worker_pool
 from crawler.extract.paging import next_page_url
 from crawler.portals import all_portals
 
@@ -33,14 +31,6 @@ REJECTED = "rejected"
 
 Outcome = tuple[Any, ...]
 """``(ARTICLE, record)``, ``(REJECTED, reason, message)`` or ``(MULTI,)``."""
-
-
-def default_jobs() -> int:
-    """The CPUs this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def first_page(
@@ -59,18 +49,6 @@ def first_page(
         return (REJECTED, rejected.reason, str(rejected))
 
 
-def _end_with_parent() -> None:
-    """A worker ends when the process that started it does (Linux), even by SIGKILL."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 class Extractor:
     """``first_page`` in ``jobs`` worker processes (1: in this process, lazily)."""
 
@@ -80,9 +58,7 @@ class Extractor:
         self.jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
         if jobs > 1:
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_end_with_parent)
+            self._pool = worker_pool(jobs)
 
     def submit(
         self, url: str, body: bytes, headers: Mapping[str, str], fetched_at: str,

@@ -6,7 +6,9 @@ Every line goes through the same stages as a crawled page where they apply (news
 text through Indonesian cleaning; every date through ``crawler.extract.dates``) and
 then through ``ArchiveWriter.store_many``, so dedup, clusters and history rules are the crawl's.
 A line that cannot become an article is rejected with its reason; nothing else stops
-the import.
+the import. Lines are read into records, and their texts signed (``archive.dedup``), by
+worker processes when ``jobs`` > 1 (``LineReader``); storing stays in this process, in
+the file's order, so the archive is the same whatever ``jobs``.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,9 +26,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive import Archive
-from archive.text import repaired_note
+from archive.dedup import TextSignature, text_signature
+from archive.text import repaired_note, valid_text
 from archive.times import JAKARTA, to_utc_iso
+from archive.writer import Entry
 from arsip.import_schema import ArticleLine, InvalidLine, NewsPleaseLine, validate_line
+from arsip.workers import worker_pool
 from crawler.extract.clean import clean_article
 from crawler.extract.dates import parse_date
 from crawler.extract.normalise import normalise_article
@@ -47,6 +53,9 @@ class Rejected(ValueError):
     def __init__(self, reason: str, detail: str | None = None):
         self.detail = detail
         super().__init__(reason)
+
+    def __reduce__(self) -> tuple[type[Rejected], tuple[str, str | None]]:
+        return Rejected, (str(self), self.detail)  # from a worker process, detail kept
 
 
 class NotJsonLines(ValueError):
@@ -82,43 +91,118 @@ def import_file(
     *,
     now: datetime | None = None,
     progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> ImportResult:
     """Import a JSON-lines file into the archive. ``now`` (aware) is the instant dates
     are checked against (a publication date after it is rejected); ``progress`` is
-    called with the number of bytes read since its last call. Raises ``NotJsonLines``
-    (before anything is written) for a file that is not JSON lines at all."""
+    called with the number of bytes read since its last call; ``jobs``: processes that
+    read lines into records (1: this one alone; the archive is the same whatever
+    ``jobs``). Raises ``NotJsonLines`` (before anything is written) for a file that is
+    not JSON lines at all."""
     check_json_lines(source)
     now = now or datetime.now(UTC)
     result = ImportResult()
-    with arch.writer() as archive, open(source, "rb") as lines:
+    with (
+        arch.writer() as archive,
+        open(source, "rb") as lines,
+        LineReader(jobs) as reader,
+    ):
         numbered = enumerate(lines, start=1)
-        while batch := list(itertools.islice(numbered, BATCH)):
-            records = []
-            for number, raw in batch:
-                if raw.strip() and (record := _read_line(number, raw, now, result)):
-                    records.append(record)
+        batches = iter(lambda: list(itertools.islice(numbered, BATCH)), [])
+        for size, read in reader.read(batches, now):
+            entries = []
+            for number, line in read:
+                if isinstance(line, Rejected):
+                    _count_rejected(number, line, result)
+                elif line is not None:
+                    record, signature = line
+                    entries.append(Entry(record, signature=signature))
             # Another tool's reading of an archived text leaves arsip's fields alone.
-            for outcome, _ in archive.store_many(records, correct_fields=False):
+            for outcome, _ in archive.store_many(entries, correct_fields=False):
                 result.counts[str(outcome)] += 1
             if progress:
-                progress(sum(len(raw) for _, raw in batch))
+                progress(size)
         result.repaired = archive.repaired
     return result
 
 
-def _read_line(
-    number: int, raw: bytes, now: datetime, result: ImportResult
-) -> dict[str, Any] | None:
-    """The line's record, or None when it is rejected (counted with its reason)."""
-    try:
-        return record_from_line(raw, now=now)
-    except Rejected as reason:
-        result.counts["rejected"] += 1
-        result.reasons[str(reason)] += 1
-        if len(result.rejected_lines) < 20:
-            detail = f" ({reason.detail})" if reason.detail else ""
-            result.rejected_lines.append((number, f"{reason}{detail}"))
-        return None
+ReadLine = tuple[int, "tuple[dict[str, Any], TextSignature | None] | Rejected | None"]
+"""A line's number, and its record with the signature of its body (when signed), the
+reason it is rejected, or None for a blank line."""
+
+
+def read_lines(
+    batch: list[tuple[int, bytes]], now: datetime, sign: bool
+) -> tuple[int, list[ReadLine]]:
+    """The pure part of an import (no archive): a batch of numbered lines read into
+    records, signed (``archive.dedup.text_signature``) when ``sign`` (in a worker: the
+    writer then need not), with the batch's size in bytes."""
+    read: list[ReadLine] = []
+    for number, raw in batch:
+        if not raw.strip():
+            read.append((number, None))
+            continue
+        try:
+            record = record_from_line(raw, now=now)
+        except Rejected as reason:
+            read.append((number, reason))
+            continue
+        body = record.get("body")
+        # A body the writer must repair (``archive.text``) is signed by it, once repaired.
+        signed = sign and body is not None and not valid_text(body)[1]
+        read.append((number, (record, text_signature(body) if signed else None)))
+    return sum(len(raw) for _, raw in batch), read
+
+
+class LineReader:
+    """``read_lines`` of each batch, in order: in ``jobs`` worker processes, a few
+    batches ahead of the one being stored (memory stays that of ``2 * jobs + 1``
+    batches), or in this process (``jobs`` 1). Workers are forked as
+    ``arsip.extract_pool``'s are: they know the same portals, and end with this process."""
+
+    def __init__(self, jobs: int):
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {jobs}")
+        self.jobs = jobs
+        self._pool: ProcessPoolExecutor | None = None
+        if jobs > 1:
+            self._pool = worker_pool(jobs)
+
+    def read(
+        self, batches: Iterator[list[tuple[int, bytes]]], now: datetime
+    ) -> Iterator[tuple[int, list[ReadLine]]]:
+        if self._pool is None:
+            for batch in batches:
+                yield read_lines(batch, now, False)  # the writer signs the batch's texts
+            return
+        pool = self._pool
+        ahead = itertools.islice(batches, 2 * self.jobs)
+        waiting = deque(pool.submit(read_lines, batch, now, True) for batch in ahead)
+        for batch in batches:
+            waiting.append(pool.submit(read_lines, batch, now, True))
+            yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> LineReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _count_rejected(number: int, reason: Rejected, result: ImportResult) -> None:
+    """A rejected line, counted with its reason (the first ones kept with their number)."""
+    result.counts["rejected"] += 1
+    result.reasons[str(reason)] += 1
+    if len(result.rejected_lines) < 20:
+        detail = f" ({reason.detail})" if reason.detail else ""
+        result.rejected_lines.append((number, f"{reason}{detail}"))
 
 
 def check_json_lines(source: str | Path) -> None:

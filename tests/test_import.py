@@ -216,3 +216,54 @@ def test_import_cleans_with_the_owning_portals_rules():
         "https://kabarlain.example/loket", f"Kaba6-{LEAD}\nTangerang News\n{REST}"
     )
     assert nobody == f"Kaba6-{LEAD}\n\nTangerang News\n\n{REST}"
+
+
+def test_the_archive_is_the_same_whatever_the_jobs(tmp_path):
+    """Lines read into records by worker processes (``--jobs 2``, the bodies signed there)
+    give the archive one process gives (``--jobs 1``): the same outcomes, the same
+    rejected lines with their numbers and details, ids, copies, clusters and LSH buckets,
+    over several batches."""
+    rng = random.Random(5)
+    vocab = [f"kata{i}" for i in range(3000)]
+    shared = [" ".join(rng.choices(vocab, k=60)) for _ in range(6)]
+    lines: list = []
+    for n in range(2 * BATCH + 40):
+        body = "\n\n".join(" ".join(rng.choices(vocab, k=60)) for _ in range(5))
+        if n % 50 == 7:  # a release, run again with a new lead further on
+            body = "\n\n".join([" ".join(rng.choices(vocab, k=30)), *shared])
+        lines.append({"url": f"https://www.tangselpos.id/detail/{n}/berita", "title": f"Berita {n}",
+                      "body": body, "published_at": "2025-09-16T02:12:00Z"})  # fmt: skip
+        if n % 97 == 3:  # a copy on another portal
+            lines.append(
+                {**lines[-1], "url": f"https://kabar6.com/salinan-{n}/", "portal": "kabar6"}
+            )
+        if n % 131 == 5:
+            lines += ["", "{not json", {"url": f"https://kabar6.com/x{n}/", "title": "t",
+                                         "body": "isi", "authors": [1]}]  # fmt: skip
+        if n == BATCH + 9:  # the first article again, with a new title: a revision
+            lines.append({**lines[0], "title": "Judul yang diperbarui"})
+    source = write_lines(tmp_path / "many.jsonl", lines)
+    outputs = {}
+    for jobs in ("1", "2"):
+        result = run_cli(
+            "import", str(source), "--jobs", jobs, "--db", str(tmp_path / f"{jobs}.db")
+        )
+        assert result.returncode == 0, result.stderr
+        outputs[jobs] = (result.stdout, result.stderr)
+    assert outputs["1"] == outputs["2"]
+    stdout, stderr = outputs["2"]
+    assert " 1 updated," in stdout and " duplicate," in stdout and " 0 duplicate" not in stdout
+    assert "rejected: authors" in stderr and "authors[0]" in stderr  # a reason and its detail
+    queries = [
+        "SELECT id, url, title, body, content_hash, duplicate_of, cluster_id, revision"
+        " FROM articles ORDER BY id",
+        "SELECT band, bucket, article_id FROM minhash_bands ORDER BY 1, 2, 3",
+    ]
+    for query in queries:
+        found = [
+            sqlite3.connect(tmp_path / f"{jobs}.db").execute(query).fetchall() for jobs in "12"
+        ]
+        assert found[0] == found[1] and found[0]
+    clusters = sqlite3.connect(tmp_path / "2.db").execute(
+        "SELECT count(*) FROM articles WHERE cluster_id IS NOT NULL").fetchone()[0]  # fmt: skip
+    assert clusters > 2 * BATCH // 50

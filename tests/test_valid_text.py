@@ -130,3 +130,26 @@ def test_a_page_with_half_an_emoji_in_its_json_ld_is_archived_run_after_run(tmp_
     assert reread.returncode == 0, reread.stderr
     assert f"{len(articles)} unchanged" in reread.stdout, reread.stdout
     assert "1 repaired" in reread.stdout, reread.stdout
+
+
+def test_a_signature_given_for_a_body_the_writer_repairs_is_computed_again(db_path):
+    """An entry may come signed (an import's workers sign bodies); when the writer
+    repairs the body, the signature of the text as given is not the stored text's."""
+    from archive.dedup import content_hash, text_signature
+    from archive.writer import Entry
+
+    body = "Gubernur meninjau \ude4f lokasi banjir di Pamulang bersama warga setempat."
+    record = {"url": "https://www.tangselpos.id/detail/9/g", "portal": "tangselpos",
+              "title": "Gubernur meninjau", "body": body}  # fmt: skip
+    clean = {**record, "url": "https://www.tangselpos.id/detail/8/h", "body": BODY}
+    with ArchiveWriter(db_path) as writer:
+        given = text_signature("Teks lain sama sekali, bukan isi berita ini.")
+        stored = list(
+            writer.store_many([Entry(record, signature=given), Entry(clean, signature=given)])
+        )
+    hashes = {
+        r["url"]: r["content_hash"] for r in rows(db_path, "SELECT url, content_hash FROM articles")
+    }
+    assert hashes[record["url"]] == content_hash(body.replace("\ude4f", "\ufffd"))
+    assert hashes[clean["url"]] == given.content_hash  # a body left as it was: taken as given
+    assert [o for o, _ in stored] == [Outcome.NEW, Outcome.NEW]

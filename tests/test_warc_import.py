@@ -324,5 +324,3 @@ def test_the_archive_is_the_same_whatever_the_jobs(imported, tmp_path):
         tmp_path / "jobs3.db", pages + " ORDER BY id"
     )
     assert any(r["page_number"] == 2 for r in rows(tmp_path / "jobs3.db", pages))
-    refused = run_cli("import", str(warc), "--jobs", "2", "--db", str(tmp_path / "x.db"))
-    assert refused.returncode == 2 and "--jobs is an option of --warc" in refused.stderr
