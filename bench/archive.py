@@ -24,6 +24,10 @@ over the release's shared paragraphs. Printed, with the baseline run in this pro
   A second, N/10 archive flags them as press releases (as extraction would when they
   name their source), where the containment rule for releases applies too; its
   figures are printed against the strict truth and against "the same planted release";
+- ``arsip import`` as a whole command (``--jobs 1``, and the default: a worker process
+  per CPU) over the first N/5 rows written as JSON lines, against a whole command
+  that reads the same lines into the same plain insert + FTS5 index (this script's
+  ``--plain-import``); best of ``--repeat``, interleaved;
 - ingest time of 2N articles against N (same generator);
 - the top 20 of an FTS5 query against a ``LIKE`` scan of the same rows (median of the
   query words).
@@ -33,8 +37,10 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -183,6 +189,41 @@ def best_ingests(rows: list[dict], tmp: Path, repeat: int) -> tuple[dict[str, fl
     return best, ids
 
 
+def import_commands(rows: list[dict], tmp: Path, repeat: int) -> dict[str, float]:
+    """Best-of-``repeat`` seconds of whole commands over ``rows`` as a JSON-lines file:
+    ``arsip import`` with ``--jobs 1`` and with its default jobs, and the plain insert +
+    FTS5 index of the same lines (``--plain-import``); interleaved."""
+    source = tmp / "import.jsonl"
+    with source.open("w", encoding="utf-8") as out:
+        out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    arsip = str(Path(sys.executable).with_name("arsip"))
+    db = tmp / "import.db"
+    commands = {
+        "plain_fts": [sys.executable, __file__, "--plain-import", str(source), str(db)],
+        "arsip_jobs1": [arsip, "import", str(source), "--jobs", "1", "--db", str(db)],
+        "arsip": [arsip, "import", str(source), "--db", str(db)],
+    }
+    best = dict.fromkeys(commands, float("inf"))
+    for attempt in range(repeat):
+        for name, command in commands.items():
+            remove_db(db)
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+            seconds = time.perf_counter() - start
+            best[name] = min(best[name], seconds)
+            print(f"  run {attempt + 1}: {name} {seconds:.1f}s", flush=True)
+    remove_db(db)
+    source.unlink()
+    return best
+
+
+def plain_import(source: Path, db: Path) -> None:
+    """The plain side of ``import_commands``: the JSON lines read into ``ingest_plain``
+    with the FTS5 index."""
+    with source.open(encoding="utf-8") as lines:
+        ingest_plain([json.loads(line) for line in lines], db, fts=True)
+
+
 def remove_db(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -248,7 +289,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=2, help="Timed runs of each ingest.")
     parser.add_argument("--no-scale", action="store_true", help="Skip the 2N ingest.")
+    parser.add_argument("--plain-import", nargs=2, type=Path, metavar=("JSONL", "DB"),
+                        help=argparse.SUPPRESS)  # fmt: skip
     args = parser.parse_args()
+    if args.plain_import:
+        plain_import(*args.plain_import)
+        return
     n = args.articles
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -269,6 +315,19 @@ def main() -> None:
         print(f"result: ingest speed vs plain insert = {plain / arsip:.2f} (target >= 0.33)")
         print(f"result: ingest speed vs plain insert + same FTS5 index = "
               f"{plain_fts / arsip:.2f} (target >= 0.33)")  # fmt: skip
+
+        k = max(n // 5, 1000)
+        commands = import_commands(rows[:k], tmp_path, args.repeat)
+        plain_cmd = commands["plain_fts"]
+        print(
+            f"whole commands over {k:,} JSON lines (best of {args.repeat}): plain insert + "
+            f"the same FTS5 index {plain_cmd:.1f}s; arsip import --jobs 1 "
+            f"{commands['arsip_jobs1']:.1f}s; arsip import (a worker per CPU) "
+            f"{commands['arsip']:.1f}s"
+        )
+        print(f"result: arsip import speed vs plain insert + same FTS5 index, whole commands = "
+              f"{plain_cmd / commands['arsip']:.2f} (--jobs 1: "
+              f"{plain_cmd / commands['arsip_jobs1']:.2f}) (target >= 0.33)")  # fmt: skip
 
         q = near_duplicate_quality(rows, groups, ids, tmp_path / "arsip.db")
         print(
