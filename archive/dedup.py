@@ -122,7 +122,18 @@ def text_shingle_ids(text: str) -> np.ndarray:
         mixed = mixed * _MIX + ids[k : k + n]
     # 32-bit ids in 32-bit arrays: half the memory of the archive's shingle cache, and
     # faster set operations.
-    return np.unique((mixed >> _SHIFT).astype(np.uint32))
+    return _sorted_unique((mixed >> _SHIFT).astype(np.uint32))
+
+
+def _sorted_unique(ids: np.ndarray) -> np.ndarray:
+    """``np.unique`` of a 1-D array, by a sort and a comparison of neighbours: for an
+    article's few hundred ids, 5 us where ``np.unique`` (a hash table since numpy 2.3)
+    takes 35, a sixth of the time of a whole text signature."""
+    ids.sort()
+    keep = np.empty(len(ids), dtype=bool)
+    keep[:1] = True
+    np.not_equal(ids[1:], ids[:-1], out=keep[1:])
+    return ids[keep]
 
 
 def minhash(shingles: np.ndarray) -> np.ndarray:

@@ -70,3 +70,19 @@ def test_lsh_buckets_are_stable_across_versions():
     assert signature.buckets[:2] == [(0, 8856852631970041570), (1, 277240021423830494)]
     digest = hashlib.sha256(repr(signature.buckets).encode()).hexdigest()
     assert digest == "57b17eaebd500be21244615400692632f89c9904e7324ddbcd352c340e91a831"
+
+
+def test_shingle_ids_are_each_id_once_in_order_as_numpy_unique_gives_them():
+    """Shingle ids are deduplicated by a sort (``np.unique`` was six times slower on an
+    article's few hundred ids): the same ids as ``np.unique``, whatever repeats."""
+    import numpy as np
+
+    from archive.dedup import _sorted_unique
+
+    rng = random.Random(3)
+    for size in (0, 1, 2, 5, 400, 3000):
+        for spread in (3, 2**32 - 1):
+            ids = np.array([rng.randint(0, spread) for _ in range(size)], dtype=np.uint32)
+            expected = np.unique(ids)
+            found = _sorted_unique(ids.copy())
+            assert found.dtype == np.uint32 and found.tolist() == expected.tolist()
