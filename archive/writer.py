@@ -33,7 +33,7 @@ from archive.dedup import (
 from archive.memory.runlog import run_log_columns
 from archive.pages import RawPages
 from archive.places import tags_for, write_tags
-from archive.text import valid_record
+from archive.text import valid_record, valid_text
 from archive.times import utc_now
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,16 @@ class Entry:
             for f in fields(self)
             if f.name not in ("record", "signature")
         }
+
+
+def signed_ahead(record: Mapping[str, Any]) -> TextSignature | None:
+    """The signature of a record's body for its ``Entry``, computed where the record is
+    read (a worker process), or None when the writer must repair the body first
+    (``archive.text``) and sign it then."""
+    body = record.get("body")
+    if body is None or valid_text(body)[1]:
+        return None
+    return text_signature(body)
 
 
 PUBLISHED_COLUMNS = ("published_at", "published_local", "published_raw", "published_source",

@@ -18,6 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from typing import Any
 
+from archive.writer import signed_ahead
 from arsip.page_article import Rejected, article_record, read_fetched
 from arsip.workers import worker_pool
 from crawler.extract.paging import next_page_url
@@ -30,7 +31,9 @@ ARTICLE = "article"
 REJECTED = "rejected"
 
 Outcome = tuple[Any, ...]
-"""``(ARTICLE, record)``, ``(REJECTED, reason, message)`` or ``(MULTI,)``."""
+"""``(ARTICLE, record, signature)`` (the signature of its body,
+``archive.writer.signed_ahead``: signed where it was read), ``(REJECTED, reason,
+message)`` or ``(MULTI,)``."""
 
 
 def first_page(
@@ -44,7 +47,8 @@ def first_page(
         if next_page_url(first, url):
             return (MULTI,)
         declared = all_portals()[portal] if portal is not None else None
-        return (ARTICLE, article_record(first, url, fetched_at, portal=declared))
+        record = article_record(first, url, fetched_at, portal=declared)
+        return (ARTICLE, record, signed_ahead(record))
     except Rejected as rejected:
         return (REJECTED, rejected.reason, str(rejected))
 

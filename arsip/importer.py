@@ -26,10 +26,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive import Archive
-from archive.dedup import TextSignature, text_signature
-from archive.text import repaired_note, valid_text
+from archive.dedup import TextSignature
+from archive.text import repaired_note
 from archive.times import JAKARTA, to_utc_iso
-from archive.writer import Entry
+from archive.writer import Entry, signed_ahead
 from arsip.import_schema import ArticleLine, InvalidLine, NewsPleaseLine, validate_line
 from arsip.workers import worker_pool
 from crawler.extract.clean import clean_article
@@ -147,10 +147,7 @@ def read_lines(
         except Rejected as reason:
             read.append((number, reason))
             continue
-        body = record.get("body")
-        # A body the writer must repair (``archive.text``) is signed by it, once repaired.
-        signed = sign and body is not None and not valid_text(body)[1]
-        read.append((number, (record, text_signature(body) if signed else None)))
+        read.append((number, (record, signed_ahead(record) if sign else None)))
     return sum(len(raw) for _, raw in batch), read
 
 

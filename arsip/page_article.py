@@ -18,6 +18,7 @@ from typing import Any
 
 from parsel import Selector
 
+from archive.dedup import TextSignature
 from archive.writer import ArchiveWriter, Entry
 from crawler.canonical import canonical_collision
 from crawler.extract import extract_article
@@ -94,12 +95,14 @@ def record_entry(
     *,
     page: Mapping[str, Any] | None = None,
     following_pages: Sequence[Mapping[str, Any]] = (),
+    signature: TextSignature | None = None,
 ) -> Entry:
     """The half of ``article_entry`` that reads the archive: ``record`` as the entry
-    ``store_many`` takes."""
+    ``store_many`` takes (with the ``signature`` of its body, when signed ahead)."""
     # A canonical link onto another article is ignored as the crawl ignores it.
     if canonical_collision(archive.db, record["url"], url, record["title"], record["body"]):
         record["url"] = url
     return Entry(
-        record, seen_at=fetched_at, fetched_url=url, page=page, following_pages=following_pages
-    )
+        record, seen_at=fetched_at, fetched_url=url, page=page,
+        following_pages=following_pages, signature=signature,
+    )  # fmt: skip

@@ -38,7 +38,7 @@ import os
 import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
@@ -516,7 +516,9 @@ class _Reader:
                 article = _Awaited(offset, url, fetched_at, portal, name, page, digest, first)
                 article.last = first
                 return self._await(article, url)
-            entry = record_entry(self.batch.writer, outcome[1], url, fetched_at, page=page)
+            entry = record_entry(
+                self.batch.writer, outcome[1], url, fetched_at, page=page, signature=outcome[2]
+            )
             return self._named(entry, portal, name, page, digest)
         except Rejected as rejected:
             return _Page(None, page, digest, outcome=rejected.reason)
@@ -566,7 +568,7 @@ class _Reader:
         entry: Entry, portal: Portal | None, name: str, page: dict[str, Any], digest: str | None
     ) -> _Page:
         if portal is None:  # an undeclared portal: stored under its host name
-            entry = Entry({**entry.record, "portal": name}, **entry.options())
+            entry = replace(entry, record={**entry.record, "portal": name})
         return _Page(entry, page, digest)
 
     def _page(self, record: _Captured, url: str) -> tuple[str, dict[str, Any], str | None]:

@@ -302,9 +302,10 @@ def test_portal_auto_takes_articles_of_undeclared_hosts_too(tmp_path):
 
 
 def test_the_archive_is_the_same_whatever_the_jobs(imported, tmp_path):
-    """Pages read into articles by worker processes (``--jobs 3``) give the archive one
-    process gives (``--jobs 1``): the same outcomes in the same order, ids included,
-    multi-page articles, revisits and a corrupt record among them."""
+    """Pages read into articles (and their texts signed) by worker processes (``--jobs
+    3``) give the archive one process gives (``--jobs 1``): the same outcomes in the
+    same order, ids, clusters and LSH buckets included, multi-page articles, revisits
+    and a corrupt record among them."""
     members = _members(imported["first"])
     warc = tmp_path / "mixed.warc.gz"
     warc.write_bytes(b"".join([*members[:9], b"\x1f\x8b\x08garbage" * 50, *members[9:]]))
@@ -324,3 +325,7 @@ def test_the_archive_is_the_same_whatever_the_jobs(imported, tmp_path):
         tmp_path / "jobs3.db", pages + " ORDER BY id"
     )
     assert any(r["page_number"] == 2 for r in rows(tmp_path / "jobs3.db", pages))
+    # The workers also sign the texts (content hash, LSH buckets) the writer stores.
+    bands = "SELECT band, bucket, article_id FROM minhash_bands ORDER BY 1, 2, 3"
+    assert rows(tmp_path / "jobs1.db", bands) == rows(tmp_path / "jobs3.db", bands)
+    assert rows(tmp_path / "jobs3.db", bands)
