@@ -52,6 +52,13 @@ def page(links: str) -> Selector:
         # A bare number that is a different article's id is not page 2.
         ("https://banten.inews.example/read/123/warga-antre",
          '<a href="/read/124/lain/2">2</a>', None),
+        # Links written as little of the URL as resolves to the next page: a bare
+        # number, a path with a dot segment, a percent-encoded page argument.
+        ("https://banten.inews.example/read/123/warga-antre/2",
+         '<a href="1">1</a><a href=" 3 ">3</a>', "https://banten.inews.example/read/123/warga-antre/3"),
+        ("https://banten.inews.example/read/123/warga-antre",
+         '<a href="warga-antre/2/.">2</a>', "https://banten.inews.example/read/123/warga-antre/2/"),
+        (BASE, '<a href="?pa%67e=2">Selanjutnya</a>', BASE + "?pa%67e=2"),
     ],
 )  # fmt: skip
 def test_next_page_url(url: str, links: str, expected: str | None) -> None:

@@ -13,9 +13,11 @@ A crawl and ``arsip reextract`` put the pages back together with the same
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urljoin, urlsplit
 
+from lxml.html import HtmlElement
 from parsel import Selector
 
 from crawler.items import Article
@@ -28,13 +30,16 @@ _NEXT_TEXT = re.compile(
     r"next\s+page)\W*$",
     re.I,
 )
-_DIGIT = re.compile(r"\d")
 _TRAILING_PAGE = re.compile(r"^(?P<base>.*?)/(?P<n>\d{1,2})/?$")
 
 
 def _page_number(url: str) -> int:
     """The page a URL shows: ``?page=N`` / ``?hal=N`` / ``?p=N`` or 1 (``all`` is 0)."""
-    for key, value in parse_qsl(urlsplit(url).query):
+    return _query_page(urlsplit(url).query)
+
+
+def _query_page(query: str) -> int:
+    for key, value in parse_qsl(query):
         if key.lower() in {"page", "hal", "halaman"}:
             return 0 if value.lower() == "all" else int(value) if value.isdigit() else 1
     return 1
@@ -42,7 +47,10 @@ def _page_number(url: str) -> int:
 
 def _article_key(url: str, page_path: bool) -> str:
     """Host + path without the page marker: equal for every page of one article."""
-    parts = urlsplit(url)
+    return _key(urlsplit(url), page_path)
+
+
+def _key(parts: SplitResult, page_path: bool) -> str:
     path = parts.path.rstrip("/")
     if page_path:
         match = _TRAILING_PAGE.match(path)
@@ -51,7 +59,11 @@ def _article_key(url: str, page_path: bool) -> str:
 
 
 def _path_page(url: str) -> int | None:
-    match = _TRAILING_PAGE.match(urlsplit(url).path.rstrip("/") or "/")
+    return _split_path_page(urlsplit(url))
+
+
+def _split_path_page(parts: SplitResult) -> int | None:
+    match = _TRAILING_PAGE.match(parts.path.rstrip("/") or "/")
     return int(match.group("n")) if match else None
 
 
@@ -64,13 +76,23 @@ def is_further_page(url: str) -> bool:
 
 def all_pages_url(sel: Selector, url: str) -> str | None:
     """A linked ``?page=all`` view of this same article (Kompas), if any."""
-    for href in sel.css("a::attr(href)").getall():
+    same = None
+    for href in _links(sel, "a"):
         if "all" not in href.lower():  # (cheap: most links name no page at all)
             continue
         target = urljoin(url, href.strip())
-        if _page_number(target) == 0 and _article_key(target, False) == _article_key(url, False):
+        same = same or _article_key(url, False)
+        if _page_number(target) == 0 and _article_key(target, False) == same:
             return target
     return None
+
+
+def _links(sel: Selector, *tags: str) -> Iterator[str]:
+    """The ``href`` of each element of these tags, in document order."""
+    for element in sel.root.iter(*tags):
+        href = element.get("href")
+        if href is not None:
+            yield href
 
 
 def next_page_url(sel: Selector, url: str) -> str | None:
@@ -79,41 +101,64 @@ def next_page_url(sel: Selector, url: str) -> str | None:
     Order: a ``?page=all`` link (whole article in one page); then a link to the same
     article path whose page number (``?page=N`` or a trailing ``/N``) is the current
     one + 1, whether found by ``rel=next``, by its text (``Selanjutnya``, ``»``) or by
-    its number in a pager (``2``). Links to other articles never count."""
-    if _page_number(url) == 0:
+    its number in a pager (``2``). Links to other articles never count.
+
+    A page of a news portal links a few hundred URLs, most with digits (ids, dates):
+    the links are read from the parsed page directly, only those that can name a page
+    (``_may_name_page``) are resolved and compared, and the page's own URL is read once
+    (the Indonesian pages measured: 1.6 ms a page at the median, 11 ms at most, before)."""
+    here = urlsplit(url)
+    current_query = _query_page(here.query)
+    if current_query == 0:
         return None  # already the whole article
     whole = all_pages_url(sel, url)
     if whole:
         return whole
-    current_query = _page_number(url)
-    current_path = _path_page(url)
-    for link in sel.css("a[href], link[rel=next][href]"):
-        href = link.attrib["href"]
-        if not _DIGIT.search(href):  # page 2 and on are named by a number
+    current_path = _split_path_page(here)
+    this_page = url.split("#")[0]
+    same_article = _key(here, False)
+    same_paged_article = _key(here, True)
+    for element in sel.root.iter("a", "link"):
+        href = element.get("href")
+        if href is None or (element.tag == "link" and element.get("rel") != "next"):
+            continue
+        if not _may_name_page(href):
             continue
         target = urljoin(url, href.strip())
-        if target.split("#")[0] == url.split("#")[0]:
+        if target.split("#")[0] == this_page:
             continue
+        parts = urlsplit(target)
         # ?page=N on the same path
-        if _article_key(target, False) == _article_key(url, False):
-            if _page_number(target) == current_query + 1:
+        if _key(parts, False) == same_article:
+            if _query_page(parts.query) == current_query + 1:
                 return target
             continue
         # /read/<id>/<slug>/N: a trailing number on the same article path
-        target_path = _path_page(target)
+        target_path = _split_path_page(parts)
         if (
             target_path is not None
-            and _article_key(target, True) == _article_key(url, True)
+            and _key(parts, True) == same_paged_article
             and target_path == (current_path or 1) + 1
-            and (current_path is not None or _looks_next(link))
+            and (current_path is not None or _looks_next(element))
         ):
             return target
     return None
 
 
-def _looks_next(link: Selector) -> bool:
-    text = " ".join(link.css("::text").getall()).strip()
-    rel = (link.attrib.get("rel") or "").lower()
+def _may_name_page(href: str) -> bool:
+    """Whether a link could lead to a page 2 or later once joined to the page's URL: it
+    has a query argument (``?page=N``), or its path ends in a number of one or two
+    digits (``/N``) or in a dot segment (which joining resolves). Of the others, the
+    joined URL names no page: they need not be joined."""
+    if "=" in href:
+        return True
+    tail = href.partition("#")[0].partition("?")[0].strip().rstrip("/").rpartition("/")[2]
+    return (tail.isdigit() and len(tail) <= 2) or tail in (".", "..")
+
+
+def _looks_next(link: HtmlElement) -> bool:
+    text = " ".join(link.xpath("descendant-or-self::text()")).strip()
+    rel = (link.get("rel") or "").lower()
     return "next" in rel or bool(_NEXT_TEXT.match(text)) or text.isdigit()
 
 
