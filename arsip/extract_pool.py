@@ -14,13 +14,13 @@ killed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from functools import partial
 from typing import Any
 
 from archive.writer import signed_ahead
 from arsip.page_article import Rejected, article_record, read_fetched
-from arsip.workers import worker_pool
+from arsip.workers import Workers
 from crawler.extract.paging import next_page_url
 from crawler.portals import all_portals
 
@@ -53,36 +53,17 @@ def first_page(
         return (REJECTED, rejected.reason, str(rejected))
 
 
-class Extractor:
+class Extractor(Workers):
     """``first_page`` in ``jobs`` worker processes (1: in this process, lazily)."""
-
-    def __init__(self, jobs: int):
-        if jobs < 1:
-            raise ValueError(f"jobs must be at least 1, not {jobs}")
-        self.jobs = jobs
-        self._pool: ProcessPoolExecutor | None = None
-        if jobs > 1:
-            self._pool = worker_pool(jobs)
 
     def submit(
         self, url: str, body: bytes, headers: Mapping[str, str], fetched_at: str,
         portal: str | None,
     ) -> Callable[[], Outcome]:  # fmt: skip
         """Start reading a page; the returned callable gives its outcome."""
-        if self._pool is None:
+        if self.pool is None:
             return partial(first_page, url, body, dict(headers), fetched_at, portal)
-        future: Future[Outcome] = self._pool.submit(
+        future: Future[Outcome] = self.pool.submit(
             first_page, url, body, dict(headers), fetched_at, portal
         )
         return future.result
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-    def __enter__(self) -> Extractor:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

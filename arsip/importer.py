@@ -18,7 +18,6 @@ import json
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,7 +30,7 @@ from archive.text import repaired_note
 from archive.times import JAKARTA, to_utc_iso
 from archive.writer import Entry, signed_ahead
 from arsip.import_schema import ArticleLine, InvalidLine, NewsPleaseLine, validate_line
-from arsip.workers import worker_pool
+from arsip.workers import Workers
 from crawler.extract.clean import clean_article
 from crawler.extract.dates import parse_date
 from crawler.extract.normalise import normalise_article
@@ -151,28 +150,19 @@ def read_lines(
     return sum(len(raw) for _, raw in batch), read
 
 
-class LineReader:
+class LineReader(Workers):
     """``read_lines`` of each batch, in order: in ``jobs`` worker processes, a few
     batches ahead of the one being stored (memory stays that of ``2 * jobs + 1``
-    batches), or in this process (``jobs`` 1). Workers are forked as
-    ``arsip.extract_pool``'s are: they know the same portals, and end with this process."""
-
-    def __init__(self, jobs: int):
-        if jobs < 1:
-            raise ValueError(f"jobs must be at least 1, not {jobs}")
-        self.jobs = jobs
-        self._pool: ProcessPoolExecutor | None = None
-        if jobs > 1:
-            self._pool = worker_pool(jobs)
+    batches), or in this process (``jobs`` 1)."""
 
     def read(
         self, batches: Iterator[list[tuple[int, bytes]]], now: datetime
     ) -> Iterator[tuple[int, list[ReadLine]]]:
-        if self._pool is None:
+        if self.pool is None:
             for batch in batches:
                 yield read_lines(batch, now, False)  # the writer signs the batch's texts
             return
-        pool = self._pool
+        pool = self.pool
         ahead = itertools.islice(batches, 2 * self.jobs)
         waiting = deque(pool.submit(read_lines, batch, now, True) for batch in ahead)
         for batch in batches:
@@ -180,17 +170,6 @@ class LineReader:
             yield waiting.popleft().result()
         while waiting:
             yield waiting.popleft().result()
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-    def __enter__(self) -> LineReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _count_rejected(number: int, reason: Rejected, result: ImportResult) -> None:

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
+from typing import Self
 
 
 def default_jobs() -> int:
@@ -22,12 +23,31 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def worker_pool(jobs: int) -> ProcessPoolExecutor:
+class Workers:
     """``jobs`` worker processes, forked where the system can, each ending with this
-    process."""
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_end_with_parent)
+    process (``pool``); with ``jobs`` 1, none (``pool`` None: the work is done in this
+    process). Closed, the pool's waiting work is dropped and its workers end."""
+
+    def __init__(self, jobs: int):
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {jobs}")
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+        if jobs > 1:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_end_with_parent)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _end_with_parent() -> None:
