@@ -313,8 +313,10 @@ def clean_lines(lines: list[str], rules: _Rules | None = None) -> Cleaned:
         if rule is not None:
             items.append([line, rule])
             continue
-        glued = [m.group(0).strip() for m in _INLINE_READ_ALSO.finditer(line)]
-        line = _INLINE_READ_ALSO.sub("", line).strip()
+        glued = []
+        if "juga" in line.lower():  # the expression is slow to find nothing in a long line
+            glued = [m.group(0).strip() for m in _INLINE_READ_ALSO.finditer(line)]
+            line = _INLINE_READ_ALSO.sub("", line).strip()
         if line:
             items.append([line, None])
         items.extend([part, "read-also-glued"] for part in glued)
