@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 
@@ -189,16 +190,24 @@ FURNITURE_HEADINGS = frozenset({
 ``Berita Terkait`` list, a ``Komentar`` section, a ``Tag:`` row, a ``Simak Video`` box."""
 
 
+_FURNITURE_JOINED = FURNITURE_WORDS | {"authorbox", "tagcloud"}
+"""Furniture words, and the names that are furniture written as one word."""
+
+
 def is_comment_name(value: str) -> bool:
     """Whether a class or id attribute ``value`` that names furniture names comments."""
     words = set(value.lower().replace("_", "-").replace(" ", "-").split("-"))
     return bool(words & COMMENT_WORDS) or "".join(sorted(words)) in COMMENT_WORDS
 
 
+@lru_cache(maxsize=4096)
 def is_furniture_name(value: str) -> bool:
     """Whether a class or id attribute ``value`` names page furniture (see
     ``FURNITURE_WORDS``; an author box is ``author`` or ``penulis`` with ``box``,
     ``bio``, ``profile``, ``card`` or ``about``).
+
+    Remembered for the last 4,096 values: a portal's pages repeat the same class and id
+    values, each page some hundreds of them.
 
     Not furniture: a value that also names the article (``hentry``, ``type-post``,
     ``entry-content``: WordPress's post wrapper carries ``tag-<slug>`` classes), a state
@@ -218,7 +227,7 @@ def is_furniture_name(value: str) -> bool:
                 return True
         if set(words) & _AUTHOR_WORDS and set(words) & _BOX_WORDS:
             return True
-        if "".join(words) in FURNITURE_WORDS | {"authorbox", "tagcloud"}:
+        if "".join(words) in _FURNITURE_JOINED:
             return True
     return False
 
