@@ -170,21 +170,26 @@ def stopped_after(conn: sqlite3.Connection, seconds: float | None) -> Iterator[N
     no limit), with ``SearchTimeLimit``, as Datasette's ``sql_time_limit_ms`` does for
     ``arsip serve``. A timer interrupts the connection (``sqlite3_interrupt``): FTS5
     heeds it within its own long steps (ranking and snippets of many OR-ed prefixes),
-    where SQLite's progress handler is not called for seconds."""
+    where SQLite's progress handler is not called for seconds. An interrupt that comes
+    while no statement runs (between two of the block's) is lost by SQLite: the
+    progress handler then stops the next statement at once."""
     if not seconds:
         yield
         return
     guard = threading.Lock()
     running = True
+    past = threading.Event()
 
     def interrupt() -> None:
         with guard:
             if running:
+                past.set()
                 conn.interrupt()
 
     timer = threading.Timer(seconds, interrupt)
     timer.daemon = True
     started = monotonic()
+    conn.set_progress_handler(past.is_set, PROGRESS_STEPS)
     timer.start()
     try:
         yield
@@ -196,6 +201,11 @@ def stopped_after(conn: sqlite3.Connection, seconds: float | None) -> Iterator[N
         with guard:
             running = False
         timer.cancel()
+        conn.set_progress_handler(None, PROGRESS_STEPS)
+
+
+PROGRESS_STEPS = 10_000
+"""Virtual machine steps between two of ``stopped_after``'s checks of its limit."""
 
 
 RANK_LIMIT = 50_000

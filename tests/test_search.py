@@ -338,3 +338,27 @@ def test_a_search_past_its_time_limit_is_stopped_with_a_clear_message(varied_arc
     assert fine.returncode == 0 and fine.stdout.count("\n") == 21
     bad = run_cli("search", "banjir", "--time-limit", "-1", "--db", str(varied_archive))
     assert bad.returncode == 2 and "--time-limit" in bad.stderr
+
+
+def test_a_time_limit_passed_between_two_statements_stops_the_next_one(varied_archive):
+    """SQLite drops an interrupt that comes while no statement runs: the limit must
+    still stop the statement that follows, at once, not after it has run its course."""
+    import sqlite3
+    import time
+
+    from archive.search import SearchTimeLimit, stopped_after
+
+    conn = sqlite3.connect(varied_archive)
+    counting = (
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 20000000)"
+        " SELECT count(*) FROM n"
+    )
+    started = time.monotonic()
+    with pytest.raises(SearchTimeLimit, match="time limit of 0.05 s"), stopped_after(conn, 0.05):
+        conn.execute("SELECT count(*) FROM articles").fetchone()
+        time.sleep(0.2)  # the limit passes here, while no statement runs
+        conn.execute(counting).fetchone()
+    assert time.monotonic() - started < 1.0
+    # Without a limit the connection runs statements to their end again.
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 120
+    conn.close()
