@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,7 +30,7 @@ from archive.text import repaired_note
 from archive.times import JAKARTA, to_utc_iso
 from archive.writer import Entry, signed_ahead
 from arsip.import_schema import ArticleLine, InvalidLine, NewsPleaseLine, validate_line
-from arsip.workers import Workers
+from arsip.workers import Workers, ahead
 from crawler.extract.clean import clean_article
 from crawler.extract.dates import parse_date
 from crawler.extract.normalise import normalise_article
@@ -162,14 +162,9 @@ class LineReader(Workers):
             for batch in batches:
                 yield read_lines(batch, now, False)  # the writer signs the batch's texts
             return
-        pool = self.pool
-        ahead = itertools.islice(batches, 2 * self.jobs)
-        waiting = deque(pool.submit(read_lines, batch, now, True) for batch in ahead)
-        for batch in batches:
-            waiting.append(pool.submit(read_lines, batch, now, True))
-            yield waiting.popleft().result()
-        while waiting:
-            yield waiting.popleft().result()
+        submitted = (self.pool.submit(read_lines, batch, now, True) for batch in batches)
+        for read in ahead(submitted, 2 * self.jobs):
+            yield read.result()
 
 
 def _count_rejected(number: int, reason: Rejected, result: ImportResult) -> None:

@@ -36,7 +36,7 @@ import hashlib
 import json
 import os
 import zlib
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -57,6 +57,7 @@ from archive.times import parse_utc, to_utc_iso, utc_now
 from archive.writer import ArchiveWriter, Entry
 from arsip.extract_pool import MULTI, REJECTED, Extractor, Outcome, first_page
 from arsip.page_article import Rejected, article_entry, read_fetched, record_entry
+from arsip.workers import ahead
 from crawler.extract.paging import MAX_ARTICLE_PAGES, is_further_page, next_page_url
 from crawler.non_html import not_html
 from crawler.portals import Portal, all_portals, explain_url
@@ -214,7 +215,7 @@ def _import(
         with open(source, "rb") as stream:
             end = size
             read = _captured(_records(stream, offset, size), chooser, extractor)
-            for place, record in _ahead(read, IN_FLIGHT * extractor.jobs - IN_FLIGHT):
+            for place, record in ahead(read, IN_FLIGHT * extractor.jobs - IN_FLIGHT):
                 if progress and place > reported:
                     progress(place - reported)
                     reported = place
@@ -714,16 +715,6 @@ def _speculate(captured: _Captured, portal: Portal | None, extractor: Extractor)
         captured.url, captured._body, headers, fetched_at,
         portal.name if portal else None,
     )  # fmt: skip
-
-
-def _ahead(items: Iterator[Any], count: int) -> Iterator[Any]:
-    """``items`` in their order, each taken from ``items`` up to ``count`` items early."""
-    waiting: deque[Any] = deque()
-    for item in items:
-        waiting.append(item)
-        if len(waiting) > count:
-            yield waiting.popleft()
-    yield from waiting
 
 
 def _reread(source: str | Path, offset: int) -> _Captured:

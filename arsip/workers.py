@@ -11,8 +11,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Self
+from typing import Self, TypeVar
+
+T = TypeVar("T")
 
 
 def default_jobs() -> int:
@@ -48,6 +52,17 @@ class Workers:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def ahead(items: Iterator[T], count: int) -> Iterator[T]:
+    """``items`` in their order, each taken from ``items`` up to ``count`` items early
+    (work handed to the workers as it is taken keeps them that far ahead)."""
+    waiting: deque[T] = deque()
+    for item in items:
+        waiting.append(item)
+        if len(waiting) > count:
+            yield waiting.popleft()
+    yield from waiting
 
 
 def _end_with_parent() -> None:
