@@ -206,8 +206,3 @@ def text_signature(body: str | None) -> TextSignature:
     shingles = text_shingle_ids(text)
     buckets = lsh_buckets(minhash(shingles)) if len(shingles) else []
     return TextSignature(digest, shingles, buckets)
-
-
-def text_signatures(bodies: list[str | None]) -> list[TextSignature]:
-    """``text_signature`` of each body of a batch."""
-    return [text_signature(body) for body in bodies]

@@ -28,7 +28,6 @@ from archive.dedup import (
     TextSignature,
     canonical_url,
     text_signature,
-    text_signatures,
 )
 from archive.memory.runlog import run_log_columns
 from archive.pages import RawPages
@@ -288,9 +287,7 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         and text are unchanged leaves the stored article's other fields as they are
         (for readings by other tools; see ``store``)."""
         entries = [self._valid_entry(e if isinstance(e, Entry) else Entry(e)) for e in records]
-        unsigned = [e.record.get("body") for e in entries if e.signature is None]
-        computed = iter(text_signatures(unsigned))
-        signatures = [next(computed) if e.signature is None else e.signature for e in entries]
+        signatures = [e.signature or text_signature(e.record.get("body")) for e in entries]
         stored = (
             self._store(e.record, s, run_id=run_id, correct_fields=correct_fields, **e.options())
             for e, s in zip(entries, signatures, strict=True)
