@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, Any
 
@@ -194,26 +194,31 @@ def write_parquet(rows: Iterable[dict[str, Any]], columns: list[tuple[str, str]]
         ThreadPoolExecutor(1, thread_name_prefix="parquet") as compressor,
     ):
         writing: Future[None] | None = None
-
-        def write(batch: list[dict[str, Any]]) -> None:
-            nonlocal writing
-            built = record_batch(batch, columns, schema)
+        for batch in _record_batches(rows, columns, schema):
             if writing is not None:
                 writing.result()  # the one before, in order; its error is raised here
-            writing = compressor.submit(writer.write_batch, built)
-
-        batch: list[dict[str, Any]] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH_ROWS:
-                write(batch)
-                count += len(batch)
-                batch = []
-        if batch or count == 0:  # an empty export still gets a valid file with its schema
-            write(batch)
-            count += len(batch)
+            writing = compressor.submit(writer.write_batch, batch)
+            count += batch.num_rows
+        assert writing is not None  # (one batch at least)
         writing.result()
     return count
+
+
+def _record_batches(
+    rows: Iterable[dict[str, Any]], columns: list[tuple[str, str]], schema: Any
+) -> Iterator[Any]:
+    """``record_batch`` of each ``BATCH_ROWS`` rows; one empty batch for no rows (an empty
+    export still gets a valid file with its schema)."""
+    batch: list[dict[str, Any]] = []
+    built = 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH_ROWS:
+            yield record_batch(batch, columns, schema)
+            built += 1
+            batch = []
+    if batch or not built:
+        yield record_batch(batch, columns, schema)
 
 
 def record_batch(rows: list[dict[str, Any]], columns: list[tuple[str, str]], schema: Any) -> Any:
