@@ -77,7 +77,7 @@ def is_further_page(url: str) -> bool:
 def all_pages_url(sel: Selector, url: str) -> str | None:
     """A linked ``?page=all`` view of this same article (Kompas), if any."""
     same = None
-    for href in _links(sel, "a"):
+    for _, href in _links(sel, "a"):
         if "all" not in href.lower():  # (cheap: most links name no page at all)
             continue
         target = urljoin(url, href.strip())
@@ -87,12 +87,13 @@ def all_pages_url(sel: Selector, url: str) -> str | None:
     return None
 
 
-def _links(sel: Selector, *tags: str) -> Iterator[str]:
-    """The ``href`` of each element of these tags, in document order."""
+def _links(sel: Selector, *tags: str) -> Iterator[tuple[HtmlElement, str]]:
+    """Each element of these tags that has an ``href``, with it, in document order (from
+    the parsed page: no selector object per link)."""
     for element in sel.root.iter(*tags):
         href = element.get("href")
         if href is not None:
-            yield href
+            yield element, href
 
 
 def next_page_url(sel: Selector, url: str) -> str | None:
@@ -118,9 +119,8 @@ def next_page_url(sel: Selector, url: str) -> str | None:
     this_page = url.split("#")[0]
     same_article = _key(here, False)
     same_paged_article = _key(here, True)
-    for element in sel.root.iter("a", "link"):
-        href = element.get("href")
-        if href is None or (element.tag == "link" and element.get("rel") != "next"):
+    for element, href in _links(sel, "a", "link"):
+        if element.tag == "link" and element.get("rel") != "next":
             continue
         if not _may_name_page(href):
             continue
