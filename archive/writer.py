@@ -32,7 +32,7 @@ from archive.dedup import (
 from archive.memory.runlog import run_log_columns
 from archive.pages import RawPages
 from archive.places import tags_for, write_tags
-from archive.text import valid_record, valid_text
+from archive.text import valid_record
 from archive.times import utc_now
 
 logger = logging.getLogger(__name__)
@@ -76,8 +76,8 @@ class Entry:
     also_urls: Sequence[str] = ()
     signature: TextSignature | None = None
     """``text_signature`` of the record's body, when it was computed elsewhere (an
-    import's worker processes); ``store_many`` computes it when None, or when the body
-    had characters that cannot be stored."""
+    import's worker processes); ``store_many`` computes it when None, and again when it
+    repairs the body (characters that cannot be stored: ``_valid_entry``)."""
 
     def options(self) -> dict[str, Any]:
         """Everything but the record and its signature, as ``store``'s keyword arguments."""
@@ -86,16 +86,6 @@ class Entry:
             for f in fields(self)
             if f.name not in ("record", "signature")
         }
-
-
-def signed_ahead(record: Mapping[str, Any]) -> TextSignature | None:
-    """The signature of a record's body for its ``Entry``, computed where the record is
-    read (a worker process), or None when the writer must repair the body first
-    (``archive.text``) and sign it then."""
-    body = record.get("body")
-    if body is None or valid_text(body)[1]:
-        return None
-    return text_signature(body)
 
 
 PUBLISHED_COLUMNS = ("published_at", "published_local", "published_raw", "published_source",

@@ -18,7 +18,7 @@ from concurrent.futures import Future
 from functools import partial
 from typing import Any
 
-from archive.writer import signed_ahead
+from archive.dedup import text_signature
 from arsip.page_article import Rejected, article_record, read_fetched
 from arsip.workers import Workers
 from crawler.extract.paging import next_page_url
@@ -31,9 +31,8 @@ ARTICLE = "article"
 REJECTED = "rejected"
 
 Outcome = tuple[Any, ...]
-"""``(ARTICLE, record, signature)`` (the signature of its body,
-``archive.writer.signed_ahead``: signed where it was read), ``(REJECTED, reason,
-message)`` or ``(MULTI,)``."""
+"""``(ARTICLE, record, signature)`` (its body's ``text_signature``, computed where it
+was read), ``(REJECTED, reason, message)`` or ``(MULTI,)``."""
 
 
 def first_page(
@@ -48,7 +47,7 @@ def first_page(
             return (MULTI,)
         declared = all_portals()[portal] if portal is not None else None
         record = article_record(first, url, fetched_at, portal=declared)
-        return (ARTICLE, record, signed_ahead(record))
+        return (ARTICLE, record, text_signature(record.get("body")))
     except Rejected as rejected:
         return (REJECTED, rejected.reason, str(rejected))
 

@@ -25,10 +25,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive import Archive
-from archive.dedup import TextSignature
+from archive.dedup import TextSignature, text_signature
 from archive.text import repaired_note
 from archive.times import JAKARTA, to_utc_iso
-from archive.writer import Entry, signed_ahead
+from archive.writer import Entry
 from arsip.import_schema import ArticleLine, InvalidLine, NewsPleaseLine, validate_line
 from arsip.workers import Workers, ahead
 from crawler.extract.clean import clean_article
@@ -146,7 +146,8 @@ def read_lines(
         except Rejected as reason:
             read.append((number, reason))
             continue
-        read.append((number, (record, signed_ahead(record) if sign else None)))
+        signature = text_signature(record.get("body")) if sign else None
+        read.append((number, (record, signature)))
     return sum(len(raw) for _, raw in batch), read
 
 
