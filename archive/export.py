@@ -26,12 +26,14 @@ import csv
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from archive.search import BOOLEAN_COLUMNS
 from archive.stored import string_list
 from archive.times import parse_instant
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 BATCH_ROWS = 1000
 JSON_LIST_COLUMNS = ("authors", "tags")
@@ -181,6 +183,8 @@ def write_parquet(rows: Iterable[dict[str, Any]], columns: list[tuple[str, str]]
     two cores (a month of a million-article archive, 16,517 rows: 880 -> 600 ms). At
     most one batch waits to be written, so memory stays that of two batches."""
     _pyarrow()
+    from concurrent.futures import ThreadPoolExecutor  # (not at import: every command's)
+
     import pyarrow.parquet as pq
 
     schema = parquet_schema(columns)
