@@ -6,9 +6,7 @@ article record, ``arsip.page_article``): it needs no archive, so it can run in a
 process. ``Extractor`` hands pages to a pool of ``jobs`` processes (``jobs`` 1: read
 in this process, when the result is asked for) and gives back, per page, a callable
 that waits for its result. The caller bounds the pages in flight (memory stays flat).
-Workers are forked, so they know the same portals (declared and from the operator's
-portals file); on Linux they end with the process that started them, even when it is
-killed.
+The workers are ``arsip.workers``' (forked: they know the same portals).
 """
 
 from __future__ import annotations
