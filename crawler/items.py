@@ -16,7 +16,9 @@ from copy import deepcopy
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-WORKING_FIELDS = ("date_hints", "body_source", "raw_page", "following_pages", "not_html")
+WORKING_FIELDS = (
+    "date_hints", "body_source", "raw_page", "following_pages", "not_html", "fetched_urls"
+)  # fmt: skip
 
 
 @dataclass
@@ -147,6 +149,12 @@ class Article:
     """Working field, not stored: the media type of an answer at an article URL that is
     no HTML page (``application/pdf``; ``crawler.non_html``). Nothing is read from it:
     the page is remembered without an article, with that type as the reason."""
+
+    fetched_urls: list[str] = field(default_factory=list)
+    """Working field, not stored: the URLs the first page was fetched under: where it
+    landed, then the ones it was redirected through. A page
+    without an article is remembered under them (``archive.memory.empty``), and a stored
+    article's are forgotten there. Never the page's canonical link."""
 
     def to_record(self) -> dict[str, Any]:
         """The stored fields as a plain dict (no working fields), copied: what

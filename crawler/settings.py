@@ -136,12 +136,10 @@ EXTENSIONS = {
     "crawler.warc_out.WarcOut": 520,
 }
 
-ITEM_PIPELINES = {
-    "crawler.pipelines.CleanPipeline": 100,
-    "crawler.pipelines.NormalisePipeline": 200,
-    "crawler.pipelines.ValidatePipeline": 300,
-    "crawler.pipelines.StorePipeline": 900,
-}
+# Clean -> normalise -> validate -> store, in a store process of its own beside the
+# crawl (``crawler.store_process``); ``ARSIP_STORE_PROCESS=0``: in the crawl's process.
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 900}
+ARSIP_STORE_PROCESS = os.environ.get("ARSIP_STORE_PROCESS", "1").strip().lower() not in _OFF
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

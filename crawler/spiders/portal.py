@@ -425,6 +425,7 @@ class PortalSpider(SitemapCallbacks, scrapy.Spider):
         }
         if article is None:
             page.raw_page = raw
+            page.fetched_urls = _fetched_urls(response)
             article = page
         else:
             article = replace(
@@ -477,7 +478,11 @@ class PortalSpider(SitemapCallbacks, scrapy.Spider):
             return
         self.logger.info("%s is no HTML page (%s): no article read", response.url, kind)
         yield Article(
-            url=response.url, portal=self.portal.name, fetched_at=utc_now(), not_html=kind
+            url=response.url,
+            portal=self.portal.name,
+            fetched_at=utc_now(),
+            not_html=kind,
+            fetched_urls=_fetched_urls(response),
         )
 
     def article_page_failed(self, failure: Any) -> None:
@@ -506,3 +511,9 @@ class PortalSpider(SitemapCallbacks, scrapy.Spider):
             "run fetches it again",
             first, request.cb_kwargs["pages"], request.url, cause,
         )  # fmt: skip
+
+
+def _fetched_urls(response: Response) -> list[str]:
+    """The URLs ``response`` was fetched under (``Article.fetched_urls``): where it
+    landed, then the ones it was redirected through."""
+    return [response.url, *response.meta.get("redirect_urls", [])]
