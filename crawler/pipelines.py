@@ -42,6 +42,10 @@ ARCHIVE_ERROR = "archive_error"
 full, ``ARSIP_MAX_DB_PAGES`` reached, a broken file): ``arsip crawl`` exits 4."""
 
 
+MOST_WAITING = 32
+"""Articles a crawl lets wait for its store process before it pauses (``StorePipeline``)."""
+
+
 class StorePipeline:
     """Cleans, normalises, checks and stores each article (``crawler.storing``) and
     records the run in ``crawl_runs``. The storing runs in a store process of its own
@@ -66,6 +70,8 @@ class StorePipeline:
         self.rules = PortalRules()
         self.run_id: int | None = None
         self.failed = False
+        self.waiting = 0
+        self.paused = False
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         # The finish reason is known only once the spider has closed.
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -91,6 +97,8 @@ class StorePipeline:
                 logger.warning("%s: storing in the crawl's process", error)
         if self.process is None:
             self.local = ArticleStore(self.archive)
+        else:  # this process's connection only reads now: SQLite's default cache
+            opened.db.execute("PRAGMA cache_size = -2000")
 
     async def close_spider(self) -> None:
         if self.process is None:
@@ -133,15 +141,34 @@ class StorePipeline:
         if self.process is None:
             assert self.local is not None
             return self._settled(item, self.local.article(*request))
+        self._waiting(+1)
         try:
             stored, logs = await self.process.call("article", *request)
         except StoreProcessEnded as error:
             self._stop(str(error))
             raise DropItem(f"not stored (the archive cannot be written): {item.url}") from None
+        finally:
+            self._waiting(-1)
         answer_logs(logs)
         if isinstance(stored, StoreFailed):
             raise stored
         return self._settled(item, stored)
+
+    def _waiting(self, change: int) -> None:
+        """Backpressure: with more than ``MOST_WAITING`` articles waiting for the store
+        process, the crawl sends no new request until half of them are stored (each
+        waiting article holds its page, parsed, in memory)."""
+        self.waiting += change
+        engine = self.crawler.engine
+        if engine is None:
+            return
+        if not engine.paused and self.waiting > MOST_WAITING:
+            engine.pause()
+            self.paused = True
+            self._stat("store_process_waits")
+        elif self.paused and self.waiting <= MOST_WAITING // 2:
+            engine.unpause()  # the next request goes out as this article's page is done
+            self.paused = False
 
     def _settled(self, item: Article, stored: Stored) -> Article:
         """``item`` as stored (its pages kept on it), or the drop ``stored`` calls for."""

@@ -20,7 +20,8 @@ import pytest
 from crawler.mirror.generated import generate_articles
 from crawler.mirror.server import MirrorServer, Page, default_sites
 from crawler.mirror.tangselpos import build_site, load_articles
-from tests.conftest import rows, run_cli, start_cli
+from crawler.pipelines import MOST_WAITING
+from tests.conftest import LoggedMirror, rows, run_cli, start_cli
 from tests.test_crash import check_whole
 from tests.test_crash_crawl import SlowSite, stored_articles, wait_for, writing
 
@@ -190,6 +191,34 @@ def test_the_store_process_ends_with_a_killed_crawl(slow_mirror, tmp_path):
         time.sleep(0.02)
     assert not writing(db_path)
     assert check_whole(db_path) == killed_at  # nothing was written after the kill
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_store_process_behind_holds_the_crawl_back(tmp_path):
+    """Stopped (SIGSTOP), the store process stores nothing: the crawl reads at most
+    ``MOST_WAITING`` articles ahead, plus what its downloads in flight bring (16 at
+    once), and goes on where it was once the store process does (SIGCONT)."""
+    articles = generate_articles(200, newest=datetime.fromisoformat("2025-09-21T08:00:00+07:00"))
+    db_path = tmp_path / "news.db"
+    with LoggedMirror(build_site(articles)) as mirror:
+        url = mirror.server.url
+        crawl = start_cli("crawl", "tangselpos", "--mirror", url, "--db", str(db_path))
+        store = store_process_of(crawl.pid)
+        wait_for(lambda: stored_articles(db_path) >= 1, crawl)
+        os.kill(store, signal.SIGSTOP)
+        try:
+            stored = stored_articles(db_path)
+            time.sleep(3)
+            read = [path for path in mirror.fetched() if path.startswith("detail/")]
+            assert stored_articles(db_path) == stored
+            assert len(read) - stored <= MOST_WAITING + 2 * 16
+        finally:
+            os.kill(store, signal.SIGCONT)
+        _, err = crawl.communicate(timeout=120)
+    assert crawl.returncode == 0, err
+    assert check_whole(db_path) == len(articles)
+    (run,) = rows(db_path, "SELECT stats FROM crawl_runs")
+    assert json.loads(run["stats"])["arsip/store_process_waits"] >= 1
 
 
 def test_a_crawl_interrupted_once_stores_what_it_read(slow_mirror, tmp_path):
