@@ -42,7 +42,7 @@ ARCHIVE_ERROR = "archive_error"
 full, ``ARSIP_MAX_DB_PAGES`` reached, a broken file): ``arsip crawl`` exits 4."""
 
 
-MOST_WAITING = 32
+MOST_WAITING = 16
 """Articles a crawl lets wait for its store process before it pauses (``StorePipeline``)."""
 
 
