@@ -22,7 +22,8 @@ from archive.cluster_placement import CRAWL_SHINGLE_CACHE_BYTES
 from archive.writer import ArchiveWriter
 from crawler.crawl_archive import crawl_archive
 from crawler.items import Article
-from crawler.store_process import StoreFailed, StoreProcess, StoreProcessEnded, answer_logs
+from crawler.store_process import StoreProcess, StoreProcessEnded, answer_logs
+from crawler.store_worker import StoreFailed
 from crawler.storing import ArticleStore, PortalRules, Stored
 
 logger = logging.getLogger(__name__)

@@ -123,7 +123,7 @@ def store_process_of(crawl: int, timeout: float = 30) -> int:
             except OSError:  # ended meanwhile
                 continue
             parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent == crawl and b"crawler.store_process" in cmdline:
+            if parent == crawl and b"crawler.store_worker" in cmdline:
                 return int(entry.name)
         time.sleep(0.05)
     raise AssertionError("no store process")
