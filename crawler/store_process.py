@@ -95,13 +95,14 @@ class StoreProcess:
         """Send ``request``; its answer, once the requests sent before are answered."""
         if self.ended is not None:
             raise StoreProcessEnded(str(self.ended))
+        message = frame(request)  # a request that cannot be sent raises here, unsent
         answer = asyncio.get_running_loop().create_future()
-        self.waiting.append(answer)
+        self.waiting.append(answer)  # answers come in the order requests were written
         try:
-            self.proc.stdin.write(frame(request))
+            self.proc.stdin.write(message)
             await self.proc.stdin.drain()  # at most 64 KiB waits unsent
-        except (ConnectionError, RuntimeError) as error:
-            self._end(StoreProcessEnded(f"the store process is gone ({error})"))
+        except (ConnectionError, RuntimeError):  # it ended: the reader finds out how
+            await self._gone()
         return await answer
 
     async def close(self) -> None:
@@ -131,6 +132,12 @@ class StoreProcess:
             if not answer.done():
                 answer.set_exception(StoreProcessEnded(str(self.ended)))
 
+    async def _gone(self) -> None:
+        """The process ended (its pipes closed): every waiting request fails, saying
+        how it ended."""
+        status = await self.proc.wait()
+        self._end(StoreProcessEnded(f"the store process ended (exit status {status})"))
+
     async def _read(self) -> None:
         stdout = self.proc.stdout
         try:
@@ -142,8 +149,7 @@ class StoreProcess:
                     if not waiter.done():
                         waiter.set_result(answer)
         except asyncio.IncompleteReadError:
-            status = await self.proc.wait()
-            self._end(StoreProcessEnded(f"the store process ended (exit status {status})"))
+            await self._gone()
         except Exception as error:  # noqa: BLE001  (whatever it is, nothing more is read)
             self._end(StoreProcessEnded(f"the store process's answer is unreadable: {error}"))
 
