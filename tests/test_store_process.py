@@ -151,12 +151,19 @@ def slow_mirror():
         yield server.url
 
 
+def crawl_storing(url: str, db_path: Path) -> tuple[subprocess.Popen, int]:
+    """A crawl of ``url`` running, once its store process has stored 3 articles; and
+    the store process's id."""
+    crawl = start_cli("crawl", "tangselpos", "--mirror", url, "--db", str(db_path))
+    store = store_process_of(crawl.pid)
+    wait_for(lambda: stored_articles(db_path) >= 3, crawl)
+    return crawl, store
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_a_store_process_that_dies_stops_the_crawl_and_loses_nothing(slow_mirror, tmp_path):
     db_path = tmp_path / "news.db"
-    crawl = start_cli("crawl", "tangselpos", "--mirror", slow_mirror, "--db", str(db_path))
-    store = store_process_of(crawl.pid)
-    wait_for(lambda: stored_articles(db_path) >= 3, crawl)
+    crawl, store = crawl_storing(slow_mirror, db_path)
     os.kill(store, signal.SIGKILL)
     _, err = crawl.communicate(timeout=60)
     assert crawl.returncode == 4, err  # the archive could not be written
@@ -179,9 +186,7 @@ def test_a_store_process_that_dies_stops_the_crawl_and_loses_nothing(slow_mirror
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_the_store_process_ends_with_a_killed_crawl(slow_mirror, tmp_path):
     db_path = tmp_path / "news.db"
-    crawl = start_cli("crawl", "tangselpos", "--mirror", slow_mirror, "--db", str(db_path))
-    store = store_process_of(crawl.pid)
-    wait_for(lambda: stored_articles(db_path) >= 3, crawl)
+    crawl, store = crawl_storing(slow_mirror, db_path)
     # Stopped, the store process stores nothing while the crawl reads on and sends it
     # articles: killed with the crawl, it never stores them.
     os.kill(store, signal.SIGSTOP)
