@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Self, TypeVar
+
+from crawler.lifetime import end_with_parent
 
 T = TypeVar("T")
 
@@ -40,7 +41,9 @@ class Workers:
         if jobs > 1:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_end_with_parent)
+            self.pool = ProcessPoolExecutor(
+                jobs, mp_context=context, initializer=end_with_parent, initargs=(os.getpid(),)
+            )
 
     def close(self) -> None:
         if self.pool is not None:
@@ -63,15 +66,3 @@ def ahead(items: Iterator[T], count: int) -> Iterator[T]:
         if len(waiting) > count:
             yield waiting.popleft()
     yield from waiting
-
-
-def _end_with_parent() -> None:
-    """A worker ends when the process that started it does (Linux), even by SIGKILL."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass

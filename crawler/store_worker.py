@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-import signal
 import struct
 import sys
 import traceback
 from typing import IO, Any
+
+from crawler.lifetime import end_with_parent
 
 LENGTH = struct.Struct(">I")
 PARENT = "ARSIP_STORE_PROCESS_PARENT"
@@ -65,25 +66,10 @@ def _peak_rss_mb() -> float | None:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _end_with(parent: int) -> None:
-    """End when the crawl's process ``parent`` does, even killed (Linux): then the
-    article being stored is rolled back, and no write comes after the crawl's writer
-    lock is gone. Elsewhere, the end of standard input ends the child."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # it ended before that took hold
-        os._exit(1)
-
-
 def main() -> None:
     """The child: answers requests from standard input on standard output until either
     ends."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _end_with(int(os.environ.get(PARENT, "0")) or os.getppid())
+    end_with_parent(int(os.environ.get(PARENT, "0")) or os.getppid())
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to standard error, not among the answers
     requests = sys.stdin.buffer
