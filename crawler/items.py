@@ -152,9 +152,9 @@ class Article:
 
     fetched_urls: list[str] = field(default_factory=list)
     """Working field, not stored: the URLs the first page was fetched under: where it
-    landed, then the ones it was redirected through. A page
-    without an article is remembered under them (``archive.memory.empty``), and a stored
-    article's are forgotten there. Never the page's canonical link."""
+    landed, then the ones it was redirected through. A page without an article is
+    remembered under them (``archive.memory.empty``), and a stored article's are
+    forgotten there. Never the page's canonical link."""
 
     def to_record(self) -> dict[str, Any]:
         """The stored fields as a plain dict (no working fields), copied: what

@@ -70,9 +70,9 @@ class StoreProcess:
     async def _start(self, shingle_cache_bytes: int | None) -> None:
         # The packages this process runs from, first: a scrapyd job runs arsip from
         # an egg that is on no path the child would see otherwise.
-        root = str(Path(__file__).resolve().parent.parent)
-        env = {**os.environ, PARENT: str(os.getpid()), "PYTHONPATH": os.pathsep.join(
-            [root, *filter(None, [os.environ.get("PYTHONPATH")])])}  # fmt: skip
+        paths = [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")]
+        env = {**os.environ, PARENT: str(os.getpid())}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, paths))
         try:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "crawler.store_worker",

@@ -49,13 +49,12 @@ class PortalRules:
 
 @dataclass
 class Stored:
-    """What became of one article: stored (``outcome``, ``article_id``, ``item`` as
-    stored, without its pages), or no article (``empty``: why). ``error``: the archive
+    """What became of one article: stored (``outcome``, ``item`` as stored, without
+    its pages), or no article (``empty``: why). ``error``: the archive
     could not be written (the article's or the page's transaction was rolled back).
     ``stats``: ``arsip/`` counters to add."""
 
     outcome: str | None = None
-    article_id: int | None = None
     item: Article | None = None
     empty: str | None = None
     error: str | None = None
@@ -72,10 +71,10 @@ def missing_article(item: Article) -> str | None:
 
 
 def fetched_urls(item: Article) -> list[str]:
-    """The URLs an item's first page was fetched under: the one requested, any it was
-    redirected through, where it landed (``Article.fetched_urls``). Never the page's
-    canonical link: a gallery naming an article as its canonical URL must not make
-    that article's URL look empty."""
+    """The URLs an item's first page was fetched under (``Article.fetched_urls``:
+    where it landed, then those it was redirected through); for an item that does not
+    say, its page's URL or its own. Never the page's canonical link: a gallery naming
+    an article as its canonical URL must not make that article's URL look empty."""
     if item.fetched_urls:
         return list(item.fetched_urls)
     return [(item.raw_page or {}).get("url") or item.url]
@@ -93,11 +92,10 @@ class ArticleStore:
         """Clean, normalise, check and store ``item``, read from a page of the portal
         ``rules`` are of, in the crawl run ``run_id``; ``keep_pages``: the pages read
         are kept too (``ARSIP_KEEP_PAGES``)."""
-        reason = missing_article(item) if item.not_html else None
-        if reason is None:
+        if not item.not_html:  # an answer that is no HTML page has nothing to clean
             item = clean_article(item, rules.site_name, rules.cleaning)
             item = normalise_article(item, rules.timezone)
-            reason = missing_article(item)
+        reason = missing_article(item)
         if reason is not None:
             return self._empty(item, reason, run_id, keep_pages)
         stored = Stored()
@@ -106,7 +104,7 @@ class ArticleStore:
         repaired = self.writer.repaired
         try:
             item = self._placed(item, fetched.get("url"), stored)
-            stored.outcome, stored.article_id = self.writer.store(
+            stored.outcome, _ = self.writer.store(
                 item.to_record(),
                 run_id=run_id,
                 fetched_url=fetched.get("url"),
