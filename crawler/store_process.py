@@ -8,7 +8,9 @@ the child's standard input and awaits what became of it; the child (``python -m
 crawler.store_worker``) stores the articles one at a time, in the order sent, through
 its own connection and writer, under the crawl's writer lock (``archive.lock``), and
 answers in that order. The child's log records come back with its answers and are
-logged by the crawl's process, where the crawl's log settings apply.
+logged by the crawl's process, where the crawl's log settings apply. The child is a
+fresh interpreter, not a forked pool like a bulk job's (``arsip.workers``): the crawl's
+process has the archive open, and an SQLite connection must not cross a fork.
 
 One child serves every crawl of a process on the same archive (``arsip crawl`` with
 several portals); it ends when the last of them closes, or with the crawl's process
