@@ -240,6 +240,7 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         indexed: list[int] = []  # articles whose search entry this one changes
         with self.db.atomic():
             article_id = self._find(identity)
+            inserted = article_id is None
             if article_id is None:
                 outcome, article_id = self._insert(row, signature, seen_at, run_id)
                 indexed.append(article_id)
@@ -248,7 +249,7 @@ class ArchiveWriter(ClusterPlacement, RawPages):
                 if outcome == Outcome.UPDATED:
                     indexed.append(article_id)
             if outcome != Outcome.UNCHANGED:  # the same title and text keep their places
-                write_tags(self.db, article_id, tags_for(record))
+                write_tags(self.db, article_id, tags_for(record), replacing=not inserted)
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO article_urls (url_key, url, article_id, first_seen_at)"
                 " VALUES (?, ?, ?, ?)",

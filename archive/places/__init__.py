@@ -90,10 +90,16 @@ def tagged_version(db: sqlite_utils.Database) -> str | None:
 
 
 def write_tags(
-    db: sqlite_utils.Database, article_id: int, tags: Iterable[Mapping[str, Any]]
+    db: sqlite_utils.Database,
+    article_id: int,
+    tags: Iterable[Mapping[str, Any]],
+    *,
+    replacing: bool = True,
 ) -> None:
-    """Replace an article's tags (dicts with ``code``, ``score``, ``role``)."""
-    db.execute("DELETE FROM article_places WHERE article_id = ?", [article_id])
+    """Replace an article's tags (dicts with ``code``, ``score``, ``role``); without
+    ``replacing``, write those of an article just inserted, which has none yet."""
+    if replacing:
+        db.execute("DELETE FROM article_places WHERE article_id = ?", [article_id])
     db.conn.executemany(
         "INSERT INTO article_places (article_id, code, score, role) VALUES (?, ?, ?, ?)",
         [(article_id, t["code"], int(t["score"]), t["role"]) for t in tags],
