@@ -121,6 +121,29 @@ def begin_write(conn: sqlite3.Connection, bound: float | None = None) -> None:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
 
 
+@contextlib.contextmanager
+def journals_in_memory(conn: sqlite3.Connection) -> Iterator[None]:
+    """SQLite's savepoint and statement journals kept in memory for the block
+    (``PRAGMA temp_store = MEMORY``), then the connection's own setting again.
+
+    For a batch of articles each stored under a savepoint of its own: the first change
+    an article makes to a page copies the page into the savepoint's journal, which
+    SQLite writes to a temporary file past 64 KiB. An import of 20,000 articles wrote
+    53 pages an article (2.0 of them the archive's growth), 42 of them to those files;
+    in memory, its storing process spent 12.3 s of CPU instead of 13.6. The journal of
+    one article's savepoint is a few hundred KiB. Not for the whole connection: a
+    ``VACUUM`` builds its copy of the archive in the temporary store."""
+    if conn.in_transaction:  # a batch inside another transaction: its setting stands
+        yield
+        return
+    (before,) = conn.execute("PRAGMA temp_store").fetchone()
+    conn.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA temp_store = {int(before):d}")
+
+
 def _is_busy(error: sqlite3.OperationalError) -> bool:
     code = getattr(error, "sqlite_errorcode", None)
     if code is not None:

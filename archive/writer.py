@@ -23,7 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.cluster_placement import ClusterPlacement
-from archive.db import open_db
+from archive.db import journals_in_memory, open_db
 from archive.dedup import (
     TextSignature,
     canonical_url,
@@ -286,7 +286,7 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         if self._fts_pending is not None:  # nested in a running batch: that one indexes
             yield from stored
             return
-        with self.db.atomic():
+        with journals_in_memory(self.db.conn), self.db.atomic():
             self.db.execute("INSERT INTO fts_deferred (batch) VALUES (1)")
             self._fts_pending = set()
             try:

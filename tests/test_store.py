@@ -317,6 +317,26 @@ def test_store_many_is_one_transaction_with_all_or_nothing_articles(archive):
     assert [o for o, _ in outcomes] == [Outcome.NEW] * 3
 
 
+def test_store_many_keeps_its_journals_in_memory_and_gives_the_setting_back(archive):
+    """Each article's savepoint journal stays in memory during a batch (they went to
+    temporary files, most of what a batch wrote); the connection's own setting is back
+    afterwards, even after a failed batch: a ``VACUUM`` copies the whole archive into
+    the temporary store."""
+    temp_store = "PRAGMA temp_store"
+    archive.db.execute(f"{temp_store} = FILE")
+    body = "\n\n".join(paragraphs(random.Random(32), 3))
+    batch = [record(f"https://a.example.id/m{n}", f"{body} {n}") for n in range(3)]
+    during = [archive.db.execute(temp_store).fetchone()[0] for _ in archive.store_many(batch)]
+    assert during == [2, 2, 2]  # MEMORY
+    assert archive.db.execute(temp_store).fetchone()[0] == 1  # FILE, as it was
+    bad = [record("https://a.example.id/m9", body), {"url": "https://a.example.id/x",
+           "portal": None, "title": "x", "body": body}]  # fmt: skip
+    with pytest.raises(sqlite3.IntegrityError):
+        list(archive.store_many(bad))
+    assert archive.db.execute(temp_store).fetchone()[0] == 1
+    assert archive.count() == 3
+
+
 def test_json_columns_round_trip(archive):
     body = "\n\n".join(paragraphs(random.Random(31), 2))
     archive.store(record("https://a.example.id/j", body, authors=["Nur Aisyah"], tags=["HPV"]))
