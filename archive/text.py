@@ -29,7 +29,7 @@ _INVALID = re.compile("[\ud800-\udfff\x00]")
 def valid_text(text: str) -> tuple[str, int]:
     """``text`` with its unstorable characters replaced (see the module docstring), and
     how many were replaced (a surrogate pair joined into its character counts none)."""
-    if not _INVALID.search(text):
+    if _storable(text):
         return text, 0  # the same object: nothing to replace
     replaced = text.count("\x00")
     text = text.replace("\x00", REPLACEMENT)
@@ -38,6 +38,20 @@ def valid_text(text: str) -> tuple[str, int]:
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
         replaced += text.count(REPLACEMENT) - before
     return text, replaced
+
+
+def _storable(text: str) -> bool:
+    """Whether ``text`` holds neither NUL nor a surrogate, asked in C: a search with
+    ``_INVALID`` took 25 µs of an article's 3,500 characters, of a writer's ~700."""
+    if "\x00" in text:
+        return False
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")  # strict UTF-8 refuses every surrogate code point
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def valid_value(value: Any) -> tuple[Any, int]:

@@ -27,6 +27,12 @@ def test_valid_text_replaces_what_utf8_cannot_encode():
     # A pair held as two code points is the character it encodes: nothing lost.
     assert valid_text("senyum \ud83d\ude00") == ("senyum \U0001f600", 0)
     assert valid_text("\ud83d\ud83d\ude00\x00") == ("\ufffd\U0001f600\ufffd", 2)
+    # Text beyond ASCII is checked as closely: typographic quotes and dashes stay, the
+    # very same string; a surrogate or a NUL among them is replaced.
+    quoted = "Wali kota: \u201cBanjir surut\u201d \u2014 warga kembali ke rumah"
+    assert valid_text(quoted)[0] is quoted and valid_text(quoted)[1] == 0
+    assert valid_text(quoted + " \ud83d") == (quoted + " \ufffd", 1)
+    assert valid_text("\u201c\x00\u201d") == ("\u201c\ufffd\u201d", 1)
     record = {"title": "ok", "authors": ["Rizki \ud83d"], "word_count": 3, "tags": []}
     fixed, count = valid_record(record)
     assert fixed == {**record, "authors": ["Rizki \ufffd"]} and count == 1
