@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from crawler.portals import all_portals, explain_url
+from crawler.portals import all_portals, explain_url, portal_for_url
 from tests.conftest import run_cli
 from tests.test_portals import declared_modules
 
@@ -156,3 +156,29 @@ def test_explain_says_portal_kind_and_rule():
 def test_explain_without_a_url_is_a_usage_error():
     result = run_cli("explain")
     assert result.returncode == 2 and "Missing argument" in result.stderr
+
+
+def test_the_owner_of_a_host_follows_the_declared_portals(tmp_path, monkeypatch):
+    """``portal_for_url`` remembers the owner of each host it was asked about, for the
+    portals it found it among: a portal declared later owns its host once the
+    declarations are read again, and the shipped ones keep theirs."""
+    url = "https://www.kabarbaru.example/berita/12/banjir-pamulang"
+    (tmp_path / "kabarbaru_portal.py").write_text(
+        "from dataclasses import replace\n"
+        "from crawler.portals.bantenhits import PORTAL as BANTENHITS\n"
+        "PORTAL = replace(BANTENHITS, name='kabarbaru', domains=('kabarbaru.example',))\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    all_portals.cache_clear()
+    try:
+        assert portal_for_url(url) is None
+        assert portal_for_url(url) is None  # asked again: the remembered answer
+        monkeypatch.setenv("ARSIP_PORTALS_MODULE", "kabarbaru_portal")
+        all_portals.cache_clear()
+        assert portal_for_url(url).name == "kabarbaru"
+        assert portal_for_url("https://BantenHits.com/feed").name == "bantenhits"
+        assert portal_for_url("https://tv.radarbanten.co.id/video/1") is None  # foreign
+    finally:
+        monkeypatch.delenv("ARSIP_PORTALS_MODULE", raising=False)
+        all_portals.cache_clear()
+    assert portal_for_url(url) is None
