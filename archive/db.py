@@ -131,8 +131,10 @@ def journals_in_memory(conn: sqlite3.Connection) -> Iterator[None]:
     SQLite writes to a temporary file past 64 KiB. An import of 20,000 articles wrote
     53 pages an article (2.0 of them the archive's growth), 42 of them to those files;
     in memory, its storing process spent 12.3 s of CPU instead of 13.6. The journal of
-    one article's savepoint is a few hundred KiB. Not for the whole connection: a
-    ``VACUUM`` builds its copy of the archive in the temporary store."""
+    one article's savepoint is a few hundred KiB. An article stored in a transaction of
+    its own (a crawl's) has statement journals instead: 1.77 ms an article, 1.49 in
+    memory. Not for the whole connection: a ``VACUUM`` builds its copy of the archive
+    in the temporary store."""
     if conn.in_transaction:  # a batch inside another transaction: its setting stands
         yield
         return

@@ -199,16 +199,18 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         Every text of the record is made valid first (``archive.text``): a character
         SQLite cannot store is replaced, never a reason to lose the article."""
         record = self._valid(record)
-        return self._store(
-            record,
-            text_signature(record.get("body")),
-            seen_at=seen_at,
-            fetched_url=fetched_url,
-            run_id=run_id,
-            page=page,
-            following_pages=following_pages,
-            also_urls=also_urls,
-        )
+        signature = text_signature(record.get("body"))
+        with journals_in_memory(self.db.conn):
+            return self._store(
+                record,
+                signature,
+                seen_at=seen_at,
+                fetched_url=fetched_url,
+                run_id=run_id,
+                page=page,
+                following_pages=following_pages,
+                also_urls=also_urls,
+            )
 
     def _store(
         self,

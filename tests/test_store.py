@@ -319,9 +319,10 @@ def test_store_many_is_one_transaction_with_all_or_nothing_articles(archive):
 
 def test_store_many_keeps_its_journals_in_memory_and_gives_the_setting_back(archive):
     """Each article's savepoint journal stays in memory during a batch (they went to
-    temporary files, most of what a batch wrote); the connection's own setting is back
-    afterwards, even after a failed batch: a ``VACUUM`` copies the whole archive into
-    the temporary store."""
+    temporary files, most of what a batch wrote), and a single article's statement
+    journals during its transaction; the connection's own setting is back afterwards,
+    even after a failed batch: a ``VACUUM`` copies the whole archive into the
+    temporary store."""
     temp_store = "PRAGMA temp_store"
     archive.db.execute(f"{temp_store} = FILE")
     body = "\n\n".join(paragraphs(random.Random(32), 3))
@@ -335,6 +336,14 @@ def test_store_many_keeps_its_journals_in_memory_and_gives_the_setting_back(arch
         list(archive.store_many(bad))
     assert archive.db.execute(temp_store).fetchone()[0] == 1
     assert archive.count() == 3
+    # One article in a transaction of its own (a crawl's): its statement journals too.
+    statements: list[str] = []
+    archive.db.conn.set_trace_callback(statements.append)
+    archive.store(record("https://a.example.id/m10", f"{body} 10"))
+    archive.db.conn.set_trace_callback(None)
+    assert f"{temp_store} = MEMORY" in statements and "BEGIN IMMEDIATE" in statements
+    assert statements.index(f"{temp_store} = MEMORY") < statements.index("BEGIN IMMEDIATE")
+    assert archive.db.execute(temp_store).fetchone()[0] == 1
 
 
 def test_json_columns_round_trip(archive):
