@@ -242,7 +242,6 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         indexed: list[int] = []  # articles whose search entry this one changes
         with self.db.atomic():
             article_id = self._find(identity)
-            inserted = article_id is None
             if article_id is None:
                 outcome, article_id = self._insert(row, signature, seen_at, run_id)
                 indexed.append(article_id)
@@ -251,7 +250,9 @@ class ArchiveWriter(ClusterPlacement, RawPages):
                 if outcome == Outcome.UPDATED:
                     indexed.append(article_id)
             if outcome != Outcome.UNCHANGED:  # the same title and text keep their places
-                write_tags(self.db, article_id, tags_for(record), replacing=not inserted)
+                write_tags(
+                    self.db, article_id, tags_for(record), replacing=outcome == Outcome.UPDATED
+                )
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO article_urls (url_key, url, article_id, first_seen_at)"
                 " VALUES (?, ?, ?, ?)",
