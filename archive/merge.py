@@ -130,7 +130,7 @@ class _Merge:
             self._merge_runs()
         done = 0
         for ids in self._batches(batch):
-            with self.db.atomic():
+            with self.writer.transaction():
                 self._merge_articles(ids)
             done += len(ids)
             if progress:

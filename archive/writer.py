@@ -12,6 +12,7 @@ batch in one transaction, each article still all-or-nothing (a savepoint each).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -141,6 +142,16 @@ class ArchiveWriter(ClusterPlacement, RawPages):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction for storing through this writer (a savepoint inside one
+        already open), SQLite's journals in memory (``archive.db.journals_in_memory``):
+        ``store_many`` opens one for its batch, and a caller that writes more with a
+        batch in the same transaction (a WARC import's offset, a merge's versions)
+        opens it instead, else its articles' savepoint journals go to temporary files."""
+        with journals_in_memory(self.db.conn), self.db.atomic():
+            yield
 
     def close(self) -> None:
         if self._owns_db:
@@ -289,7 +300,7 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         if self._fts_pending is not None:  # nested in a running batch: that one indexes
             yield from stored
             return
-        with journals_in_memory(self.db.conn), self.db.atomic():
+        with self.transaction():
             self.db.execute("INSERT INTO fts_deferred (batch) VALUES (1)")
             self._fts_pending = set()
             try:

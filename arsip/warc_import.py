@@ -288,7 +288,7 @@ class _Batch:
         """Store the batch, and the file's offset after it, in one transaction."""
         db = self.writer.db
         entries = [p.entry for p in self.pages if p.entry is not None]
-        with db.atomic():
+        with self.writer.transaction():
             for outcome, _ in self.writer.store_many(entries):
                 self.result.counts[str(outcome)] += 1
             for page in self.pages:

@@ -336,6 +336,12 @@ def test_store_many_keeps_its_journals_in_memory_and_gives_the_setting_back(arch
         list(archive.store_many(bad))
     assert archive.db.execute(temp_store).fetchone()[0] == 1
     assert archive.count() == 3
+    # A batch in a caller's transaction (a WARC import's, a merge's): the caller opens
+    # the writer's own, so its articles' journals stay in memory too.
+    with archive.transaction():
+        nested = [archive.db.execute(temp_store).fetchone()[0]
+                  for _ in archive.store_many([record("https://a.example.id/m8", body)])]  # fmt: skip
+    assert nested == [2] and archive.db.execute(temp_store).fetchone()[0] == 1
     # One article in a transaction of its own (a crawl's): its statement journals too.
     statements: list[str] = []
     archive.db.conn.set_trace_callback(statements.append)
