@@ -204,6 +204,13 @@ def test_tangerang_raya_is_the_tangerang_the_article_is_about():
     assert set(tags("", None, "Sebanyak 87 desa di Tangerang Raya rawan banjir.")) == {"36"}
 
 
+def test_names_right_after_punctuation_or_digits_are_read():
+    # Place names are found wherever a word starts, not only after a space.
+    assert tags("Banjir", None, "Lokasi:Pamulang.") == {"36.74.06": (2, "lead")}
+    assert tags("Banjir", None, "Posko 3(PAMULANG) dibuka.") == {"36.74.06": (2, "lead")}
+    assert tags("Banjir", None, "Posko 3Pamulang dibuka.") == {}
+
+
 def test_an_article_about_elsewhere_has_no_places():
     assert tags("Kemenkes Minta Warga Waspadai DBD", "JAKARTA",
                 "Kementerian Kesehatan mengimbau masyarakat di Bandung dan Bogor.") == {}  # fmt: skip

