@@ -521,6 +521,23 @@ def m020_cluster_sizes(db: sqlite_utils.Database) -> None:
     counts.create_cluster_counts(db)
 
 
+@migration
+def m021_recent_bands(db: sqlite_utils.Database) -> None:
+    """The LSH buckets of recently stored texts, moved into ``minhash_bands`` in key
+    order when they are many (``archive.cluster_placement.RECENT_BUCKET_ROWS``)."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS minhash_bands_recent (
+            band INTEGER NOT NULL,
+            bucket INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            PRIMARY KEY (band, bucket, article_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_minhash_bands_recent_article ON minhash_bands_recent (article_id)"
+    )
+
+
 def check_not_newer(version: int, path: str | Path | None = None) -> None:
     """Raise ``NewerArchive`` for a schema version this arsip does not know."""
     if version > len(MIGRATIONS):

@@ -152,6 +152,7 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         opens it instead, else its articles' savepoint journals go to temporary files."""
         with journals_in_memory(self.db.conn), self.db.atomic():
             yield
+        self.settle_buckets()  # (nothing inside a caller's transaction)
 
     def close(self) -> None:
         if self._owns_db:
@@ -212,7 +213,7 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         record = self._valid(record)
         signature = text_signature(record.get("body"))
         with journals_in_memory(self.db.conn):
-            return self._store(
+            stored = self._store(
                 record,
                 signature,
                 seen_at=seen_at,
@@ -222,6 +223,8 @@ class ArchiveWriter(ClusterPlacement, RawPages):
                 following_pages=following_pages,
                 also_urls=also_urls,
             )
+        self.settle_buckets()  # (nothing inside a caller's transaction)
+        return stored
 
     def _store(
         self,

@@ -17,6 +17,12 @@ from crawler.mirror.server import MirrorServer, Site, default_sites
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = Path(__file__).resolve().parent / "sample_data"
+ALL_BANDS = (
+    "(SELECT band, bucket, article_id FROM minhash_bands"
+    " UNION ALL SELECT band, bucket, article_id FROM minhash_bands_recent)"
+)
+"""Every LSH bucket row of an archive, settled or recent (``archive.cluster_placement``),
+as a table expression for ``FROM``."""
 
 
 @pytest.fixture(scope="session")

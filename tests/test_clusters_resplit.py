@@ -15,7 +15,7 @@ import pytest
 from archive.dedup import body_words, jaccard, shingle_ids
 from archive.writer import ArchiveWriter, Outcome
 from crawler.mirror.tangselpos import load_articles
-from tests.conftest import run_cli
+from tests.conftest import ALL_BANDS, run_cli
 from tests.test_store import paragraphs, record, release_variants, rows
 
 
@@ -177,14 +177,14 @@ def test_resplit_is_part_of_the_articles_transaction(archive):
     store(archive, "c", texts["right"], 2)
     store(archive, "b", texts["bridge"], 3)
     before = rows(archive, "SELECT * FROM articles ORDER BY id")
-    bands = rows(archive, "SELECT * FROM minhash_bands ORDER BY band, bucket, article_id")
+    bands = rows(archive, f"SELECT * FROM {ALL_BANDS} ORDER BY band, bucket, article_id")
     change = record("https://b.example.id/berita/1", texts["unrelated"], portal="b",
                     published_at=day(3))  # fmt: skip
     bad = {"url": "https://x.example.id/1", "portal": None, "title": "x", "body": "isi"}
     with pytest.raises(sqlite3.IntegrityError):
         list(archive.store_many([change, bad]))
     assert rows(archive, "SELECT * FROM articles ORDER BY id") == before
-    assert rows(archive, "SELECT * FROM minhash_bands ORDER BY band, bucket, article_id") == bands
+    assert rows(archive, f"SELECT * FROM {ALL_BANDS} ORDER BY band, bucket, article_id") == bands
     assert set(clusters(archive).values()) == {a}
     assert [o for o, _ in archive.store_many([change])] == [Outcome.UPDATED]
     assert clusters(archive) == {"a": None, "c": None, "b": None}

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from archive.dedup import BANDS
+from tests.conftest import ALL_BANDS
 
 # The child stores forever: new articles with their pages (one transaction each),
 # batches of them (one transaction per batch), and new revisions of earlier ones.
@@ -52,8 +53,8 @@ def check_whole(db_path: Path) -> int:
             "url without article": "SELECT count(*) FROM article_urls u WHERE NOT EXISTS"
             " (SELECT 1 FROM articles a WHERE a.id = u.article_id)",
             "article without buckets": "SELECT count(*) FROM articles a WHERE duplicate_of IS NULL"
-            f" AND (SELECT count(*) FROM minhash_bands b WHERE b.article_id = a.id) < {BANDS}",
-            "bucket without article": "SELECT count(*) FROM minhash_bands b WHERE NOT EXISTS"
+            f" AND (SELECT count(*) FROM {ALL_BANDS} b WHERE b.article_id = a.id) < {BANDS}",
+            "bucket without article": f"SELECT count(*) FROM {ALL_BANDS} b WHERE NOT EXISTS"
             " (SELECT 1 FROM articles a WHERE a.id = b.article_id)",
             "page without article": "SELECT count(*) FROM pages p WHERE NOT EXISTS"
             " (SELECT 1 FROM articles a WHERE a.id = p.article_id)",

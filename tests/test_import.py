@@ -13,7 +13,7 @@ from pathlib import Path
 
 from arsip.importer import BATCH
 from crawler.mirror.tangselpos import load_articles
-from tests.conftest import run_cli
+from tests.conftest import ALL_BANDS, run_cli
 from tests.test_crash import check_whole
 
 HPV = {a["id"]: a for a in load_articles()}
@@ -257,7 +257,7 @@ def test_the_archive_is_the_same_whatever_the_jobs(tmp_path):
     queries = [
         "SELECT id, url, title, body, content_hash, duplicate_of, cluster_id, revision"
         " FROM articles ORDER BY id",
-        "SELECT band, bucket, article_id FROM minhash_bands ORDER BY 1, 2, 3",
+        f"SELECT band, bucket, article_id FROM {ALL_BANDS} ORDER BY 1, 2, 3",
     ]
     for query in queries:
         found = [

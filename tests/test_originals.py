@@ -15,6 +15,7 @@ from archive.originals import Candidate, decide, text_notes
 from archive.times import to_utc_iso
 from archive.writer import ArchiveWriter, Outcome
 from crawler.extract.clean import clean_lines
+from tests.conftest import ALL_BANDS
 from tests.test_clusters_portals import record as sample_record
 from tests.test_clusters_portals import sample_articles
 
@@ -132,7 +133,7 @@ def state(writer: ArchiveWriter) -> dict[str, tuple]:
     """portal -> (duplicate_of as a portal, cluster head as a portal, LSH buckets held)."""
     found = writer.db.execute(
         "SELECT a.portal, d.portal, c.portal,"
-        " (SELECT count(*) FROM minhash_bands WHERE article_id = a.id)"
+        f" (SELECT count(*) FROM {ALL_BANDS} b WHERE b.article_id = a.id)"
         " FROM articles a LEFT JOIN articles d ON d.id = a.duplicate_of"
         " LEFT JOIN articles c ON c.id = a.cluster_id"
     ).fetchall()
@@ -197,6 +198,7 @@ def test_the_migration_turns_an_older_archive_the_right_way_round(db_path):
     with ArchiveWriter(db_path) as writer:
         copy_id = writer.store(copy)[1]
         original_id = writer.store(original)[1]
+        writer.settle_buckets(due_only=False)  # the older arsip kept every bucket there
     version = MIGRATIONS.index(m011_originals_by_publication)
     with sqlite3.connect(db_path) as conn:  # what the older arsip had stored
         conn.execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", [copy_id])

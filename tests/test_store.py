@@ -8,9 +8,11 @@ import sqlite3
 
 import pytest
 
+from archive import cluster_placement
 from archive.dedup import BANDS, body_words, content_hash, jaccard, shingle_ids
 from archive.writer import ArchiveWriter, Entry, Outcome
 from crawler.mirror.tangselpos import load_articles
+from tests.conftest import ALL_BANDS
 
 SYLLABLES = ["ba", "be", "bi", "bu", "da", "de", "di", "du", "ga", "gi", "ka", "ke", "ki", "ku", "la", "li", "lu", "ma", "me", "mi", "mu", "na", "ni", "nu", "pa", "pe", "pi", "ra", "ri", "ru", "sa", "se", "si", "su", "ta", "te", "ti", "tu"]  # fmt: skip
 
@@ -39,6 +41,15 @@ def release_pair() -> tuple[str, str]:
     mirror = {a["id"]: a for a in load_articles()}
     one, other = ("\n\n".join(mirror[i]["paragraphs"]) for i in (51311, 51337))
     return one, other
+
+
+@pytest.fixture(autouse=True, params=["recent", "settled"])
+def bucket_table(request, monkeypatch):
+    """Every test twice: with new texts' LSH buckets in ``minhash_bands_recent``, as
+    until there are many, and moved into ``minhash_bands`` after every store."""
+    if request.param == "settled":
+        monkeypatch.setattr(cluster_placement, "RECENT_BUCKET_ROWS", 0)
+    return request.param
 
 
 @pytest.fixture
@@ -95,7 +106,7 @@ def test_exact_copy_on_another_portal_points_at_the_first(archive):
         {"id": 3, "duplicate_of": 1, "cluster_id": 1},
     ]
     # Copies store no buckets of their own; the first article's stand for the text.
-    assert {r["article_id"] for r in rows(archive, "SELECT * FROM minhash_bands")} == {1}
+    assert {r["article_id"] for r in rows(archive, f"SELECT * FROM {ALL_BANDS}")} == {1}
 
 
 # -- level 3 -----------------------------------------------------------------------------
@@ -196,7 +207,7 @@ def test_buckets_per_article_are_bounded(archive):
             record(f"https://a.example.id/{n}", "\n\n".join(paragraphs(random.Random(n), 5)))
         )
     per_article = rows(
-        archive, "SELECT article_id, count(*) AS n FROM minhash_bands GROUP BY article_id"
+        archive, f"SELECT article_id, count(*) AS n FROM {ALL_BANDS} GROUP BY article_id"
     )
     assert len(per_article) == 30 and {r["n"] for r in per_article} == {BANDS}
 
@@ -312,7 +323,7 @@ def test_store_many_is_one_transaction_with_all_or_nothing_articles(archive):
     # The failing article rolled the batch back: nothing half-written is left.
     assert archive.count() == 0
     assert rows(archive, "SELECT count(*) AS n FROM article_urls")[0]["n"] == 0
-    assert rows(archive, "SELECT count(*) AS n FROM minhash_bands")[0]["n"] == 0
+    assert rows(archive, f"SELECT count(*) AS n FROM {ALL_BANDS}")[0]["n"] == 0
     outcomes = list(archive.store_many([r for r in batch if r["portal"]]))
     assert [o for o, _ in outcomes] == [Outcome.NEW] * 3
 

@@ -21,7 +21,7 @@ from archive.times import to_utc_iso
 from arsip.warc_import import BATCH, _records, _starts_record, import_warc
 from crawler.extract import extract_article
 from crawler.mirror.server import default_sites
-from tests.conftest import rows, run_cli
+from tests.conftest import ALL_BANDS, rows, run_cli
 from tests.test_crash import check_whole
 from tests.warc_files import Fetch, generated_fetches, mirror_fetches, write_warc
 
@@ -326,6 +326,6 @@ def test_the_archive_is_the_same_whatever_the_jobs(imported, tmp_path):
     )
     assert any(r["page_number"] == 2 for r in rows(tmp_path / "jobs3.db", pages))
     # The workers also sign the texts (content hash, LSH buckets) the writer stores.
-    bands = "SELECT band, bucket, article_id FROM minhash_bands ORDER BY 1, 2, 3"
+    bands = f"SELECT band, bucket, article_id FROM {ALL_BANDS} ORDER BY 1, 2, 3"
     assert rows(tmp_path / "jobs1.db", bands) == rows(tmp_path / "jobs3.db", bands)
     assert rows(tmp_path / "jobs3.db", bands)
