@@ -51,9 +51,12 @@ are moved into ``minhash_bands`` (``settle_buckets``).
 
 Bucket keys are random: once ``minhash_bands`` outgrows a batch's rows, each of
 an article's 16 rows dirties a page of its own, written at the batch's commit
-(a million-article archive: 13 of the 27-31 pages a stored article wrote). New
-rows go to the small table instead, whose pages stay few, and are moved in key
-order, which writes each page of the large table once for all of them."""
+(a million-article archive: some 72,000 leaf pages, 14,500 rows a batch of 1,000
+articles, so about 13 of the 27-31 pages an article wrote). New rows go to the
+small table instead, whose pages stay few, and are moved in key order, which
+writes each page of the large table once for all of them (storing 70,000 articles
+into the million-article archive: 1.97 -> 1.80 ms an article, the moves
+included)."""
 
 RECENT_BANDS = "minhash_bands_recent"
 
