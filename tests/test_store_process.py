@@ -62,8 +62,13 @@ def archive_contents(db_path: Path) -> dict[str, list]:
     }
 
 
-# Counters of a run's own: its id, its command, its timing, the store process's memory.
-OWN = ("run_id", "invocation", "longest_stall_ms", "store_process_peak_rss_mb")
+# Counters of a run's own: its id, its command, its timing, the store process's memory
+# and the pauses it asked for (when more than MOST_WAITING articles waited for it: a
+# matter of timing, and never counted by a crawl without the process).
+OWN = (
+    "run_id", "invocation", "longest_stall_ms", "store_process_peak_rss_mb",
+    "store_process_waits",
+)  # fmt: skip
 
 
 def run_stats(db_path: Path) -> dict[str, dict]:
