@@ -149,7 +149,9 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         already open), SQLite's journals in memory (``archive.db.journals_in_memory``):
         ``store_many`` opens one for its batch, and a caller that writes more with a
         batch in the same transaction (a WARC import's offset, a merge's versions)
-        opens it instead, else its articles' savepoint journals go to temporary files."""
+        opens it instead, else its articles' savepoint journals go to temporary files.
+        Once the outermost one is committed, the recent LSH buckets move when they are
+        many (``settle_buckets``)."""
         with journals_in_memory(self.db.conn), self.db.atomic():
             yield
         self.settle_buckets()  # (nothing inside a caller's transaction)
