@@ -10,6 +10,7 @@ import pytest
 from archive import cluster_placement
 from archive.dedup import BANDS
 from archive.writer import ArchiveWriter, Outcome
+from tests.conftest import ALL_BANDS
 from tests.test_store import paragraphs, record
 
 
@@ -103,9 +104,7 @@ def test_a_changed_text_leaves_its_old_buckets_in_both_tables(db_path, settle):
             writer.settle_buckets(due_only=False)
         assert writer.store(record("https://a.example.id/1", new))[0] == Outcome.UPDATED
         held = writer.db.execute(
-            "SELECT count(*) FROM (SELECT * FROM minhash_bands UNION ALL"
-            " SELECT * FROM minhash_bands_recent) WHERE article_id = ?",
-            [article],
+            f"SELECT count(*) FROM {ALL_BANDS} b WHERE b.article_id = ?", [article]
         ).fetchone()[0]
         assert held == BANDS  # the new text's, none of the old
 
