@@ -221,6 +221,15 @@ def _register_plugin() -> None:
     own = pm.get_plugin("datasette.facets")
     if own is not None:
         pm.unregister(own)
+    # Datasette's filters with arsip's search of the articles list in the place of its
+    # own (``archive.web.table_search``).
+    filters = pm.get_plugin("datasette.filters")
+    if filters is not None:
+        pm.unregister(filters)
+    if pm.get_plugin("arsip.filters") is None:
+        from archive.web import table_search
+
+        pm.register(table_search, name="arsip.filters")
     if pm.get_plugin("arsip") is None:
         from archive.web import plugin
 

@@ -110,6 +110,11 @@ class Corpus:
     def rare_word(self) -> str:
         return str(self.vocab[20_000])
 
+    @property
+    def tenth_word(self) -> str:
+        """A word in about one article in ten (Zipf rank 400 of 30,000)."""
+        return str(self.vocab[399])
+
     def words(self, n: int) -> str:
         picks = np.searchsorted(self.cum, self.rng.random(n))
         return " ".join(self.vocab[np.minimum(picks, len(self.vocab) - 1)].tolist())
@@ -397,10 +402,15 @@ def web_cases(corpus: Corpus, ids: tuple[int, int]) -> list:
         # The list's search box leads to arsip's search page (one redirect, followed).
         ("list search box, rare word", f"/archive/articles?_search={corpus.rare_word}"),
         ("list search box, common word", f"/archive/articles?_search={corpus.common_word}"),
-        # The articles table itself searched: Datasette counts and facets every match.
+        # The articles table itself searched (archive.web.table_search): a rare word's
+        # page counts and facets its matches, a commoner word's walks the list's order.
         (
             "table searched, rare word",
             f"/archive/articles?_search={corpus.rare_word}&_searchmode=escaped",
+        ),
+        (
+            "table searched, word in 1 article in 10",
+            f"/archive/articles?_search={corpus.tenth_word}&_searchmode=escaped",
         ),
         (
             "table searched, common word",
@@ -556,8 +566,9 @@ def main() -> None:
     since, until = month_bounds(path)
     ids = sample_ids(path)
     print(f"scale: {n:,} articles; {args.repeat} timed runs of each case after a warm-up; "
-          f"one month = {since}..{until}; words: common {corpus.common_word!r}, rare "
-          f"{corpus.rare_word!r}; phrase {PHRASE!r}", flush=True)  # fmt: skip
+          f"one month = {since}..{until}; words: common {corpus.common_word!r}, one in ten "
+          f"{corpus.tenth_word!r}, rare {corpus.rare_word!r}; phrase {PHRASE!r}",
+          flush=True)  # fmt: skip
     if "api" in only:
         time_api(path, corpus, since, until, ids, args.repeat, report)
     if "cli" in only:

@@ -8,6 +8,9 @@ reading, through Datasette's own extension points.
 - ``timeline``: a release's publications as an inline SVG chart, drawn here (nothing
   loaded from elsewhere);
 - ``facets``: the local-day and place facets of the articles table;
+- ``search_box``: the articles list's search box leads to ``/search``;
+- ``table_search``: the articles list searched through Datasette, its plan chosen by
+  how many articles have the words (Datasette's search filter replaced);
 - ``templates/``: the pages (``article.html``, ``release.html``, ``releases.html``)
   and Datasette's templates arsip overrides (the articles list without bodies, the
   database page with the articles first).

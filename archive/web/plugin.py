@@ -14,7 +14,9 @@
   articles, the order of the tables);
 - ``register_facet_classes``: ``archive.web.facets``;
 - ``asgi_wrapper``: the articles list's search box leads to ``/search``
-  (``archive.web.search_box``).
+  (``archive.web.search_box``); a search of the list for words many articles have is
+  neither counted nor faceted (``archive.web.table_search``, which also takes the place
+  of Datasette's search filter).
 
 Every page reads through Datasette's read-only connection (``Database.execute_fn``).
 """
@@ -36,7 +38,7 @@ from archive.releases import release_of
 from archive.serve import DATABASE_NAME
 from archive.stored import string_list
 from archive.times import human_published
-from archive.web import reading
+from archive.web import reading, table_search
 from archive.web.facets import PLACE_ARG, facet_classes
 from archive.web.search_box import search_page_url, table_search_args
 from archive.web.timeline import timeline_svg, undated
@@ -210,7 +212,7 @@ def register_facet_classes() -> list:
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Callable:
     def wrap(app: Callable) -> Callable:
-        async def search_box(scope: dict, receive: Callable, send: Callable) -> None:
+        async def articles_list(scope: dict, receive: Callable, send: Callable) -> None:
             if (
                 scope.get("type") == "http"
                 and scope.get("method") in ("GET", "HEAD")
@@ -221,9 +223,10 @@ def asgi_wrapper(datasette: Any) -> Callable:
                 if target is not None:
                     await asgi_send_redirect(send, target)
                     return
+                scope = await table_search.page_args(datasette, scope)
             await app(scope, receive, send)
 
-        return search_box
+        return articles_list
 
     return wrap
 
@@ -284,7 +287,9 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
 
 
 @hookimpl
-def extra_template_vars(template: str, database: str, table: str, datasette: Any) -> Any:
+def extra_template_vars(
+    template: str, database: str, table: str, request: Any, datasette: Any
+) -> Any:
     if database != DATABASE_NAME:
         return None
     if table == ARTICLES:
@@ -312,5 +317,10 @@ def extra_template_vars(template: str, database: str, table: str, datasette: Any
                     shown.append((code, places[code].label if code in places else code))
             return found
 
-        return {"places_of": places_of, "place_arg": PLACE_ARG}
+        found = {"places_of": places_of, "place_arg": PLACE_ARG,
+                 "many_matches": table_search.FEW}  # fmt: skip
+        hidden = table_search.form_hidden_args(request) if request is not None else None
+        if hidden is not None:
+            found["form_hidden_args"] = hidden
+        return found
     return {"table_order": TABLE_ORDER}

@@ -1,0 +1,170 @@
+"""The articles list searched through Datasette (``?_search=WORDS``), within the time
+limit however many articles have the words.
+
+Datasette writes a search as ``id in (select rowid from articles_fts where articles_fts
+match ...)``, and SQLite then fetches every match by its id and sorts them all in the
+list's order. That is quick for a rare word and slow for a common one: on a
+million-article archive, 4 ms for a word in 1,390 articles, 172 ms for one in 99,921,
+1.1 s for one in every article (past Datasette's time limit: HTTP 400). The page counts
+the matches and each facet of them as long again.
+
+arsip's search filter (``search_filters``, in the place of Datasette's: ``archive.serve``
+registers this module instead of ``datasette.filters``) first counts the articles the
+words are in, from the full-text index alone (``search_matches``: 58 ms for a million
+matches, under a millisecond for a few thousand). With more than ``FEW`` and the list in
+an order an index keeps (``WALKED_ORDERS``: newest first, as the list is by default),
+SQLite walks that index instead and stops at a page of matches:
+
+- ``+id in (...)``: each article of the walk is looked up in the set of the matches
+  (16 ms for the word in 99,921 articles; 192 ms for the one in every article, the set
+  built);
+- past ``SOME`` matches, when the page will not count them (``_nocount``),
+  ``exists (...)``: the full-text index is asked for each article of the walk (8 ms for
+  the word in every article; at 10,000 matches it would be 507 ms).
+
+Past ``FEW`` matches, the list's page neither counts the list nor counts its facets
+(counting a million matches takes 0.4-1 s, each facet 1.4 s and more):
+``page_args`` adds ``_nocount=1`` and ``_nofacet=1`` to the request (the ASGI wrapper of
+``archive.web.plugin``, before Datasette reads them), the page says how many articles
+have the words (``search_matches``) and why there are no facets, and the list's form
+leaves the two out (``form_hidden_args``) so that another search is counted again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from datasette import filters as datasette_filters
+from datasette import hookimpl
+from datasette.database import QueryInterrupted
+from datasette.filters import through_filters, where_filters  # noqa: F401 - Datasette's own
+
+from archive.serve import DATABASE_NAME
+
+ARTICLES = "articles"
+FEW = 5_000
+"""Up to this many matches, Datasette's search (every match fetched, sorted, counted
+and faceted) stays within the time limit."""
+SOME = 200_000
+"""Up to this many matches, a walk of the list's order looks each article up in the
+set of the matches; past it, the full-text index is asked for each."""
+WALKED_ORDERS = frozenset({"published_at", "id"})
+"""The list's orders an index keeps (``idx_articles_published_at``, the rowid)."""
+LEFT_OUT = ("_nocount", "_nofacet")
+"""What a page of a search with more than ``FEW`` matches leaves out (Datasette's
+arguments)."""
+MATCHES_KEY = "arsip.search_matches"
+"""Where the ASGI wrapper leaves the count in the request's scope, for the filter and
+the form."""
+
+
+def _words(args: Any) -> str | None:
+    """The words of a search of the whole row (``_search``); None for none, or for a
+    search Datasette's filter answers as it is (a column's, another index)."""
+    if "_fts_table" in args or "_fts_pk" in args:
+        return None
+    words = args.get("_search")
+    return words if words and words.strip() else None
+
+
+def _raw(args: Any, table_metadata: dict[str, Any]) -> bool:
+    """Whether the words are FTS5 syntax (``searchmode`` raw) or plain words."""
+    mode = args.get("_searchmode") or table_metadata.get("searchmode")
+    return mode == "raw"
+
+
+def _match(raw: bool) -> str:
+    return "articles_fts match " + (":search" if raw else "escape_fts(:search)")
+
+
+async def search_matches(datasette: Any, args: Any) -> int | None:
+    """How many articles have the words of a search of the articles list, from the
+    full-text index; None when ``args`` (a request's) is no such search, or the words
+    are FTS5 syntax that does not parse (Datasette's search says so)."""
+    words = _words(args)
+    if words is None:
+        return None
+    metadata = datasette.table_metadata(DATABASE_NAME, ARTICLES)
+    db = datasette.get_database(DATABASE_NAME)
+    try:
+        found = await db.execute(
+            f"select count(*) from articles_fts where {_match(_raw(args, metadata))}",
+            {"search": words},
+        )
+    except (sqlite3.DatabaseError, QueryInterrupted):
+        return None
+    return found.rows[0][0]
+
+
+def _order(args: Any, table_metadata: dict[str, Any]) -> str | None:
+    """The column the list is ordered by, as Datasette reads it."""
+    return (
+        args.get("_sort")
+        or args.get("_sort_desc")
+        or table_metadata.get("sort")
+        or table_metadata.get("sort_desc")
+    )
+
+
+@hookimpl(specname="filters_from_request")
+def search_filters(request: Any, database: str, table: str, datasette: Any) -> Any:
+    """Datasette's search filter, but for a search of the articles list with more than
+    ``FEW`` matches in an order an index keeps: then a walk of that order (above)."""
+    asked = datasette_filters.search_filters(request, database, table, datasette)
+    if database != DATABASE_NAME or table != ARTICLES or _words(request.args) is None:
+        return asked
+
+    async def inner() -> Any:
+        found = await asked()
+        matches = request.scope.get(MATCHES_KEY)
+        if matches is None:
+            matches = await search_matches(datasette, request.args)
+        if matches is None or matches <= FEW:
+            return found
+        found.extra_context["search_matches"] = matches
+        metadata = datasette.table_metadata(database, table)
+        if _order(request.args, metadata) not in WALKED_ORDERS:
+            return found
+        match = _match(_raw(request.args, metadata))
+        if matches > SOME and request.args.get("_nocount"):
+            clause = f"exists (select 1 from articles_fts where {match}" \
+                     " and articles_fts.rowid = articles.id)"  # fmt: skip
+        else:
+            clause = f"+id in (select rowid from articles_fts where {match})"
+        found.where_clauses[:] = [clause]
+        return found
+
+    return inner
+
+
+async def page_args(datasette: Any, scope: dict[str, Any]) -> dict[str, Any]:
+    """The scope of a request of the articles list's page, with ``LEFT_OUT`` added when
+    it searches for words more than ``FEW`` articles have (and the count noted)."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    args = dict(parse_qsl(query, keep_blank_values=True))
+    matches = await search_matches(datasette, args)
+    if matches is None:
+        return scope
+    scope = {**scope, MATCHES_KEY: matches}
+    added = [name for name in LEFT_OUT if name not in args]
+    if matches > FEW and added:
+        more = urlencode(dict.fromkeys(added, "1"))
+        scope["query_string"] = (f"{query}&{more}" if query else more).encode("latin-1")
+    return scope
+
+
+def form_hidden_args(request: Any) -> list[tuple[str, str]] | None:
+    """The list's form's hidden arguments (as Datasette lists them) without
+    ``LEFT_OUT`` when ``page_args`` found the words many: another search from the form
+    is counted by its own words. None otherwise (Datasette's stand)."""
+    if request.scope.get(MATCHES_KEY, 0) <= FEW:
+        return None
+    return [
+        (key, value)
+        for key in request.args
+        if key.startswith("_") and key not in ("_sort", "_sort_desc", "_search", "_next")
+        and "__" not in key and key not in LEFT_OUT
+        for value in request.args.getlist(key)
+    ]  # fmt: skip

@@ -1,0 +1,121 @@
+"""The articles list searched through Datasette (``?_search=``), its plan chosen by how
+many articles have the words (``archive.web.table_search``): the thresholds lowered so
+that the small analyst archive's four articles about "banjir" take each plan."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from archive.serve import make_datasette
+from archive.web import table_search
+from tests.archives import build_analyst_archive
+
+SEARCH = "/archive/articles?_search=banjir&_searchmode=escaped"
+
+
+@pytest.fixture(scope="module")
+def datasette(tangselpos_first_crawl, tmp_path_factory):
+    path = tmp_path_factory.mktemp("table_search") / "news.db"
+    build_analyst_archive(path, tangselpos_first_crawl)
+    return make_datasette(Path(path))
+
+
+def get(datasette, url: str):
+    return asyncio.run(datasette.client.get(url))
+
+
+def listed(datasette, url: str) -> tuple[list[int], str]:
+    """The ids of every page of a searched list (one row a page, following its next
+    links, as JSON), and the SQL of its first page."""
+    ids, sql = [], None
+    page = url.replace("/archive/articles?", "/archive/articles.json?", 1) + "&_size=1"
+    while page:
+        answer = get(datasette, page).json()
+        sql = sql or answer["query"]["sql"]
+        ids += [row[0] for row in answer["rows"]]
+        following = urlsplit(answer["next_url"] or "")
+        page = following.query and f"{following.path}?{following.query}"
+    return ids, sql
+
+
+PLANS = [
+    # (FEW, SOME, extra arguments, the clause the list's SQL has)
+    (5_000, 200_000, "", "where id in (select rowid from articles_fts"),
+    (1, 100, "", "where +id in (select rowid from articles_fts"),
+    (1, 2, "", "where +id in (select rowid from articles_fts"),  # counted: no exists
+    (1, 2, "&_nocount=1", "where exists (select 1 from articles_fts where articles_fts"),
+]
+
+
+@pytest.mark.parametrize("order", ["", "&_sort=published_at", "&_sort_desc=id"])
+def test_each_plan_lists_the_same_articles_in_the_same_order(datasette, monkeypatch, order):
+    expected, sql = listed(datasette, SEARCH + order)
+    assert len(expected) == 4 and "where id in (select rowid" in sql
+    for few, some, extra, clause in PLANS:
+        monkeypatch.setattr(table_search, "FEW", few)
+        monkeypatch.setattr(table_search, "SOME", some)
+        ids, sql = listed(datasette, SEARCH + order + extra)
+        assert clause in sql, (few, some, extra)
+        assert ids == expected, (few, some, extra)
+
+
+def test_an_order_no_index_keeps_stays_datasette_s_search(datasette, monkeypatch):
+    expected, _ = listed(datasette, SEARCH + "&_sort=title")
+    monkeypatch.setattr(table_search, "FEW", 1)
+    monkeypatch.setattr(table_search, "SOME", 2)
+    ids, sql = listed(datasette, SEARCH + "&_sort=title&_nocount=1")
+    assert ids == expected and "where id in (select rowid from articles_fts" in sql
+
+
+def hidden_args(page: str) -> list[tuple[str, str]]:
+    """The hidden arguments of the list's filter form (the first form)."""
+    form = page[page.index('<form class="filters"') :]
+    form = form[: form.index("</form>")]
+    return [
+        (html.unescape(n), html.unescape(v))
+        for n, v in re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form)
+    ]
+
+
+def test_the_page_of_many_matches_says_how_many_and_counts_nothing_more(datasette, monkeypatch):
+    few = get(datasette, SEARCH).text
+    assert "4 rows" in few and 'class="facet-info' in few and "search-matches" not in few
+    monkeypatch.setattr(table_search, "FEW", 3)
+    many = get(datasette, SEARCH + "&_size=2")
+    assert many.status_code == 200
+    page = many.text
+    assert "These words are in 4 articles. A search with more than 3 matches is listed" in page
+    assert 'href="/search?q=banjir">the search page</a>' in page
+    assert "4 rows" not in page and 'class="facet-info' not in page
+    # Its next page keeps leaving them out; its form searches anew, counted.
+    nexts = [html.unescape(u) for u in re.findall(r'href="([^"]*_next=[^"]*)"', page)]
+    assert nexts and all(("_nocount", "1") in parse_qsl(urlsplit(u).query) for u in nexts)
+    assert hidden_args(page) == [("_searchmode", "escaped"), ("_size", "2")]
+    more = get(datasette, SEARCH + "&_nocount=1&_nofacet=1&_sort=published_at").text
+    assert "These words are in 4 articles" in more
+    assert hidden_args(more) == [("_searchmode", "escaped")]
+    monkeypatch.setattr(table_search, "FEW", 4)  # as many as FEW: Datasette's page
+    assert "4 rows" in get(datasette, SEARCH).text
+
+
+def test_words_that_do_not_parse_get_datasette_s_answer(datasette, monkeypatch):
+    raw = "/archive/articles?_search=banjir+NEAR(&_searchmode=raw"
+    before = get(datasette, raw)
+    monkeypatch.setattr(table_search, "FEW", 0)
+    after = get(datasette, raw)
+    assert after.status_code == before.status_code == 400
+    assert "fts5: syntax error" in after.text
+    assert "These words are in" not in after.text
+
+
+def test_datasette_s_other_filters_are_still_registered(datasette):
+    """``archive.serve`` swaps Datasette's filter module for arsip's, which keeps its
+    ``_where`` and ``_through`` filters."""
+    where = get(datasette, "/archive/articles.json?_where=id+%3C%3D+3&_shape=array&_col=id")
+    assert sorted(row["id"] for row in where.json()) == [1, 2, 3]
