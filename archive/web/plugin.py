@@ -223,7 +223,7 @@ def asgi_wrapper(datasette: Any) -> Callable:
                 if target is not None:
                     await asgi_send_redirect(send, target)
                     return
-                scope = await table_search.page_args(datasette, scope)
+                scope = await table_search.page_scope(datasette, scope)
             await app(scope, receive, send)
 
         return articles_list
