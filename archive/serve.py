@@ -222,14 +222,14 @@ def _register_plugin() -> None:
     if own is not None:
         pm.unregister(own)
     # Datasette's filters with arsip's search of the articles list in the place of its
-    # own (``archive.web.table_search``).
+    # own (``archive.web.large_lists``).
     filters = pm.get_plugin("datasette.filters")
     if filters is not None:
         pm.unregister(filters)
     if pm.get_plugin("arsip.filters") is None:
-        from archive.web import table_search
+        from archive.web import large_lists
 
-        pm.register(table_search, name="arsip.filters")
+        pm.register(large_lists, name="arsip.filters")
     if pm.get_plugin("arsip") is None:
         from archive.web import plugin
 

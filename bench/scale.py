@@ -402,7 +402,7 @@ def web_cases(corpus: Corpus, ids: tuple[int, int]) -> list:
         # The list's search box leads to arsip's search page (one redirect, followed).
         ("list search box, rare word", f"/archive/articles?_search={corpus.rare_word}"),
         ("list search box, common word", f"/archive/articles?_search={corpus.common_word}"),
-        # The articles table itself searched (archive.web.table_search): a rare word's
+        # The articles table itself searched (archive.web.large_lists): a rare word's
         # page counts and facets its matches, a commoner word's walks the list's order.
         (
             "table searched, rare word",

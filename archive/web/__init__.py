@@ -9,8 +9,8 @@ reading, through Datasette's own extension points.
   loaded from elsewhere);
 - ``facets``: the local-day and place facets of the articles table;
 - ``search_box``: the articles list's search box leads to ``/search``;
-- ``table_search``: the articles list searched through Datasette, its plan chosen by
-  how many articles have the words (Datasette's search filter replaced);
+- ``large_lists``: the articles list selected by words or a place many articles have,
+  answered by walking the publication-time index (Datasette's search filter replaced);
 - ``templates/``: the pages (``article.html``, ``release.html``, ``releases.html``)
   and Datasette's templates arsip overrides (the articles list without bodies, the
   database page with the articles first).

@@ -15,7 +15,7 @@
 - ``register_facet_classes``: ``archive.web.facets``;
 - ``asgi_wrapper``: the articles list's search box leads to ``/search``
   (``archive.web.search_box``); a search of the list for words many articles have is
-  neither counted nor faceted (``archive.web.table_search``, which also takes the place
+  neither counted nor faceted (``archive.web.large_lists``, which also takes the place
   of Datasette's search filter).
 
 Every page reads through Datasette's read-only connection (``Database.execute_fn``).
@@ -38,8 +38,8 @@ from archive.releases import release_of
 from archive.serve import DATABASE_NAME
 from archive.stored import string_list
 from archive.times import human_published
-from archive.web import reading, table_search
-from archive.web.facets import PLACE_ARG, facet_classes
+from archive.web import large_lists, reading
+from archive.web.facets import FACET_ROWS, PLACE_ARG, facet_classes, left_out
 from archive.web.search_box import search_page_url, table_search_args
 from archive.web.timeline import timeline_svg, undated
 
@@ -223,7 +223,7 @@ def asgi_wrapper(datasette: Any) -> Callable:
                 if target is not None:
                     await asgi_send_redirect(send, target)
                     return
-                scope = await table_search.page_scope(datasette, scope)
+                scope = await large_lists.page_scope(datasette, scope)
             await app(scope, receive, send)
 
         return articles_list
@@ -275,12 +275,16 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
         )
         if not tagged.rows:
             raise BadRequest("This archive has no place tags (an older arsip wrote it).")
+        articles = request.scope.get(large_lists.PLACE_KEY)
+        if articles is None:
+            articles = await large_lists.place_articles(datasette, asked)
+        clause = large_lists.place_clause(
+            request.args, datasette.table_metadata(database, table), articles
+        )
         # A code and the codes under it sort from "36.03" to just before "36.03/".
         return FilterArguments(
-            [f"id in (select article_id from article_places where score >= {ABOUT:d}"
-             " and code >= :arsip_place and code < :arsip_place_end)"],
-            {"arsip_place": place.code, "arsip_place_end": place.code + "/"},
-            [f"about {place.label}"],
+            [clause], {"arsip_place": place.code, "arsip_place_end": place.code + "/"},
+            [f"about {place.label}"], {"place_label": place.label},
         )  # fmt: skip
 
     return about_place
@@ -317,9 +321,14 @@ def extra_template_vars(
                     shown.append((code, places[code].label if code in places else code))
             return found
 
+        def facets_left_out(shown: dict[str, Any], rows: int | None) -> list[str]:
+            configured = datasette.table_metadata(database, table).get("facets", [])
+            return left_out(configured, shown, rows)
+
         found = {"places_of": places_of, "place_arg": PLACE_ARG,
-                 "many_matches": table_search.FEW}  # fmt: skip
-        hidden = table_search.form_hidden_args(request) if request is not None else None
+                 "large_list": large_lists.large_list(request) if request else None,
+                 "facets_left_out": facets_left_out, "facet_rows": FACET_ROWS}  # fmt: skip
+        hidden = large_lists.form_hidden_args(request) if request is not None else None
         if hidden is not None:
             found["form_hidden_args"] = hidden
         return found

@@ -1,34 +1,39 @@
-"""The articles list searched through Datasette (``?_search=WORDS``), within the time
-limit however many articles have the words.
+"""Large lists of the articles table: selected by words (``?_search=``) or by a place
+(``?_place=``) that many articles have, within the time limit.
 
 Datasette writes a search as ``id in (select rowid from articles_fts where articles_fts
-match ...)``, and SQLite then fetches every match by its id and sorts them all in the
-list's order. That is quick for a rare word and slow for a common one: on a
-million-article archive, 4 ms for a word in 1,390 articles, 172 ms for one in 99,921,
-1.1 s for one in every article (past Datasette's time limit: HTTP 400). The page counts
-the matches and each facet of them as long again.
+match ...)`` (and arsip's place filter alike, from ``article_places``), and SQLite then
+fetches every selected article by its id and sorts them all in the list's order. That
+is quick for a rare word and slow for a common one: on a million-article archive, 4 ms
+for a word in 1,390 articles, 172 ms for one in 99,921, 1.1 s for one in every article
+(past Datasette's time limit: HTTP 400; the same for Banten, the place of every
+tagged article). The page counts them, and each facet of them, as long again.
 
 arsip's search filter (``search_filters``, in the place of Datasette's: ``archive.serve``
 registers this module instead of ``datasette.filters``) first counts the articles the
 words are in, from the full-text index alone (``search_matches``: 58 ms for a million
-matches, under a millisecond for a few thousand). With more than ``FEW`` and the list
-in the order of publication (``WALKED_ORDERS``: newest first, as the list is by
-default), SQLite walks the publication-time index instead and stops at a page of
-matches:
+matches, under a millisecond for a few thousand); the place filter
+(``archive.web.plugin``) reads its number from the counts the archive keeps
+(``place_articles``). With more than ``FEW`` and the list in the order of publication
+(``WALKED_ORDERS``: newest first, as the list is by default), SQLite walks the
+publication-time index instead and stops at a page of them:
 
-- ``+id in (...)``: each article of the walk is looked up in the set of the matches
-  (16 ms for the word in 99,921 articles; 192 ms for the one in every article, the set
+- ``+id in (...)``: each article of the walk is looked up in the set of the selected
+  (16 ms for a word in 99,921 articles; 192 ms for one in every article, the set
   built);
-- past ``SOME`` matches, when the page will not count them (``_nocount``, or JSON of
-  the rows alone), ``exists (...)``: the full-text index is asked for each article of
-  the walk (8 ms for the word in every article; at 10,000 matches it would be 507 ms).
+- when the page will not count them (``_nocount``, or JSON of the rows alone) and, for
+  words, past ``SOME`` matches, ``exists (...)``: the full-text index (or the place
+  tags of the article) is asked for each article of the walk (8 ms for the word in
+  every article; at 10,000 matches it would be 507 ms: each question to the full-text
+  index reads its list of matches).
 
-Past ``FEW`` matches, the list's page neither counts the list nor counts its facets
-(counting a million matches takes 0.4-1 s, each facet 1.4 s and more):
-``page_scope`` adds ``_nocount=1`` and ``_nofacet=1`` to the request (the ASGI wrapper of
-``archive.web.plugin``, before Datasette reads them), the page says how many articles
-have the words (``search_matches``) and why there are no facets, and the list's form
-leaves the two out (``form_hidden_args``) so that another search is counted again.
+When the words and the place (those asked) each select more than ``FEW`` articles, the
+list's page neither counts the list nor counts its facets (counting a million matches
+takes 0.4-1 s, each facet 1.4 s and more): ``page_scope`` adds ``_nocount=1`` and
+``_nofacet=1`` to the request (the ASGI wrapper of ``archive.web.plugin``, before
+Datasette reads them), the page says how many articles have the words and are about the
+place (``large_list``), and the list's form leaves the two out (``form_hidden_args``) so
+that another search is counted again.
 """
 
 from __future__ import annotations
@@ -42,6 +47,9 @@ from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.filters import through_filters, where_filters  # noqa: F401 - Datasette's own
 
+from archive import counts
+from archive.places.gazetteer import resolve_place
+from archive.places.tagger import ABOUT
 from archive.serve import DATABASE_NAME
 
 ARTICLES = "articles"
@@ -66,6 +74,12 @@ arguments)."""
 MATCHES_KEY = "arsip.search_matches"
 """Where the ASGI wrapper leaves the count in the request's scope, for the filter and
 the form."""
+PLACE_ARG = "_place"
+"""The query-string argument that selects articles about a place (a code or a name)."""
+PLACE_KEY = "arsip.place_articles"
+"""Where the ASGI wrapper leaves the number of articles about the place asked."""
+LARGE_KEY = "arsip.large_list"
+"""Whether the ASGI wrapper left out the count and the facets (``LEFT_OUT``)."""
 
 
 def _words(args: Any) -> str | None:
@@ -116,6 +130,26 @@ def _order(args: Any, table_metadata: dict[str, Any]) -> str | None:
     )
 
 
+def place_clause(args: Any, table_metadata: dict[str, Any], articles: int | None) -> str:
+    """The where clause selecting the articles about the place (``:arsip_place``, the
+    codes up to ``:arsip_place_end``): the set of them for up to ``FEW`` (or when the
+    list is in another order); past it, newest first, the walk of the list's order
+    asks the place tags for each article when the page does not count (the tags'
+    index on the article: cheap), else looks each up in the set."""
+    tagged = (f"select article_id from article_places where score >= {ABOUT:d}"
+              " and code >= :arsip_place and code < :arsip_place_end")  # fmt: skip
+    if articles is None or articles <= FEW:
+        return f"id in ({tagged})"
+    order = _order(args, table_metadata)
+    if _uncounted(args) and order in ASKED_ORDERS:
+        return ("exists (select 1 from article_places p where p.article_id = articles.id"
+                f" and p.score >= {ABOUT:d} and p.code >= :arsip_place"
+                " and p.code < :arsip_place_end)")  # fmt: skip
+    if order in WALKED_ORDERS:
+        return f"+id in ({tagged})"
+    return f"id in ({tagged})"
+
+
 def _uncounted(args: Any) -> bool:
     """Whether Datasette will not count the list: ``_nocount``, or a JSON shape of the
     rows alone (``_shape=array`` or ``object``)."""
@@ -137,7 +171,6 @@ def search_filters(request: Any, database: str, table: str, datasette: Any) -> A
             matches = await search_matches(datasette, request.args)
         if matches is None or matches <= FEW:
             return found
-        found.extra_context["search_matches"] = matches
         metadata = datasette.table_metadata(database, table)
         order = _order(request.args, metadata)
         match = _match(_raw(request.args, metadata))
@@ -151,29 +184,59 @@ def search_filters(request: Any, database: str, table: str, datasette: Any) -> A
     return inner
 
 
+async def place_articles(datasette: Any, asked: str | None) -> int | None:
+    """How many articles are about the place ``asked`` (``_place``) or a place within
+    it, from the counts the archive keeps; None for no place, an unknown one (the
+    filter says why) or an archive without the counts."""
+    if not asked:
+        return None
+    try:
+        code = resolve_place(asked).code
+    except ValueError:
+        return None
+    db = datasette.get_database(DATABASE_NAME)
+    if not await db.execute_fn(counts.kept):
+        return None
+    found = await db.execute(f"select articles from {counts.PLACE_TABLE} where code = ?", [code])
+    return found.rows[0][0] if found.rows else 0
+
+
 async def page_scope(datasette: Any, scope: dict[str, Any]) -> dict[str, Any]:
     """The scope of a request of the articles list's page, with ``LEFT_OUT`` added when
-    it searches for words more than ``FEW`` articles have (and the count noted)."""
+    it selects more than ``FEW`` articles by words and by a place, each (and the
+    numbers noted)."""
     query = scope.get("query_string", b"").decode("latin-1")
     args: dict[str, str] = {}
     for key, value in parse_qsl(query, keep_blank_values=True):
         args.setdefault(key, value)  # the first, as Datasette's ``request.args.get``
     matches = await search_matches(datasette, args)
-    if matches is None:
+    about = await place_articles(datasette, args.get(PLACE_ARG))
+    selected = [n for n in (matches, about) if n is not None]
+    if not selected:
         return scope
-    scope = {**scope, MATCHES_KEY: matches}
+    large = min(selected) > FEW
+    scope = {**scope, MATCHES_KEY: matches, PLACE_KEY: about, LARGE_KEY: large}
     added = [name for name in LEFT_OUT if name not in args]
-    if matches > FEW and added:
+    if large and added:
         more = urlencode(dict.fromkeys(added, "1"))
         scope["query_string"] = (f"{query}&{more}" if query else more).encode("latin-1")
     return scope
 
 
+def large_list(request: Any) -> dict[str, Any] | None:
+    """What the page of a list ``page_scope`` left the counts out of says: the number
+    of articles with the words and about the place; None for another page."""
+    if not request.scope.get(LARGE_KEY):
+        return None
+    return {"matches": request.scope.get(MATCHES_KEY), "place": request.scope.get(PLACE_KEY),
+            "few": FEW}  # fmt: skip
+
+
 def form_hidden_args(request: Any) -> list[tuple[str, str]] | None:
     """The list's form's hidden arguments (as Datasette lists them) without
-    ``LEFT_OUT`` when ``page_scope`` found the words many: another search from the form
-    is counted by its own words. None otherwise (Datasette's stand)."""
-    if request.scope.get(MATCHES_KEY, 0) <= FEW:
+    ``LEFT_OUT`` when ``page_scope`` added them: another search from the form is
+    counted by its own words. None otherwise (Datasette's stand)."""
+    if not request.scope.get(LARGE_KEY):
         return None
     return [
         (key, value)

@@ -1,5 +1,5 @@
 """The articles list searched through Datasette (``?_search=``), its plan chosen by how
-many articles have the words (``archive.web.table_search``): the thresholds lowered so
+many articles have the words (``archive.web.large_lists``): the thresholds lowered so
 that the small analyst archive's four articles about "banjir" take each plan."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from archive.serve import make_datasette
-from archive.web import table_search
+from archive.web import facets, large_lists
 from tests.archives import build_analyst_archive
 
 SEARCH = "/archive/articles?_search=banjir&_searchmode=escaped"
@@ -21,7 +21,7 @@ SEARCH = "/archive/articles?_search=banjir&_searchmode=escaped"
 
 @pytest.fixture(scope="module")
 def datasette(tangselpos_first_crawl, tmp_path_factory):
-    path = tmp_path_factory.mktemp("table_search") / "news.db"
+    path = tmp_path_factory.mktemp("large_lists") / "news.db"
     build_analyst_archive(path, tangselpos_first_crawl)
     return make_datasette(Path(path))
 
@@ -61,8 +61,8 @@ def test_each_plan_lists_the_same_articles_in_the_same_order(datasette, monkeypa
     for few, some, extra, clause in PLANS:
         if order.endswith("=id") and "+id" in clause:  # in id order, Datasette's up to SOME
             clause = PLANS[0][-1]
-        monkeypatch.setattr(table_search, "FEW", few)
-        monkeypatch.setattr(table_search, "SOME", some)
+        monkeypatch.setattr(large_lists, "FEW", few)
+        monkeypatch.setattr(large_lists, "SOME", some)
         ids, sql = listed(datasette, SEARCH + order + extra)
         assert clause in sql, (few, some, extra)
         assert ids == expected, (few, some, extra)
@@ -74,16 +74,16 @@ def test_the_rows_alone_as_json_are_the_same_from_each_plan(datasette, monkeypat
     url = SEARCH.replace("articles?", "articles.json?") + "&_shape=array&_col=id"
     expected = [row["id"] for row in get(datasette, url).json()]
     assert len(expected) == 4
-    monkeypatch.setattr(table_search, "FEW", 1)
-    monkeypatch.setattr(table_search, "SOME", 2)
+    monkeypatch.setattr(large_lists, "FEW", 1)
+    monkeypatch.setattr(large_lists, "SOME", 2)
     assert [row["id"] for row in get(datasette, url).json()] == expected
 
 
 @pytest.mark.parametrize("order", ["&_sort=title", "&_sort=section"])
 def test_another_order_stays_datasette_s_search(datasette, monkeypatch, order):
     expected, _ = listed(datasette, SEARCH + order)
-    monkeypatch.setattr(table_search, "FEW", 1)
-    monkeypatch.setattr(table_search, "SOME", 2)
+    monkeypatch.setattr(large_lists, "FEW", 1)
+    monkeypatch.setattr(large_lists, "SOME", 2)
     ids, sql = listed(datasette, SEARCH + order + "&_nocount=1")
     assert ids == expected and "where id in (select rowid from articles_fts" in sql
 
@@ -100,12 +100,12 @@ def hidden_args(page: str) -> list[tuple[str, str]]:
 
 def test_the_page_of_many_matches_says_how_many_and_counts_nothing_more(datasette, monkeypatch):
     few = get(datasette, SEARCH).text
-    assert "4 rows" in few and 'class="facet-info' in few and "search-matches" not in few
-    monkeypatch.setattr(table_search, "FEW", 3)
+    assert "4 rows" in few and 'class="facet-info' in few and "large-list" not in few
+    monkeypatch.setattr(large_lists, "FEW", 3)
     many = get(datasette, SEARCH + "&_size=2")
     assert many.status_code == 200
     page = many.text
-    assert "These words are in 4 articles. A search with more than 3 matches is listed" in page
+    assert "These words are in 4 articles. A list of more than 3 of them is listed" in page
     assert 'href="/search?q=banjir">the search page</a>' in page
     assert "4 rows" not in page and 'class="facet-info' not in page
     # Its next page keeps leaving them out; its form searches anew, counted.
@@ -115,14 +115,14 @@ def test_the_page_of_many_matches_says_how_many_and_counts_nothing_more(datasett
     more = get(datasette, SEARCH + "&_nocount=1&_nofacet=1&_sort=published_at").text
     assert "These words are in 4 articles" in more
     assert hidden_args(more) == [("_searchmode", "escaped")]
-    monkeypatch.setattr(table_search, "FEW", 4)  # as many as FEW: Datasette's page
+    monkeypatch.setattr(large_lists, "FEW", 4)  # as many as FEW: Datasette's page
     assert "4 rows" in get(datasette, SEARCH).text
 
 
 def test_words_that_do_not_parse_get_datasette_s_answer(datasette, monkeypatch):
     raw = "/archive/articles?_search=banjir+NEAR(&_searchmode=raw"
     before = get(datasette, raw)
-    monkeypatch.setattr(table_search, "FEW", 0)
+    monkeypatch.setattr(large_lists, "FEW", 0)
     after = get(datasette, raw)
     assert after.status_code == before.status_code == 400
     assert "fts5: syntax error" in after.text
@@ -134,3 +134,51 @@ def test_datasette_s_other_filters_are_still_registered(datasette):
     ``_where`` and ``_through`` filters."""
     where = get(datasette, "/archive/articles.json?_where=id+%3C%3D+3&_shape=array&_col=id")
     assert sorted(row["id"] for row in where.json()) == [1, 2, 3]
+
+
+PLACE = "/archive/articles?_place=Lebak"
+
+
+def test_a_place_of_many_articles_is_walked_with_the_same_rows(datasette, monkeypatch):
+    expected, sql = listed(datasette, PLACE)
+    assert len(expected) >= 3 and "where id in (select article_id from article_places" in sql
+    monkeypatch.setattr(large_lists, "FEW", 1)
+    ids, sql = listed(datasette, PLACE)
+    assert ids == expected and "where +id in (select article_id from article_places" in sql
+    ids, sql = listed(datasette, PLACE + "&_nocount=1")
+    assert ids == expected and "where exists (select 1 from article_places p" in sql
+    ids, sql = listed(datasette, PLACE + "&_sort=title&_nocount=1")  # another order: the set
+    assert "where id in (select article_id from article_places" in sql
+    page = get(datasette, PLACE).text
+    assert f"{len(expected)} articles are about Kabupaten Lebak. A list of more than 1" in page
+    assert f"{len(expected)} rows" not in page and 'class="facet-info' not in page
+    # Words that select few articles: the list is counted and faceted again.
+    few_words = get(datasette, PLACE + "&_search=zzzz&_searchmode=escaped").text
+    assert "large-list" not in few_words and "0 rows" in few_words
+
+
+def facet_values(page: dict) -> dict[str, list]:
+    return {
+        name: [(r["value"], r["count"], r["selected"]) for r in facet["results"]]
+        for name, facet in page["facet_results"].items()
+    }
+
+
+def test_a_list_past_facet_rows_shows_the_facets_the_counts_answer(datasette, monkeypatch):
+    """One portal's portal, section and day facets come from the counts and equal those
+    of its articles (``id__gte=0`` keeps them all but is no longer one portal's list);
+    past ``FACET_ROWS`` articles, the facets that would read each are left out."""
+    portal = get(datasette, "/archive/articles.json?_facet=portal").json()
+    name = portal["facet_results"]["portal"]["results"][0]["value"]
+    one = f"/archive/articles.json?portal={name}&_facet_size=100"
+    scanned = facet_values(get(datasette, one + "&id__gte=0").json())
+    assert set(scanned) == {"portal", "section", "published_local", "places", "tags"}
+    monkeypatch.setattr(facets, "FACET_ROWS", 0)
+    counted = facet_values(get(datasette, one).json())
+    assert set(counted) == {"portal", "section", "published_local"}
+    assert counted == {key: scanned[key] for key in counted}
+    page = get(datasette, one.replace(".json", "")).text
+    assert "Not faceted, as the list holds more than" in page and ": places, tags." in page
+    assert facet_values(get(datasette, one + "&id__gte=0").json()) == {}
+    whole = get(datasette, "/archive/articles").text  # every facet from the counts
+    assert "Not faceted" not in whole and whole.count('class="facet-info ') == 5
