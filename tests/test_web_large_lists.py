@@ -8,12 +8,13 @@ import asyncio
 import html
 import re
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
 from archive.serve import make_datasette
 from archive.web import facets, large_lists
+from archive.web.facets import local_day_range
 from tests.archives import build_analyst_archive
 
 SEARCH = "/archive/articles?_search=banjir&_searchmode=escaped"
@@ -182,3 +183,34 @@ def test_a_list_past_facet_rows_shows_the_facets_the_counts_answer(datasette, mo
     assert facet_values(get(datasette, one + "&id__gte=0").json()) == {}
     whole = get(datasette, "/archive/articles").text  # every facet from the counts
     assert "Not faceted" not in whole and whole.count('class="facet-info ') == 5
+
+
+def test_the_local_day_filter_reads_the_same_articles_through_the_time_index(datasette):
+    """A local day, month or year chosen (the day facet's ``published_local__startswith``)
+    is also asked of the publication-time index, wide enough for any UTC offset: the
+    same articles as the plain filter (``_where`` of the same start, which arsip does
+    not add to), and a prefix that is no date is left to the plain filter."""
+    days = get(datasette, "/archive/articles.json").json()["facet_results"]["published_local"]
+    day = days["results"][0]["value"]
+    assert len(day) == 10
+    for prefix in (day, day[:7], day[:4], day[:6], "2025-13", "nanti"):
+        asked, sql = listed(datasette, f"/archive/articles?published_local__startswith={prefix}")
+        plain, _ = listed(datasette, "/archive/articles?_where="
+                          + quote(f"published_local like '{prefix}%'"))  # fmt: skip
+        assert asked == plain, prefix
+        dated = len(prefix) in (4, 7, 10) and prefix[:4].isdigit() and prefix != "2025-13"
+        assert ("published_at >= :arsip_from_0" in sql) == dated, prefix
+    assert listed(datasette, f"/archive/articles?published_local__startswith={day}")[0]
+
+
+def test_the_local_day_range_covers_every_offset():
+    assert local_day_range(["2025-09-15"]) == (
+        ["published_at >= :arsip_from_0 and published_at < :arsip_until_0"],
+        {"arsip_from_0": "2025-09-14T10:00:00Z", "arsip_until_0": "2025-09-16T12:00:00Z"},
+    )
+    _, month = local_day_range(["2025-12"])
+    assert month == {
+        "arsip_from_0": "2025-11-30T10:00:00Z",
+        "arsip_until_0": "2026-01-01T12:00:00Z",
+    }
+    assert local_day_range(["2025-02-30", "20", "2025-09-15T10"]) == ([], {})

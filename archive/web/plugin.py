@@ -39,7 +39,14 @@ from archive.serve import DATABASE_NAME
 from archive.stored import string_list
 from archive.times import human_published
 from archive.web import large_lists, reading
-from archive.web.facets import FACET_ROWS, PLACE_ARG, facet_classes, left_out
+from archive.web.facets import (
+    FACET_ROWS,
+    LOCAL_DAY_ARG,
+    PLACE_ARG,
+    facet_classes,
+    left_out,
+    local_day_range,
+)
 from archive.web.search_box import search_page_url, table_search_args
 from archive.web.timeline import timeline_svg, undated
 
@@ -257,6 +264,16 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
     if column in ("authors", "tags") and value:
         return ", ".join(string_list(value)) or None
     return None
+
+
+@hookimpl(specname="filters_from_request")
+def local_day_filter(request: Any, database: str, table: str, datasette: Any) -> Any:
+    """The local-day facet's selection (``published_local__startswith=DAY``), said
+    again through the index of local days (``archive.web.facets.local_day_range``)."""
+    if database != DATABASE_NAME or table != ARTICLES:
+        return None
+    clauses, params = local_day_range(request.args.getlist(LOCAL_DAY_ARG))
+    return FilterArguments(clauses, params) if clauses else None
 
 
 @hookimpl
