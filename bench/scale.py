@@ -393,12 +393,20 @@ def cli_cases(corpus: Corpus, since: str, until: str, ids: tuple[int, int]) -> l
     ]
 
 
-def web_cases(corpus: Corpus, ids: tuple[int, int]) -> list:
+def web_cases(corpus: Corpus, ids: tuple[int, int], day: str) -> list:
     return [
         ("article page", f"/archive/articles/{ids[0]}"),
         ("table page, no facets", "/archive/articles?_nofacet=1"),
         ("table page with its facets", "/archive/articles"),
         ("facet portal and section", "/archive/articles?_facet=portal&_facet=section&_nocount=1"),
+        # A value of each facet chosen: the list of its articles (archive.web.large_lists,
+        # archive.web.facets), with the facets it shows.
+        ("list of one portal", "/archive/articles?portal=kabar6"),
+        ("list of one section", "/archive/articles?section=Politik"),
+        ("list of one portal's section", "/archive/articles?portal=kabar6&section=Politik"),
+        ("list of one local day", f"/archive/articles?published_local__startswith={day}"),
+        ("list about a place", "/archive/articles?_place=36.74"),
+        ("list of one tag", f"/archive/articles?tags__arraycontains={corpus.tenth_word}"),
         # The list's search box leads to arsip's search page (one redirect, followed).
         ("list search box, rare word", f"/archive/articles?_search={corpus.rare_word}"),
         ("list search box, common word", f"/archive/articles?_search={corpus.common_word}"),
@@ -502,9 +510,9 @@ def served(path: Path) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def time_web(path: Path, corpus: Corpus, ids, repeat: int, report: Report) -> None:
+def time_web(path: Path, corpus: Corpus, ids, day: str, repeat: int, report: Report) -> None:
     with served(path) as base:
-        for name, url in web_cases(corpus, ids):
+        for name, url in web_cases(corpus, ids, day):
 
             def get(url=url):
                 with urllib.request.urlopen(base + url, timeout=120) as answer:
@@ -574,7 +582,7 @@ def main() -> None:
     if "cli" in only:
         time_cli(path, corpus, since, until, ids, args.repeat, report)
     if "web" in only:
-        time_web(path, corpus, ids, args.repeat, report)
+        time_web(path, corpus, ids, since[:8] + "15", args.repeat, report)
     if "size" in only:
         sizes(path, n)
     print(f"result: scale {n:,} targets missed = {len(report.misses)}"

@@ -14,7 +14,14 @@ the archive keeps (``archive.counts``) instead of every article: Datasette's col
 and array facets are replaced by subclasses that do so for ``portal``, ``section`` and
 ``tags`` (``archive.serve`` takes Datasette's own facet classes out of its plugins),
 and the local-day and place facets here do the same. A million-article archive
-counted each facet over every article: about a second a page.
+counted each facet over every article: about a second a page. The counts also answer
+the portal, section and day facets of one portal's list (``COUNTED_IN_PORTAL``); a list
+of more than ``FACET_ROWS`` articles is not faceted otherwise (the page names the
+facets left out).
+
+The local-day facet's selection, Datasette's ``published_local__startswith=DAY``, is
+said again through the publication-time index (``local_day_range``, added by
+``archive.web.plugin``'s filter).
 """
 
 from __future__ import annotations
