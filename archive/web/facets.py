@@ -87,37 +87,37 @@ def facet_classes() -> list[type]:
 
 _WHOLE_TABLE = re.compile(r"select .+ from articles\s*", re.IGNORECASE | re.DOTALL)
 
+_SUMMED = {
+    ("column", "portal"): (counts.SECTION_TABLE, "portal", "count desc, value"),
+    ("column", "section"): (counts.SECTION_TABLE, "section", "count desc, value"),
+    ("local_day", "published_local"): (counts.DAY_TABLE, "local_day", "value desc"),
+}
+"""The facets summed from the counts per portal: their table, column and order."""
+
+
+def _summed(key: tuple[str, str], condition: str = "") -> str:
+    table, column, order = _SUMMED[key]
+    return (
+        f"select {column} as value, sum(articles) as count from {table}"
+        f" where {column} != {counts.NONE}{condition} group by {column}"
+        f" order by {order} limit :size"
+    )
+
+
 COUNTED = {
-    ("column", "portal"): f"select portal as value, sum(articles) as count"
-    f" from {counts.SECTION_TABLE} where portal != {counts.NONE}"
-    " group by portal order by count desc, value limit ?",
-    ("column", "section"): f"select section as value, sum(articles) as count"
-    f" from {counts.SECTION_TABLE} where section != {counts.NONE}"
-    " group by section order by count desc, value limit ?",
+    **{key: _summed(key) for key in _SUMMED},
     ("array", "tags"): f"select tag as value, articles as count from {counts.TAG_TABLE}"
-    " order by count desc, value limit ?",
-    ("local_day", "published_local"): f"select local_day as value, sum(articles) as count"
-    f" from {counts.DAY_TABLE} where local_day != {counts.NONE}"
-    " group by local_day order by value desc limit ?",
+    " order by count desc, value limit :size",
     ("place", "id"): f"select code as value, articles as count from {counts.PLACE_TABLE}"
-    " order by count desc, value limit ?",
+    " order by count desc, value limit :size",
 }
 """The facets the counts answer for the whole table, by facet type and column, as
 Datasette's or arsip's facet of every article would: a ``value`` and its ``count``, in
-the facet's order, at most ``?`` rows."""
+the facet's order, at most ``:size`` rows."""
 
 _ONE_PORTAL = re.compile(r'select .+ from articles where "portal" = :p0\s*',
                          re.IGNORECASE | re.DOTALL)  # fmt: skip
-COUNTED_IN_PORTAL = {
-    ("column", "portal"): f"select portal as value, sum(articles) as count"
-    f" from {counts.SECTION_TABLE} where portal = :portal group by portal limit :size",
-    ("column", "section"): f"select section as value, sum(articles) as count"
-    f" from {counts.SECTION_TABLE} where portal = :portal and section != {counts.NONE}"
-    " group by section order by count desc, value limit :size",
-    ("local_day", "published_local"): f"select local_day as value, sum(articles) as count"
-    f" from {counts.DAY_TABLE} where portal = :portal and local_day != {counts.NONE}"
-    " group by local_day order by value desc limit :size",
-}
+COUNTED_IN_PORTAL = {key: _summed(key, " and portal = :portal") for key in _SUMMED}
 """The same, for the articles of one portal (``?portal=NAME``, nothing else)."""
 
 FACET_ROWS = 5_000
@@ -165,7 +165,7 @@ async def counted_rows(facet: Any, column: str, size: int) -> list | None:
     if facet.table != "articles":
         return None
     if key in COUNTED and not facet.params and _WHOLE_TABLE.fullmatch(facet.sql):
-        sql, params = COUNTED[key], [size + 1]
+        sql, params = COUNTED[key], {"size": size + 1}
     elif (
         key in COUNTED_IN_PORTAL
         and set(facet.params) == {"p0"}

@@ -51,6 +51,7 @@ from archive import counts
 from archive.places.gazetteer import resolve_place
 from archive.places.tagger import ABOUT
 from archive.serve import DATABASE_NAME
+from archive.web.facets import PLACE_ARG
 
 ARTICLES = "articles"
 FEW = 5_000
@@ -74,8 +75,6 @@ arguments)."""
 MATCHES_KEY = "arsip.search_matches"
 """Where the ASGI wrapper leaves the count in the request's scope, for the filter and
 the form."""
-PLACE_ARG = "_place"
-"""The query-string argument that selects articles about a place (a code or a name)."""
 PLACE_KEY = "arsip.place_articles"
 """Where the ASGI wrapper leaves the number of articles about the place asked."""
 LARGE_KEY = "arsip.large_list"

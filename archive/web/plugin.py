@@ -9,7 +9,8 @@
   time reads ``2025-09-15 16:40 WIB`` (``(date only)`` for a day without a time),
   authors and tags read as names; anywhere, a ``cluster_id`` links to its release;
 - ``filters_from_request``: ``_place=CODE`` (or a name) keeps the articles about that
-  place or a place within it;
+  place or a place within it (``archive.web.large_lists`` writes its clause); a local
+  day chosen is said again through the publication-time index;
 - ``extra_template_vars``: what arsip's templates need (the places of the listed
   articles, the order of the tables);
 - ``register_facet_classes``: ``archive.web.facets``;
@@ -269,7 +270,7 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
 @hookimpl(specname="filters_from_request")
 def local_day_filter(request: Any, database: str, table: str, datasette: Any) -> Any:
     """The local-day facet's selection (``published_local__startswith=DAY``), said
-    again through the index of local days (``archive.web.facets.local_day_range``)."""
+    again through the publication-time index (``archive.web.facets.local_day_range``)."""
     if database != DATABASE_NAME or table != ARTICLES:
         return None
     clauses, params = local_day_range(request.args.getlist(LOCAL_DAY_ARG))
