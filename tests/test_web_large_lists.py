@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import re
+import sqlite3
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
 
@@ -214,3 +216,48 @@ def test_the_local_day_range_covers_every_offset():
         "arsip_until_0": "2026-01-01T12:00:00Z",
     }
     assert local_day_range(["2025-02-30", "20", "2025-09-15T10"]) == ([], {})
+
+
+def test_a_tag_s_list_reads_the_same_articles_through_the_tags_index(datasette, monkeypatch):
+    """A tag chosen (``tags__arraycontains``) is also asked of the index of the tags'
+    text, as a set; its articles are those of Datasette's filter alone (the same test
+    written as ``_where``, which arsip does not add to), in each plan."""
+    page = get(datasette, "/archive/articles.json?_facet_size=max").json()
+    tags = [r["value"] for r in page["facet_results"]["tags"]["results"]][:3]
+    assert tags
+    for tag in tags:
+        url = f"/archive/articles?tags__arraycontains={quote(tag)}"
+        exact = "_where=" + quote(f"'{tag}' in (select value from json_each(tags))")
+        expected, _ = listed(datasette, f"/archive/articles?{exact}")
+        ids, sql = listed(datasette, url)
+        assert ids == expected and expected, tag
+        assert "id in (select id from articles where tags like :arsip_tag_0_0" in sql
+        with monkeypatch.context() as patched:
+            patched.setattr(large_lists, "FEW", 0)
+            ids, sql = listed(datasette, url)
+            assert ids == expected and "+id in (select id from articles where tags like" in sql
+            ids, sql = listed(datasette, url + "&_nocount=1")  # the walk alone
+            assert ids == expected and "tags like" not in sql
+            assert f"articles have the tag {tag}." in get(datasette, url).text
+
+
+def test_a_tag_is_asked_as_either_json_string_its_like_characters_escaped():
+    """The patterns find the tag in the tags' JSON text as arsip writes it (UTF-8) and
+    as escaped JSON, and ``%``, ``_`` and backslashes in it are themselves."""
+    tag = 'Sérang 50%_"x"\\'
+    clauses, params = large_lists.tag_clauses({"tags__arraycontains": tag}, {}, 3)
+    assert clauses == [
+        "id in (select id from articles where tags like :arsip_tag_0_0 escape '\\'"
+        " or tags like :arsip_tag_0_1 escape '\\')"
+    ]
+    conn = sqlite3.connect(":memory:")
+
+    def found(text: str) -> list[bool]:
+        return [conn.execute("select ? like ? escape '\\'", [text, p]).fetchone()[0] == 1
+                for p in params.values()]  # fmt: skip
+
+    assert found(json.dumps(["a", tag], ensure_ascii=False)) == [True, False]
+    assert found(json.dumps(["a", tag])) == [False, True]
+    for other in ('Sérang 50ab"x"\\', "Sérang 50%_", "b"):
+        assert found(json.dumps([other], ensure_ascii=False)) == [False, False], other
+    conn.close()

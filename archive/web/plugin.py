@@ -277,6 +277,26 @@ def local_day_filter(request: Any, database: str, table: str, datasette: Any) ->
     return FilterArguments(clauses, params) if clauses else None
 
 
+@hookimpl(specname="filters_from_request")
+def tag_filter(request: Any, database: str, table: str, datasette: Any) -> Any:
+    """The tags facet's selection (``tags__arraycontains=TAG``), said again through the
+    index of the tags' text (``archive.web.large_lists.tag_clauses``)."""
+    if database != DATABASE_NAME or table != ARTICLES or not request.args.get(large_lists.TAG_ARG):
+        return None
+
+    async def tagged() -> FilterArguments | None:
+        articles = request.scope.get(large_lists.TAG_KEY)
+        if articles is None:
+            articles = await large_lists.tag_articles(
+                datasette, request.args.get(large_lists.TAG_ARG)
+            )
+        metadata = datasette.table_metadata(database, table)
+        clauses, params = large_lists.tag_clauses(request.args, metadata, articles)
+        return FilterArguments(clauses, params) if clauses else None
+
+    return tagged
+
+
 @hookimpl
 def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
     if database != DATABASE_NAME or table != ARTICLES or not request.args.get(PLACE_ARG):
