@@ -538,6 +538,22 @@ def m021_recent_bands(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration
+def m022_section_by_time(db: sqlite_utils.Database) -> None:
+    """The articles of a section newest first, read in order from an index: the web
+    UI's list of one section (a click in its section facet) took the section's
+    articles from ``idx_articles_section`` and sorted them all (``bench/scale.py``,
+    1,000,000 articles, a section of 142,669: 411 ms at p50). ``(section,
+    published_at)`` takes the place of ``(section)``, which answered only the section
+    facet of a list, and counts it as well. Building it reads every article once, when
+    an archive is first opened for writing by this arsip."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_articles_section_published_at"
+        " ON articles (section, published_at)"
+    )
+    db.execute("DROP INDEX IF EXISTS idx_articles_section")
+
+
 def check_not_newer(version: int, path: str | Path | None = None) -> None:
     """Raise ``NewerArchive`` for a schema version this arsip does not know."""
     if version > len(MIGRATIONS):

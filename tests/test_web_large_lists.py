@@ -261,3 +261,23 @@ def test_a_tag_is_asked_as_either_json_string_its_like_characters_escaped():
     for other in ('Sérang 50ab"x"\\', "Sérang 50%_", "b"):
         assert found(json.dumps([other], ensure_ascii=False)) == [False, False], other
     conn.close()
+
+
+def test_a_section_s_list_is_read_newest_first_from_an_index(tangselpos_first_crawl, tmp_path):
+    """``section = ?`` newest first, as the list of one section asks it: read in order
+    from ``(section, published_at)``, never the section's articles all sorted."""
+    path = tmp_path / "news.db"
+    build_analyst_archive(path, tangselpos_first_crawl)
+    conn = sqlite3.connect(path)
+    plan = [row[3] for row in conn.execute(
+        "explain query plan select id, title from articles where section = ?"
+        " order by published_at desc limit 101", ["Banten"]
+    )]  # fmt: skip
+    counted = [row[3] for row in conn.execute(
+        "explain query plan select count(*) from articles where section = ?", ["Banten"]
+    )]  # fmt: skip
+    conn.close()
+    assert plan == ["SEARCH articles USING INDEX idx_articles_section_published_at (section=?)"]
+    assert counted == [
+        "SEARCH articles USING COVERING INDEX idx_articles_section_published_at (section=?)"
+    ]
