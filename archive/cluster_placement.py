@@ -116,13 +116,13 @@ class ClusterPlacement:
         marks = ", ".join("(?, ?)" for _ in signature.buckets)
         sharing = " UNION ALL ".join(
             f"SELECT mb.article_id FROM {table} mb JOIN keys"
-            " ON mb.band = keys.column1 AND mb.bucket = keys.column2 WHERE mb.article_id != ?"
+            " ON mb.band = keys.column1 AND mb.bucket = keys.column2"
             for table in BUCKET_TABLES
         )
         found = self.db.execute(
-            f"WITH keys AS (VALUES {marks})"
-            f" SELECT id, content_hash, press_release FROM articles WHERE id IN ({sharing})",
-            [*(x for pair in signature.buckets for x in pair), article_id, article_id],
+            f"WITH keys AS (VALUES {marks}) SELECT id, content_hash, press_release"
+            f" FROM articles WHERE id IN ({sharing}) AND id != ?",
+            [*(x for pair in signature.buckets for x in pair), article_id],
         ).fetchall()
         matches = []
         for candidate, digest, candidate_release in found:
