@@ -161,21 +161,42 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def tag_clauses(
-    args: Any, table_metadata: dict[str, Any], articles: int | None
-) -> tuple[list[str], dict[str, str]]:
+SET, WALKED_SET, ASKED = "set", "walked set", "asked"
+"""How a list reads the articles its words, place or tag select (``plan``): Datasette's
+way, the set of them fetched and sorted; the set, walked in the list's order; or the
+walk asking the selection of each article."""
+
+
+def plan(args: Any, table_metadata: dict[str, Any], selected: int | None,
+         asked_past: int | None = None) -> str:  # fmt: skip
+    """How the list of ``args`` reads the ``selected`` articles (None: not known): the
+    set up to ``FEW``; past it, in the order of publication, the set walked; past
+    ``asked_past`` (``FEW``), when the page does not count, in that order or the id's,
+    the walk asking each article."""
+    if selected is None or selected <= FEW:
+        return SET
+    order = _order(args, table_metadata)
+    past = FEW if asked_past is None else asked_past
+    if selected > past and _uncounted(args) and order in ASKED_ORDERS:
+        return ASKED
+    return WALKED_SET if order in WALKED_ORDERS else SET
+
+
+def _in_set(selected: str, how: str) -> str:
+    """The clause keeping the articles whose id ``selected`` (a query) gives, the set
+    walked (``+id``: no lookup of the ids) or not."""
+    return f"{'+' if how == WALKED_SET else ''}id in ({selected})"
+
+
+def tag_clauses(tags: list[str], how: str) -> tuple[list[str], dict[str, str]]:
     """Clauses said besides Datasette's ``tags__arraycontains=TAG`` (which reads the tags
     of every article, as JSON, newest first: 1.1 s at a million articles, and as long
     for each facet): the articles whose tags' text holds the tag as a JSON string, read
-    from the index of the tags' text (137 ms at a million), as the set the list reads.
-    Datasette's clause stays and keeps it exact. Past ``FEW`` articles, in the list's
-    order of publication, the set is walked (``+id in``), or not said at all when the
-    page does not count: the walk finds a common tag's articles soon."""
-    tags = args.getlist(TAG_ARG) if hasattr(args, "getlist") else [args.get(TAG_ARG)]
-    order = _order(args, table_metadata)
-    if articles is not None and articles > FEW and order in WALKED_ORDERS and _uncounted(args):
+    from the index of the tags' text (137 ms at a million), as the set the list reads
+    (``how``, a ``plan``). Datasette's clause stays and keeps it exact; it is the
+    question the walk asks of each article (``ASKED``: nothing said)."""
+    if how == ASKED:
         return [], {}
-    walked = articles is not None and articles > FEW and order in WALKED_ORDERS
     clauses, params = [], {}
     for i, tag in enumerate(tag for tag in tags if tag):
         # The tags are JSON text (``ensure_ascii=False`` as arsip writes them; escaped
@@ -185,29 +206,20 @@ def tag_clauses(
         for j, form in enumerate(forms):
             params[f"arsip_tag_{i}_{j}"] = _like(form)
             likes.append(f"tags like :arsip_tag_{i}_{j} escape '\\'")
-        found = f"select id from articles where {' or '.join(likes)}"
-        clauses.append(f"{'+' if walked else ''}id in ({found})")
+        clauses.append(_in_set(f"select id from articles where {' or '.join(likes)}", how))
     return clauses, params
 
 
-def place_clause(args: Any, table_metadata: dict[str, Any], articles: int | None) -> str:
+def place_clause(how: str) -> str:
     """The where clause selecting the articles about the place (``:arsip_place``, the
-    codes up to ``:arsip_place_end``): the set of them for up to ``FEW`` (or when the
-    list is in another order); past it, newest first, the walk of the list's order
-    asks the place tags for each article when the page does not count (the tags'
-    index on the article: cheap), else looks each up in the set."""
-    tagged = (f"select article_id from article_places where score >= {ABOUT:d}"
-              " and code >= :arsip_place and code < :arsip_place_end")  # fmt: skip
-    if articles is None or articles <= FEW:
-        return f"id in ({tagged})"
-    order = _order(args, table_metadata)
-    if _uncounted(args) and order in ASKED_ORDERS:
+    codes up to ``:arsip_place_end``), as ``how`` (a ``plan``) reads them; the walk asks
+    the place tags of each article (their index on the article: cheap)."""
+    if how == ASKED:
         return ("exists (select 1 from article_places p where p.article_id = articles.id"
                 f" and p.score >= {ABOUT:d} and p.code >= :arsip_place"
                 " and p.code < :arsip_place_end)")  # fmt: skip
-    if order in WALKED_ORDERS:
-        return f"+id in ({tagged})"
-    return f"id in ({tagged})"
+    return _in_set(f"select article_id from article_places where score >= {ABOUT:d}"
+                   " and code >= :arsip_place and code < :arsip_place_end", how)  # fmt: skip
 
 
 def _uncounted(args: Any) -> bool:
@@ -229,16 +241,14 @@ def search_filters(request: Any, database: str, table: str, datasette: Any) -> A
         matches = request.scope.get(MATCHES_KEY)
         if matches is None:
             matches = await search_matches(datasette, request.args)
-        if matches is None or matches <= FEW:
-            return found
         metadata = datasette.table_metadata(database, table)
-        order = _order(request.args, metadata)
+        how = plan(request.args, metadata, matches, asked_past=SOME)
         match = _match(_raw(request.args, metadata))
-        if matches > SOME and _uncounted(request.args) and order in ASKED_ORDERS:
+        if how == ASKED:
             found.where_clauses[:] = [f"exists (select 1 from articles_fts where {match}"
                                       " and articles_fts.rowid = articles.id)"]  # fmt: skip
-        elif order in WALKED_ORDERS:
-            found.where_clauses[:] = [f"+id in (select rowid from articles_fts where {match})"]
+        elif how == WALKED_SET:  # (SET: Datasette's own clause)
+            found.where_clauses[:] = [_in_set(f"select rowid from articles_fts where {match}", how)]
         return found
 
     return inner

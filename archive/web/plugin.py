@@ -51,7 +51,7 @@ from archive.web.facets import (
 from archive.web.search_box import search_page_url, table_search_args
 from archive.web.timeline import timeline_svg, undated
 
-ARTICLES = "articles"
+ARTICLES = large_lists.ARTICLES
 LIST_PLACES = 3
 """Places shown per article in the articles list, best first."""
 TABLE_ORDER = ("articles", "article_urls", "article_revisions", "places", "crawl_runs")
@@ -290,15 +290,15 @@ def tag_filter(request: Any, database: str, table: str, datasette: Any) -> Any:
             articles = await large_lists.tag_articles(
                 datasette, request.args.get(large_lists.TAG_ARG)
             )
-        metadata = datasette.table_metadata(database, table)
-        clauses, params = large_lists.tag_clauses(request.args, metadata, articles)
+        how = large_lists.plan(request.args, datasette.table_metadata(database, table), articles)
+        clauses, params = large_lists.tag_clauses(request.args.getlist(large_lists.TAG_ARG), how)
         return FilterArguments(clauses, params) if clauses else None
 
     return tagged
 
 
-@hookimpl
-def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+@hookimpl(specname="filters_from_request")
+def place_filter(request: Any, database: str, table: str, datasette: Any) -> Any:
     if database != DATABASE_NAME or table != ARTICLES or not request.args.get(PLACE_ARG):
         return None
     asked = request.args.get(PLACE_ARG)
@@ -316,9 +316,8 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
         articles = request.scope.get(large_lists.PLACE_KEY)
         if articles is None:
             articles = await large_lists.place_articles(datasette, asked)
-        clause = large_lists.place_clause(
-            request.args, datasette.table_metadata(database, table), articles
-        )
+        how = large_lists.plan(request.args, datasette.table_metadata(database, table), articles)
+        clause = large_lists.place_clause(how)
         # A code and the codes under it sort from "36.03" to just before "36.03/".
         return FilterArguments(
             [clause], {"arsip_place": place.code, "arsip_place_end": place.code + "/"},
