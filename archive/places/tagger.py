@@ -105,8 +105,8 @@ def _mentions(text: str, location: str) -> list[_Mention]:
     # Texts that may are walked from one word a name can start with to the next.
     if firsts.isdisjoint(_first_letters().findall(text)):
         return []
-    strings = _WORDS.findall(text)
     words = list(_WORDS.finditer(text))
+    strings = [word.group() for word in words]
     found: list[_Mention] = []
     i = 0  # the first word not yet read as part of a name
     for start in [k for k, word in enumerate(strings) if word in firsts]:
