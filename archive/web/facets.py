@@ -38,6 +38,8 @@ from archive.times import UTC_FORMAT
 
 PLACE_ARG = "_place"
 """The query-string argument that selects articles about a place (a code)."""
+PLACES_FACET = "places"
+"""The place facet's name on the page (its column, ``id``, says nothing)."""
 LOCAL_DAY_ARG = "published_local__startswith"
 """The local-day facet's selection: Datasette's filter of a text's start."""
 _DATE_PREFIX = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
@@ -140,7 +142,7 @@ def left_out(configured: list, shown: dict[str, Any], rows: int | None) -> list[
             names.append(config)
         else:
             ((kind, column),) = config.items()
-            names.append("places" if kind == "place" else column)
+            names.append(PLACES_FACET if kind == "place" else column)
     return [name for name in names if name not in shown]
 
 
@@ -416,10 +418,10 @@ def _place_facet_class() -> type:
                             custom_time_limit=self.ds.setting("facet_time_limit_ms"),
                         )).rows  # fmt: skip
                 except QueryInterrupted:
-                    timed_out.append("places")
+                    timed_out.append(PLACES_FACET)
                     continue
                 results.append(facet_result(
-                    self, source_and_config, rows, PLACE_ARG, "_facet_place", name="places",
+                    self, source_and_config, rows, PLACE_ARG, "_facet_place", name=PLACES_FACET,
                     label=lambda code: places[code].label if code in places else code,
                 ))  # fmt: skip
             return results, timed_out
