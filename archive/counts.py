@@ -13,6 +13,9 @@ web UI's facets of the whole archive).
   of the places within it it names: ``archive.places.place_counts`` of the whole
   archive.
 - ``article_tag_counts``: per ``tag``, how many articles carry it.
+- ``tag_articles``: each tag's articles, one row a (``tag``, ``article_id``) pair: not a
+  count, but kept the same way, so that the web UI's list of one tag reads its
+  articles instead of the tags of every article (migration 23).
 - ``cluster_sizes``: per near-duplicate cluster, its ``size`` and how many ``portals``
   ran it (from ``cluster_portal_counts``: its articles per portal), for ``arsip
   duplicates`` (migration 20).
@@ -42,6 +45,7 @@ PLACE_TABLE = "article_place_counts"
 TAG_TABLE = "article_tag_counts"
 CLUSTER_PORTAL_TABLE = "cluster_portal_counts"
 CLUSTER_TABLE = "cluster_sizes"
+TAG_ARTICLES_TABLE = "tag_articles"
 
 
 NONE = "x''"
@@ -127,9 +131,15 @@ def _tag_array(row: str) -> str:
     )
 
 
+TAG_TYPE = "type = 'text'"
+"""Which of a tags array's values are tags (a ``json_each`` condition): its strings, the
+values Datasette's ``tags__arraycontains=`` can select (a number never equals the
+text it is asked with; a null cannot be a key)."""
+
+
 def _tags_of(row: str) -> str:
-    """``row``'s tags, each once (a JSON null is no tag: a key cannot be NULL)."""
-    return f"SELECT DISTINCT value FROM json_each({_tag_array(row)}) WHERE type != 'null'"
+    """``row``'s tags, each once."""
+    return f"SELECT DISTINCT value FROM json_each({_tag_array(row)}) WHERE {TAG_TYPE}"
 
 
 def _count_tags(row: str, step: str) -> str:
@@ -236,7 +246,7 @@ def recount(db: sqlite_utils.Database) -> Counts:
         (tag,): n
         for tag, n in db.execute(
             f"SELECT t.value, count(DISTINCT articles.id) FROM articles,"
-            f" json_each({_tag_array('articles.')}) t WHERE t.type != 'null' GROUP BY t.value"
+            f" json_each({_tag_array('articles.')}) t WHERE t.{TAG_TYPE} GROUP BY t.value"
         )
     }
     return counted
@@ -339,6 +349,78 @@ def stored_clusters(db: sqlite_utils.Database) -> dict[int, tuple[int, int]]:
     }
 
 
+def _tag_pairs(row: str) -> str:
+    """``row``'s (tag, article) pairs, each once."""
+    return (
+        f"SELECT DISTINCT value, {row}.id FROM json_each({_tag_array(row + '.')}) WHERE {TAG_TYPE}"
+    )
+
+
+TAG_ARTICLES_TRIGGERS = {
+    "tag_articles_insert": "AFTER INSERT ON articles"
+    f" BEGIN INSERT OR IGNORE INTO {TAG_ARTICLES_TABLE} (tag, article_id) {_tag_pairs('new')}; END",
+    "tag_articles_delete": "AFTER DELETE ON articles"
+    f" BEGIN DELETE FROM {TAG_ARTICLES_TABLE} WHERE (tag, article_id) IN ({_tag_pairs('old')}); END",
+    "tag_articles_update": (
+        "AFTER UPDATE OF tags, id ON articles WHEN old.tags IS NOT new.tags OR old.id != new.id"
+        f" BEGIN DELETE FROM {TAG_ARTICLES_TABLE} WHERE (tag, article_id) IN ({_tag_pairs('old')});"
+        f" INSERT OR IGNORE INTO {TAG_ARTICLES_TABLE} (tag, article_id) {_tag_pairs('new')}; END"
+    ),
+}
+"""The triggers keeping ``tag_articles``, each pair found by its key (no index by
+article needed)."""
+
+
+def create_tag_articles(db: sqlite_utils.Database) -> None:
+    """Create ``tag_articles`` and its triggers, and fill it from the articles stored."""
+    db.execute(
+        f"CREATE TABLE IF NOT EXISTS {TAG_ARTICLES_TABLE} (tag TEXT NOT NULL,"
+        " article_id INTEGER NOT NULL, PRIMARY KEY (tag, article_id)) WITHOUT ROWID"
+    )
+    for name, body in TAG_ARTICLES_TRIGGERS.items():
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+        db.execute(f"CREATE TRIGGER {name} {body}")
+    db.execute(f"DELETE FROM {TAG_ARTICLES_TABLE}")
+    # In key order: the table's pages written once each.
+    db.execute(
+        f"INSERT OR IGNORE INTO {TAG_ARTICLES_TABLE} (tag, article_id) SELECT t.value, articles.id"
+        f" FROM articles, json_each({_tag_array('articles.')}) t WHERE t.{TAG_TYPE} ORDER BY 1, 2"
+    )
+
+
+def recount_tags(db: sqlite_utils.Database) -> None:
+    """Make the tag counts' triggers again and count the tags again from
+    ``tag_articles``: for the counts of an arsip before migration 23, which counted
+    any value of a tags array but a null (a number merged with its text)."""
+    for name, body in TRIGGERS.items():
+        if name.startswith("article_tag_counts_"):
+            db.execute(f"DROP TRIGGER IF EXISTS {name}")
+            db.execute(f"CREATE TRIGGER {name} {body}")
+    db.execute(f"DELETE FROM {TAG_TABLE}")
+    db.execute(
+        f"INSERT INTO {TAG_TABLE} (tag, articles)"
+        f" SELECT tag, count(*) FROM {TAG_ARTICLES_TABLE} GROUP BY tag"
+    )
+
+
+def recount_tag_articles(db: sqlite_utils.Database) -> set[tuple[str, int]]:
+    """The (tag, article id) pairs ``tag_articles`` should hold, from the articles."""
+    return {(tag, article_id) for tag, article_id in db.execute(
+        f"SELECT t.value, articles.id FROM articles, json_each({_tag_array('articles.')}) t"
+        f" WHERE t.{TAG_TYPE}"
+    )}  # fmt: skip
+
+
+def stored_tag_articles(db: sqlite_utils.Database) -> set[tuple[str, int]]:
+    """The (tag, article id) pairs ``tag_articles`` holds."""
+    return {tuple(row) for row in db.execute(f"SELECT tag, article_id FROM {TAG_ARTICLES_TABLE}")}
+
+
+def tag_articles_kept(db: sqlite_utils.Database) -> bool:
+    """Whether the archive keeps ``tag_articles`` (schema 23 on), every trigger in place."""
+    return _complete(db, (TAG_ARTICLES_TABLE,), TAG_ARTICLES_TRIGGERS)
+
+
 def _complete(db: sqlite_utils.Database, tables: tuple[str, ...], triggers: Any) -> bool:
     """Whether ``tables`` and every one of ``triggers`` are in the archive: counts whose
     triggers were dropped (a tool that rebuilt ``articles``) may be stale."""
@@ -375,3 +457,6 @@ def repair(db: sqlite_utils.Database) -> None:
     if not clusters_kept(db):
         with db.atomic():
             create_cluster_counts(db)
+    if not tag_articles_kept(db):
+        with db.atomic():
+            create_tag_articles(db)

@@ -72,6 +72,7 @@ def assert_counts_current(db) -> None:
     assert counts.stored(db) == recounted
     stored = db.execute("SELECT count(*) FROM articles").fetchone()[0]
     assert [sum(recounted[kept.table].values()) for kept in counts.KEPT] == [stored] * 2
+    assert counts.stored_tag_articles(db) == counts.recount_tag_articles(db)
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +109,8 @@ def test_the_counts_follow_stores_edits_tags_and_deletes(path, tmp_path):
             for article_id in rng.sample(ids, 30):
                 db.execute("UPDATE articles SET tags = ? WHERE id = ?", [rng.choice([
                     json.dumps(rng.sample(TAGS, 2)), "[]", None, '["Banjir", "Banjir"]',
-                    "not json", '{"Banjir": 1}', '["Banjir", null]',
+                    "not json", '{"Banjir": 1}', '["Banjir", null]', '["S\\u00e9rang", 5, "5"]',
+                    json.dumps(["Sérang", True], ensure_ascii=False),
                 ]), article_id])  # fmt: skip
         assert_counts_current(db)
         with db.conn:  # place tags replaced, taken away, rescored, recoded
@@ -135,6 +137,7 @@ def test_the_counts_follow_stores_edits_tags_and_deletes(path, tmp_path):
                 "DELETE FROM article_places WHERE article_id IN (SELECT id FROM articles WHERE id % 5 = 0)"
             )
             db.execute("DELETE FROM articles WHERE id % 7 = 0")
+            db.execute("UPDATE articles SET id = id + 1000 WHERE id % 11 = 0")
         assert_counts_current(db)
 
 
@@ -146,6 +149,27 @@ def test_an_archive_before_the_counts_is_counted_when_upgraded(path, tmp_path):
     with open_archive(older) as archive:
         assert_counts_current(archive.db)
         assert sum(counts.stored(archive.db)[counts.DAY_TABLE].values()) == 120
+
+
+def test_an_archive_before_the_tag_index_is_indexed_and_its_tags_counted_again(path, tmp_path):
+    """Migration 23 fills ``tag_articles`` and counts the tags again, their strings
+    alone (an arsip before it counted a number in a tags array as its text)."""
+    older = tmp_path / "older.db"
+    shutil.copy(path, older)
+    conn = sqlite3.connect(older)
+    with conn:
+        conn.execute("UPDATE articles SET tags = '[\"Banjir\", 5]' WHERE id = 1")
+        for name in counts.TAG_ARTICLES_TRIGGERS:
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute(f"DROP TABLE {counts.TAG_ARTICLES_TABLE}")
+        conn.execute(f"INSERT INTO {counts.TAG_TABLE} VALUES ('5', 1)")  # as counted before
+        conn.execute("PRAGMA user_version = 22")
+    conn.close()
+    with open_archive(older) as archive:
+        assert counts.tag_articles_kept(archive.db)
+        assert_counts_current(archive.db)
+        assert ("Banjir", 1) in counts.stored_tag_articles(archive.db)
+        assert counts.stored(archive.db)[counts.TAG_TABLE].get(("5",)) is None
 
 
 def without_counts(path, *, version: int | None = None) -> None:
@@ -242,16 +266,19 @@ def test_counts_whose_triggers_were_dropped_are_not_read_and_are_counted_again(p
     with conn:
         conn.execute("DROP TRIGGER article_counts_insert")
         conn.execute("DROP TRIGGER cluster_counts_update")
+        conn.execute("DROP TRIGGER tag_articles_insert")
         conn.execute("UPDATE articles SET portal = 'kabar6' WHERE portal = 'tangselpos'")
         conn.execute(  # a copy of an article, under another URL
-            "INSERT INTO articles (url, portal, section, title, body, published_at,"
+            "INSERT INTO articles (url, portal, section, title, body, tags, published_at,"
             " published_local, first_seen_at, last_seen_at) SELECT url || '?copy', portal,"
-            " section, title, body, published_at, published_local, first_seen_at,"
-            " last_seen_at FROM articles WHERE id = 1"
+            " section, title, body, '[\"Banjir\"]', published_at, published_local,"
+            " first_seen_at, last_seen_at FROM articles WHERE id = 1"
         )
     conn.close()
     with open_archive(dropped, readonly=True) as stale:
         assert not counts.kept(stale.db) and not counts.clusters_kept(stale.db)
+        assert not counts.tag_articles_kept(stale.db)
+        assert counts.stored_tag_articles(stale.db) != counts.recount_tag_articles(stale.db)
         assert counts.stored(stale.db) != counts.recount(stale.db)  # the counts fell behind
         per_portal = {r["portal"]: r["articles"] for r in stale.stats()["per_portal"]}
         assert per_portal == dict(
@@ -259,5 +286,6 @@ def test_counts_whose_triggers_were_dropped_are_not_read_and_are_counted_again(p
         )
     with open_archive(dropped) as repaired:
         assert counts.kept(repaired.db) and counts.clusters_kept(repaired.db)
+        assert counts.tag_articles_kept(repaired.db)
         assert_counts_current(repaired.db)
         assert counts.stored_clusters(repaired.db) == counts.recount_clusters(repaired.db)

@@ -28,7 +28,7 @@ publication-time index instead and stops at a page of them:
   every article; at 10,000 matches it would be 507 ms: each question to the full-text
   index reads its list of matches).
 
-A tag is asked of the index of the tags' text besides Datasette's filter (which reads
+A tag's articles are read from ``tag_articles`` besides Datasette's filter (which reads
 the tags of every article): ``tag_clauses``.
 
 When the words, the place and the tag (those asked) each select more than ``FEW``
@@ -43,7 +43,6 @@ again.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -155,12 +154,6 @@ async def _counted(datasette: Any, table: str, key: str, value: str) -> int | No
     return found.rows[0][0] if found.rows else 0
 
 
-def _like(text: str) -> str:
-    """``text`` as a ``like`` pattern of itself anywhere (``escape '\\'``)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 SET, WALKED_SET, ASKED = "set", "walked set", "asked"
 """How a list reads the articles its words, place or tag select (``plan``): Datasette's
 way, the set of them fetched and sorted; the set, walked in the list's order; or the
@@ -191,22 +184,18 @@ def _in_set(selected: str, how: str) -> str:
 def tag_clauses(tags: list[str], how: str) -> tuple[list[str], dict[str, str]]:
     """Clauses said besides Datasette's ``tags__arraycontains=TAG`` (which reads the tags
     of every article, as JSON, newest first: 1.1 s at a million articles, and as long
-    for each facet): the articles whose tags' text holds the tag as a JSON string, read
-    from the index of the tags' text (137 ms at a million), as the set the list reads
-    (``how``, a ``plan``). Datasette's clause stays and keeps it exact; it is the
-    question the walk asks of each article (``ASKED``: nothing said)."""
+    for each facet): the articles with the tag, from ``tag_articles`` (each tag's
+    articles, ``archive.counts``), as the set the list reads (``how``, a ``plan``).
+    Datasette's clause stays; it is the question the walk asks of each article
+    (``ASKED``: nothing said)."""
     if how == ASKED:
         return [], {}
     clauses, params = [], {}
     for i, tag in enumerate(tag for tag in tags if tag):
-        # The tags are JSON text (``ensure_ascii=False`` as arsip writes them; escaped
-        # by other writers); the tag as either JSON string.
-        forms = dict.fromkeys([json.dumps(tag, ensure_ascii=False), json.dumps(tag)])
-        likes = []
-        for j, form in enumerate(forms):
-            params[f"arsip_tag_{i}_{j}"] = _like(form)
-            likes.append(f"tags like :arsip_tag_{i}_{j} escape '\\'")
-        clauses.append(_in_set(f"select id from articles where {' or '.join(likes)}", how))
+        params[f"arsip_tag_{i}"] = tag
+        clauses.append(_in_set(
+            f"select article_id from {counts.TAG_ARTICLES_TABLE} where tag = :arsip_tag_{i}", how
+        ))  # fmt: skip
     return clauses, params
 
 

@@ -33,6 +33,7 @@ from datasette import hookimpl
 from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest, NotFound, Response, asgi_send_redirect
 
+from archive import counts
 from archive.places.gazetteer import gazetteer, resolve_place
 from archive.places.tagger import ABOUT
 from archive.releases import release_of
@@ -279,12 +280,15 @@ def local_day_filter(request: Any, database: str, table: str, datasette: Any) ->
 
 @hookimpl(specname="filters_from_request")
 def tag_filter(request: Any, database: str, table: str, datasette: Any) -> Any:
-    """The tags facet's selection (``tags__arraycontains=TAG``), said again through the
-    index of the tags' text (``archive.web.large_lists.tag_clauses``)."""
+    """The tags facet's selection (``tags__arraycontains=TAG``), said again through each
+    tag's articles (``archive.web.large_lists.tag_clauses``) when the archive keeps them
+    (an archive of an older arsip, not yet opened for writing, does not)."""
     if database != DATABASE_NAME or table != ARTICLES or not request.args.get(large_lists.TAG_ARG):
         return None
 
     async def tagged() -> FilterArguments | None:
+        if not await _reader(datasette).execute_fn(counts.tag_articles_kept):
+            return None
         articles = request.scope.get(large_lists.TAG_KEY)
         if articles is None:
             articles = await large_lists.tag_articles(
