@@ -137,6 +137,18 @@ values Datasette's ``tags__arraycontains=`` can select (a number never equals th
 text it is asked with; a null cannot be a key)."""
 
 
+EVERY_TAG = f"articles, json_each({_tag_array('articles.')}) t WHERE t.{TAG_TYPE}"
+"""Every article's tags (``t.value``, an article's tag as often as its array has it),
+as a FROM and WHERE clause."""
+
+
+def _make_triggers(db: sqlite_utils.Database, triggers: dict[str, str]) -> None:
+    """Create ``triggers`` (name: body), each replacing one of its name."""
+    for name, body in triggers.items():
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+        db.execute(f"CREATE TRIGGER {name} {body}")
+
+
 def _tags_of(row: str) -> str:
     """``row``'s tags, each once."""
     return f"SELECT DISTINCT value FROM json_each({_tag_array(row)}) WHERE {TAG_TYPE}"
@@ -204,9 +216,7 @@ def create(db: sqlite_utils.Database) -> None:
             f"CREATE TABLE IF NOT EXISTS {table}"
             f" ({key} TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID"
         )
-    for name, body in TRIGGERS.items():
-        db.execute(f"DROP TRIGGER IF EXISTS {name}")
-        db.execute(f"CREATE TRIGGER {name} {body}")
+    _make_triggers(db, TRIGGERS)
     fill(db)
 
 
@@ -245,8 +255,7 @@ def recount(db: sqlite_utils.Database) -> Counts:
     counted[TAG_TABLE] = {
         (tag,): n
         for tag, n in db.execute(
-            f"SELECT t.value, count(DISTINCT articles.id) FROM articles,"
-            f" json_each({_tag_array('articles.')}) t WHERE t.{TAG_TYPE} GROUP BY t.value"
+            f"SELECT t.value, count(DISTINCT articles.id) FROM {EVERY_TAG} GROUP BY t.value"
         )
     }
     return counted
@@ -313,9 +322,7 @@ def create_cluster_counts(db: sqlite_utils.Database) -> None:
         f"CREATE INDEX IF NOT EXISTS idx_{CLUSTER_TABLE}_largest"
         f" ON {CLUSTER_TABLE} (size DESC, portals DESC, cluster_id)"
     )
-    for name, body in CLUSTER_TRIGGERS.items():
-        db.execute(f"DROP TRIGGER IF EXISTS {name}")
-        db.execute(f"CREATE TRIGGER {name} {body}")
+    _make_triggers(db, CLUSTER_TRIGGERS)
     db.execute(f"DELETE FROM {CLUSTER_PORTAL_TABLE}")
     db.execute(
         f"INSERT INTO {CLUSTER_PORTAL_TABLE} (cluster_id, portal, articles)"
@@ -377,14 +384,12 @@ def create_tag_articles(db: sqlite_utils.Database) -> None:
         f"CREATE TABLE IF NOT EXISTS {TAG_ARTICLES_TABLE} (tag TEXT NOT NULL,"
         " article_id INTEGER NOT NULL, PRIMARY KEY (tag, article_id)) WITHOUT ROWID"
     )
-    for name, body in TAG_ARTICLES_TRIGGERS.items():
-        db.execute(f"DROP TRIGGER IF EXISTS {name}")
-        db.execute(f"CREATE TRIGGER {name} {body}")
+    _make_triggers(db, TAG_ARTICLES_TRIGGERS)
     db.execute(f"DELETE FROM {TAG_ARTICLES_TABLE}")
     # In key order: the table's pages written once each.
     db.execute(
-        f"INSERT OR IGNORE INTO {TAG_ARTICLES_TABLE} (tag, article_id) SELECT t.value, articles.id"
-        f" FROM articles, json_each({_tag_array('articles.')}) t WHERE t.{TAG_TYPE} ORDER BY 1, 2"
+        f"INSERT OR IGNORE INTO {TAG_ARTICLES_TABLE} (tag, article_id)"
+        f" SELECT t.value, articles.id FROM {EVERY_TAG} ORDER BY 1, 2"
     )
 
 
@@ -392,10 +397,7 @@ def recount_tags(db: sqlite_utils.Database) -> None:
     """Make the tag counts' triggers again and count the tags again from
     ``tag_articles``: for the counts of an arsip before migration 23, which counted
     any value of a tags array but a null (a number merged with its text)."""
-    for name, body in TRIGGERS.items():
-        if name.startswith("article_tag_counts_"):
-            db.execute(f"DROP TRIGGER IF EXISTS {name}")
-            db.execute(f"CREATE TRIGGER {name} {body}")
+    _make_triggers(db, {n: b for n, b in TRIGGERS.items() if n.startswith("article_tag_counts_")})
     db.execute(f"DELETE FROM {TAG_TABLE}")
     db.execute(
         f"INSERT INTO {TAG_TABLE} (tag, articles)"
@@ -406,8 +408,7 @@ def recount_tags(db: sqlite_utils.Database) -> None:
 def recount_tag_articles(db: sqlite_utils.Database) -> set[tuple[str, int]]:
     """The (tag, article id) pairs ``tag_articles`` should hold, from the articles."""
     return {(tag, article_id) for tag, article_id in db.execute(
-        f"SELECT t.value, articles.id FROM articles, json_each({_tag_array('articles.')}) t"
-        f" WHERE t.{TAG_TYPE}"
+        f"SELECT t.value, articles.id FROM {EVERY_TAG}"
     )}  # fmt: skip
 
 
