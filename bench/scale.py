@@ -17,6 +17,11 @@ in ten. It is stored through the archive's bulk path (``store_many``, batches of
 second run starts timing at once; an archive of an older schema is upgraded in place
 as arsip would upgrade it. A build of more than 100,000 articles reports its time
 against that of its own first 100,000 (the generator does not depend on the size).
+Publication times are drawn at random over the five years, so that the archive's
+indexes on them grow at random places (a mixed import); ``--arrival chronological``
+builds another archive, cached apart, whose articles come in the order of
+publication, as scheduled crawls store them: what growth costs an archive grown that
+way.
 
 Timed, each ``--repeat`` times (p50 and p95), against the targets of issue 16 (every
 interactive command and page at most 300 ms p95; exports at least 20,000 articles/s):
@@ -88,8 +93,15 @@ WIB = timedelta(hours=7)
 class Corpus:
     """The seeded generator: ``batches(n)`` yields lists of ``Entry`` of ``BATCH``."""
 
-    def __init__(self, seed: int = 7):
+    def __init__(self, seed: int = 7, *, arrival: str = "shuffled"):
+        """``arrival``: ``shuffled``, publication times drawn at random over the five
+        years (a mixed import); ``chronological``, each article published a random
+        while after the one before (a mean of ``SPAN_SECONDS`` / 1,000,000), as an
+        archive grown by scheduled crawls receives them, copies and release variants
+        hours or days after their first."""
         self.rng = np.random.default_rng(seed)
+        self.arrival = arrival
+        self.clock = FIRST_DAY
         words: set[str] = set()
         while len(words) < 30_000:
             k = int(self.rng.integers(2, 5))
@@ -153,6 +165,9 @@ class Corpus:
         }  # fmt: skip
 
     def when(self) -> datetime:
+        if self.arrival == "chronological":
+            self.clock += timedelta(seconds=float(self.rng.exponential(SPAN_SECONDS / 1e6)))
+            return self.clock.replace(microsecond=0)
         return FIRST_DAY + timedelta(seconds=int(self.rng.integers(0, SPAN_SECONDS)))
 
     def place(self) -> tuple[str, str] | None:
@@ -222,11 +237,12 @@ SCALE_STEP = 100_000
 in at most 10.5 times the time of 100,000)."""
 
 
-def cached_archive(n: int, misses: list[str] | None = None) -> Path:
-    """The archive of ``n`` generated articles, built once into ``bench/cache``; a
-    build past the time target for its size is added to ``misses``."""
+def cached_archive(n: int, misses: list[str] | None = None, arrival: str = "shuffled") -> Path:
+    """The archive of ``n`` generated articles (``Corpus``'s ``arrival``), built once into
+    ``bench/cache``; a build past the time target for its size is added to ``misses``."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"scale-{n}-g{GENERATOR_VERSION}.db"
+    kind = "" if arrival == "shuffled" else f"-{arrival}"
+    path = CACHE / f"scale-{n}-g{GENERATOR_VERSION}{kind}.db"
     if path.exists():
         started = time.perf_counter()
         with open_archive(path):  # upgrades an archive of an older schema, as arsip does
@@ -237,7 +253,7 @@ def cached_archive(n: int, misses: list[str] | None = None) -> Path:
     building = path.with_suffix(".building")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{building}{suffix}").unlink(missing_ok=True)
-    corpus = Corpus()
+    corpus = Corpus(arrival=arrival)
     entries = corpus.entries()
     started = time.perf_counter()
     with open_archive(building) as archive:
@@ -565,11 +581,17 @@ def main() -> None:
                         default=int(os.environ.get("BENCH_SCALE") or 100_000))  # fmt: skip
     parser.add_argument("--repeat", type=int, default=20, help="Timed runs of each case.")
     parser.add_argument("--only", choices=["api", "cli", "web", "size"], action="append")
+    parser.add_argument(
+        "--arrival", choices=["shuffled", "chronological"], default="shuffled",
+        help="The order the archive's articles are stored in (Corpus): shuffled, the"
+        " default and the figures against the targets, or chronological, an archive"
+        " grown by scheduled crawls (cached apart; for the build's time).",
+    )  # fmt: skip
     args = parser.parse_args()
     n = args.articles
     only = set(args.only or ["api", "cli", "web", "size"])
     report = Report()
-    path = cached_archive(n, report.misses)
+    path = cached_archive(n, report.misses, args.arrival)
     corpus = Corpus()
     since, until = month_bounds(path)
     ids = sample_ids(path)
