@@ -152,6 +152,23 @@ def too_many(facet: Any) -> bool:
     return facet.row_count is not None and facet.row_count > FACET_ROWS
 
 
+async def facet_rows(facet: Any, column: str, size: int, sql: str) -> list | None:
+    """The rows of ``facet`` on ``column``: from the counts when they answer it
+    (``counted_rows``), else ``sql`` over the list's articles within the facet time
+    limit (``QueryInterrupted`` past it); None when the list holds too many articles to
+    read (``too_many``)."""
+    rows = await counted_rows(facet, column, size)
+    if rows is not None:
+        return rows
+    if too_many(facet):
+        return None
+    found = await facet.ds.execute(
+        facet.database, sql, facet.params, truncate=False,
+        custom_time_limit=facet.ds.setting("facet_time_limit_ms"),
+    )  # fmt: skip
+    return list(found.rows)
+
+
 def facet_column(config: dict[str, Any]) -> str:
     """The column of a facet's configuration (``{"column": ...}`` or ``{"simple":
     ...}``)."""
@@ -356,16 +373,11 @@ def _local_day_facet_class() -> type:
                     f" group by value order by value desc limit {size + 1}"
                 )
                 try:
-                    rows = await counted_rows(self, column, size)
-                    if rows is None and too_many(self):
-                        continue
-                    if rows is None:
-                        rows = (await self.ds.execute(
-                            self.database, sql, self.params, truncate=False,
-                            custom_time_limit=self.ds.setting("facet_time_limit_ms"),
-                        )).rows  # fmt: skip
+                    rows = await facet_rows(self, column, size, sql)
                 except QueryInterrupted:
                     timed_out.append(column)
+                    continue
+                if rows is None:
                     continue
                 results.append(facet_result(
                     self, source_and_config, rows, f"{column}__startswith", "_facet_local_day"
@@ -409,16 +421,11 @@ def _place_facet_class() -> type:
             places = gazetteer()
             for source_and_config in self.get_configs():
                 try:
-                    rows = await counted_rows(self, facet_column(source_and_config), size)
-                    if rows is None and too_many(self):
-                        continue
-                    if rows is None:
-                        rows = (await self.ds.execute(
-                            self.database, sql, self.params, truncate=False,
-                            custom_time_limit=self.ds.setting("facet_time_limit_ms"),
-                        )).rows  # fmt: skip
+                    rows = await facet_rows(self, facet_column(source_and_config), size, sql)
                 except QueryInterrupted:
                     timed_out.append(PLACES_FACET)
+                    continue
+                if rows is None:
                     continue
                 results.append(facet_result(
                     self, source_and_config, rows, PLACE_ARG, "_facet_place", name=PLACES_FACET,
