@@ -44,6 +44,7 @@ again.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -175,6 +176,17 @@ def plan(args: Any, table_metadata: dict[str, Any], selected: int | None,
     return WALKED_SET if order in WALKED_ORDERS else SET
 
 
+async def request_plan(request: Any, datasette: Any, key: str,
+                       count: Callable[[], Awaitable[int | None]],
+                       asked_past: int | None = None) -> str:  # fmt: skip
+    """The ``plan`` of the list ``request`` asks for, from the number of the articles it
+    selects that ``page_scope`` noted under ``key``, or else ``count()`` (a request the
+    ASGI wrapper does not see: the JSON of the list)."""
+    selected = request.scope[key] if key in request.scope else await count()
+    metadata = datasette.table_metadata(DATABASE_NAME, ARTICLES)
+    return plan(request.args, metadata, selected, asked_past)
+
+
 def _in_set(selected: str, how: str) -> str:
     """The clause keeping the articles whose id ``selected`` (a query) gives, the set
     walked (``+id``: no lookup of the ids) or not."""
@@ -227,12 +239,9 @@ def search_filters(request: Any, database: str, table: str, datasette: Any) -> A
 
     async def inner() -> Any:
         found = await asked()
-        matches = request.scope.get(MATCHES_KEY)
-        if matches is None:
-            matches = await search_matches(datasette, request.args)
-        metadata = datasette.table_metadata(database, table)
-        how = plan(request.args, metadata, matches, asked_past=SOME)
-        match = _match(_raw(request.args, metadata))
+        how = await request_plan(request, datasette, MATCHES_KEY,
+                                 lambda: search_matches(datasette, request.args), SOME)  # fmt: skip
+        match = _match(_raw(request.args, datasette.table_metadata(database, table)))
         if how == ASKED:
             found.where_clauses[:] = [f"exists (select 1 from articles_fts where {match}"
                                       " and articles_fts.rowid = articles.id)"]  # fmt: skip
@@ -268,9 +277,8 @@ async def page_scope(datasette: Any, scope: dict[str, Any]) -> dict[str, Any]:
     about = await place_articles(datasette, args.get(PLACE_ARG))
     tagged = await tag_articles(datasette, args.get(TAG_ARG))
     selected = [n for n in (matches, about, tagged) if n is not None]
-    if not selected:
-        return scope
-    large = min(selected) > FEW
+    large = bool(selected) and min(selected) > FEW
+    # Noted even when None (nothing asked, or no counts): the filters read them here.
     scope = {**scope, MATCHES_KEY: matches, PLACE_KEY: about, TAG_KEY: tagged,
              LARGE_KEY: large}  # fmt: skip
     added = [name for name in LEFT_OUT if name not in args]

@@ -289,12 +289,10 @@ def tag_filter(request: Any, database: str, table: str, datasette: Any) -> Any:
     async def tagged() -> FilterArguments | None:
         if not await _reader(datasette).execute_fn(counts.tag_articles_kept):
             return None
-        articles = request.scope.get(large_lists.TAG_KEY)
-        if articles is None:
-            articles = await large_lists.tag_articles(
-                datasette, request.args.get(large_lists.TAG_ARG)
-            )
-        how = large_lists.plan(request.args, datasette.table_metadata(database, table), articles)
+        how = await large_lists.request_plan(
+            request, datasette, large_lists.TAG_KEY,
+            lambda: large_lists.tag_articles(datasette, request.args.get(large_lists.TAG_ARG)),
+        )  # fmt: skip
         clauses, params = large_lists.tag_clauses(request.args.getlist(large_lists.TAG_ARG), how)
         return FilterArguments(clauses, params) if clauses else None
 
@@ -317,10 +315,10 @@ def place_filter(request: Any, database: str, table: str, datasette: Any) -> Any
         )
         if not tagged.rows:
             raise BadRequest("This archive has no place tags (an older arsip wrote it).")
-        articles = request.scope.get(large_lists.PLACE_KEY)
-        if articles is None:
-            articles = await large_lists.place_articles(datasette, asked)
-        how = large_lists.plan(request.args, datasette.table_metadata(database, table), articles)
+        how = await large_lists.request_plan(
+            request, datasette, large_lists.PLACE_KEY,
+            lambda: large_lists.place_articles(datasette, asked),
+        )  # fmt: skip
         clause = large_lists.place_clause(how)
         # A code and the codes under it sort from "36.03" to just before "36.03/".
         return FilterArguments(
