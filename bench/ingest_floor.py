@@ -1,0 +1,193 @@
+"""The floor of ingest at scale: what a plain insert costs, with no deduplication at all,
+when it keeps the archive's own article indexes and FTS5 index current as it goes.
+
+Usage: ``python bench/ingest_floor.py [--articles N] [--arrival shuffled|chronological]
+[--indexes archive|none]`` from the repository root (N defaults to 1,000,000; the
+million takes some 15 minutes on 2 cores).
+
+``bench/scale.py`` builds the archive through ``store_many`` and compares the time of
+1,000,000 articles with that of its first 100,000 (issue 16's target: at most 10.5x).
+This script stores the same generated records (``scale.Corpus``, the same seed and
+arrival) the plainest way an archive that answers the analyst's queries can: one
+transaction per batch of ``scale.BATCH``, an ``executemany`` into arsip's own
+``articles`` table with arsip's own indexes on it (both read from a new empty archive,
+so they follow the migrations), then the batch into the same FTS5 index in one
+statement, as the writer does. Nothing else: no canonical URLs, no content-hash or
+near-duplicate lookups, no LSH buckets, clusters, counts, tags, places or raw pages.
+``--indexes none`` keeps only the FTS5 index.
+
+Printed: the time of each 100,000 articles and the time of N against the first
+100,000 (same run), the figure ``bench/scale.py`` prints for the archive itself. The
+generator's time is counted on both sides, as ``bench/scale.py`` counts it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from a checkout, without installing
+sys.path.insert(0, str(ROOT / "bench"))
+
+from scale import BATCH, CACHE, SCALE_STEP, Corpus  # noqa: E402
+
+from archive.opening import open_archive  # noqa: E402
+
+JSON_COLUMNS = ("authors", "tags")
+
+
+def archive_schema(tmp: Path, indexes: bool) -> tuple[list[str], list[str]]:
+    """The CREATE statements of a new archive's ``articles`` table (with its indexes
+    when ``indexes``) and of its FTS5 index, and the table's columns."""
+    path = tmp / "schema.db"
+    with open_archive(path):
+        pass
+    conn = sqlite3.connect(path)
+    try:
+        statements = [
+            sql
+            for kind, sql in conn.execute(
+                "SELECT type, sql FROM sqlite_master WHERE tbl_name = 'articles'"
+                " AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC"
+            )
+            if kind == "table" or indexes
+        ]
+        (fts,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'"
+        ).fetchone()
+        columns = [name for _, name, *_ in conn.execute("PRAGMA table_info(articles)")]
+    finally:
+        conn.close()
+    return [*statements, fts], [c for c in columns if c != "id"]
+
+
+def row(record: dict, columns: list[str], seen_at: str) -> list:
+    values = {c: record.get(c) for c in columns}
+    for column in JSON_COLUMNS:
+        values[column] = json.dumps(values[column] or [], ensure_ascii=False)
+    values["press_release"] = int(bool(values["press_release"]))
+    values["published_has_time"] = int(bool(values["published_has_time"]))
+    values["content_hash"] = hashlib.sha256((record.get("body") or "").encode()).hexdigest()
+    values["revision"] = 1
+    values["first_seen_at"] = values["last_seen_at"] = seen_at
+    return [values[c] for c in columns]
+
+
+def build(path: Path, n: int, records: Iterator[dict], indexes: bool) -> tuple[float, float]:
+    """Seconds for the first ``SCALE_STEP`` of ``n`` ``records`` and for all of them."""
+    statements, columns = archive_schema(path.parent, indexes)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")  # the archive's journal and cache
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA cache_size = -32768")
+    for sql in statements:
+        conn.execute(sql)
+    insert = (
+        f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    )
+    seen_at = "2026-01-01T00:00:00Z"
+    started = last = time.perf_counter()
+    first = 0.0
+    done = 0
+    while done < n:
+        batch = [next(records) for _ in range(min(BATCH, n - done))]
+        conn.execute("BEGIN IMMEDIATE")
+        (newest,) = conn.execute("SELECT ifnull(max(id), 0) FROM articles").fetchone()
+        conn.executemany(insert, [row(r, columns, seen_at) for r in batch])
+        conn.execute(
+            "INSERT INTO articles_fts (rowid, title, body)"
+            " SELECT id, title, body FROM articles WHERE id > ? ORDER BY id",
+            [newest],
+        )
+        conn.execute("COMMIT")
+        done += len(batch)
+        if done % SCALE_STEP == 0:
+            now = time.perf_counter()
+            print(f"  {done:,}: this {SCALE_STEP:,} in {now - last:.1f}s", flush=True)
+            last = now
+            if done == SCALE_STEP:
+                first = now - started
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return first, time.perf_counter() - started
+
+
+def against_plain(repeat: int) -> None:
+    """The ingest target's baseline (``bench/archive.py``: a plain sqlite-utils insert,
+    then the same FTS5 index built once), best of ``repeat``, interleaved: on that
+    script's 100,000 rows against the plain insert keeping the archive's indexes and
+    FTS5 current; and on the first 100,000 records of this script's build (what the
+    ingest target allows the first 100,000 of a build, its generator aside)."""
+    spec = importlib.util.spec_from_file_location("bench_archive", ROOT / "bench" / "archive.py")
+    bench_archive = importlib.util.module_from_spec(spec)  # (``archive`` is the package)
+    spec.loader.exec_module(bench_archive)
+    rows, _ = bench_archive.generate(SCALE_STEP, seed=7)  # bench/archive.py's size and seed
+    entries = Corpus().entries()
+    records = [next(entries).record for _ in range(SCALE_STEP)]
+    for record in records:  # (a plain table holds no lists)
+        record.update({c: json.dumps(record[c], ensure_ascii=False) for c in JSON_COLUMNS})
+    runs = {
+        "plain_fts": lambda path: bench_archive.ingest_plain(rows, path, fts=True),
+        "floor": lambda path: build(path, len(rows), iter(rows), indexes=True)[1],
+        "build_plain_fts": lambda path: bench_archive.ingest_plain(records, path, fts=True),
+    }
+    best = dict.fromkeys(runs, float("inf"))
+    with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
+        for attempt in range(repeat):
+            for name, run in runs.items():
+                seconds = run(Path(tmp) / f"{name}-{attempt}.db")
+                best[name] = min(best[name], seconds)
+                print(f"  run {attempt + 1}: {name} {seconds:.1f}s", flush=True)
+    print(f"ingest {len(rows):,} (best of {repeat}): plain insert + the same FTS5 index "
+          f"{best['plain_fts']:.1f}s; plain insert keeping the archive's indexes and FTS5 "
+          f"current {best['floor']:.1f}s")  # fmt: skip
+    print(
+        f"result: plain insert keeping the archive's indexes vs plain insert + same FTS5 "
+        f"index = {best['plain_fts'] / best['floor']:.2f} (the archive's target: >= 0.33)"
+    )
+    print(f"the first {SCALE_STEP:,} records of the build: plain insert + the same FTS5 index "
+          f"{best['build_plain_fts']:.1f}s (best of {repeat}); the ingest target allows "
+          f"arsip {best['build_plain_fts'] * 3:.0f}s for them")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--arrival", choices=("shuffled", "chronological"), default="shuffled")
+    parser.add_argument("--indexes", choices=("archive", "none"), default="archive")
+    parser.add_argument(
+        "--against-plain",
+        action="store_true",
+        help="bench/archive.py's rows and baseline instead (100,000 articles)",
+    )
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    CACHE.mkdir(parents=True, exist_ok=True)  # (ignored by git; some GB at a million)
+    if args.against_plain:
+        against_plain(args.repeat)
+        return
+    records = (entry.record for entry in Corpus(arrival=args.arrival).entries())
+    with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
+        first, seconds = build(
+            Path(tmp) / "floor.db", args.articles, records, args.indexes == "archive"
+        )
+    kept = "arsip's article indexes and FTS5" if args.indexes == "archive" else "FTS5 alone"
+    print(f"plain insert keeping {kept} current, {args.arrival} arrival: "
+          f"{args.articles:,} articles in {seconds:.0f}s")  # fmt: skip
+    if first and args.articles > SCALE_STEP:
+        print(f"result: plain ingest time {args.articles:,} / {SCALE_STEP:,} articles "
+              f"(same build) = {seconds / first:.2f}x (the archive's target: <= "
+              f"{args.articles / SCALE_STEP * 1.05:.1f}x)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
