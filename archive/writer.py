@@ -56,6 +56,19 @@ EMPTY = (None, "", "[]")
 field (an import without sections, a page without its author line) erases nothing."""
 
 
+def article_row(record: Mapping[str, Any], content_hash: str | None) -> dict[str, Any]:
+    """The ``ARTICLE_COLUMNS`` of ``articles`` for a record, as they are stored: lists as
+    JSON, flags as 0 or 1."""
+    row = {col: record.get(col) for col in ARTICLE_COLUMNS}
+    for col in JSON_COLUMNS:
+        row[col] = json.dumps(row[col] or [], ensure_ascii=False)
+    row["press_release"] = int(bool(row["press_release"]))
+    if row["published_has_time"] is not None:
+        row["published_has_time"] = int(bool(row["published_has_time"]))
+    row["content_hash"] = content_hash
+    return row
+
+
 class Outcome(StrEnum):
     NEW = "new"
     UNCHANGED = "unchanged"
@@ -242,13 +255,7 @@ class ArchiveWriter(ClusterPlacement, RawPages):
         also_urls: Sequence[str] = (),
     ) -> tuple[Outcome, int]:
         seen_at = seen_at or record.get("fetched_at") or utc_now()
-        row = {col: record.get(col) for col in ARTICLE_COLUMNS}
-        for col in JSON_COLUMNS:
-            row[col] = json.dumps(row[col] or [], ensure_ascii=False)
-        row["press_release"] = int(bool(row["press_release"]))
-        if row["published_has_time"] is not None:
-            row["published_has_time"] = int(bool(row["published_has_time"]))
-        row["content_hash"] = signature.content_hash
+        row = article_row(record, signature.content_hash)
         urls = {u: canonical_url(u) for u in (record["url"], fetched_url) if u}
         # Which article this is, by its own URLs only: a link that redirected here is
         # remembered with it, but never decides it (a redirect can be reused).

@@ -41,13 +41,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 from scale import BATCH, CACHE, SCALE_STEP, Corpus  # noqa: E402
 
 from archive.opening import open_archive  # noqa: E402
+from archive.writer import JSON_COLUMNS, article_row  # noqa: E402
 
-JSON_COLUMNS = ("authors", "tags")
+SEEN_AT = "2026-01-01T00:00:00Z"
 
 
-def archive_schema(tmp: Path, indexes: bool) -> tuple[list[str], list[str]]:
+def archive_schema(tmp: Path, indexes: bool) -> list[str]:
     """The CREATE statements of a new archive's ``articles`` table (with its indexes
-    when ``indexes``) and of its FTS5 index, and the table's columns."""
+    when ``indexes``) and of its FTS5 index."""
     path = tmp / "schema.db"
     with open_archive(path):
         pass
@@ -64,37 +65,30 @@ def archive_schema(tmp: Path, indexes: bool) -> tuple[list[str], list[str]]:
         (fts,) = conn.execute(
             "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'"
         ).fetchone()
-        columns = [name for _, name, *_ in conn.execute("PRAGMA table_info(articles)")]
     finally:
         conn.close()
-    return [*statements, fts], [c for c in columns if c != "id"]
+    return [*statements, fts]
 
 
-def row(record: dict, columns: list[str], seen_at: str) -> list:
-    values = {c: record.get(c) for c in columns}
-    for column in JSON_COLUMNS:
-        values[column] = json.dumps(values[column] or [], ensure_ascii=False)
-    values["press_release"] = int(bool(values["press_release"]))
-    values["published_has_time"] = int(bool(values["published_has_time"]))
-    values["content_hash"] = hashlib.sha256((record.get("body") or "").encode()).hexdigest()
-    values["revision"] = 1
-    values["first_seen_at"] = values["last_seen_at"] = seen_at
-    return [values[c] for c in columns]
+def row(record: dict) -> dict:
+    """The record as the writer stores it (``article_row``), with a hash of its body for
+    the indexed ``content_hash`` (arsip's hashes the normalised text: the same index, for
+    the work no plain insert does)."""
+    digest = hashlib.sha256((record.get("body") or "").encode()).hexdigest()
+    return {**article_row(record, digest), "revision": 1, "first_seen_at": SEEN_AT,
+            "last_seen_at": SEEN_AT}  # fmt: skip
 
 
-def build(path: Path, n: int, records: Iterator[dict], indexes: bool) -> tuple[float, float]:
-    """Seconds for the first ``SCALE_STEP`` of ``n`` ``records`` and for all of them."""
-    statements, columns = archive_schema(path.parent, indexes)
+def build(path: Path, n: int, records: Iterator[dict], schema: list[str]) -> tuple[float, float]:
+    """Seconds for the first ``SCALE_STEP`` of ``n`` ``records`` and for all of them,
+    stored into a new database of ``schema`` (``archive_schema``)."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")  # the archive's journal and cache
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA cache_size = -32768")
-    for sql in statements:
+    for sql in schema:
         conn.execute(sql)
-    insert = (
-        f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
-    )
-    seen_at = "2026-01-01T00:00:00Z"
+    insert = None
     started = last = time.perf_counter()
     first = 0.0
     done = 0
@@ -102,7 +96,12 @@ def build(path: Path, n: int, records: Iterator[dict], indexes: bool) -> tuple[f
         batch = [next(records) for _ in range(min(BATCH, n - done))]
         conn.execute("BEGIN IMMEDIATE")
         (newest,) = conn.execute("SELECT ifnull(max(id), 0) FROM articles").fetchone()
-        conn.executemany(insert, [row(r, columns, seen_at) for r in batch])
+        rows = [row(r) for r in batch]
+        insert = insert or (
+            f"INSERT INTO articles ({', '.join(rows[0])})"
+            f" VALUES ({', '.join('?' for _ in rows[0])})"
+        )
+        conn.executemany(insert, [list(r.values()) for r in rows])
         conn.execute(
             "INSERT INTO articles_fts (rowid, title, body)"
             " SELECT id, title, body FROM articles WHERE id > ? ORDER BY id",
@@ -137,11 +136,12 @@ def against_plain(repeat: int) -> None:
         record.update({c: json.dumps(record[c], ensure_ascii=False) for c in JSON_COLUMNS})
     runs = {
         "plain_fts": lambda path: bench_archive.ingest_plain(rows, path, fts=True),
-        "floor": lambda path: build(path, len(rows), iter(rows), indexes=True)[1],
+        "floor": lambda path: build(path, len(rows), iter(rows), schema)[1],
         "build_plain_fts": lambda path: bench_archive.ingest_plain(records, path, fts=True),
     }
     best = dict.fromkeys(runs, float("inf"))
     with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
+        schema = archive_schema(Path(tmp), indexes=True)
         for attempt in range(repeat):
             for name, run in runs.items():
                 seconds = run(Path(tmp) / f"{name}-{attempt}.db")
@@ -177,9 +177,8 @@ def main() -> None:
         return
     records = (entry.record for entry in Corpus(arrival=args.arrival).entries())
     with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
-        first, seconds = build(
-            Path(tmp) / "floor.db", args.articles, records, args.indexes == "archive"
-        )
+        schema = archive_schema(Path(tmp), args.indexes == "archive")
+        first, seconds = build(Path(tmp) / "floor.db", args.articles, records, schema)
     kept = "arsip's article indexes and FTS5" if args.indexes == "archive" else "FTS5 alone"
     print(f"plain insert keeping {kept} current, {args.arrival} arrival: "
           f"{args.articles:,} articles in {seconds:.0f}s")  # fmt: skip
