@@ -2,8 +2,8 @@
 when it keeps the archive's own article indexes and FTS5 index current as it goes.
 
 Usage: ``python bench/ingest_floor.py [--articles N] [--arrival shuffled|chronological]
-[--indexes archive|none]`` from the repository root (N defaults to 1,000,000; the
-million takes some 15 minutes on 2 cores).
+[--indexes archive|none] [--fts-automerge M]`` from the repository root (N defaults to
+1,000,000; the million takes some 15 minutes on 2 cores).
 
 ``bench/scale.py`` builds the archive through ``store_many`` and compares the time of
 1,000,000 articles with that of its first 100,000 (issue 16's target: at most 10.5x).
@@ -14,7 +14,13 @@ transaction per batch of ``scale.BATCH``, an ``executemany`` into arsip's own
 so they follow the migrations), then the batch into the same FTS5 index in one
 statement, as the writer does. Nothing else: no canonical URLs, no content-hash or
 near-duplicate lookups, no LSH buckets, clusters, counts, tags, places or raw pages.
-``--indexes none`` keeps only the FTS5 index.
+``--indexes none`` keeps only the FTS5 index. ``--fts-automerge M`` sets FTS5's
+``automerge`` (how many segments of a level it merges at once; SQLite's default and
+arsip's is 4): fewer, larger merges.
+
+``--baseline`` times the ingest target's own baseline instead (``bench/archive.py``'s
+plain sqlite-utils insert, then the same FTS5 index built once after it) on the
+build's first 100,000 records and on all N, to show how that grows with N.
 
 Printed: the time of each 100,000 articles and the time of N against the first
 100,000 (same run), the figure ``bench/scale.py`` prints for the archive itself. The
@@ -26,6 +32,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
+import itertools
 import json
 import sqlite3
 import sys
@@ -79,15 +86,22 @@ def row(record: dict) -> dict:
             "last_seen_at": SEEN_AT}  # fmt: skip
 
 
-def build(path: Path, n: int, records: Iterator[dict], schema: list[str]) -> tuple[float, float]:
+def build(
+    path: Path, n: int, records: Iterator[dict], schema: list[str], automerge: int | None = None
+) -> tuple[float, float]:
     """Seconds for the first ``SCALE_STEP`` of ``n`` ``records`` and for all of them,
-    stored into a new database of ``schema`` (``archive_schema``)."""
+    stored into a new database of ``schema`` (``archive_schema``), with FTS5's
+    ``automerge`` set to ``automerge`` when given."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")  # the archive's journal and cache
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA cache_size = -32768")
     for sql in schema:
         conn.execute(sql)
+    if automerge is not None:
+        conn.execute(
+            "INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', ?)", [automerge]
+        )
     insert = None
     started = last = time.perf_counter()
     first = 0.0
@@ -120,20 +134,50 @@ def build(path: Path, n: int, records: Iterator[dict], schema: list[str]) -> tup
     return first, time.perf_counter() - started
 
 
+def load_bench_archive():
+    """``bench/archive.py`` as a module (``archive`` is the package's name)."""
+    spec = importlib.util.spec_from_file_location("bench_archive", ROOT / "bench" / "archive.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def plain_records(records: Iterator[dict]) -> Iterator[dict]:
+    """The records with their lists as JSON text (a plain table holds no lists)."""
+    for record in records:
+        yield {**record, **{c: json.dumps(record[c], ensure_ascii=False) for c in JSON_COLUMNS}}
+
+
+def baseline_growth(n: int, arrival: str) -> None:
+    """The ingest target's baseline (a plain insert, then the same FTS5 index built
+    once) on the build's first ``SCALE_STEP`` records and on its first ``n``, the
+    generator counted as in the build."""
+    bench_archive = load_bench_archive()
+    seconds = {}
+    with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
+        for size in (SCALE_STEP, n):
+            records = (entry.record for entry in Corpus(arrival=arrival).entries())
+            rows = itertools.islice(plain_records(records), size)
+            seconds[size] = bench_archive.ingest_plain(
+                rows, Path(tmp) / f"plain-{size}.db", fts=True
+            )
+            print(f"  plain insert + the same FTS5 index built once, {size:,} articles: "
+                  f"{seconds[size]:.1f}s", flush=True)  # fmt: skip
+    print(f"result: the ingest target's baseline, time {n:,} / {SCALE_STEP:,} articles = "
+          f"{seconds[n] / seconds[SCALE_STEP]:.2f}x (the archive's target: <= "
+          f"{growth_target(n):.1f}x)")  # fmt: skip
+
+
 def against_plain(repeat: int) -> None:
     """The ingest target's baseline (``bench/archive.py``: a plain sqlite-utils insert,
     then the same FTS5 index built once), best of ``repeat``, interleaved: on that
     script's 100,000 rows against the plain insert keeping the archive's indexes and
     FTS5 current; and on the first 100,000 records of this script's build (what the
     ingest target allows the first 100,000 of a build, its generator aside)."""
-    spec = importlib.util.spec_from_file_location("bench_archive", ROOT / "bench" / "archive.py")
-    bench_archive = importlib.util.module_from_spec(spec)  # (``archive`` is the package)
-    spec.loader.exec_module(bench_archive)
+    bench_archive = load_bench_archive()
     rows, _ = bench_archive.generate(SCALE_STEP, seed=7)  # bench/archive.py's size and seed
-    entries = Corpus().entries()
-    records = [next(entries).record for _ in range(SCALE_STEP)]
-    for record in records:  # (a plain table holds no lists)
-        record.update({c: json.dumps(record[c], ensure_ascii=False) for c in JSON_COLUMNS})
+    entries = (entry.record for entry in Corpus().entries())
+    records = list(itertools.islice(plain_records(entries), SCALE_STEP))
     runs = {
         "plain_fts": lambda path: bench_archive.ingest_plain(rows, path, fts=True),
         "floor": lambda path: build(path, len(rows), iter(rows), schema)[1],
@@ -169,17 +213,32 @@ def main() -> None:
         action="store_true",
         help="bench/archive.py's rows and baseline instead (100,000 articles)",
     )
+    parser.add_argument("--fts-automerge", type=int, metavar="M", help="FTS5's automerge")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="the ingest target's baseline at 100,000 and at N articles instead",
+    )
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)  # (ignored by git; some GB at a million)
     if args.against_plain:
         against_plain(args.repeat)
         return
+    if args.baseline:
+        if args.articles <= SCALE_STEP:
+            parser.error(f"--baseline compares N with the first {SCALE_STEP:,}: N must be more")
+        baseline_growth(args.articles, args.arrival)
+        return
     records = (entry.record for entry in Corpus(arrival=args.arrival).entries())
     with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
         schema = archive_schema(Path(tmp), args.indexes == "archive")
-        first, seconds = build(Path(tmp) / "floor.db", args.articles, records, schema)
+        first, seconds = build(
+            Path(tmp) / "floor.db", args.articles, records, schema, args.fts_automerge
+        )
     kept = "arsip's article indexes and FTS5" if args.indexes == "archive" else "FTS5 alone"
+    if args.fts_automerge is not None:
+        kept += f" (automerge {args.fts_automerge})"
     print(f"plain insert keeping {kept} current, {args.arrival} arrival: "
           f"{args.articles:,} articles in {seconds:.0f}s")  # fmt: skip
     if first and args.articles > SCALE_STEP:
