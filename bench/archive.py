@@ -45,6 +45,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,8 +148,9 @@ def ingest_arsip(rows: list[dict], path: Path) -> tuple[float, list[int]]:
     return time.perf_counter() - start, ids
 
 
-def ingest_plain(rows: list[dict], path: Path, *, fts: bool = False) -> float:
-    """``insert_all`` into a plain table; with ``fts``, then the same FTS5 index arsip keeps
+def ingest_plain(rows: Iterable[dict], path: Path, *, fts: bool = False) -> float:
+    """``insert_all`` of ``rows`` (a list, or a generator timed with the insert) into a
+    plain table; with ``fts``, then the same FTS5 index arsip keeps
     (built in one pass after the insert, the fastest way to get it). Same journal
     settings as the archive's ``open_db``."""
     start = time.perf_counter()
